@@ -1,0 +1,118 @@
+"""The `summitwatch` command (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.config import ConfigError, Settings, load_settings, mask_token
+from bot.logs import configure_logging
+
+EXIT_CONFIG = 2
+
+
+def _secrets(settings: Settings) -> list[str]:
+    token = settings.telegram_bot_token
+    return [token.get_secret_value()] if token is not None else []
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the bot with long polling until interrupted."""
+    from telegram import Update
+
+    from bot.app import build_application
+
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply every pending migration."""
+    from storage.engine import create_engine
+    from storage.migrate import current_revision, head_revision, upgrade
+
+    async def run() -> str | None:
+        engine = create_engine(settings.database_url)
+        try:
+            await upgrade(engine, args.revision)
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    revision = asyncio.run(run())
+    print(f"database at revision {revision} (code head {head_revision()})")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the configuration and the store; print what was found."""
+    from bot.checks import run_checks
+
+    report = asyncio.run(run_checks(settings, telegram=args.telegram))
+    for line in report.lines:
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
+    """Run the offline demo against local fake servers and print the chat."""
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-parser per subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="summitwatch",
+        description="Telegram bot that watches diplomatic signals: jets, statements, venues.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot (long polling)", description=cmd_run.__doc__)
+    run.set_defaults(handler=cmd_run, needs_settings=True)
+
+    db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    up = db_sub.add_parser("upgrade", help="apply migrations", description=cmd_db_upgrade.__doc__)
+    up.add_argument("revision", nargs="?", default="head", help="target revision (default: head)")
+    up.set_defaults(handler=cmd_db_upgrade, needs_settings=True)
+
+    check = sub.add_parser(
+        "check", help="validate configuration and store", description=cmd_check.__doc__
+    )
+    check.add_argument(
+        "--telegram", action="store_true", help="also call getMe on the configured Bot API"
+    )
+    check.set_defaults(handler=cmd_check, needs_settings=True)
+
+    demo = sub.add_parser(
+        "demo", help="offline demo with local fakes", description=cmd_demo.__doc__
+    )
+    demo.set_defaults(handler=cmd_demo, needs_settings=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; configuration errors exit with status 2 and one line naming the variable."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+    settings: Settings | None = None
+    try:
+        if args.needs_settings:
+            settings = load_settings()
+            if args.handler is cmd_run:
+                settings.token()
+        configure_logging(_secrets(settings) if settings else [])
+        return handler(args, settings)  # type: ignore[arg-type]
+    except ConfigError as exc:
+        print(f"summitwatch: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+__all__ = ["main", "mask_token"]

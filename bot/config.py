@@ -1,0 +1,148 @@
+"""Settings from the environment (and an optional `.env`), validated at start.
+
+A bad value must stop start-up with one line that names the variable, never a
+traceback and never the token itself: `load_settings` turns pydantic's errors
+into a `ConfigError` whose message is safe to print.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Locale = Literal["en", "ru", "az"]
+SUPPORTED_LOCALES: tuple[Locale, ...] = ("en", "ru", "az")
+
+OFFICIAL_BOT_API = "https://api.telegram.org/bot"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/summitwatch.db"
+
+# Telegram tokens are "<bot id>:<35 url-safe characters>"; we accept any length
+# of the secret part so self-hosted Bot API servers and tests can use short ones.
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+def _split_ints(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything summitwatch reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    # Optional here so `db upgrade` works without it; `token()` insists where it is needed.
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias="TELEGRAM_BOT_TOKEN"
+    )
+    telegram_api_base_url: str = Field(
+        default=OFFICIAL_BOT_API, validation_alias="TELEGRAM_API_BASE_URL"
+    )
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias="SUMMITWATCH_ADMIN_IDS"
+    )
+    default_locale: Locale = Field(default="en", validation_alias="SUMMITWATCH_DEFAULT_LOCALE")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_RE.match(value.get_secret_value()):
+            # Never echo the value: it may be a real token with a typo.
+            raise ValueError("expected <bot id>:<secret>, as issued by @BotFather")
+        return value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url_shape(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected sqlite+aiosqlite:///PATH or postgresql+asyncpg://...")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids_list(cls, value: object) -> object:
+        parts = _split_ints(value)
+        if isinstance(parts, list):
+            for part in parts:
+                if not re.fullmatch(r"-?\d+", str(part)):
+                    raise ValueError("expected comma-separated Telegram user ids")
+        return parts
+
+    @field_validator("default_locale", mode="before")
+    @classmethod
+    def _locale_lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    def token(self) -> str:
+        """The bot token; `ConfigError` when it is not set."""
+        if self.telegram_bot_token is None:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+        return self.telegram_bot_token.get_secret_value()
+
+    @property
+    def bot_api_base_url(self) -> str:
+        """Base URL in the form PTB expects: the token is appended to it."""
+        return self.telegram_api_base_url.rstrip("/") + (
+            "" if self.telegram_api_base_url.rstrip("/").endswith("/bot") else "/bot"
+        )
+
+    @property
+    def bot_file_base_url(self) -> str:
+        """Base URL for file downloads, next to the Bot API base URL."""
+        return self.bot_api_base_url.removesuffix("/bot") + "/file/bot"
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file behind `database_url`, or None for other databases."""
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix):
+            rest = self.database_url[len(prefix) :]
+            return None if rest in ("", ":memory:") else Path(rest)
+        return None
+
+
+def _variable_name(loc: tuple[int | str, ...]) -> str:
+    field = str(loc[0]) if loc else "?"
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    return str(alias) if isinstance(alias, str) else field.upper()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings; raise `ConfigError` naming the first bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = _variable_name(first["loc"])
+        if first["type"] == "missing":
+            raise ConfigError(f"{name} is not set") from None
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name} is malformed: {reason}") from None
+
+
+def mask_token(token: str) -> str:
+    """Show the bot id and hide the secret: `123456:***`."""
+    bot_id, _, _secret = token.partition(":")
+    return f"{bot_id}:***" if bot_id.isdigit() else "***"

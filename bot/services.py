@@ -1,0 +1,41 @@
+"""What handlers and jobs need at run time, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+
+
+@dataclass
+class Services:
+    """Settings and the store, shared by every handler and job."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    def is_bot_admin(self, user_id: int | None) -> bool:
+        """Analysts listed in SUMMITWATCH_ADMIN_IDS may change watchlists and sources."""
+        return user_id is not None and user_id in self.settings.admin_ids
+
+
+class BotData:
+    """PTB's `bot_data`: created empty by PTB, given its services at start-up."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The services; set before the first update is handled."""
+        if self._services is None:
+            raise RuntimeError("services are not attached yet")
+        return self._services
+
+    def attach(self, services: Services) -> None:
+        """Give the bot its services (done once, in post_init)."""
+        self._services = services

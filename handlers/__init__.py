@@ -1,0 +1,1 @@
+"""Telegram commands and callbacks, one module per family; `register` wires them."""

@@ -1,0 +1,34 @@
+"""Which language to answer an update in, and the chat record behind it."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.i18n import Translator, resolve_locale, translator
+from handlers.context import BotContext
+from storage.chats import ensure_chat
+
+
+async def chat_translator(
+    update: Update, context: BotContext, *, reactivate: bool = False
+) -> Translator:
+    """Record the chat (first contact creates it) and pick its language.
+
+    Order: the chat's /lang setting, the user's Telegram language, the default.
+    """
+    chat = update.effective_chat
+    user = update.effective_user
+    services = context.services
+    default = services.settings.default_locale
+    if chat is None:
+        return translator(resolve_locale(None, user.language_code if user else None, default))
+    async with services.sessions.begin() as session:
+        record = await ensure_chat(
+            session,
+            chat.id,
+            chat.type,
+            chat.title or chat.full_name,
+            reactivate=reactivate,
+        )
+        chat_locale = record.locale
+    return translator(resolve_locale(chat_locale, user.language_code if user else None, default))

@@ -1,0 +1,1 @@
+"""The SQL store: tables, engine, migrations and the query functions around them."""

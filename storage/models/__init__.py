@@ -1,0 +1,30 @@
+"""All tables of the store; importing this package registers them on `SQLModel.metadata`."""
+
+from storage.models.chats import Chat, Subscription, SubscriptionKind
+from storage.models.flights import FlightEvent, Position
+from storage.models.outbox import OutboxRow, OutboxStatus
+from storage.models.sources import Source, SourceKind
+from storage.models.statements import Mention, Statement, StatementEvent
+from storage.models.venues import Venue, VenueFactor
+from storage.models.watchlist import Aircraft, Confidence, Person, PersonAircraft
+
+__all__ = [
+    "Aircraft",
+    "Chat",
+    "Confidence",
+    "FlightEvent",
+    "Mention",
+    "OutboxRow",
+    "OutboxStatus",
+    "Person",
+    "PersonAircraft",
+    "Position",
+    "Source",
+    "SourceKind",
+    "Statement",
+    "StatementEvent",
+    "Subscription",
+    "SubscriptionKind",
+    "Venue",
+    "VenueFactor",
+]

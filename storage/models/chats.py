@@ -1,0 +1,57 @@
+"""Chats the bot is in, and what each one subscribed to."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, ForeignKey, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+class SubscriptionKind(StrEnum):
+    """What a subscription follows."""
+
+    PERSON = "person"
+    AIRCRAFT = "aircraft"
+    VENUE = "venue"
+    SOURCE = "source"
+    ALL = "all"
+
+
+class Chat(SQLModel, table=True):
+    """A private chat, group or channel the bot talks to."""
+
+    __tablename__ = "chats"
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    type: str = Field(max_length=16)
+    title: str | None = Field(default=None, max_length=256)
+    # None means "not chosen": fall back to the user's language, then the default.
+    locale: str | None = Field(default=None, max_length=8)
+    active: bool = Field(default=True)
+    muted_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Subscription(SQLModel, table=True):
+    """One chat follows one person, aircraft, venue, source, or everything."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("chat_id", "kind", "key", name="uq_subscription"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    kind: SubscriptionKind = Field(sa_type=String(16))
+    # The followed thing's stable key: person slug, ICAO hex, venue slug, source name, "*".
+    key: str = Field(max_length=128)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

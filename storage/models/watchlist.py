@@ -1,0 +1,75 @@
+"""Watched people and aircraft, and who is believed to fly on what."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+class Confidence(StrEnum):
+    """How sure we are that a person uses an aircraft."""
+
+    BELIEVED = "believed"
+    CONFIRMED = "confirmed"
+
+
+class Person(SQLModel, table=True):
+    """A watched person with names and aliases per language."""
+
+    __tablename__ = "people"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True)
+    # {"en": "Steve Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"}
+    names: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # {"en": ["Witkoff"], "ru": ["Уиткофф"], "az": ["Uitkoff"]}
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    role: str | None = Field(default=None, max_length=256)
+    source: str | None = Field(default=None, max_length=512)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Aircraft(SQLModel, table=True):
+    """An aircraft identified by its ICAO 24-bit address (six lowercase hex digits)."""
+
+    __tablename__ = "aircraft"
+
+    hex: str = Field(primary_key=True, max_length=6)
+    registration: str | None = Field(default=None, max_length=16, index=True)
+    type_code: str | None = Field(default=None, max_length=8)
+    type_name: str | None = Field(default=None, max_length=128)
+    operator: str | None = Field(default=None, max_length=256, index=True)
+    category: str | None = Field(default=None, max_length=128, index=True)
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Provenance: where the identity comes from and who added it.
+    source: str | None = Field(default=None, max_length=512)
+    added_by: int | None = Field(default=None, sa_type=BigInteger)
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class PersonAircraft(SQLModel, table=True):
+    """A person is believed, or confirmed, to fly on an aircraft."""
+
+    __tablename__ = "person_aircraft"
+    __table_args__ = (UniqueConstraint("person_id", "aircraft_hex", name="uq_person_aircraft"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(
+        sa_column=Column(ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    aircraft_hex: str = Field(
+        sa_column=Column(
+            String(6), ForeignKey("aircraft.hex", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    confidence: Confidence = Field(default=Confidence.BELIEVED, sa_type=String(16))
+    note: str | None = Field(default=None, max_length=1024)
+    set_by: int | None = Field(default=None, sa_type=BigInteger)
+    since: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

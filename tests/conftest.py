@@ -1,0 +1,120 @@
+"""Shared fixtures: the store on SQLite and on the local PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import storage.models  # noqa: F401  (registers the tables)
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
+
+PG_URL = os.environ.get(
+    "SUMMITWATCH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _pg_dsn(database: str) -> str:
+    url = make_url(PG_URL).set(drivername="postgresql", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(_pg_dsn(make_url(PG_URL).database or "postgres"))
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def create_pg_database() -> str:
+    """A new, empty PostgreSQL database; its URL. Fails the test if the server is down.
+
+    PostgreSQL tests never skip silently: only SUMMITWATCH_SKIP_PG=1 outside CI
+    turns them into visible skips.
+    """
+    name = f"summitwatch_test_{uuid.uuid4().hex[:12]}"
+    try:
+        await _admin(f'CREATE DATABASE "{name}"')
+    except (OSError, asyncpg.PostgresError) as exc:
+        if os.environ.get("SUMMITWATCH_SKIP_PG") == "1" and os.environ.get("CI") != "true":
+            pytest.skip(f"PostgreSQL unreachable and SUMMITWATCH_SKIP_PG=1: {exc}")
+        pytest.fail(f"PostgreSQL at {_pg_dsn('postgres')} is unreachable: {exc}")
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_pg_database(url: str) -> None:
+    """Drop a database made by `create_pg_database`, cutting its leftover connections."""
+    name = make_url(url).database
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run a storage test once per supported database."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of the requested backend."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
+        return
+    url = await create_pg_database()
+    try:
+        yield url
+    finally:
+        await drop_pg_database(url)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated engine on an empty database."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Session factory on the migrated engine."""
+    return session_factory(engine)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    """A SQLite file URL for tests that only need some store."""
+    yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+
+
+async def table_names(engine: AsyncEngine) -> set[str]:
+    """Tables present in the database (alembic's own excluded)."""
+    async with engine.connect() as connection:
+        names = await connection.run_sync(
+            lambda sync: set(sync.dialect.get_table_names(sync))  # type: ignore[no-any-return]
+        )
+    return names - {"alembic_version"}
+
+
+async def count_rows(engine: AsyncEngine, table: str) -> int:
+    """Rows in a table."""
+    async with engine.connect() as connection:
+        result = await connection.execute(text(f"SELECT COUNT(*) FROM {table}"))  # noqa: S608
+        return int(result.scalar_one())
+
+
+EXPECTED_TABLES = set(SQLModel.metadata.tables)
