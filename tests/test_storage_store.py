@@ -82,7 +82,7 @@ async def test_times_come_back_aware_utc(sessions: async_sessionmaker[AsyncSessi
 async def test_naive_datetimes_are_refused(sessions: async_sessionmaker[AsyncSession]) -> None:
     with pytest.raises(Exception, match="naive datetimes"):
         async with sessions.begin() as session:
-            session.add(Chat(id=5, type="private", muted_until=datetime(2026, 1, 1)))  # noqa: DTZ001
+            session.add(Chat(id=5, type="private", muted_until=datetime(2026, 1, 1)))
 
 
 async def test_event_dedup_key_is_unique(sessions: async_sessionmaker[AsyncSession]) -> None:
