@@ -85,7 +85,7 @@ class Translator:
         names = BabelLocale.parse(self.locale).territories
         return str(names.get(code.upper(), code.upper()))
 
-    def datetime(self, moment: datetime, zone: str | tzinfo = UTC_ZONE) -> str:
+    def date_time(self, moment: datetime, zone: str | tzinfo = UTC_ZONE) -> str:
         """A date and time in `zone`, in the locale's medium format."""
         tz = ZoneInfo(zone) if isinstance(zone, str) else zone
         return str(format_datetime(moment, "medium", tzinfo=tz, locale=self.locale))

@@ -1,0 +1,82 @@
+"""The `summitwatch` command: help, exit status 2 on bad configuration, masked token."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TOKEN = "987654321:AAFsupersecretsupersecretsupersecret"
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "SUMMITWATCH_", "DATABASE_URL"))
+    }
+    return subprocess.run(  # noqa: S603  (our own interpreter and module)
+        [sys.executable, "-m", "bot", *args],
+        env={**base, **(env or {})},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("args", [(), ("run",), ("db",), ("db", "upgrade"), ("check",), ("demo",)])
+def test_every_subcommand_has_help(args: tuple[str, ...], tmp_path: Path) -> None:
+    result = run_cli(*args, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "usage: summitwatch" in result.stdout
+
+
+def test_run_without_token_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "summitwatch: configuration error: TELEGRAM_BOT_TOKEN is not set"
+    ]
+
+
+def test_malformed_value_exits_2_and_names_it(tmp_path: Path) -> None:
+    result = run_cli(
+        "check",
+        env={"TELEGRAM_BOT_TOKEN": TOKEN, "SUMMITWATCH_ADMIN_IDS": "1,two"},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "SUMMITWATCH_ADMIN_IDS is malformed" in result.stderr
+    assert TOKEN not in result.stderr + result.stdout
+
+
+def test_db_upgrade_then_check_reports_everything_with_token_masked(tmp_path: Path) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x' / 'bot.db'}",
+    }
+    upgraded = run_cli("db", "upgrade", env=env, cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "database at revision" in upgraded.stdout
+    checked = run_cli("check", env=env, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "987654321:***" in checked.stdout
+    assert "schema current" in checked.stdout
+    assert "supersecret" not in checked.stdout + checked.stderr
+
+
+def test_check_fails_on_an_unmigrated_store(tmp_path: Path) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}",
+    }
+    checked = run_cli("check", env=env, cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "FAIL  schema at nothing" in checked.stdout
