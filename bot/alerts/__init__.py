@@ -1,0 +1,1 @@
+"""From a stored event to a delivered Telegram message: routing, rendering, delivery."""

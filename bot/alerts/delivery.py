@@ -1,0 +1,383 @@
+"""The delivery worker: drains the outbox to Telegram, within its limits, losing nothing.
+
+Every Bot API outcome has a defined effect on the row:
+
+- sent (or edited): `sent`, the Telegram message id kept for later edits;
+- 429 RetryAfter: the chat is paused for retry_after, the row is due again then,
+  and no attempt is counted;
+- network error, timeout, 5xx: retried with jittered exponential backoff;
+- 403 Forbidden (blocked, kicked): the chat is marked inactive, its subscriptions
+  kept; the row is dead-lettered;
+- ChatMigrated: the chat and its rows move to the new id and are sent again at once;
+- 400 can't parse entities: sent again as plain text;
+- 400 message to edit not found: sent as a new message;
+- any other 400: dead-lettered with Telegram's description;
+- attempts exhausted: dead-lettered with the last error.
+
+A row is claimed (`sending`) just before it is sent and marked right after, so a
+crash repeats at most the messages in flight: at most `concurrency` of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from bot.alerts.pacing import SendPacer
+from bot.alerts.render import RenderedAlert, UnknownEventType, render
+from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
+from bot.i18n import resolve_locale, translator
+from storage import outbox
+from storage.chats import deactivate_chat, migrate_chat
+from storage.models import Chat, OutboxRow
+from storage.types import utcnow
+
+log = logging.getLogger("summitwatch.delivery")
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """How hard and how fast delivery tries."""
+
+    concurrency: int = 32
+    max_attempts: int = 8
+    backoff_base_s: float = 2.0
+    backoff_max_s: float = 900.0
+    # A claim older than this belongs to a dead worker and is handed back.
+    lease_s: float = 60.0
+    # An update to an event edits the message sent for it if that is this recent.
+    edit_window_s: float = 48 * 3600.0
+    idle_poll_s: float = 1.0
+    paid_broadcast: bool = False
+
+
+def worker_name() -> str:
+    """A name unique to this process, recorded on the rows it claims."""
+    return f"{socket.gethostname()}:{os.getpid()}:{random.randrange(1 << 16):04x}"  # noqa: S311
+
+
+@dataclass
+class DeliveryStats:
+    """Counters for logs, metrics and benchmarks."""
+
+    sent: int = 0
+    edited: int = 0
+    retried: int = 0
+    flood_waits: int = 0
+    dead: int = 0
+    held: int = 0
+
+
+class _Outcome(Exception):
+    """Internal: how a failed send is to be recorded."""
+
+
+@dataclass
+class DeliveryWorker:
+    """Claims due outbox rows and sends them, `concurrency` at a time."""
+
+    bot: Bot
+    sessions: async_sessionmaker[AsyncSession]
+    default_locale: str
+    config: DeliveryConfig = field(default_factory=DeliveryConfig)
+    pacer: SendPacer = field(default_factory=SendPacer)
+    name: str = field(default_factory=worker_name)
+    clock: Callable[[], datetime] = utcnow
+    stats: DeliveryStats = field(default_factory=DeliveryStats)
+    _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    _in_flight: set[asyncio.Task[None]] = field(default_factory=set)
+    _in_flight_ids: set[int] = field(default_factory=set)
+
+    def wake(self) -> None:
+        """New rows were routed: look now rather than at the next poll."""
+        self._wakeup.set()
+
+    async def release_orphans(self, *, all_claims: bool = False) -> int:
+        """Hand back rows claimed by dead workers (all of them for a single-process store)."""
+        now = self.clock()
+        older_than = (
+            now + timedelta(seconds=1)
+            if all_claims
+            else now - timedelta(seconds=self.config.lease_s)
+        )
+        async with self.sessions.begin() as session:
+            released = await outbox.release_expired_claims(session, older_than=older_than)
+        if released:
+            log.info("released %d rows left in flight by a stopped worker", released)
+        return released
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set, then let in-flight sends finish."""
+        last_heartbeat = self.clock()
+        while not stop.is_set():
+            started = await self.fill()
+            now = self.clock()
+            if (now - last_heartbeat).total_seconds() > self.config.lease_s / 3:
+                await self._heartbeat()
+                await self.release_orphans()
+                self.pacer.forget_idle()
+                last_heartbeat = now
+            if started == 0:
+                self._wakeup.clear()
+                waiters = [
+                    asyncio.ensure_future(self._wakeup.wait()),
+                    asyncio.ensure_future(stop.wait()),
+                ]
+                done_wait = asyncio.wait(
+                    [*waiters, *self._in_flight],
+                    timeout=self.config.idle_poll_s,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                await done_wait
+                for waiter in waiters:
+                    waiter.cancel()
+        await self.drain_in_flight()
+
+    async def fill(self) -> int:
+        """Claim as many due rows as there are free slots and start sending them."""
+        free = self.config.concurrency - len(self._in_flight)
+        if free <= 0:
+            return 0
+        async with self.sessions.begin() as session:
+            rows = await outbox.claim_due(session, worker=self.name, limit=free, now=self.clock())
+        for row in rows:
+            self._in_flight_ids.add(_row_id(row))
+            task = asyncio.create_task(self._deliver(row), name=f"deliver-{row.id}")
+            self._in_flight.add(task)
+            task.add_done_callback(self._done)
+        return len(rows)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivery task crashed", exc_info=task.exception())
+
+    async def drain_in_flight(self) -> None:
+        """Wait for every started send to be recorded."""
+        while self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def deliver_due(self) -> None:
+        """Send everything that is due now and wait for it (tests, demo, one-shot tools)."""
+        while True:
+            started = await self.fill()
+            if started == 0 and not self._in_flight:
+                return
+            if self._in_flight:
+                await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _heartbeat(self) -> None:
+        from sqlalchemy import update
+
+        table = OutboxRow.__table__  # type: ignore[attr-defined]
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(table)
+                .where(table.c.claimed_by == self.name)
+                .where(table.c.status == "sending")
+                .values(claimed_at=self.clock())
+            )
+
+    # -- one row ---------------------------------------------------------------------
+
+    async def _deliver(self, row: OutboxRow) -> None:
+        try:
+            await self._deliver_row(row)
+        finally:
+            self._in_flight_ids.discard(_row_id(row))
+
+    async def _deliver_row(self, row: OutboxRow) -> None:
+        async with self.sessions() as session:
+            chat = await session.get(Chat, row.chat_id)
+        if chat is None or not chat.active:
+            await self._dead(row, "chat is inactive (the bot was blocked or removed)")
+            return
+        now = self.clock()
+        if chat.muted_until is not None and chat.muted_until > now:
+            async with self.sessions.begin() as session:
+                await outbox.hold(session, _row_id(row))
+            self.stats.held += 1
+            return
+        t = translator(resolve_locale(chat.locale, None, self.default_locale))
+        try:
+            alert = render(row.event_type, row.payload, t)
+        except (UnknownEventType, KeyError, ValueError, TypeError) as exc:
+            await self._dead(row, f"cannot render {row.event_type}: {type(exc).__name__}: {exc}")
+            return
+        try:
+            message_id = await self._send(row, alert)
+        except RetryAfter as exc:
+            wait = _seconds(exc.retry_after)
+            self.pacer.pause_chat(row.chat_id, wait)
+            self.stats.flood_waits += 1
+            await self._retry(row, wait, f"429 retry after {wait:g}s", count=False)
+        except ChatMigrated as exc:
+            async with self.sessions.begin() as session:
+                await migrate_chat(session, row.chat_id, exc.new_chat_id)
+                await outbox.move_chat_rows(session, old_id=row.chat_id, new_id=exc.new_chat_id)
+                await outbox.schedule_retry(
+                    session,
+                    _row_id(row),
+                    at=self.clock(),
+                    error="chat migrated",
+                    count_attempt=False,
+                )
+            log.info("chat %s migrated to %s", row.chat_id, exc.new_chat_id)
+        except Forbidden as exc:
+            async with self.sessions.begin() as session:
+                await deactivate_chat(session, row.chat_id)
+            await self._dead(row, f"403 {exc.message}")
+        except BadRequest as exc:
+            await self._dead(row, f"400 {exc.message}")
+        except NetworkError as exc:  # includes TimedOut and Telegram's 5xx answers
+            await self._backoff(row, f"{type(exc).__name__}: {exc.message}")
+        else:
+            async with self.sessions.begin() as session:
+                await outbox.mark_sent(
+                    session, _row_id(row), message_id=message_id, now=self.clock()
+                )
+
+    async def _send(self, row: OutboxRow, alert: RenderedAlert) -> int | None:
+        """Send (or edit) the alert; the id of the first message that carries it."""
+        if row.thread_key:
+            previous = await self._thread_message(row)
+            if previous is not None:
+                edited = await self._edit(row.chat_id, previous, alert.text)
+                if edited:
+                    self.stats.edited += 1
+                    return previous
+        first: int | None = None
+        if alert.photo is not None:
+            caption = alert.text if len(html_to_plain(alert.text)) <= CAPTION_LIMIT else None
+            message = await self._call(
+                row.chat_id,
+                lambda parse_mode, text: self.bot.send_photo(
+                    row.chat_id,
+                    alert.photo or b"",
+                    caption=text,
+                    parse_mode=parse_mode,
+                    **self._extra(),
+                ),
+                caption,
+            )
+            first = message.message_id
+            if caption is not None:
+                self.stats.sent += 1
+                return first
+        for part in split_message(alert.text):
+            message = await self._call(
+                row.chat_id,
+                lambda parse_mode, text: self.bot.send_message(
+                    row.chat_id,
+                    text or "",
+                    parse_mode=parse_mode,
+                    disable_web_page_preview=True,
+                    **self._extra(),
+                ),
+                part,
+            )
+            first = first if first is not None else message.message_id
+        self.stats.sent += 1
+        return first
+
+    def _extra(self) -> dict[str, Any]:
+        return {"allow_paid_broadcast": True} if self.config.paid_broadcast else {}
+
+    async def _call(
+        self,
+        chat_id: int,
+        send: Callable[[str | None, str | None], Any],
+        text: str | None,
+    ) -> Message:
+        """Pace, send as HTML, and fall back to plain text when Telegram cannot parse it."""
+        await self.pacer.acquire(chat_id)
+        try:
+            result: Message = await send(ParseMode.HTML, text)
+        except BadRequest as exc:
+            if "can't parse entities" not in exc.message.lower() or text is None:
+                raise
+            log.warning("chat %s: HTML refused (%s); sending plain text", chat_id, exc.message)
+            await self.pacer.acquire(chat_id)
+            result = await send(None, html_to_plain(text))
+        return result
+
+    async def _edit(self, chat_id: int, message_id: int, text: str) -> bool:
+        await self.pacer.acquire(chat_id)
+        try:
+            await self.bot.edit_message_text(
+                split_message(text)[0],
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                disable_web_page_preview=True,
+            )
+        except BadRequest as exc:
+            description = exc.message.lower()
+            if "message is not modified" in description:
+                return True
+            if "message to edit not found" in description or "can't be edited" in description:
+                return False
+            raise
+        return True
+
+    async def _thread_message(self, row: OutboxRow) -> int | None:
+        since = self.clock() - timedelta(seconds=self.config.edit_window_s)
+        async with self.sessions() as session:
+            return await outbox.thread_message(
+                session,
+                chat_id=row.chat_id,
+                thread_key=row.thread_key or "",
+                since=since,
+                before_id=_row_id(row),
+            )
+
+    async def _retry(self, row: OutboxRow, wait_s: float, error: str, *, count: bool) -> None:
+        self.stats.retried += 1
+        async with self.sessions.begin() as session:
+            await outbox.schedule_retry(
+                session,
+                _row_id(row),
+                at=self.clock() + timedelta(seconds=wait_s),
+                error=error,
+                count_attempt=count,
+            )
+
+    async def _backoff(self, row: OutboxRow, error: str) -> None:
+        attempts = row.attempts + 1
+        if attempts >= self.config.max_attempts:
+            await self._dead(row, f"gave up after {attempts} attempts: {error}")
+            return
+        ceiling = min(self.config.backoff_max_s, self.config.backoff_base_s * 2**row.attempts)
+        # Full jitter: retries of a fan-out spread out instead of returning as a herd.
+        wait = random.uniform(ceiling / 2, ceiling)  # noqa: S311
+        log.info("row %s: %s; retry in %.1fs", _row_id(row), error, wait)
+        await self._retry(row, wait, error, count=True)
+
+    async def _dead(self, row: OutboxRow, reason: str) -> None:
+        log.warning("row %s to chat %s dead-lettered: %s", _row_id(row), row.chat_id, reason)
+        self.stats.dead += 1
+        async with self.sessions.begin() as session:
+            await outbox.dead_letter(session, _row_id(row), reason=reason)
+
+
+def _row_id(row: OutboxRow) -> int:
+    if row.id is None:
+        raise ValueError("an outbox row read from the store has an id")
+    return row.id
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

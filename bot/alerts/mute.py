@@ -1,0 +1,66 @@
+"""Muting a chat: alerts are held, not lost, and summarised in one digest when it ends."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import outbox
+from storage.chats import set_mute
+
+MAX_MUTE = timedelta(days=30)
+_PART = re.compile(r"(\d+)\s*(m|min|h|d|w)", re.IGNORECASE)
+_UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """'2h', '1d', '90m', '1h30m', '1w' → timedelta; None when malformed or not positive.
+
+    Durations over 30 days are refused too: a forgotten mute must not hide a month of alerts.
+    """
+    compact = text.strip().lower().replace(" ", "")
+    if not compact:
+        return None
+    total = timedelta()
+    position = 0
+    for match in _PART.finditer(compact):
+        if match.start() != position:
+            return None
+        total += timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        position = match.end()
+    if position != len(compact) or total <= timedelta() or total > MAX_MUTE:
+        return None
+    return total
+
+
+async def end_mute(session: AsyncSession, chat_id: int, *, now: datetime) -> int:
+    """Unmute a chat and queue one digest of what it missed; returns how many it missed."""
+    await set_mute(session, chat_id, None)
+    held = await outbox.take_held(session, chat_id=chat_id)
+    if not held:
+        return 0
+    items = [{"event_type": row.event_type, "payload": row.payload} for row in held]
+    first_id = min(row.id or 0 for row in held)
+    await outbox.enqueue(
+        session,
+        event_type="digest",
+        # Each held row id is unique, so the digest of a mute gets a unique key too.
+        event_id=first_id,
+        payload={"items": items},
+        thread_key=None,
+        chats=[(chat_id, None)],
+        now=now,
+    )
+    await outbox.mark_summarised(session, [row.id for row in held if row.id], now=now)
+    return len(held)
+
+
+async def end_expired_mutes(session: AsyncSession, *, now: datetime) -> list[int]:
+    """Unmute every chat whose mute has run out; the chats that got a digest."""
+    digested = []
+    for chat_id in await outbox.chats_with_expired_mute(session, now=now):
+        if await end_mute(session, chat_id, now=now):
+            digested.append(chat_id)
+    return digested

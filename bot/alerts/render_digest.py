@@ -1,0 +1,44 @@
+"""The end-of-mute digest: one message listing what arrived while a chat was muted."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from bot.alerts.render import RenderedAlert, render, renderer
+from bot.i18n import Translator
+
+_TAG = re.compile(r"<[^>]+>")
+DIGEST_LINES = 30
+
+
+def first_line(event_type: str, payload: dict[str, Any], t: Translator) -> str:
+    """The headline of an alert, as plain text escaped for HTML."""
+    text = render(event_type, payload, t).text
+    for line in text.split("\n"):
+        plain = html.unescape(_TAG.sub("", line)).strip()
+        if plain and not plain.startswith("["):
+            return html.escape(plain)
+    return ""
+
+
+@renderer("digest")
+def render_digest(payload: dict[str, Any], t: Translator) -> RenderedAlert:
+    """'While this chat was muted, 3 alerts arrived:' and one line for each."""
+    items: list[dict[str, Any]] = payload.get("items", [])
+    lines = [
+        "<b>"
+        + t.n_(
+            "🔕 While this chat was muted, {n} alert arrived:",
+            "🔕 While this chat was muted, {n} alerts arrived:",
+            len(items),
+        )
+        + "</b>"
+    ]
+    for item in items[:DIGEST_LINES]:
+        lines.append("• " + first_line(str(item["event_type"]), item["payload"], t))
+    if len(items) > DIGEST_LINES:
+        rest = len(items) - DIGEST_LINES
+        lines.append(t.n_("…and {n} more.", "…and {n} more.", rest))
+    return RenderedAlert(text="\n".join(lines))

@@ -1,0 +1,63 @@
+"""Routing: which chats an event goes to, written as outbox rows with the event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import outbox
+from storage.models import SubscriptionKind
+
+Topic = tuple[str, str]
+EVERYTHING: Topic = (SubscriptionKind.ALL.value, "*")
+
+
+def flight_topics(hex_code: str, person_slugs: Iterable[str]) -> list[Topic]:
+    """A flight event concerns its aircraft, the people linked to it, and `all`."""
+    topics = [(SubscriptionKind.AIRCRAFT.value, hex_code.lower()), EVERYTHING]
+    topics += [(SubscriptionKind.PERSON.value, slug) for slug in person_slugs]
+    return topics
+
+
+def statement_topics(
+    source_name: str, person_slugs: Iterable[str], venue_slugs: Iterable[str]
+) -> list[Topic]:
+    """A statement concerns its source, the people and venues it mentions, and `all`."""
+    topics = [(SubscriptionKind.SOURCE.value, source_name), EVERYTHING]
+    topics += [(SubscriptionKind.PERSON.value, slug) for slug in person_slugs]
+    topics += [(SubscriptionKind.VENUE.value, slug) for slug in venue_slugs]
+    return topics
+
+
+def venue_topics(venue_slug: str) -> list[Topic]:
+    """A venue ranking change concerns the venue and `all`."""
+    return [(SubscriptionKind.VENUE.value, venue_slug), EVERYTHING]
+
+
+async def route(
+    session: AsyncSession,
+    *,
+    event_type: str,
+    event_id: int,
+    payload: dict[str, Any],
+    thread_key: str | None,
+    topics: Iterable[Topic],
+    now: datetime,
+) -> int:
+    """Queue the event for every active subscribed chat; returns the rows added.
+
+    Must run in the transaction that stored the event: both land, or neither.
+    """
+    chats = await outbox.subscribed_chats(session, topics)
+    return await outbox.enqueue(
+        session,
+        event_type=event_type,
+        event_id=event_id,
+        payload=payload,
+        thread_key=thread_key,
+        chats=chats,
+        now=now,
+    )

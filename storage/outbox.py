@@ -1,0 +1,286 @@
+"""Outbox queries: route an event to chats, claim due rows, record each outcome.
+
+Rows are claimed by flipping them to `sending` with a lease; on PostgreSQL the claim
+uses `FOR UPDATE SKIP LOCKED` so several workers never take the same row. A worker
+that dies leaves its rows `sending`; `release_expired_claims` hands them back after
+the lease, which is what bounds duplicates to the messages in flight at a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Chat, OutboxRow, OutboxStatus, Subscription
+
+Session = AsyncSession | SAAsyncSession
+OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+CHATS = Chat.__table__  # type: ignore[attr-defined]
+SUBSCRIPTIONS = Subscription.__table__  # type: ignore[attr-defined]
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def subscribed_chats(
+    session: Session, topics: Iterable[tuple[str, str]]
+) -> list[tuple[int, datetime | None]]:
+    """Active chats subscribed to any of `topics` ((kind, key) pairs), with their mute."""
+    pairs = sorted(set(topics))
+    if not pairs:
+        return []
+    query = (
+        select(CHATS.c.id, CHATS.c.muted_until)
+        .join(SUBSCRIPTIONS, SUBSCRIPTIONS.c.chat_id == CHATS.c.id)
+        .where(CHATS.c.active.is_(True))
+        .where(tuple_(SUBSCRIPTIONS.c.kind, SUBSCRIPTIONS.c.key).in_(pairs))
+        .distinct()
+        .order_by(CHATS.c.id)
+    )
+    result = await session.execute(query)
+    return [(int(row[0]), row[1]) for row in result.all()]
+
+
+def _insert(dialect: str) -> Any:
+    return postgresql.insert(OUTBOX) if dialect == "postgresql" else sqlite.insert(OUTBOX)
+
+
+async def enqueue(
+    session: Session,
+    *,
+    event_type: str,
+    event_id: int,
+    payload: dict[str, Any],
+    thread_key: str | None,
+    chats: Sequence[tuple[int, datetime | None]],
+    now: datetime,
+) -> int:
+    """One outbox row per chat (muted chats get `held` rows); existing rows are kept.
+
+    Call it in the transaction that stores the event, so an event is never stored
+    without its deliveries, nor delivered twice after a replay.
+    """
+    if not chats:
+        return 0
+    rows = [
+        {
+            "chat_id": chat_id,
+            "event_type": event_type,
+            "event_id": event_id,
+            "payload": payload,
+            "thread_key": thread_key,
+            "status": (
+                OutboxStatus.HELD if muted_until and muted_until > now else OutboxStatus.PENDING
+            ).value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for chat_id, muted_until in chats
+    ]
+    statement = _insert(_dialect(session)).on_conflict_do_nothing(
+        index_elements=["event_type", "event_id", "chat_id"]
+    )
+    result = await session.execute(statement, rows)
+    return _count(result)
+
+
+async def claim_due(session: Session, *, worker: str, limit: int, now: datetime) -> list[OutboxRow]:
+    """Take up to `limit` due pending rows for `worker`, oldest first."""
+    due = (
+        select(OUTBOX.c.id)
+        .where(OUTBOX.c.status == OutboxStatus.PENDING.value)
+        .where(OUTBOX.c.next_attempt_at <= now)
+        .order_by(OUTBOX.c.id)
+        .limit(limit)
+    )
+    if _dialect(session) == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = (
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(due.scalar_subquery()))
+        .values(status=OutboxStatus.SENDING.value, claimed_by=worker, claimed_at=now)
+        .returning(*OUTBOX.c)
+    )
+    result = await session.execute(claimed)
+    rows = [OutboxRow.model_validate(dict(row._mapping)) for row in result.all()]
+    rows.sort(key=lambda row: row.id or 0)
+    return rows
+
+
+async def mark_sent(
+    session: Session, row_id: int, *, message_id: int | None, now: datetime
+) -> None:
+    """The alert reached Telegram."""
+    await session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id == row_id)
+        .values(
+            status=OutboxStatus.SENT.value,
+            telegram_message_id=message_id,
+            sent_at=now,
+            claimed_by=None,
+            last_error=None,
+        )
+    )
+
+
+async def schedule_retry(
+    session: Session, row_id: int, *, at: datetime, error: str, count_attempt: bool = True
+) -> None:
+    """Try again at `at`; flood waits do not count as attempts."""
+    values: dict[str, Any] = {
+        "status": OutboxStatus.PENDING.value,
+        "next_attempt_at": at,
+        "last_error": error[:1024],
+        "claimed_by": None,
+    }
+    if count_attempt:
+        values["attempts"] = OUTBOX.c.attempts + 1
+    await session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(**values))
+
+
+async def dead_letter(session: Session, row_id: int, *, reason: str) -> None:
+    """Give up on a row, keeping it and its reason for /deadletters."""
+    await session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id == row_id)
+        .values(
+            status=OutboxStatus.DEAD.value,
+            last_error=reason[:1024],
+            claimed_by=None,
+            attempts=OUTBOX.c.attempts + 1,
+        )
+    )
+
+
+async def hold(session: Session, row_id: int) -> None:
+    """Keep a row for the end-of-mute digest instead of sending it now."""
+    await session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.id == row_id)
+        .values(status=OutboxStatus.HELD.value, claimed_by=None)
+    )
+
+
+async def release_expired_claims(session: Session, *, older_than: datetime) -> int:
+    """Rows left `sending` by a dead worker go back to `pending`."""
+    result = await session.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.status == OutboxStatus.SENDING.value)
+        .where(OUTBOX.c.claimed_at < older_than)
+        .values(status=OutboxStatus.PENDING.value, claimed_by=None)
+    )
+    return _count(result)
+
+
+async def thread_message(
+    session: Session, *, chat_id: int, thread_key: str, since: datetime, before_id: int
+) -> int | None:
+    """Telegram id of the latest message sent in this chat for the same thread, if recent."""
+    query = (
+        select(OUTBOX.c.telegram_message_id)
+        .where(OUTBOX.c.chat_id == chat_id)
+        .where(OUTBOX.c.thread_key == thread_key)
+        .where(OUTBOX.c.status == OutboxStatus.SENT.value)
+        .where(OUTBOX.c.telegram_message_id.is_not(None))
+        .where(OUTBOX.c.sent_at >= since)
+        .where(OUTBOX.c.id < before_id)
+        .order_by(OUTBOX.c.id.desc())
+        .limit(1)
+    )
+    value = (await session.execute(query)).scalar_one_or_none()
+    return int(value) if value is not None else None
+
+
+async def move_chat_rows(session: Session, *, old_id: int, new_id: int) -> None:
+    """Point a migrated group's rows at its supergroup, dropping ones it already has."""
+    existing = select(OUTBOX.c.event_type, OUTBOX.c.event_id).where(OUTBOX.c.chat_id == new_id)
+    clash = (
+        OUTBOX.delete()
+        .where(OUTBOX.c.chat_id == old_id)
+        .where(tuple_(OUTBOX.c.event_type, OUTBOX.c.event_id).in_(existing))
+    )
+    await session.execute(clash)
+    await session.execute(update(OUTBOX).where(OUTBOX.c.chat_id == old_id).values(chat_id=new_id))
+
+
+async def dead_rows(session: Session, *, limit: int) -> list[OutboxRow]:
+    """The newest dead-lettered rows."""
+    result = await session.execute(
+        select(OUTBOX)
+        .where(OUTBOX.c.status == OutboxStatus.DEAD.value)
+        .order_by(OUTBOX.c.id.desc())
+        .limit(limit)
+    )
+    return [OutboxRow.model_validate(dict(row._mapping)) for row in result.all()]
+
+
+async def retry_dead(session: Session, *, now: datetime, ids: Sequence[int] | None = None) -> int:
+    """Send dead-lettered rows again (all, or the given ids), with fresh attempts."""
+    query = update(OUTBOX).where(OUTBOX.c.status == OutboxStatus.DEAD.value)
+    if ids is not None:
+        query = query.where(OUTBOX.c.id.in_(list(ids)))
+    result = await session.execute(
+        query.values(
+            status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now, claimed_by=None
+        )
+    )
+    return _count(result)
+
+
+async def take_held(session: Session, *, chat_id: int) -> list[OutboxRow]:
+    """The rows kept while a chat was muted, oldest first."""
+    result = await session.execute(
+        select(OUTBOX)
+        .where(OUTBOX.c.chat_id == chat_id)
+        .where(OUTBOX.c.status == OutboxStatus.HELD.value)
+        .order_by(OUTBOX.c.id)
+    )
+    return [OutboxRow.model_validate(dict(row._mapping)) for row in result.all()]
+
+
+async def mark_summarised(session: Session, ids: Sequence[int], *, now: datetime) -> None:
+    """Held rows folded into a digest count as delivered by it."""
+    if ids:
+        await session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(list(ids)))
+            .values(status=OutboxStatus.SENT.value, sent_at=now, last_error="summarised")
+        )
+
+
+async def depth(session: Session) -> dict[str, int]:
+    """Rows per status."""
+    result = await session.execute(select(OUTBOX.c.status, func.count()).group_by(OUTBOX.c.status))
+    return {str(status): int(count) for status, count in result.all()}
+
+
+async def chats_with_expired_mute(session: Session, *, now: datetime) -> list[int]:
+    """Chats whose mute has ended and that still have held rows or a mute set."""
+    result = await session.execute(
+        select(CHATS.c.id).where(and_(CHATS.c.muted_until.is_not(None), CHATS.c.muted_until <= now))
+    )
+    return [int(row[0]) for row in result.all()]
+
+
+async def next_due_at(session: Session) -> datetime | None:
+    """When the earliest pending row becomes due."""
+    result = await session.execute(
+        select(func.min(OUTBOX.c.next_attempt_at)).where(
+            OUTBOX.c.status == OutboxStatus.PENDING.value
+        )
+    )
+    value = result.scalar_one_or_none()
+    return value if isinstance(value, datetime) else None
