@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -61,7 +62,7 @@ async def test_overall_rate_never_exceeds_30_in_any_second(clock: VirtualClock) 
 async def test_one_message_per_second_per_chat(clock: VirtualClock) -> None:
     pacer = SendPacer(PaceLimits(margin_s=0.0), clock=clock)
     times = await _send_times(pacer, clock, [7, 7, 7])
-    assert [b - a for a, b in zip(times, times[1:], strict=False)] == [1.0, 1.0]
+    assert [b - a for a, b in itertools.pairwise(times)] == [1.0, 1.0]
 
 
 async def test_twenty_per_minute_per_group(clock: VirtualClock) -> None:
