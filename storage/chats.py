@@ -88,7 +88,7 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
     new = await session.get(Chat, new_id)
     if new is None:
         # ON UPDATE CASCADE carries the subscriptions along with the primary key.
-        await session.execute(
+        await session.exec(
             update(Chat).where(Chat.id == old_id).values(id=new_id, type="supergroup")  # type: ignore[arg-type]
         )
         return

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
+from sqlalchemy.sql.base import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Chat, OutboxRow, OutboxStatus, Subscription
 
-Session = AsyncSession | SAAsyncSession
+Session = AsyncSession
 OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
 CHATS = Chat.__table__  # type: ignore[attr-defined]
 SUBSCRIPTIONS = Subscription.__table__  # type: ignore[attr-defined]
@@ -27,6 +27,14 @@ SUBSCRIPTIONS = Subscription.__table__  # type: ignore[attr-defined]
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+async def _run(
+    session: Session, statement: Executable, params: list[dict[str, Any]] | None = None
+) -> Any:
+    # One place for the typing gap between SQLAlchemy 2.1 Core statements and
+    # sqlmodel's `exec` overloads; the statements are plain Core.
+    return await session.exec(statement, params=params)  # type: ignore[call-overload]
 
 
 def _count(result: Any) -> int:
@@ -48,7 +56,7 @@ async def subscribed_chats(
         .distinct()
         .order_by(CHATS.c.id)
     )
-    result = await session.execute(query)
+    result = await _run(session, query)
     return [(int(row[0]), row[1]) for row in result.all()]
 
 
@@ -92,7 +100,7 @@ async def enqueue(
     statement = _insert(_dialect(session)).on_conflict_do_nothing(
         index_elements=["event_type", "event_id", "chat_id"]
     )
-    result = await session.execute(statement, rows)
+    result = await _run(session, statement, rows)
     return _count(result)
 
 
@@ -113,7 +121,7 @@ async def claim_due(session: Session, *, worker: str, limit: int, now: datetime)
         .values(status=OutboxStatus.SENDING.value, claimed_by=worker, claimed_at=now)
         .returning(*OUTBOX.c)
     )
-    result = await session.execute(claimed)
+    result = await _run(session, claimed)
     rows = [OutboxRow.model_validate(dict(row._mapping)) for row in result.all()]
     rows.sort(key=lambda row: row.id or 0)
     return rows
@@ -123,7 +131,8 @@ async def mark_sent(
     session: Session, row_id: int, *, message_id: int | None, now: datetime
 ) -> None:
     """The alert reached Telegram."""
-    await session.execute(
+    await _run(
+        session,
         update(OUTBOX)
         .where(OUTBOX.c.id == row_id)
         .values(
@@ -132,7 +141,7 @@ async def mark_sent(
             sent_at=now,
             claimed_by=None,
             last_error=None,
-        )
+        ),
     )
 
 
@@ -148,12 +157,13 @@ async def schedule_retry(
     }
     if count_attempt:
         values["attempts"] = OUTBOX.c.attempts + 1
-    await session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(**values))
+    await _run(session, update(OUTBOX).where(OUTBOX.c.id == row_id).values(**values))
 
 
 async def dead_letter(session: Session, row_id: int, *, reason: str) -> None:
     """Give up on a row, keeping it and its reason for /deadletters."""
-    await session.execute(
+    await _run(
+        session,
         update(OUTBOX)
         .where(OUTBOX.c.id == row_id)
         .values(
@@ -161,26 +171,28 @@ async def dead_letter(session: Session, row_id: int, *, reason: str) -> None:
             last_error=reason[:1024],
             claimed_by=None,
             attempts=OUTBOX.c.attempts + 1,
-        )
+        ),
     )
 
 
 async def hold(session: Session, row_id: int) -> None:
     """Keep a row for the end-of-mute digest instead of sending it now."""
-    await session.execute(
+    await _run(
+        session,
         update(OUTBOX)
         .where(OUTBOX.c.id == row_id)
-        .values(status=OutboxStatus.HELD.value, claimed_by=None)
+        .values(status=OutboxStatus.HELD.value, claimed_by=None),
     )
 
 
 async def release_expired_claims(session: Session, *, older_than: datetime) -> int:
     """Rows left `sending` by a dead worker go back to `pending`."""
-    result = await session.execute(
+    result = await _run(
+        session,
         update(OUTBOX)
         .where(OUTBOX.c.status == OutboxStatus.SENDING.value)
         .where(OUTBOX.c.claimed_at < older_than)
-        .values(status=OutboxStatus.PENDING.value, claimed_by=None)
+        .values(status=OutboxStatus.PENDING.value, claimed_by=None),
     )
     return _count(result)
 
@@ -200,7 +212,7 @@ async def thread_message(
         .order_by(OUTBOX.c.id.desc())
         .limit(1)
     )
-    value = (await session.execute(query)).scalar_one_or_none()
+    value = (await _run(session, query)).scalar_one_or_none()
     return int(value) if value is not None else None
 
 
@@ -212,17 +224,18 @@ async def move_chat_rows(session: Session, *, old_id: int, new_id: int) -> None:
         .where(OUTBOX.c.chat_id == old_id)
         .where(tuple_(OUTBOX.c.event_type, OUTBOX.c.event_id).in_(existing))
     )
-    await session.execute(clash)
-    await session.execute(update(OUTBOX).where(OUTBOX.c.chat_id == old_id).values(chat_id=new_id))
+    await _run(session, clash)
+    await _run(session, update(OUTBOX).where(OUTBOX.c.chat_id == old_id).values(chat_id=new_id))
 
 
 async def dead_rows(session: Session, *, limit: int) -> list[OutboxRow]:
     """The newest dead-lettered rows."""
-    result = await session.execute(
+    result = await _run(
+        session,
         select(OUTBOX)
         .where(OUTBOX.c.status == OutboxStatus.DEAD.value)
         .order_by(OUTBOX.c.id.desc())
-        .limit(limit)
+        .limit(limit),
     )
     return [OutboxRow.model_validate(dict(row._mapping)) for row in result.all()]
 
@@ -232,21 +245,23 @@ async def retry_dead(session: Session, *, now: datetime, ids: Sequence[int] | No
     query = update(OUTBOX).where(OUTBOX.c.status == OutboxStatus.DEAD.value)
     if ids is not None:
         query = query.where(OUTBOX.c.id.in_(list(ids)))
-    result = await session.execute(
+    result = await _run(
+        session,
         query.values(
             status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now, claimed_by=None
-        )
+        ),
     )
     return _count(result)
 
 
 async def take_held(session: Session, *, chat_id: int) -> list[OutboxRow]:
     """The rows kept while a chat was muted, oldest first."""
-    result = await session.execute(
+    result = await _run(
+        session,
         select(OUTBOX)
         .where(OUTBOX.c.chat_id == chat_id)
         .where(OUTBOX.c.status == OutboxStatus.HELD.value)
-        .order_by(OUTBOX.c.id)
+        .order_by(OUTBOX.c.id),
     )
     return [OutboxRow.model_validate(dict(row._mapping)) for row in result.all()]
 
@@ -254,33 +269,38 @@ async def take_held(session: Session, *, chat_id: int) -> list[OutboxRow]:
 async def mark_summarised(session: Session, ids: Sequence[int], *, now: datetime) -> None:
     """Held rows folded into a digest count as delivered by it."""
     if ids:
-        await session.execute(
+        await _run(
+            session,
             update(OUTBOX)
             .where(OUTBOX.c.id.in_(list(ids)))
-            .values(status=OutboxStatus.SENT.value, sent_at=now, last_error="summarised")
+            .values(status=OutboxStatus.SENT.value, sent_at=now, last_error="summarised"),
         )
 
 
 async def depth(session: Session) -> dict[str, int]:
     """Rows per status."""
-    result = await session.execute(select(OUTBOX.c.status, func.count()).group_by(OUTBOX.c.status))
+    result = await _run(session, select(OUTBOX.c.status, func.count()).group_by(OUTBOX.c.status))
     return {str(status): int(count) for status, count in result.all()}
 
 
 async def chats_with_expired_mute(session: Session, *, now: datetime) -> list[int]:
     """Chats whose mute has ended and that still have held rows or a mute set."""
-    result = await session.execute(
-        select(CHATS.c.id).where(and_(CHATS.c.muted_until.is_not(None), CHATS.c.muted_until <= now))
+    result = await _run(
+        session,
+        select(CHATS.c.id).where(
+            and_(CHATS.c.muted_until.is_not(None), CHATS.c.muted_until <= now)
+        ),
     )
     return [int(row[0]) for row in result.all()]
 
 
 async def next_due_at(session: Session) -> datetime | None:
     """When the earliest pending row becomes due."""
-    result = await session.execute(
+    result = await _run(
+        session,
         select(func.min(OUTBOX.c.next_attempt_at)).where(
             OUTBOX.c.status == OutboxStatus.PENDING.value
-        )
+        ),
     )
     value = result.scalar_one_or_none()
     return value if isinstance(value, datetime) else None

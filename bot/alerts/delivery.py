@@ -184,7 +184,7 @@ class DeliveryWorker:
 
         table = OutboxRow.__table__  # type: ignore[attr-defined]
         async with self.sessions.begin() as session:
-            await session.execute(
+            await session.exec(
                 update(table)
                 .where(table.c.claimed_by == self.name)
                 .where(table.c.status == "sending")
