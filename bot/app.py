@@ -1,27 +1,34 @@
-"""The composition root: builds the PTB Application with its services and handlers."""
+"""The composition root: builds the PTB Application with its services, handlers and jobs."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.ext import Application, ContextTypes, Defaults
 
+from bot.alerts.delivery import DeliveryConfig, DeliveryWorker
+from bot.alerts.mute import end_expired_mutes
+from bot.alerts.pacing import PaceLimits, SendPacer
+from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.i18n import translator
 from bot.services import BotData, Services
-from handlers import errors, language, start
+from handlers import access, deadletters, errors, language, mute, start, subscriptions
 from handlers.catalog import COMMANDS
 from handlers.context import BotContext
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
+from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.app")
 
 SummitApp = Application[Any, BotContext, Any, Any, BotData, Any]
+MUTE_CHECK_INTERVAL_S = 60.0
 
 
 def command_menu(locale: str, *, groups: bool) -> list[BotCommand]:
@@ -55,15 +62,65 @@ async def open_services(settings: Settings) -> Services:
     return Services(settings=settings, engine=engine, sessions=session_factory(engine))
 
 
+def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorker:
+    """The outbox worker; it sends through the application's paced bot."""
+    settings = services.settings
+    return DeliveryWorker(
+        bot=application.bot,
+        sessions=services.sessions,
+        default_locale=settings.default_locale,
+        config=DeliveryConfig(
+            concurrency=settings.delivery_concurrency,
+            max_attempts=settings.delivery_max_attempts,
+            paid_broadcast=settings.paid_broadcast,
+        ),
+    )
+
+
+class Runtime:
+    """Background work started with the bot and stopped with it."""
+
+    def __init__(self) -> None:
+        self.stop = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+        self.worker: DeliveryWorker | None = None
+
+
+async def _end_expired_mutes(services: Services) -> None:
+    async with services.sessions.begin() as session:
+        digested = await end_expired_mutes(session, now=utcnow())
+    if digested:
+        services.wake_delivery()
+
+
 def build_application(settings: Settings) -> SummitApp:
     """Build the bot. Services are opened in post_init, inside PTB's event loop."""
+    runtime = Runtime()
 
     async def post_init(application: SummitApp) -> None:
         services = await open_services(settings)
         application.bot_data.attach(services)
         await publish_commands(application)
-        me = application.bot
-        log.info("started as @%s", me.username)
+        worker = delivery_worker(application, services)
+        # One SQLite file serves one process: whatever is left `sending` was ours.
+        await worker.release_orphans(all_claims=services.engine.dialect.name == "sqlite")
+        services.wake_delivery = worker.wake
+        runtime.worker = worker
+        runtime.tasks.append(asyncio.create_task(worker.run(runtime.stop), name="delivery"))
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                lambda _context: _end_expired_mutes(services),
+                interval=MUTE_CHECK_INTERVAL_S,
+                first=1.0,
+                name="end-expired-mutes",
+            )
+        log.info("started as @%s", application.bot.username)
+
+    async def post_stop(application: SummitApp) -> None:
+        runtime.stop.set()
+        if runtime.worker is not None:
+            runtime.worker.wake()
+        await asyncio.gather(*runtime.tasks, return_exceptions=True)
 
     async def post_shutdown(application: SummitApp) -> None:
         try:
@@ -78,14 +135,20 @@ def build_application(settings: Settings) -> SummitApp:
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_file_base_url)
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(PacedRateLimiter(SendPacer(PaceLimits(overall=settings.delivery_rate))))
+        .connection_pool_size(settings.delivery_concurrency + 8)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=UTC))
         .context_types(context_types)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
+    access.register(application)
     start.register(application)
     language.register(application)
+    subscriptions.register(application)
+    mute.register(application)
+    deadletters.register(application)
     application.add_error_handler(errors.on_error)
     return application

@@ -57,6 +57,21 @@ class Settings(BaseSettings):
         default=frozenset(), validation_alias="SUMMITWATCH_ADMIN_IDS"
     )
     default_locale: Locale = Field(default="en", validation_alias="SUMMITWATCH_DEFAULT_LOCALE")
+    # None: every chat may use the bot; otherwise only the listed chat ids.
+    allowed_chats: Annotated[frozenset[int] | None, NoDecode] = Field(
+        default=None, validation_alias="SUMMITWATCH_ALLOWED_CHATS"
+    )
+    # Outbound pace: 30/s is Telegram's free limit; paid broadcasts allow up to 1000/s.
+    delivery_rate: int = Field(
+        default=30, ge=1, le=1000, validation_alias="SUMMITWATCH_DELIVERY_RATE"
+    )
+    paid_broadcast: bool = Field(default=False, validation_alias="SUMMITWATCH_PAID_BROADCAST")
+    delivery_concurrency: int = Field(
+        default=32, ge=1, le=512, validation_alias="SUMMITWATCH_DELIVERY_CONCURRENCY"
+    )
+    delivery_max_attempts: int = Field(
+        default=8, ge=1, le=100, validation_alias="SUMMITWATCH_DELIVERY_MAX_ATTEMPTS"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -80,14 +95,14 @@ class Settings(BaseSettings):
             raise ValueError("expected sqlite+aiosqlite:///PATH or postgresql+asyncpg://...")
         return value
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "allowed_chats", mode="before")
     @classmethod
-    def _admin_ids_list(cls, value: object) -> object:
+    def _id_list(cls, value: object) -> object:
         parts = _split_ints(value)
         if isinstance(parts, list):
             for part in parts:
                 if not re.fullmatch(r"-?\d+", str(part)):
-                    raise ValueError("expected comma-separated Telegram user ids")
+                    raise ValueError("expected comma-separated Telegram ids")
         return parts
 
     @field_validator("default_locale", mode="before")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -17,6 +18,8 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # Set by the composition root once the delivery worker runs.
+    wake_delivery: Callable[[], None] = field(default=lambda: None)
 
     def is_bot_admin(self, user_id: int | None) -> bool:
         """Analysts listed in SUMMITWATCH_ADMIN_IDS may change watchlists and sources."""

@@ -21,5 +21,11 @@ class CommandInfo:
 COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", N_("What this bot does")),
     CommandInfo("help", N_("All commands")),
+    CommandInfo("subscribe", N_("Follow a person, aircraft, venue or source"), "[kind key]"),
+    CommandInfo("unsubscribe", N_("Stop following something"), "[kind key]"),
+    CommandInfo("subscriptions", N_("What this chat follows")),
+    CommandInfo("mute", N_("Hold alerts for a while"), "2h|1d"),
+    CommandInfo("unmute", N_("Resume alerts and summarise what was held")),
     CommandInfo("lang", N_("Choose the chat's language"), usage="[en|ru|az]"),
+    CommandInfo("deadletters", N_("Undeliverable alerts (bot admins)"), "[retry]", in_groups=False),
 )

@@ -39,7 +39,8 @@ async def start(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     """List every command with its localized description."""
     t = await chat_translator(update, context)
-    lines = [f"<b>{t._('Commands')}</b>"]
+    title = t._("Commands")
+    lines = [f"<b>{title}</b>"]
     for command in COMMANDS:
         usage = f" {escape(command.usage)}" if command.usage else ""
         lines.append(f"/{command.name}{usage} — {escape(t._(command.description))}")

@@ -145,10 +145,15 @@ def _mo_problems(locale: str, catalog: Catalog) -> Iterator[str]:
         return
     with mo.open("rb") as fp:
         compiled = read_mo(fp)
-    want = {m.id: m.string for m in catalog if m.id and not m.fuzzy}
-    have = {m.id: m.string for m in compiled if m.id}
+    want = {_key(m.id): _key(m.string) for m in catalog if m.id and not m.fuzzy}
+    have = {_key(m.id): _key(m.string) for m in compiled if m.id}
     if want != have:
         yield f"{locale}: {mo.name} does not match the .po (run compile)"
+
+
+def _key(value: object) -> object:
+    # read_mo gives plural forms as lists, read_po as tuples.
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 def main(argv: list[str]) -> int:

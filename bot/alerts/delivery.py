@@ -32,11 +32,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot, Message
+from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ExtBot
 
-from bot.alerts.pacing import SendPacer
+from bot.alerts.ratelimiter import RateLimitArgs
 from bot.alerts.render import RenderedAlert, UnknownEventType, render
 from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
 from bot.i18n import resolve_locale, translator
@@ -46,6 +47,7 @@ from storage.models import Chat, OutboxRow
 from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.delivery")
+NO_RETRY: RateLimitArgs = {"retries": 0}
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,10 @@ class _Outcome(Exception):
 class DeliveryWorker:
     """Claims due outbox rows and sends them, `concurrency` at a time."""
 
-    bot: Bot
+    bot: ExtBot[RateLimitArgs]
     sessions: async_sessionmaker[AsyncSession]
     default_locale: str
     config: DeliveryConfig = field(default_factory=DeliveryConfig)
-    pacer: SendPacer = field(default_factory=SendPacer)
     name: str = field(default_factory=worker_name)
     clock: Callable[[], datetime] = utcnow
     stats: DeliveryStats = field(default_factory=DeliveryStats)
@@ -128,7 +129,6 @@ class DeliveryWorker:
             if (now - last_heartbeat).total_seconds() > self.config.lease_s / 3:
                 await self._heartbeat()
                 await self.release_orphans()
-                self.pacer.forget_idle()
                 last_heartbeat = now
             if started == 0:
                 self._wakeup.clear()
@@ -221,7 +221,6 @@ class DeliveryWorker:
             message_id = await self._send(row, alert)
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
-            self.pacer.pause_chat(row.chat_id, wait)
             self.stats.flood_waits += 1
             await self._retry(row, wait, f"429 retry after {wait:g}s", count=False)
         except ChatMigrated as exc:
@@ -294,7 +293,12 @@ class DeliveryWorker:
         return first
 
     def _extra(self) -> dict[str, Any]:
-        return {"allow_paid_broadcast": True} if self.config.paid_broadcast else {}
+        # Pacing is the rate limiter's; a 429 comes back to us to reschedule the row
+        # instead of holding a delivery slot while it waits.
+        extra: dict[str, Any] = {"rate_limit_args": NO_RETRY}
+        if self.config.paid_broadcast:
+            extra["allow_paid_broadcast"] = True
+        return extra
 
     async def _call(
         self,
@@ -302,20 +306,17 @@ class DeliveryWorker:
         send: Callable[[str | None, str | None], Any],
         text: str | None,
     ) -> Message:
-        """Pace, send as HTML, and fall back to plain text when Telegram cannot parse it."""
-        await self.pacer.acquire(chat_id)
+        """Send as HTML, and fall back to plain text when Telegram cannot parse it."""
         try:
             result: Message = await send(ParseMode.HTML, text)
         except BadRequest as exc:
             if "can't parse entities" not in exc.message.lower() or text is None:
                 raise
             log.warning("chat %s: HTML refused (%s); sending plain text", chat_id, exc.message)
-            await self.pacer.acquire(chat_id)
             result = await send(None, html_to_plain(text))
         return result
 
     async def _edit(self, chat_id: int, message_id: int, text: str) -> bool:
-        await self.pacer.acquire(chat_id)
         try:
             await self.bot.edit_message_text(
                 split_message(text)[0],
@@ -323,6 +324,7 @@ class DeliveryWorker:
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,
                 disable_web_page_preview=True,
+                rate_limit_args=NO_RETRY,
             )
         except BadRequest as exc:
             description = exc.message.lower()

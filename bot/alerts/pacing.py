@@ -30,6 +30,10 @@ class PaceLimits:
     enabled: bool = True
 
 
+# Per-chat state is dropped once it can no longer delay anything, every so many sends.
+FORGET_EVERY = 10_000
+
+
 def is_group(chat_id: int) -> bool:
     """Groups, supergroups and channels have negative ids."""
     return chat_id < 0
@@ -46,14 +50,15 @@ class SendPacer:
     _groups: dict[int, deque[float]] = field(default_factory=dict)
     _paused_until: float = 0.0
     _chat_paused: dict[int, float] = field(default_factory=dict)
+    _records: int = 0
 
-    def _wait(self, chat_id: int, now: float) -> float:
+    def _wait(self, chat_id: int, now: float, overall: bool = True) -> float:
         limits = self.limits
         waits = [self._paused_until - now, self._chat_paused.get(chat_id, 0.0) - now]
         window = 1.0 + limits.margin_s
         while self._overall and self._overall[0] <= now - window:
             self._overall.popleft()
-        if len(self._overall) >= limits.overall:
+        if overall and len(self._overall) >= limits.overall:
             waits.append(self._overall[0] + window - now)
         last = self._chat_last.get(chat_id)
         if last is not None:
@@ -67,21 +72,29 @@ class SendPacer:
                 waits.append(sends[0] + minute - now)
         return max(waits)
 
-    def _record(self, chat_id: int, now: float) -> None:
-        self._overall.append(now)
+    def _record(self, chat_id: int, now: float, overall: bool = True) -> None:
+        if overall:
+            self._overall.append(now)
         self._chat_last[chat_id] = now
         if is_group(chat_id):
             self._groups.setdefault(chat_id, deque()).append(now)
+        self._records += 1
+        if self._records % FORGET_EVERY == 0:
+            self.forget_idle()
 
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until a message to `chat_id` is within every limit, then count it."""
+    async def acquire(self, chat_id: int, *, overall: bool = True) -> None:
+        """Wait until a message to `chat_id` is within every limit, then count it.
+
+        Edits count against the chat and group limits but not the overall one (`overall`
+        False), as Telegram counts them.
+        """
         if not self.limits.enabled:
             return
         while True:
             now = self.clock()
-            wait = self._wait(chat_id, now)
+            wait = self._wait(chat_id, now, overall)
             if wait <= 0:
-                self._record(chat_id, now)
+                self._record(chat_id, now, overall)
                 return
             await asyncio.sleep(wait)
 

@@ -169,5 +169,6 @@ def render_flight(payload: dict[str, Any], t: Translator) -> RenderedAlert:
             "⏱ " + t._("Flight time: {duration}", duration=duration(int(payload["duration_s"]), t))
         )
     url = GLOBE_URL.format(hex=escape(str(payload["hex"])))
-    lines.append(f'<a href="{url}">{t._("Track on globe.adsb.lol")}</a>')
+    link_text = t._("Track on globe.adsb.lol")
+    lines.append(f'<a href="{url}">{link_text}</a>')
     return RenderedAlert(text="\n".join(lines))

@@ -1,0 +1,1 @@
+"""What analysts watch (people, aircraft, venues, sources) and how a typed name finds it."""

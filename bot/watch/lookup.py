@@ -1,0 +1,124 @@
+"""Resolve what a user typed ("witkoff", "Баку", "ffa001", "kremlin-en") to a watched key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.watch.fuzzy import Candidate, find
+from storage.models import Source, SubscriptionKind, Venue
+from storage.watchlist import aircraft_by_ident, all_aircraft, all_people
+
+HEX_RE = re.compile(r"^[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One thing a query may mean: its key and a label in the chat's language."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a query found: one choice, several (ambiguous), or none."""
+
+    kind: SubscriptionKind
+    choices: tuple[Choice, ...]
+
+    @property
+    def unique(self) -> Choice | None:
+        """The one match, when there is exactly one."""
+        return self.choices[0] if len(self.choices) == 1 else None
+
+
+def _label(names: dict[str, str], locale: str, fallback: str) -> str:
+    return names.get(locale) or names.get("en") or fallback
+
+
+async def people_candidates(session: AsyncSession, locale: str) -> dict[str, Choice]:
+    """Every person as a choice with its label, and the names matching uses."""
+    return {
+        p.slug: Choice(p.slug, _label(p.names, locale, p.slug)) for p in await all_people(session)
+    }
+
+
+async def resolve(
+    session: AsyncSession, kind: SubscriptionKind, query: str, locale: str
+) -> Resolution:
+    """Find what `query` names among the watched things of `kind`."""
+    if kind == SubscriptionKind.ALL:
+        return Resolution(kind, (Choice("*", "*"),))
+    if kind == SubscriptionKind.AIRCRAFT:
+        return Resolution(kind, await _aircraft(session, query))
+    if kind == SubscriptionKind.PERSON:
+        people = await all_people(session)
+        candidates = [
+            Candidate(p.slug, (*p.names.values(), *(a for v in p.aliases.values() for a in v)))
+            for p in people
+        ]
+        labels = {p.slug: _label(p.names, locale, p.slug) for p in people}
+    elif kind == SubscriptionKind.VENUE:
+        venues = (await session.exec(select(Venue).order_by(col(Venue.slug)))).all()
+        candidates = [Candidate(v.slug, tuple(v.names.values())) for v in venues]
+        labels = {v.slug: _label(v.names, locale, v.slug) for v in venues}
+    else:
+        sources = (await session.exec(select(Source).order_by(col(Source.name)))).all()
+        candidates = [Candidate(s.name, (s.name,)) for s in sources]
+        labels = {s.name: s.name for s in sources}
+    match = find(query, candidates)
+    return Resolution(kind, tuple(Choice(key, labels[key]) for key in match.keys))
+
+
+async def _aircraft(session: AsyncSession, query: str) -> tuple[Choice, ...]:
+    found = await aircraft_by_ident(session, query)
+    if found is not None:
+        return (Choice(found.hex, _aircraft_label(found.hex, found.registration)),)
+    # A hex we do not know yet is still a valid thing to follow.
+    if HEX_RE.match(query.strip()):
+        hex_code = query.strip().lower()
+        return (Choice(hex_code, hex_code),)
+    fleet = await all_aircraft(session)
+    match = find(query, [Candidate(a.hex, tuple(filter(None, [a.registration]))) for a in fleet])
+    labels = {a.hex: _aircraft_label(a.hex, a.registration) for a in fleet}
+    return tuple(Choice(key, labels[key]) for key in match.keys)
+
+
+def _aircraft_label(hex_code: str, registration: str | None) -> str:
+    return f"{registration} ({hex_code})" if registration else hex_code
+
+
+async def browse(session: AsyncSession, kind: SubscriptionKind, locale: str) -> tuple[Choice, ...]:
+    """Everything of `kind` one could follow, for the /subscribe buttons."""
+    if kind == SubscriptionKind.PERSON:
+        return tuple(
+            Choice(p.slug, _label(p.names, locale, p.slug)) for p in await all_people(session)
+        )
+    if kind == SubscriptionKind.AIRCRAFT:
+        return tuple(
+            Choice(a.hex, _aircraft_label(a.hex, a.registration))
+            for a in await all_aircraft(session)
+        )
+    if kind == SubscriptionKind.VENUE:
+        venues = (await session.exec(select(Venue).order_by(col(Venue.slug)))).all()
+        return tuple(Choice(v.slug, _label(v.names, locale, v.slug)) for v in venues)
+    if kind == SubscriptionKind.SOURCE:
+        sources = (await session.exec(select(Source).order_by(col(Source.name)))).all()
+        return tuple(Choice(s.name, s.name) for s in sources)
+    return (Choice("*", "*"),)
+
+
+async def describe(session: AsyncSession, kind: str, key: str, locale: str) -> str:
+    """A label for an existing subscription's key, in the chat's language."""
+    try:
+        resolved = await resolve(session, SubscriptionKind(kind), key, locale)
+    except ValueError:
+        return key
+    for choice in resolved.choices:
+        if choice.key == key:
+            return choice.label
+    return key

@@ -1,0 +1,88 @@
+"""/deadletters: alerts that could not be delivered, and retrying them (bot admins only)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.i18n import Translator
+from handlers.context import BotContext
+from handlers.locale import chat_translator
+from storage import outbox
+from storage.types import utcnow
+
+PREFIX = "dl:"
+SHOWN = 20
+
+
+async def _listing(context: BotContext, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
+    async with context.services.sessions() as session:
+        rows = await outbox.dead_rows(session, limit=SHOWN)
+    if not rows:
+        return t._("No dead letters: every alert was delivered or is still being tried."), None
+    title = t._("Alerts that could not be delivered (newest first):")
+    lines = [f"<b>{title}</b>"]
+    for row in rows:
+        lines.append(
+            t._(
+                "#{id} to chat {chat} ({event}, {attempts} attempts): {reason}",
+                id=row.id,
+                chat=row.chat_id,
+                event=escape(row.event_type),
+                attempts=row.attempts,
+                reason=escape(row.last_error or "?"),
+            )
+        )
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t._("Retry all"), callback_data=f"{PREFIX}retry:all")]]
+    )
+    return "\n".join(lines), keyboard
+
+
+async def deadletters_command(update: Update, context: BotContext) -> None:
+    """List dead letters; `/deadletters retry [id ...|all]` queues them again."""
+    t = await chat_translator(update, context)
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    if not context.services.is_bot_admin(user.id if user else None):
+        await message.reply_text(t._("Only the bot's administrators can do this."))
+        return
+    args = context.args or []
+    if args and args[0].lower() == "retry":
+        ids = [int(a) for a in args[1:] if a.isdigit()]
+        if args[1:] and not ids and args[1].lower() != "all":
+            await message.reply_text(t._("Send /deadletters retry all, or the numbers to retry."))
+            return
+        async with context.services.sessions.begin() as session:
+            count = await outbox.retry_dead(session, now=utcnow(), ids=ids or None)
+        context.services.wake_delivery()
+        await message.reply_text(t.n_("{n} alert queued again.", "{n} alerts queued again.", count))
+        return
+    text, keyboard = await _listing(context, t)
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+async def deadletters_button(update: Update, context: BotContext) -> None:
+    """The "Retry all" button."""
+    query, user = update.callback_query, update.effective_user
+    if query is None:
+        return
+    t = await chat_translator(update, context)
+    if not context.services.is_bot_admin(user.id if user else None):
+        await query.answer(t._("Only the bot's administrators can do this."), show_alert=True)
+        return
+    async with context.services.sessions.begin() as session:
+        count = await outbox.retry_dead(session, now=utcnow())
+    context.services.wake_delivery()
+    await query.answer(t.n_("{n} alert queued again.", "{n} alerts queued again.", count))
+    text, keyboard = await _listing(context, t)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add the handlers of this module."""
+    application.add_handler(CommandHandler("deadletters", deadletters_command))
+    application.add_handler(CallbackQueryHandler(deadletters_button, pattern=f"^{PREFIX}"))
