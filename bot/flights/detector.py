@@ -1,0 +1,679 @@
+"""The flight-event detector: a per-aircraft state machine over position reports.
+
+Pure code: no clock, no I/O. `Detector.feed` takes one report and returns the events it
+completes; `Detector.tick` is called with the current time and returns the events that
+silence completes (signal lost, probable landing). A report that arrives after a long
+silence first runs the same silence logic for its aircraft, so the events found do not
+depend on how often `tick` runs, and a replay finds the same events as a live run.
+
+How each event is found:
+
+* takeoff, confirmed: the aircraft was on the ground and `confirm_reports` consecutive
+  reports show it flying; the time is that of the first of them, the airport the one
+  nearest the last ground position.
+* takeoff, probable ("took off near"): the first fix of an aircraft (or the first after
+  a gap) is low and climbing near an airport; the time is estimated back from the climb
+  rate. Also when an aircraft last seen on the ground reappears flying after a gap: it
+  took off from where it stood, at an unknown time (`data["estimated"]`).
+* landing, confirmed: the aircraft was flying and `confirm_reports` consecutive reports
+  show it on the ground. `data` has the departure airport, time and flight duration
+  when the takeoff was seen.
+* landing, probable: the signal vanished for `probable_landing_after_s` while the
+  aircraft was low and descending near an airport (or had just reported ground). Later
+  data confirms it (a ground report, or a departure from the same airport after a
+  plausible turnaround): a confirmed landing with the same thread key follows. If the
+  aircraft reappears flying too soon to have landed, a signal_regained event with the
+  same thread key and `data["retracts"]` withdraws it.
+* signal_lost: nothing heard for `lost_after_s` from a flying aircraft (time: the last
+  report); signal_regained: the next report. A gap at cruise altitude never becomes a
+  landing: only low, descending aircraft near an airport do.
+* emergency: squawk 7500/7600/7700 held for `emergency_hold_s` over at least
+  `emergency_min_reports` reports; the time is when the squawk was first seen.
+
+Reports implying an impossible speed or climb from the last accepted one are rejected
+and produce nothing; `reanchor_reports` consecutive rejected reports that agree with
+each other move the track there (the earlier fix was the bad one), still without an
+event. Reports no newer than the last accepted one are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.flights.airports import AirportMatch
+from bot.flights.events import Confidence, EventKind, FlightEvent
+from bot.flights.geo import distance_km
+from bot.flights.reports import PositionReport
+from bot.flights.thresholds import DetectorConfig
+from bot.flights.track import AIR, GROUND, RECENT_KEYS, UNKNOWN, SnapshotError, Track
+
+__all__ = ["AirportLookup", "Detector", "DetectorConfig", "SnapshotError"]
+
+SNAPSHOT_VERSION = 1
+_KM_PER_KT_S = 1.852 / 3600.0  # km travelled per second at one knot
+
+
+class AirportLookup(Protocol):
+    """What the detector needs from an airport index (see `AirportIndex`)."""
+
+    def nearest(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
+        """The nearest airport within max_km, or None."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Fix:
+    """The few fields of a fix that the low-and-climbing test needs."""
+
+    lat: float
+    lon: float
+    alt_ft: int | None
+    vrate_fpm: float | None
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).isoformat().replace("+00:00", "Z")
+
+
+class Detector:
+    """Turns position reports into flight events, one state machine per aircraft.
+
+    Args:
+        config: thresholds.
+        airports: the nearest-airport lookup (usually `airports.default_index()`).
+    """
+
+    def __init__(self, config: DetectorConfig, airports: AirportLookup) -> None:
+        self._config = config
+        self._airports = airports
+        self._tracks: dict[str, Track] = {}
+
+    @property
+    def config(self) -> DetectorConfig:
+        """The thresholds in use."""
+        return self._config
+
+    def __len__(self) -> int:
+        return len(self._tracks)
+
+    # ---- public API -------------------------------------------------------------
+
+    def feed(self, report: PositionReport) -> list[FlightEvent]:
+        """Take one report; return the events it completes (usually none)."""
+        t = report.ts.timestamp()
+        track = self._tracks.get(report.hex)
+        if track is None:
+            track = self._tracks[report.hex] = Track(report.hex)
+            return self._first(track, report, t, first_fix=True)
+        if t <= track.t:
+            return []  # stale: a position already seen (same seen_pos) or older
+        if not self._plausible(track, report, t):
+            return self._reject(track, report, t)
+        track.rej_n = 0
+        out: list[FlightEvent] = []
+        gap = t - track.t
+        if gap >= self._config.probable_landing_after_s:
+            # What `tick` would have found during the silence, found now: the events
+            # then do not depend on how often `tick` runs.
+            self._expire(track, t, out)
+        if track.phase == UNKNOWN:
+            kind = self._classify(track, report)
+            if kind != UNKNOWN:
+                self._enter(track, report, t, kind, first_fix=True, out=out)
+        elif track.pend_key is not None:
+            self._resolve_pending(track, report, t, gap, out)
+        else:
+            if track.lost:
+                self._regained(track, report, t, gap, out)
+            self._transition(track, report, t, out)
+        if report.squawk is not None:
+            self._squawk(track, report, t, out)
+        self._accept(track, report, t)
+        return out
+
+    def tick(self, now: datetime) -> list[FlightEvent]:
+        """Run the silence logic for every aircraft at `now`; return the events found.
+
+        Also forgets aircraft silent for longer than `forget_after_s`.
+        """
+        t = now.timestamp()
+        horizon = t - self._config.probable_landing_after_s
+        forget = t - self._config.forget_after_s
+        out: list[FlightEvent] = []
+        dropped: list[str] = []
+        for hex_, track in self._tracks.items():
+            if track.t > horizon:
+                continue
+            if track.t <= forget:
+                dropped.append(hex_)
+            else:
+                self._expire(track, t, out)
+        for hex_ in dropped:
+            del self._tracks[hex_]
+        return out
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole per-aircraft state as plain JSON-ready data."""
+        return {
+            "version": SNAPSHOT_VERSION,
+            "tracks": {hex_: track.to_dict() for hex_, track in self._tracks.items()},
+        }
+
+    def restore(self, snapshot: Mapping[str, Any]) -> None:
+        """Replace the per-aircraft state with one that `snapshot` made.
+
+        Raises:
+            SnapshotError: the snapshot is of another version or malformed; the
+                current state is then left as it was.
+        """
+        if not isinstance(snapshot, Mapping) or snapshot.get("version") != SNAPSHOT_VERSION:
+            raise SnapshotError(f"not a version {SNAPSHOT_VERSION} detector snapshot")
+        tracks = snapshot.get("tracks")
+        if not isinstance(tracks, Mapping):
+            raise SnapshotError("snapshot has no 'tracks' object")
+        restored: dict[str, Track] = {}
+        for hex_, raw in tracks.items():
+            if not isinstance(hex_, str) or not isinstance(raw, Mapping):
+                raise SnapshotError(f"track {hex_!r} is not a hex with an object")
+            restored[hex_] = Track.from_dict(hex_, raw)
+        self._tracks = restored
+
+    # ---- classification and plausibility ----------------------------------------
+
+    def _near(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
+        return self._airports.nearest(lat, lon, max_km)
+
+    def _classify(self, track: Track, report: PositionReport) -> int:
+        """GROUND, AIR or UNKNOWN for one report, in the context of its track."""
+        if report.on_ground:
+            return GROUND
+        config = self._config
+        gs = report.gs_kt
+        if gs is not None and gs >= config.air_min_gs_kt:
+            return AIR
+        alt = report.alt_ft
+        if alt is not None and alt >= config.high_alt_ft:
+            return AIR
+        # Slow, or no speed: judge the height against the field, when there is one.
+        if track.phase == GROUND and track.g_elev is not None:
+            elev: int | None = track.g_elev
+        else:
+            match = self._near(report.lat, report.lon, config.ground_airport_km)
+            elev = None if match is None else match.airport.elevation_ft
+        slow = gs is not None and gs <= config.taxi_max_gs_kt
+        if elev is not None:
+            if alt is not None and alt > elev + config.airborne_min_agl_ft:
+                return AIR
+            return GROUND if slow else UNKNOWN
+        if gs is not None and not slow:
+            return AIR  # a slow flier away from any airport
+        return UNKNOWN
+
+    def _plausible(self, track: Track, report: PositionReport, t: float) -> bool:
+        """Whether the report can physically follow the last accepted one."""
+        config = self._config
+        dt = t - track.t
+        reach = config.max_speed_kt * _KM_PER_KT_S * dt + config.position_slack_km
+        if distance_km(track.lat, track.lon, report.lat, report.lon) > reach:
+            return False
+        before = track.g_elev if track.phase == GROUND else track.alt
+        after = report.alt_ft
+        climb = config.max_vrate_fpm * dt / 60.0 + config.altitude_slack_ft
+        if after is None and report.on_ground and before is not None and before > climb:
+            # On the ground right after a high fix: can it have come down that fast?
+            match = self._near(report.lat, report.lon, config.ground_airport_km)
+            after = None if match is None else match.airport.elevation_ft
+        if before is None or after is None:
+            return True
+        return abs(after - before) <= climb
+
+    def _reject(self, track: Track, report: PositionReport, t: float) -> list[FlightEvent]:
+        """Count a rejected report; re-anchor when rejected ones agree with each other."""
+        config = self._config
+        if t <= track.rej_t:
+            return []
+        agrees = False
+        if track.rej_n:
+            reach = config.max_speed_kt * _KM_PER_KT_S * (t - track.rej_t)
+            reach += config.position_slack_km
+            agrees = distance_km(track.rej_lat, track.rej_lon, report.lat, report.lon) <= reach
+        track.rej_n = track.rej_n + 1 if agrees else 1
+        track.rej_t = t
+        track.rej_lat = report.lat
+        track.rej_lon = report.lon
+        if track.rej_n < config.reanchor_reports:
+            return []
+        # Several agreeing fixes: the bad one was ours. Restart here, with no event.
+        fresh = Track(track.hex)
+        fresh.keys = track.keys
+        self._tracks[track.hex] = fresh
+        return self._first(fresh, report, t, first_fix=False)
+
+    # ---- ground and air ---------------------------------------------------------
+
+    def _first(
+        self, track: Track, report: PositionReport, t: float, *, first_fix: bool
+    ) -> list[FlightEvent]:
+        """The first accepted report of a track."""
+        out: list[FlightEvent] = []
+        kind = self._classify(track, report)
+        if kind != UNKNOWN:
+            self._enter(track, report, t, kind, first_fix=first_fix, out=out)
+        if report.squawk is not None:
+            self._squawk(track, report, t, out)
+        self._accept(track, report, t)
+        return out
+
+    def _enter(
+        self,
+        track: Track,
+        report: PositionReport,
+        t: float,
+        kind: int,
+        *,
+        first_fix: bool,
+        out: list[FlightEvent],
+    ) -> None:
+        """Give a phase to a track whose phase was unknown."""
+        track.phase = kind
+        if kind == GROUND:
+            self._on_ground(track, report, t)
+        elif first_fix:
+            match = self._low_climbing(_fix(report))
+            if match is not None:
+                self._takeoff_near(track, report, t, _fix(report), match, "first_fix", out)
+
+    def _on_ground(self, track: Track, report: PositionReport, t: float) -> None:
+        """Remember a ground fix; look the field up again only when it moved far."""
+        far = self._config.ground_airport_km / 2
+        if track.g_t is None or distance_km(track.g_lat, track.g_lon, report.lat, report.lon) > far:
+            match = self._near(report.lat, report.lon, self._config.ground_airport_km)
+            track.g_elev = None if match is None else match.airport.elevation_ft
+        track.g_t = t
+        track.g_lat = report.lat
+        track.g_lon = report.lon
+
+    def _transition(
+        self, track: Track, report: PositionReport, t: float, out: list[FlightEvent]
+    ) -> None:
+        """Ground/air change with hysteresis, for a track whose phase is known."""
+        kind = self._classify(track, report)
+        if kind == UNKNOWN:
+            return
+        if kind == track.phase:
+            track.cand = UNKNOWN
+            track.cand_n = 0
+            if kind == GROUND:
+                self._on_ground(track, report, t)
+            return
+        if track.cand != kind or track.cand_n == 0:
+            self._candidate(track, report, t, kind)
+        track.cand_n += 1
+        if track.cand_n < self._config.confirm_reports:
+            return
+        track.cand = UNKNOWN
+        track.cand_n = 0
+        if kind == AIR:
+            self._took_off(track, report, out)
+        else:
+            self._landed(track, report, out)
+            self._on_ground(track, report, t)
+        track.phase = kind
+
+    def _candidate(self, track: Track, report: PositionReport, t: float, kind: int) -> None:
+        track.cand = kind
+        track.cand_n = 0
+        track.cand_t = t
+        track.cand_prev_t = track.t
+        track.cand_lat = report.lat
+        track.cand_lon = report.lon
+        track.cand_alt = report.alt_ft
+        track.cand_vrate = report.vrate_fpm
+
+    def _took_off(self, track: Track, report: PositionReport, out: list[FlightEvent]) -> None:
+        config = self._config
+        t0 = track.cand_t
+        at = (track.cand_lat, track.cand_lon, track.cand_alt)
+        gap = t0 - (track.g_t if track.g_t is not None else t0)
+        if gap < config.lost_after_s:
+            match = self._near(track.g_lat, track.g_lon, config.ground_airport_km)
+            icao = None if match is None else match.airport.icao
+            self._emit(
+                out, track, EventKind.TAKEOFF, Confidence.CONFIRMED, t0,
+                at=at, airport=icao, provider=report.provider, data={"how": "ground"},
+            )  # fmt: skip
+            track.dep_icao = icao
+            track.dep_t = t0
+            return
+        # Last seen on the ground, flying after a gap: it took off in between.
+        fix = _Fix(track.cand_lat, track.cand_lon, track.cand_alt, track.cand_vrate)
+        near = self._low_climbing(fix)
+        if near is not None:
+            self._takeoff_near(track, report, t0, fix, near, "after_gap", out)
+            return
+        ground = self._near(track.g_lat, track.g_lon, config.ground_airport_km)
+        icao = None if ground is None else ground.airport.icao
+        data = {
+            "how": "after_gap",
+            "estimated": True,
+            "last_ground_ts": _iso(t0 - gap),
+            "first_fix_ts": _iso(t0),
+        }
+        self._emit(
+            out, track, EventKind.TAKEOFF, Confidence.PROBABLE, t0,
+            at=at, airport=icao, provider=report.provider, data=data,
+        )  # fmt: skip
+        track.dep_icao = icao
+        track.dep_t = None  # when it left is not known
+
+    def _landed(self, track: Track, report: PositionReport, out: list[FlightEvent]) -> None:
+        config = self._config
+        t0 = track.cand_t
+        match = self._near(track.cand_lat, track.cand_lon, config.ground_airport_km)
+        icao = None if match is None else match.airport.icao
+        data = self._flight_data(track, t0)
+        data["how"] = "ground"
+        gap = t0 - track.cand_prev_t
+        if gap >= config.lost_after_s:
+            data["estimated"] = True  # it landed during the gap, at the latest now
+            data["gap_s"] = round(gap)
+        thread = track.pend_thread
+        if thread is not None:
+            data["probable_ts"] = _iso(track.pend_t or t0)
+            data["probable_airport"] = track.pend_icao
+            self._clear_pending(track)
+        self._emit(
+            out, track, EventKind.LANDING, Confidence.CONFIRMED, t0,
+            at=(track.cand_lat, track.cand_lon, None), airport=icao,
+            provider=report.provider, data=data, thread=thread,
+        )  # fmt: skip
+        track.dep_icao = None
+        track.dep_t = None
+
+    def _flight_data(self, track: Track, landed_t: float) -> dict[str, Any]:
+        """Departure airport, time and duration of the flight that ends at landed_t."""
+        data: dict[str, Any] = {}
+        if track.dep_icao is not None:
+            data["departure"] = track.dep_icao
+        if track.dep_t is not None:
+            data["departure_ts"] = _iso(track.dep_t)
+            data["duration_s"] = round(landed_t - track.dep_t)
+        return data
+
+    def _low_climbing(self, fix: _Fix) -> AirportMatch | None:
+        """The airport a fix climbs out of, if it is low and climbing near one."""
+        config = self._config
+        alt = fix.alt_ft
+        vrate = fix.vrate_fpm
+        if alt is None or vrate is None or vrate < config.climb_min_fpm:
+            return None
+        match = self._near(fix.lat, fix.lon, config.near_airport_km)
+        if match is None or alt - match.airport.elevation_ft > config.low_agl_ft:
+            return None
+        return match
+
+    def _takeoff_near(
+        self,
+        track: Track,
+        report: PositionReport,
+        t: float,
+        fix: _Fix,
+        match: AirportMatch,
+        how: str,
+        out: list[FlightEvent],
+    ) -> None:
+        """A probable takeoff from a low, climbing fix, its time estimated back."""
+        config = self._config
+        height = max(0.0, (fix.alt_ft or 0) - match.airport.elevation_ft)
+        climb = max(fix.vrate_fpm or 0.0, config.climb_min_fpm)
+        # Back along the climb, but never further than the "low" band can take.
+        t0 = t - min(height / climb, config.low_agl_ft / config.climb_min_fpm) * 60.0
+        data = {
+            "how": how,
+            "estimated": True,
+            "first_fix_ts": _iso(t),
+            "distance_km": round(match.distance_km, 1),
+        }
+        self._emit(
+            out, track, EventKind.TAKEOFF, Confidence.PROBABLE, t0,
+            at=(fix.lat, fix.lon, fix.alt_ft), airport=match.airport.icao,
+            provider=report.provider, data=data,
+        )  # fmt: skip
+        track.dep_icao = match.airport.icao
+        track.dep_t = t0
+
+    # ---- silence ----------------------------------------------------------------
+
+    def _expire(self, track: Track, now: float, out: list[FlightEvent]) -> None:
+        """Silence logic for one track at `now`, later than its last report."""
+        if track.phase != AIR or track.lost:
+            return  # parked aircraft go quiet all the time: not news
+        config = self._config
+        silence = now - track.t
+        if not track.checked and silence >= config.probable_landing_after_s:
+            track.checked = True
+            if self._probable_landing(track, out):
+                return
+        if silence >= config.lost_after_s:
+            track.lost = True
+            self._emit(
+                out, track, EventKind.SIGNAL_LOST, Confidence.CONFIRMED, track.t,
+                at=(track.lat, track.lon, track.alt), airport=None,
+                provider=track.provider, data={"last_gs_kt": _round(track.gs)},
+            )  # fmt: skip
+
+    def _probable_landing(self, track: Track, out: list[FlightEvent]) -> bool:
+        """Report a probable landing if the last fixes look like one; say if so."""
+        config = self._config
+        if track.cand == GROUND and track.cand_n:
+            # A ground report, then silence: probably down, but one report proves little.
+            lat, lon, alt = track.cand_lat, track.cand_lon, None
+            match = self._near(lat, lon, config.ground_airport_km)
+            t0 = track.cand_t
+            how = "ground_then_lost"
+        else:
+            lat, lon, alt = track.lat, track.lon, track.alt
+            if alt is None:
+                return False
+            vrate = track.vrate
+            if vrate is None:
+                if track.prev_alt is None or alt >= track.prev_alt:
+                    return False
+            elif vrate > -config.descent_min_fpm:
+                return False
+            match = self._near(lat, lon, config.near_airport_km)
+            if match is None or alt - match.airport.elevation_ft > config.low_agl_ft:
+                return False
+            height = max(0.0, alt - match.airport.elevation_ft)
+            sink = max(-(vrate or 0.0), config.descent_min_fpm)
+            # Touchdown estimated along the descent, within the silence it took.
+            t0 = track.t + min(height / sink * 60.0, config.probable_landing_after_s)
+            how = "lost_low"
+        if match is None:
+            return False
+        data = self._flight_data(track, t0)
+        data.update(
+            how=how,
+            estimated=True,
+            last_fix_ts=_iso(track.t),
+            last_alt_ft=alt,
+            distance_km=round(match.distance_km, 1),
+        )
+        key = self._emit(
+            out, track, EventKind.LANDING, Confidence.PROBABLE, t0,
+            at=(lat, lon, alt), airport=match.airport.icao,
+            provider=track.provider, data=data,
+        )  # fmt: skip
+        track.pend_key = key
+        track.pend_thread = key
+        track.pend_t = t0
+        track.pend_icao = match.airport.icao
+        track.lost = True
+        return True
+
+    def _clear_pending(self, track: Track) -> None:
+        track.pend_key = None
+        track.pend_thread = None
+        track.pend_t = None
+        track.pend_icao = None
+
+    def _regained(
+        self, track: Track, report: PositionReport, t: float, gap: float, out: list[FlightEvent]
+    ) -> None:
+        """First report after a signal_lost: say so, and spot a departure in the gap."""
+        track.lost = False
+        self._emit(
+            out, track, EventKind.SIGNAL_REGAINED, Confidence.CONFIRMED, t,
+            at=(report.lat, report.lon, report.alt_ft), airport=None,
+            provider=report.provider,
+            data={"gap_s": round(gap), "lost_ts": _iso(track.t)},
+        )  # fmt: skip
+        if gap >= self._config.min_turnaround_s and not report.on_ground:
+            match = self._low_climbing(_fix(report))
+            if match is not None:
+                # It landed somewhere unseen and is climbing out again.
+                self._takeoff_near(track, report, t, _fix(report), match, "after_gap", out)
+
+    def _resolve_pending(
+        self, track: Track, report: PositionReport, t: float, gap: float, out: list[FlightEvent]
+    ) -> None:
+        """Data after a probable landing: confirm it, or withdraw it."""
+        kind = self._classify(track, report)
+        if kind == UNKNOWN:
+            return
+        track.lost = False
+        if kind == GROUND:
+            # On the ground: it did land (perhaps elsewhere: the alert gets edited).
+            # After a probable landing, one ground report is enough.
+            self._candidate(track, report, t, GROUND)
+            track.cand_alt = None
+            track.cand_n = self._config.confirm_reports - 1
+            self._transition(track, report, t, out)
+            return
+        key, thread, landed, icao = track.pend_key, track.pend_thread, track.pend_t, track.pend_icao
+        self._clear_pending(track)
+        at = (report.lat, report.lon, report.alt_ft)
+        regained = {"gap_s": round(gap), "lost_ts": _iso(track.t)}
+        if gap < self._config.min_turnaround_s:
+            # Flying again too soon to have landed: withdraw the probable landing.
+            self._emit(
+                out, track, EventKind.SIGNAL_REGAINED, Confidence.CONFIRMED, t,
+                at=at, airport=None, provider=report.provider,
+                data={**regained, "retracts": key}, thread=thread,
+            )  # fmt: skip
+            return
+        match = self._low_climbing(_fix(report))
+        if match is not None and match.airport.icao == icao and landed is not None:
+            # Climbing out of the same airport after a turnaround: it landed there.
+            data = self._flight_data(track, landed)
+            data.update(how="departure", estimated=True, probable_ts=_iso(landed))
+            airport = match.airport
+            self._emit(
+                out, track, EventKind.LANDING, Confidence.CONFIRMED, landed,
+                at=(airport.lat, airport.lon, None), airport=airport.icao,
+                provider=report.provider, data=data, thread=thread,
+            )  # fmt: skip
+        else:
+            self._emit(
+                out, track, EventKind.SIGNAL_REGAINED, Confidence.CONFIRMED, t,
+                at=at, airport=None, provider=report.provider, data=regained,
+            )  # fmt: skip
+        track.dep_icao = None
+        track.dep_t = None
+        if match is not None:
+            self._takeoff_near(track, report, t, _fix(report), match, "after_gap", out)
+
+    # ---- emergency --------------------------------------------------------------
+
+    def _squawk(
+        self, track: Track, report: PositionReport, t: float, out: list[FlightEvent]
+    ) -> None:
+        """Follow an emergency-squawk episode; a report without a squawk changes nothing."""
+        code = report.squawk
+        config = self._config
+        if code not in config.emergency_squawks:
+            track.em_code = None
+            return
+        if code != track.em_code:
+            track.em_code = code
+            track.em_since = t
+            track.em_n = 0
+            track.em_done = False
+        track.em_n += 1
+        if track.em_done or track.em_n < config.emergency_min_reports:
+            return
+        if t - track.em_since < config.emergency_hold_s:
+            return
+        track.em_done = True
+        data: dict[str, Any] = {"squawk": code, "held_s": round(t - track.em_since)}
+        if report.emergency is not None:
+            data["status"] = report.emergency
+        self._emit(
+            out, track, EventKind.EMERGENCY, Confidence.CONFIRMED, track.em_since,
+            at=(report.lat, report.lon, report.alt_ft), airport=None,
+            provider=report.provider, data=data,
+        )  # fmt: skip
+
+    # ---- bookkeeping ------------------------------------------------------------
+
+    def _accept(self, track: Track, report: PositionReport, t: float) -> None:
+        track.t = t
+        track.lat = report.lat
+        track.lon = report.lon
+        track.prev_alt = track.alt
+        track.alt = report.alt_ft
+        track.gs = report.gs_kt
+        track.vrate = report.vrate_fpm
+        track.provider = report.provider
+        track.checked = False
+
+    def _emit(
+        self,
+        out: list[FlightEvent],
+        track: Track,
+        kind: EventKind,
+        confidence: Confidence,
+        t: float,
+        *,
+        at: tuple[float, float, int | None],
+        airport: str | None,
+        provider: str | None,
+        data: dict[str, Any],
+        thread: str | None = None,
+    ) -> str:
+        """Append an event unless this track emitted its key lately; return the key."""
+        step = self._config.dedup_round_s
+        key = f"{track.hex}:{kind.value}:{confidence.value}:{int(t // step) * step}"
+        if key in track.keys:
+            return key
+        track.keys.append(key)
+        if len(track.keys) > RECENT_KEYS:
+            del track.keys[0]
+        out.append(
+            FlightEvent(
+                kind=kind,
+                ts=datetime.fromtimestamp(t, UTC),
+                hex=track.hex,
+                airport=airport,
+                lat=at[0],
+                lon=at[1],
+                alt_ft=at[2],
+                confidence=confidence,
+                dedup_key=key,
+                thread_key=thread or key,
+                provider=provider,
+                data=data,
+            )
+        )
+        return key
+
+
+def _fix(report: PositionReport) -> _Fix:
+    return _Fix(report.lat, report.lon, report.alt_ft, report.vrate_fpm)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

@@ -1,0 +1,462 @@
+"""Position reports and the parsers that make them from provider payloads.
+
+Every parser here is a pure function over already-decoded JSON (or text lines): the
+network and file handling live elsewhere. Live parsers (`from_readsb_v2`,
+`from_opensky`, `from_trace_full`) are tolerant: an aircraft entry with a missing or
+wrongly typed *required* field (hex, position, position time) is skipped, and a wrongly
+typed *optional* field (speed, squawk, ...) becomes None; one bad entry never spoils the
+rest. The replay reader (`read_jsonl`) is strict instead, because a replay must be
+reproducible: a malformed line raises `ReplayFormatError` naming the line.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+# Unit conversions (exact definitions: 1 ft = 0.3048 m, 1 kt = 1852 m / 3600 s).
+FT_PER_M = 1 / 0.3048
+KT_PER_MS = 3600 / 1852
+FPM_PER_MS = 60 / 0.3048
+
+# readsb `now` is in milliseconds in the v2 API family but in seconds in a receiver's
+# own aircraft.json; anything above this is milliseconds (1e11 s is the year 5138).
+_MS_THRESHOLD = 1e11
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
+_OCTAL_DIGITS = frozenset("01234567")
+
+
+class ReportFormatError(ValueError):
+    """A payload is not in the expected format as a whole (not one bad aircraft)."""
+
+
+class ReplayFormatError(ReportFormatError):
+    """A replay input line or file is malformed.
+
+    Attributes:
+        source: file name (or another label) of the input.
+        line: 1-based line number, or None when the whole file is at fault.
+        reason: what is wrong.
+    """
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {reason}")
+        self.source = source
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class PositionReport:
+    """One position of one aircraft, as reported by one provider.
+
+    Attributes:
+        hex: ICAO 24-bit address, 6 lowercase hex digits.
+        ts: when the position was measured (aware, UTC); for readsb this is
+            `now - seen_pos`, so a stale position keeps its old time.
+        lat: latitude in degrees.
+        lon: longitude in degrees.
+        alt_ft: barometric altitude in feet (geometric when no barometric one is
+            given); None when unknown or on the ground.
+        on_ground: the transponder says it is on the ground.
+        gs_kt: ground speed in knots.
+        track_deg: true track over ground in degrees.
+        vrate_fpm: vertical rate in feet per minute (barometric preferred).
+        squawk: Mode A code, 4 octal digits.
+        callsign: flight callsign, stripped.
+        registration: registration from the provider's database.
+        type_code: ICAO aircraft type designator from the provider's database.
+        provider: which provider reported it.
+        emergency: readsb's ADS-B emergency status ("general", "nordo", ...), if any.
+    """
+
+    hex: str
+    ts: datetime
+    lat: float
+    lon: float
+    alt_ft: int | None
+    on_ground: bool
+    gs_kt: float | None
+    track_deg: float | None
+    vrate_fpm: float | None
+    squawk: str | None
+    callsign: str | None
+    registration: str | None
+    type_code: str | None
+    provider: str
+    emergency: str | None = None
+
+
+def normalize_hex(value: object) -> str | None:
+    """A 6-digit lowercase ICAO address, or None (non-ICAO "~" addresses included)."""
+    if type(value) is not str:
+        return None
+    text = value.strip().lower()
+    if len(text) != 6 or not _HEX_DIGITS.issuperset(text):
+        return None
+    return text
+
+
+def _number(value: object) -> float | None:
+    # `type() is` on purpose: bool is an int subclass and must not pass as a number.
+    kind = type(value)
+    if kind is float:
+        number: float = value  # type: ignore[assignment]
+        return number if math.isfinite(number) else None
+    if kind is int:
+        return float(value)  # type: ignore[arg-type]
+    return None
+
+
+def _text(value: object, max_len: int = 16) -> str | None:
+    if type(value) is not str:
+        return None
+    text = value.strip()
+    return text[:max_len] if text else None
+
+
+def _squawk(value: object) -> str | None:
+    if type(value) is not str:
+        return None
+    text = value.strip()
+    if len(text) != 4 or not _OCTAL_DIGITS.issuperset(text):
+        return None
+    return text
+
+
+def _position(lat: object, lon: object) -> tuple[float, float] | None:
+    flat = _number(lat)
+    flon = _number(lon)
+    if flat is None or flon is None or not (-90.0 <= flat <= 90.0):
+        return None
+    if not (-180.0 <= flon <= 180.0):
+        return None
+    return flat, flon
+
+
+def _altitude(baro: object, geom: object) -> tuple[int | None, bool]:
+    """(altitude in feet, on the ground) from readsb's alt_baro / alt_geom."""
+    if baro == "ground":
+        return None, True
+    number = _number(baro)
+    if number is None:
+        number = _number(geom)
+    return (round(number) if number is not None else None), False
+
+
+def _utc(seconds: float) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _readsb_aircraft(
+    ac: Mapping[str, Any], ts: datetime, hex_: str, provider: str
+) -> PositionReport | None:
+    """A report from a readsb aircraft object whose position time is `ts`."""
+    position = _position(ac.get("lat"), ac.get("lon"))
+    if position is None:
+        return None
+    alt_ft, on_ground = _altitude(ac.get("alt_baro"), ac.get("alt_geom"))
+    vrate = _number(ac.get("baro_rate"))
+    if vrate is None:
+        vrate = _number(ac.get("geom_rate"))
+    emergency = _text(ac.get("emergency"))
+    return PositionReport(
+        hex=hex_,
+        ts=ts,
+        lat=position[0],
+        lon=position[1],
+        alt_ft=alt_ft,
+        on_ground=on_ground,
+        gs_kt=_number(ac.get("gs")),
+        track_deg=_number(ac.get("track")),
+        vrate_fpm=vrate,
+        squawk=_squawk(ac.get("squawk")),
+        callsign=_text(ac.get("flight")),
+        registration=_text(ac.get("r")),
+        type_code=_text(ac.get("t")),
+        provider=provider,
+        emergency=None if emergency == "none" else emergency,
+    )
+
+
+def from_readsb_v2(
+    envelope: Mapping[str, Any], provider: str, *, only: Container[str] | None = None
+) -> list[PositionReport]:
+    """Position reports from a readsb "v2" API answer (adsb.lol, adsb.fi, ...).
+
+    The envelope is `{"ac": [...], "now": <ms>, ...}`; a receiver's own aircraft.json
+    (`{"aircraft": [...], "now": <s>}`) is accepted too. The position time is
+    `now - seen_pos` (falling back to `seen`, then to `now`), so a position that has not
+    changed since the last poll keeps its old time and the detector can tell it is not
+    new. Aircraft without a usable position or ICAO address are skipped; readsb's
+    `lastPosition` (a position older than 60 s) is ignored because its altitude and
+    speed fields no longer belong to it.
+
+    Args:
+        envelope: the decoded JSON answer.
+        provider: name of the provider, copied into each report.
+        only: when given, keep only aircraft whose hex is in it (a watchlist); the
+            check runs before any other parsing, so filtering a global snapshot is cheap.
+
+    Returns:
+        The reports, in the order of the answer.
+
+    Raises:
+        ReportFormatError: the envelope itself is unusable (not an object, no `now`).
+    """
+    if not isinstance(envelope, Mapping):
+        raise ReportFormatError("readsb answer is not a JSON object")
+    now = _number(envelope.get("now"))
+    if now is None or now <= 0:
+        raise ReportFormatError("readsb answer has no numeric 'now'")
+    now_s = now / 1000.0 if now > _MS_THRESHOLD else now
+    aircraft = envelope.get("ac", envelope.get("aircraft"))
+    if aircraft is None:
+        return []
+    if not isinstance(aircraft, list):
+        raise ReportFormatError("readsb answer 'ac' is not a list")
+    reports: list[PositionReport] = []
+    cache: dict[float, datetime | None] = {}
+    for ac in aircraft:
+        if type(ac) is not dict:
+            continue
+        raw_hex = ac.get("hex")
+        if only is not None:
+            # Providers send lowercase; only an uppercase one needs normalising first.
+            if type(raw_hex) is not str:
+                continue
+            if raw_hex not in only and raw_hex.strip().lower() not in only:
+                continue
+        hex_ = normalize_hex(raw_hex)
+        if hex_ is None:
+            continue
+        age = _number(ac.get("seen_pos"))
+        if age is None:
+            age = _number(ac.get("seen"))
+        if age is None or age < 0:
+            age = 0.0
+        # Many aircraft share the same age (seconds with one decimal): cache datetimes.
+        ts = cache.get(age)
+        if ts is None:
+            ts = cache[age] = _utc(now_s - age)
+            if ts is None:
+                continue
+        report = _readsb_aircraft(ac, ts, hex_, provider)
+        if report is not None:
+            reports.append(report)
+    return reports
+
+
+def from_opensky(
+    payload: Mapping[str, Any], provider: str, *, only: Container[str] | None = None
+) -> list[PositionReport]:
+    """Position reports from an OpenSky `/states/all` answer.
+
+    Each state vector is `[icao24, callsign, origin_country, time_position,
+    last_contact, longitude, latitude, baro_altitude (m), on_ground, velocity (m/s),
+    true_track, vertical_rate (m/s), sensors, geo_altitude (m), squawk, spi,
+    position_source, (category)]`. The position time is `time_position`; a vector
+    without it (no position in the last 15 s window) is skipped.
+
+    Args:
+        payload: the decoded JSON answer, `{"time": <s>, "states": [...] | null}`.
+        provider: name of the provider, copied into each report.
+        only: when given, keep only aircraft whose hex is in it.
+
+    Returns:
+        The reports, in the order of the answer.
+
+    Raises:
+        ReportFormatError: the payload itself is unusable.
+    """
+    if not isinstance(payload, Mapping):
+        raise ReportFormatError("OpenSky answer is not a JSON object")
+    states = payload.get("states")
+    if states is None:
+        return []
+    if not isinstance(states, list):
+        raise ReportFormatError("OpenSky answer 'states' is not a list")
+    reports: list[PositionReport] = []
+    for state in states:
+        if type(state) is not list or len(state) < 15:
+            continue
+        hex_ = normalize_hex(state[0])
+        if hex_ is None or (only is not None and hex_ not in only):
+            continue
+        position = _position(state[6], state[5])
+        time_position = _number(state[3])
+        if position is None or time_position is None:
+            continue
+        ts = _utc(time_position)
+        if ts is None:
+            continue
+        altitude_m = _number(state[7])
+        if altitude_m is None:
+            altitude_m = _number(state[13])
+        on_ground = state[8] is True
+        velocity = _number(state[9])
+        vertical = _number(state[11])
+        reports.append(
+            PositionReport(
+                hex=hex_,
+                ts=ts,
+                lat=position[0],
+                lon=position[1],
+                alt_ft=None if on_ground or altitude_m is None else round(altitude_m * FT_PER_M),
+                on_ground=on_ground,
+                gs_kt=None if velocity is None else velocity * KT_PER_MS,
+                track_deg=_number(state[10]),
+                vrate_fpm=None if vertical is None else vertical * FPM_PER_MS,
+                squawk=_squawk(state[14]),
+                callsign=_text(state[1]),
+                registration=None,
+                type_code=None,
+                provider=provider,
+            )
+        )
+    return reports
+
+
+def read_jsonl(
+    lines: Iterable[str], source: str, provider: str = "replay"
+) -> Iterator[PositionReport]:
+    """Reports from a replay file in JSON Lines: one readsb v2 aircraft object per line.
+
+    Each line is a readsb v2 aircraft object (`hex`, `lat`, `lon`, `alt_baro`, `gs`,
+    ...) plus `ts`, the Unix time in seconds of the position; an optional `provider`
+    field overrides the default. Blank lines are ignored, and so are objects without
+    `lat`/`lon` (readsb lists aircraft heard without a position).
+
+    Args:
+        lines: the text lines of the file.
+        source: the file name, for error messages.
+        provider: provider name for lines that carry none.
+
+    Yields:
+        One report per line with a position.
+
+    Raises:
+        ReplayFormatError: a line is not a JSON object, or its `ts`, `hex` or position
+            is missing or malformed.
+    """
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ReplayFormatError(source, number, f"invalid JSON ({exc.msg})") from None
+        if type(obj) is not dict:
+            raise ReplayFormatError(source, number, "not a JSON object")
+        if "lat" not in obj and "lon" not in obj:
+            continue
+        hex_ = normalize_hex(obj.get("hex"))
+        if hex_ is None:
+            raise ReplayFormatError(source, number, "missing or invalid 'hex'")
+        seconds = _number(obj.get("ts"))
+        ts = None if seconds is None else _utc(seconds)
+        if ts is None:
+            raise ReplayFormatError(source, number, "missing or invalid 'ts' (Unix seconds)")
+        line_provider = _text(obj.get("provider"), 64) or provider
+        report = _readsb_aircraft(obj, ts, hex_, line_provider)
+        if report is None:
+            raise ReplayFormatError(source, number, "invalid 'lat'/'lon'")
+        yield report
+
+
+# Trace point layout (readsb README-json.md, "trace jsons").
+_T_DT, _T_LAT, _T_LON, _T_ALT, _T_GS, _T_TRACK, _T_FLAGS, _T_VRATE, _T_DETAILS = range(9)
+_T_GEOM_ALT = 10
+TRACE_FLAG_STALE = 1  # no position for 20 s before this point
+TRACE_FLAG_NEW_LEG = 2  # readsb's own guess of a landing/takeoff boundary
+TRACE_FLAG_GEOM_RATE = 4  # vertical rate is geometric, not barometric
+TRACE_FLAG_GEOM_ALT = 8  # altitude is geometric, not barometric
+
+
+def from_trace_full(
+    doc: Mapping[str, Any], provider: str = "trace", source: str = "<trace>"
+) -> list[PositionReport]:
+    """Reports from a readsb/tar1090 `trace_full_<hex>.json` (or trace_recent) file.
+
+    Layout, as documented in readsb's README-json.md::
+
+        {"icao": "0123ac", "r": ..., "t": ..., "timestamp": <Unix s>,
+         "trace": [[dt_s, lat, lon, alt_ft | "ground" | null, gs_kt | null,
+                    track | null, flags, vrate_fpm | null, details | null,
+                    source_type, alt_geom, geom_rate, ias, roll], ...]}
+
+    A point's time is `timestamp + dt_s`. The details object appears only on some
+    points; the callsign it carries is carried forward (it does not change in flight),
+    the squawk is not (a point without details has an unknown squawk). Points with an
+    unusable position are skipped.
+
+    Args:
+        doc: the decoded JSON document (gunzipped: the published files are gzip data).
+        provider: provider name for the reports.
+        source: file name for error messages.
+
+    Returns:
+        The reports in trace order.
+
+    Raises:
+        ReplayFormatError: the document lacks a valid `icao`, `timestamp` or `trace`.
+    """
+    if not isinstance(doc, Mapping):
+        raise ReplayFormatError(source, None, "trace file is not a JSON object")
+    hex_ = normalize_hex(doc.get("icao"))
+    if hex_ is None:
+        raise ReplayFormatError(source, None, "trace file has no valid 'icao'")
+    base = _number(doc.get("timestamp"))
+    trace = doc.get("trace")
+    if base is None or not isinstance(trace, list):
+        raise ReplayFormatError(source, None, "trace file lacks 'timestamp' or 'trace'")
+    registration = _text(doc.get("r"))
+    type_code = _text(doc.get("t"))
+    callsign: str | None = None
+    reports: list[PositionReport] = []
+    for point in trace:
+        if type(point) is not list or len(point) < 8:
+            continue
+        dt = _number(point[_T_DT])
+        position = _position(point[_T_LAT], point[_T_LON])
+        ts = None if dt is None else _utc(base + dt)
+        if position is None or ts is None:
+            continue
+        details = point[_T_DETAILS] if len(point) > _T_DETAILS else None
+        squawk: str | None = None
+        emergency: str | None = None
+        if type(details) is dict:
+            callsign = _text(details.get("flight")) or callsign
+            squawk = _squawk(details.get("squawk"))
+            emergency = _text(details.get("emergency"))
+        geom = point[_T_GEOM_ALT] if len(point) > _T_GEOM_ALT else None
+        alt_ft, on_ground = _altitude(point[_T_ALT], geom)
+        reports.append(
+            PositionReport(
+                hex=hex_,
+                ts=ts,
+                lat=position[0],
+                lon=position[1],
+                alt_ft=alt_ft,
+                on_ground=on_ground,
+                gs_kt=_number(point[_T_GS]),
+                track_deg=_number(point[_T_TRACK]),
+                vrate_fpm=_number(point[_T_VRATE]),
+                squawk=squawk,
+                callsign=callsign,
+                registration=registration,
+                type_code=type_code,
+                provider=provider,
+                emergency=None if emergency == "none" else emergency,
+            )
+        )
+    return reports

@@ -1,0 +1,99 @@
+"""The detector's thresholds, each with the reason for its default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    """Thresholds of the detector; each default says why it is what it is.
+
+    Attributes:
+        max_speed_kt: fastest plausible ground speed between two fixes. Business jets
+            cruise near 500 kt true airspeed and a jet-stream tailwind adds up to ~250
+            kt; 1000 kt leaves room for timing jitter and still rejects the jumps of
+            tens or hundreds of km that spoofing and bad CPR decodes cause.
+        position_slack_km: distance always allowed between fixes, whatever the time
+            between them: near-simultaneous reports from different receivers or MLAT
+            disagree by up to a few km.
+        max_vrate_fpm: fastest plausible climb or descent. Emergency descents reach
+            6000-8000 fpm; faster means a corrupt altitude.
+        altitude_slack_ft: altitude change always allowed between fixes; pressure
+            altitude can read ~1000 ft off field elevation on the ground on a
+            low-pressure day, and readsb mixes barometric and geometric altitude.
+        reanchor_reports: consecutive rejected reports, consistent with each other,
+            after which the track moves to them: three agreeing fixes are a real track,
+            so the earlier accepted one was the bad one.
+        confirm_reports: consecutive reports needed to switch between ground and air;
+            the air/ground bit flickers for a report or two at liftoff, touchdown and
+            with bad decodes, and two polls are still well within a minute.
+        air_min_gs_kt: ground speed above which a report without the ground bit is
+            flying: jets taxi below 30 kt and lift off above 100 kt.
+        taxi_max_gs_kt: ground speed below which a low report without the ground bit
+            is on the ground (some transponders never set the bit); no jet flies this
+            slowly over the ground even into a strong headwind.
+        airborne_min_agl_ft: height above the field beyond which a slow report still
+            counts as flying; above the pressure-altitude error on the ground.
+        high_alt_ft: altitude above which a report is flying whatever else it says:
+            the highest airports are near 14,500 ft.
+        low_agl_ft: "low" for probable takeoffs and landings: below this height above
+            the nearest airport an aircraft is in its initial climb or final approach
+            (3000 ft is about 17 km out on a 3° glide path).
+        climb_min_fpm: climb rate that counts as climbing out (jets climb at
+            1500-4000 fpm); above level-flight noise.
+        descent_min_fpm: descent rate that counts as descending on approach
+            (~700-1000 fpm on a 3° path); above level-flight noise.
+        ground_airport_km: how far a ground fix may be from an airport's reference
+            point to be at that airport: runways and aprons of even the largest
+            airports lie within about 6 km of it.
+        near_airport_km: how far a low fix may be from an airport to be taking off from
+            or landing at it: 3000 ft up on the glide path is ~17 km from touchdown, plus
+            the runway's offset from the reference point.
+        probable_landing_after_s: silence after which a low, descending aircraft near
+            an airport is reported as probably landed: from 3000 ft at approach
+            descent rates a jet is on the runway within three minutes, and ground-level
+            coverage is often missing.
+        lost_after_s: silence after which a flying aircraft's signal is reported lost:
+            aggregators routinely drop an aircraft for a minute or two; five minutes is
+            a real gap worth telling an analyst.
+        min_turnaround_s: shortest time between landing and taking off again: a jet
+            needs well over 15 minutes on the ground; a reappearance in the air sooner
+            than this after a probable landing means it never landed (go-around or a
+            low pass under coverage).
+        emergency_squawks: the Mode A codes that mean an emergency: 7500 unlawful
+            interference, 7600 radio failure, 7700 general emergency.
+        emergency_hold_s: how long an emergency squawk must be held: a code dialled
+            through by mistake, or a single bad decode, lasts seconds.
+        emergency_min_reports: reports carrying the code needed before it is believed.
+        dedup_round_s: the event time in dedup keys is rounded down to this, so
+            reprocessing the same data after a restart gives the same key even when
+            the event time moves by a few seconds within the minute.
+        forget_after_s: silence after which a track is dropped to bound memory; long
+            enough that a jet parked for a couple of days is still known to be on the
+            ground at its airport when it leaves.
+    """
+
+    max_speed_kt: float = 1000.0
+    position_slack_km: float = 3.0
+    max_vrate_fpm: float = 20_000.0
+    altitude_slack_ft: float = 1000.0
+    reanchor_reports: int = 3
+    confirm_reports: int = 2
+    air_min_gs_kt: float = 80.0
+    taxi_max_gs_kt: float = 50.0
+    airborne_min_agl_ft: float = 1500.0
+    high_alt_ft: float = 20_000.0
+    low_agl_ft: float = 3000.0
+    climb_min_fpm: float = 300.0
+    descent_min_fpm: float = 300.0
+    ground_airport_km: float = 10.0
+    near_airport_km: float = 30.0
+    probable_landing_after_s: float = 180.0
+    lost_after_s: float = 300.0
+    min_turnaround_s: float = 900.0
+    emergency_squawks: frozenset[str] = frozenset({"7500", "7600", "7700"})
+    emergency_hold_s: float = 30.0
+    emergency_min_reports: int = 2
+    dedup_round_s: int = 60
+    forget_after_s: float = 3 * 86_400.0
