@@ -1,0 +1,86 @@
+"""Sliding-window flood control for the fake Telegram Bot API.
+
+Telegram documents its limits only loosely ("about 30 messages per second", "no more than one
+message per second in a single chat", "no more than 20 messages per minute in the same
+group") and enforces them with ``429 Too Many Requests: retry after N``. The fake turns them
+into exact, testable rules:
+
+* Every limit is a sliding window: a send is refused when, counting only sends that were
+  *accepted* during the last ``window`` seconds (timestamps ``t`` with ``now - t < window``),
+  ``limit`` sends have already been accepted. Refused sends never enter a window, so a bot
+  that retries too early does not push its own deadline further away.
+* ``retry_after`` is the whole number of seconds, rounded up and at least 1, until the oldest
+  send that still blocks leaves its window; sending after that long is guaranteed to succeed
+  as far as that window is concerned.
+* When several windows refuse a send, the answer carries the largest ``retry_after``.
+
+The windows are checked and updated without awaiting anything, so concurrent requests on the
+event loop cannot overtake each other between check and accept. All bookkeeping is O(1)
+amortised per send: each window is a deque from which expired timestamps are popped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+__all__ = ["SlidingWindow", "retry_after_for"]
+
+
+class SlidingWindow:
+    """Timestamps of accepted events, expired lazily.
+
+    Attributes:
+        hits: Accepted timestamps, oldest first; may still hold expired ones until the next
+            :meth:`prune`.
+    """
+
+    __slots__ = ("hits",)
+
+    def __init__(self) -> None:
+        """Creates an empty window."""
+        self.hits: deque[float] = deque()
+
+    def prune(self, now: float, window: float) -> None:
+        """Forgets timestamps that no longer fall inside the window ending at ``now``.
+
+        Args:
+            now: Current time on the fake's clock.
+            window: Window length in seconds.
+        """
+        hits = self.hits
+        horizon = now - window
+        while hits and hits[0] <= horizon:
+            hits.popleft()
+
+    def add(self, now: float) -> None:
+        """Records an accepted event.
+
+        Args:
+            now: Current time on the fake's clock; must not go backwards.
+        """
+        self.hits.append(now)
+
+
+def retry_after_for(window: SlidingWindow, now: float, limit: int, length: float) -> int | None:
+    """Decides whether one more event fits into ``window``.
+
+    Args:
+        window: The accepted events so far.
+        now: Current time on the fake's clock.
+        limit: How many events the window admits.
+        length: Window length in seconds.
+
+    Returns:
+        ``None`` if the event is allowed, otherwise Telegram's ``retry_after``: whole seconds
+        (at least 1) until enough old events have expired to make room.
+    """
+    window.prune(now, length)
+    hits = window.hits
+    if len(hits) < limit:
+        return None
+    if limit <= 0:
+        return max(1, math.ceil(length))
+    # The event that must expire is the one ``limit`` places from the newest.
+    frees_at = hits[len(hits) - limit] + length
+    return max(1, math.ceil(frees_at - now))
