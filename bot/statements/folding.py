@@ -1,0 +1,152 @@
+"""Case folding and tokenising for matching in English, Russian and Azerbaijani.
+
+Python's own lower-casing is wrong for Azerbaijani (and Turkish): the dotted and
+dotless i are different letters, so "BAKI" must fold to "bakı" and "İlham" to
+"ilham", while `str.lower` gives "baki" and "i̇lham" (with a combining dot).
+`fold` applies the language's own rules; everything else (compatibility forms,
+ё, curly apostrophes, the Unicode hyphens) is folded the same way for all
+languages so a term and a text always meet in one spelling.
+
+Folding works token by token: the tokenizer runs on the original text, so hit
+positions and surface forms always refer to what the source published.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+TURKIC_LANGUAGES = frozenset({"az", "tr"})
+
+# One apostrophe and one hyphen: sources mix ’ ʼ ` and U+2010/U+2011 freely.
+_CHAR_FOLDS = str.maketrans(
+    {
+        "ё": "е",
+        "Ё": "е",
+        "’": "'",
+        "ʼ": "'",
+        "‘": "'",
+        "`": "'",
+        "′": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        # "ǝ" (turned e) is a common stand-in for the schwa "ə" in Azerbaijani typing.
+        "ǝ": "ə",
+        "Ǝ": "ə",
+    }
+)
+_TURKIC_UPPER = str.maketrans({"I": "ı", "İ": "i"})
+# Outside Turkic text a dotted capital İ is still an i (as in "İlham" quoted in English).
+_OTHER_UPPER = str.maketrans({"İ": "i"})
+
+# A word: letters/digits with any combining marks (decomposed input keeps its
+# accents inside the token); words joined by a hyphen or an apostrophe stay one
+# token, so "Абу-Даби", "Witkoff's" and "Witkoff'un" are single tokens.
+_WORD = r"[^\W_][\w\u0300-\u036f]*"
+_JOIN = r"[-\u2010\u2011'’ʼ‘`]"
+_TOKEN_RE = re.compile(rf"{_WORD}(?:{_JOIN}{_WORD})*")
+_HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
+_APOSTROPHES = "'’ʼ‘`"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the input, with its place in the original string.
+
+    Attributes:
+        text: the surface form exactly as in the input.
+        start: offset of the first character in the input.
+        end: offset just past the last character.
+    """
+
+    text: str
+    start: int
+    end: int
+
+
+def fold(text: str, language: str | None = None) -> str:
+    """Fold a word or a phrase for matching.
+
+    Args:
+        text: any text; usually one token.
+        language: the text's language code ("az", "ru", "en", ...); Turkic
+            languages get their own I/İ/ı/i rules.
+
+    Returns:
+        NFKC-normalised, case-folded text with ё→е, one apostrophe and one hyphen.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    if language in TURKIC_LANGUAGES:
+        text = text.translate(_TURKIC_UPPER).casefold()
+        # A decomposed "i̇" (i + combining dot above) is just i.
+        if "\u0307" in text:
+            text = text.replace("i\u0307", "i")
+    else:
+        text = text.translate(_OTHER_UPPER).casefold()
+    return text.translate(_CHAR_FOLDS)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into word tokens; hyphenated and apostrophe forms stay whole.
+
+    Args:
+        text: a headline or a summary, as published.
+
+    Returns:
+        The tokens in order; punctuation and spaces are dropped.
+    """
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def hyphen_parts(token: Token) -> list[Token]:
+    """The hyphen-separated parts of a token ("Трамп-Путин" → "Трамп", "Путин").
+
+    Args:
+        token: a token from `tokenize`.
+
+    Returns:
+        One token per part, positions in the original input; `[token]` when
+        there is no hyphen.
+    """
+    if not _HYPHEN_RE.search(token.text):
+        return [token]
+    parts: list[Token] = []
+    offset = 0
+    for piece in _HYPHEN_RE.split(token.text):
+        if piece:
+            start = token.start + offset
+            parts.append(Token(piece, start, start + len(piece)))
+        offset += len(piece) + 1
+    return parts
+
+
+def split_apostrophe(word: str) -> tuple[str, str] | None:
+    """Split a folded word at its first apostrophe: ("witkoff", "un").
+
+    Args:
+        word: a folded token (apostrophes already unified to "'").
+
+    Returns:
+        (stem, suffix), or None when there is no apostrophe.
+    """
+    stem, sep, suffix = word.partition("'")
+    if not sep or not stem or not suffix:
+        return None
+    return stem, suffix
+
+
+def is_capitalised(surface: str) -> bool:
+    """Whether a word starts with a capital letter, as proper names do."""
+    return surface[:1].isupper()
+
+
+def is_cyrillic(word: str) -> bool:
+    """Whether a word is written in Cyrillic (judged by its first letter)."""
+    return "\u0400" <= word[:1] <= "\u04ff"
+
+
+def has_apostrophe(surface: str) -> bool:
+    """Whether a surface form contains any kind of apostrophe."""
+    return any(mark in surface for mark in _APOSTROPHES)

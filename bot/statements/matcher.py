@@ -1,0 +1,371 @@
+"""Find watched people, places and meeting words in a headline and its summary.
+
+The matcher is built once from the watch terms and then only does dictionary
+lookups, so its cost per item does not grow with the number of terms:
+
+1. Every word of every phrase is expanded, when the matcher is built, into the
+   forms it can take: Russian paradigms from pymorphy3 (`russian`), Azerbaijani
+   endings by vowel harmony (`azerbaijani`), English plurals (`english`). Each
+   form maps to the ids of the phrase words it can stand for.
+2. A text is tokenised (`folding`); each token (and each part of a hyphenated
+   token, so "Трамп-Путин" gives both names) is folded in the text's language
+   and looked up. A Russian word the forms missed is lemmatised (cached) and
+   looked up by lemma; "Name'ending" and "Name's" are looked up by their stem.
+3. Phrases are found from their first word: a multi-word name ("Стив Уиткофф",
+   "İlham Əliyevlə") matches when the next tokens, separated only by spaces or
+   a hyphen, carry the next words in any of their forms.
+4. Overlaps resolve to the longest phrase ("Baku Congress Center" over "Baku");
+   each key is reported once, at its first occurrence, title before summary.
+
+What can and cannot be told apart (decisions):
+- A word written with a capital in the watch list matches only capitalised
+  text words. So lowercase "путина" (the fishing season), "баку" (dative of
+  "бак", tank), "bakın" ("look!") and "trump" (the verb) do not match; but a
+  sentence that starts with "Путина" or "Bakın" is ambiguous to spelling alone.
+  "Путина" at the start of a headline is taken as Putin: in the official
+  sources watched here that is by far the likelier reading. "Bakın" never
+  matches, capitalised or not: it is not a case form of "Bakı" (the genitive
+  is "Bakının"), and the one reading that would make it one, "your Baku", does
+  not occur in official headlines, so the bare "-n" ending is not generated.
+- Forms are exact, so prefixes never match: "Baku" does not match "Bakunin",
+  "Trump" does not match "trumpet", "Баку" does not match "бака"/"бак".
+- Personal names keep their gender: "Захарова" matches "Захаровой" but not the
+  masculine "Захаров" (a different person).
+- Headlines set entirely in lowercase lose proper-name matches; official
+  sources do not do that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.statements import azerbaijani, english, russian
+from bot.statements.folding import (
+    TURKIC_LANGUAGES,
+    Token,
+    fold,
+    hyphen_parts,
+    is_capitalised,
+    is_cyrillic,
+    split_apostrophe,
+    tokenize,
+)
+from bot.statements.items import FeedItem
+from bot.statements.keywords import MEETING_WORDS
+from bot.statements.terms import TermKind, WatchTerm
+
+Field = Literal["title", "summary"]
+
+_EMPTY: frozenset[int] = frozenset()
+_ENGLISH_SUFFIXES = frozenset({"s"})
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+# Russian words the generated forms missed are lemmatised only when they could
+# belong to a watched word: inflection keeps the first letters.
+_PREFIX_LENGTH = 3
+_CACHE_LIMIT = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One watched thing found in a text.
+
+    Attributes:
+        kind: person, place or keyword.
+        key: the term's slug ("steve-witkoff", "baku", "meeting").
+        matched_text: the words as published ("Уиткоффом", "Bakıdakı").
+        position: offset of `matched_text` in its field.
+        field: "title" or "summary".
+    """
+
+    kind: TermKind
+    key: str
+    matched_text: str
+    position: int
+    field: Field
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """Everything found in one item, each key once, in order of appearance."""
+
+    people: tuple[Hit, ...] = ()
+    places: tuple[Hit, ...] = ()
+    keywords: tuple[Hit, ...] = ()
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        """All hits: people, then places, then keywords."""
+        return self.people + self.places + self.keywords
+
+    def __bool__(self) -> bool:
+        """True when anything was found."""
+        return bool(self.people or self.places or self.keywords)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    word_id: int
+    capital: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    kind: TermKind
+    key: str
+    words: tuple[_Word, ...]
+    language: str | None  # set when the phrase matches only in its own language
+
+
+@dataclass(slots=True)
+class _Index:
+    """Folded form → ids of the phrase words it can stand for."""
+
+    exact: dict[str, set[int]] = field(default_factory=dict)
+    azerbaijani: dict[str, set[int]] = field(default_factory=dict)
+    lemmas: dict[str, set[int]] = field(default_factory=dict)
+    prefixes: set[str] = field(default_factory=set)
+
+    @staticmethod
+    def add(table: dict[str, set[int]], forms: Iterable[str], word_id: int) -> None:
+        for form in forms:
+            table.setdefault(form, set()).add(word_id)
+
+
+class Matcher:
+    """Finds watched people, places and meeting words in items; build once, reuse.
+
+    Args:
+        terms: people and places (and any extra keywords) to find.
+        keywords: meeting words; the built-in `MEETING_WORDS` by default.
+    """
+
+    def __init__(
+        self,
+        terms: Iterable[WatchTerm],
+        *,
+        keywords: Iterable[WatchTerm] = MEETING_WORDS,
+    ) -> None:
+        self._word_ids: dict[str, int] = {}
+        self._first: dict[int, list[_Phrase]] = {}
+        self._scoped_languages: set[str] = set()
+        index = _Index()
+        for term in (*terms, *keywords):
+            for language, phrase in term.phrases:
+                self._add_phrase(index, term, language, phrase)
+        self._exact = {form: frozenset(ids) for form, ids in index.exact.items()}
+        self._azerbaijani = {form: frozenset(ids) for form, ids in index.azerbaijani.items()}
+        self._lemmas = {key: frozenset(ids) for key, ids in index.lemmas.items()}
+        self._prefixes = frozenset(index.prefixes)
+        self._cache: dict[str | None, dict[str, frozenset[int]]] = {}
+
+    # Building
+
+    def _add_phrase(self, index: _Index, term: WatchTerm, language: str, phrase: str) -> None:
+        words: list[_Word] = []
+        for token in tokenize(phrase):
+            folded = fold(token.text, language)
+            words.append(self._add_word(index, folded, language, term))
+            words[-1] = _Word(words[-1].word_id, is_capitalised(token.text))
+        if not words:
+            return
+        scope = language if term.own_language_only else None
+        if scope:
+            self._scoped_languages.add(scope)
+        self._register(_Phrase(term.kind, term.key, tuple(words), scope))
+        # A hyphenated word ("Абу-Даби") also matches when written with a space.
+        spaced: list[_Word] = []
+        for token, word in zip(tokenize(phrase), words, strict=True):
+            parts = hyphen_parts(token)
+            if len(parts) == 1:
+                spaced.append(word)
+                continue
+            for part in parts:
+                part_id = self._add_word(index, fold(part.text, language), language, term)
+                spaced.append(_Word(part_id.word_id, is_capitalised(part.text)))
+        if len(spaced) != len(words):
+            self._register(_Phrase(term.kind, term.key, tuple(spaced), scope))
+
+    def _register(self, phrase: _Phrase) -> None:
+        self._first.setdefault(phrase.words[0].word_id, []).append(phrase)
+
+    def _add_word(self, index: _Index, folded: str, language: str, term: WatchTerm) -> _Word:
+        word_id = self._word_ids.get(folded)
+        if word_id is None:
+            word_id = self._word_ids[folded] = len(self._word_ids)
+        index.add(index.exact, (folded,), word_id)
+        if is_cyrillic(folded):
+            forms = russian.word_forms(folded)
+            index.add(index.exact, forms, word_id)
+            index.add(index.lemmas, russian.term_lemma_keys(folded), word_id)
+            index.prefixes.update(form[:_PREFIX_LENGTH] for form in forms)
+        else:
+            index.add(index.exact, english.word_forms(folded), word_id)
+            # Azerbaijani text puts its endings on foreign names too ("Witkoffun"),
+            # but another language's meeting words need no Azerbaijani endings.
+            if not term.own_language_only or language in TURKIC_LANGUAGES:
+                index.add(index.azerbaijani, azerbaijani.noun_forms(folded), word_id)
+        return _Word(word_id, capital=False)
+
+    # Matching
+
+    def match(self, title: str, summary: str = "", language: str | None = None) -> MatchResult:
+        """Find watched people, places and meeting words in a title and summary.
+
+        Args:
+            title: the headline as published (plain text).
+            summary: the summary or lead as plain text.
+            language: the text's language ("en", "ru", "az"); it picks the case
+                folding and which endings apply.
+
+        Returns:
+            The hits, each key once at its first occurrence (title first).
+        """
+        found = self._match_field(title, language, "title")
+        if summary:
+            found += self._match_field(summary, language, "summary")
+        seen: set[tuple[TermKind, str]] = set()
+        by_kind: dict[TermKind, list[Hit]] = {kind: [] for kind in TermKind}
+        for hit in found:
+            if (hit.kind, hit.key) in seen:
+                continue
+            seen.add((hit.kind, hit.key))
+            by_kind[hit.kind].append(hit)
+        return MatchResult(
+            people=tuple(by_kind[TermKind.PERSON]),
+            places=tuple(by_kind[TermKind.PLACE]),
+            keywords=tuple(by_kind[TermKind.KEYWORD]),
+        )
+
+    def match_item(self, item: FeedItem) -> MatchResult:
+        """`match` on a parsed feed item, in the item's language."""
+        return self.match(item.title, item.summary, item.language)
+
+    def _match_field(self, text: str, language: str | None, field_name: Field) -> list[Hit]:
+        slots: list[Token] = []
+        # candidates[i]: (end slot, word ids) for spans starting at slot i.
+        candidates: list[list[tuple[int, frozenset[int]]]] = []
+        for token in tokenize(text):
+            parts = hyphen_parts(token)
+            first = len(slots)
+            for part in parts:
+                slots.append(part)
+                ids = self._lookup(part.text, language)
+                candidates.append([(len(slots), ids)] if ids else [])
+            if len(parts) > 1:
+                ids = self._lookup(token.text, language)
+                if ids:
+                    candidates[first].insert(0, (len(slots), ids))
+        matches: list[tuple[int, int, _Phrase]] = []
+        for start, options in enumerate(candidates):
+            for end, ids in options:
+                for word_id in ids:
+                    for phrase in self._first.get(word_id, ()):
+                        if not self._applies(phrase, language):
+                            continue
+                        if phrase.words[0].capital and not is_capitalised(slots[start].text):
+                            continue
+                        stop = self._extend(phrase, 1, end, text, slots, candidates)
+                        if stop is not None:
+                            matches.append((start, stop, phrase))
+        return [
+            Hit(
+                kind=phrase.kind,
+                key=phrase.key,
+                matched_text=text[slots[start].start : slots[stop - 1].end],
+                position=slots[start].start,
+                field=field_name,
+            )
+            for start, stop, phrase in _longest_first(matches)
+        ]
+
+    def _applies(self, phrase: _Phrase, language: str | None) -> bool:
+        # Own-language phrases apply in their language; text in a language we
+        # have no meeting words for gets all of them rather than none.
+        return (
+            phrase.language is None
+            or phrase.language == language
+            or language not in self._scoped_languages
+        )
+
+    def _extend(
+        self,
+        phrase: _Phrase,
+        index: int,
+        position: int,
+        text: str,
+        slots: list[Token],
+        candidates: list[list[tuple[int, frozenset[int]]]],
+    ) -> int | None:
+        """End slot of the phrase's words from `index` on, starting at `position`."""
+        if index == len(phrase.words):
+            return position
+        if position >= len(slots):
+            return None
+        gap = text[slots[position - 1].end : slots[position].start]
+        if gap.strip() and gap not in _HYPHENS:
+            return None
+        word = phrase.words[index]
+        if word.capital and not is_capitalised(slots[position].text):
+            return None
+        for end, ids in candidates[position]:
+            if word.word_id in ids:
+                stop = self._extend(phrase, index + 1, end, text, slots, candidates)
+                if stop is not None:
+                    return stop
+        return None
+
+    def _lookup(self, surface: str, language: str | None) -> frozenset[int]:
+        cache = self._cache.get(language)
+        if cache is None:
+            cache = self._cache[language] = {}
+        ids = cache.get(surface)
+        if ids is not None:
+            return ids
+        turkic = language in TURKIC_LANGUAGES
+        ids = self._lookup_folded(fold(surface, language), turkic)
+        if turkic and "I" in surface:
+            # A foreign name in capitals inside Azerbaijani text ("WITKOFF") has
+            # the English I, which Azerbaijani folding would make dotless.
+            ids |= self._lookup_folded(fold(surface, "en"), turkic)
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[surface] = ids
+        return ids
+
+    def _lookup_folded(self, folded: str, turkic: bool) -> frozenset[int]:
+        ids = self._exact.get(folded, _EMPTY)
+        if turkic:
+            ids |= self._azerbaijani.get(folded, _EMPTY)
+        split = split_apostrophe(folded)
+        if split is not None:
+            stem, suffix = split
+            if suffix in _ENGLISH_SUFFIXES or suffix in azerbaijani.APOSTROPHE_SUFFIXES:
+                ids |= self._exact.get(stem, _EMPTY)
+        if (
+            not ids
+            and len(folded) >= _PREFIX_LENGTH
+            and folded[:_PREFIX_LENGTH] in self._prefixes
+            and is_cyrillic(folded)
+        ):
+            for key in russian.lemma_keys(folded):
+                ids |= self._lemmas.get(key, _EMPTY)
+        return ids
+
+
+def _longest_first(
+    matches: list[tuple[int, int, _Phrase]],
+) -> list[tuple[int, int, _Phrase]]:
+    """Leftmost-longest matches that do not overlap; equal spans are all kept."""
+    kept: list[tuple[int, int, _Phrase]] = []
+    taken_until = -1
+    last_span: tuple[int, int] | None = None
+    for start, stop, phrase in sorted(matches, key=lambda m: (m[0], m[0] - m[1])):
+        if (start, stop) == last_span:
+            kept.append((start, stop, phrase))
+        elif start >= taken_until:
+            kept.append((start, stop, phrase))
+            taken_until = stop
+            last_span = (start, stop)
+    return kept
