@@ -88,7 +88,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType, TracebackType
 from typing import Any, Final, Literal, Self, TypeAlias, overload
 from urllib.parse import parse_qsl
@@ -96,6 +96,24 @@ from urllib.parse import parse_qsl
 from aiohttp import BodyPartReader, web
 
 from tests.fakes.telegram_limits import SlidingWindow, retry_after_for
+from tests.fakes.telegram_objects import (
+    ALL_UPDATE_TYPES,
+    DEFAULT_ALLOWED_UPDATES,
+    SUPERGROUP_ID_BOUND,
+    ApiError,
+    ChatState,
+    ChatType,
+    MemberStatus,
+    Params,
+    Upload,
+    callback_buttons,
+    chat_member,
+    image_size,
+    infer_chat_type,
+    typed_param,
+    without_reply,
+)
+from tests.fakes.telegram_records import JSON, AnsweredCallback, RequestRecord, Sent
 from tests.fakes.telegram_text import (
     EntityParseError,
     bot_command_entities,
@@ -116,12 +134,7 @@ __all__ = [
     "Sent",
 ]
 
-JSON: TypeAlias = dict[str, Any]
 FaultKind: TypeAlias = Literal["429", "500", "502", "timeout"]
-MemberStatus: TypeAlias = Literal[
-    "creator", "administrator", "member", "restricted", "left", "kicked"
-]
-ChatType: TypeAlias = Literal["private", "group", "supergroup", "channel"]
 
 DEFAULT_TOKEN: Final = "123456:TEST-token"
 MAX_TEXT_LENGTH: Final = 4096
@@ -132,41 +145,6 @@ MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
 MESSAGE_METHODS: Final = frozenset({"sendMessage", "sendPhoto", "sendLocation", "sendVenue"})
 EDIT_METHODS: Final = frozenset({"editMessageText", "editMessageReplyMarkup"})
 
-ALL_UPDATE_TYPES: Final = frozenset(
-    {
-        "message",
-        "edited_message",
-        "channel_post",
-        "edited_channel_post",
-        "business_connection",
-        "business_message",
-        "edited_business_message",
-        "deleted_business_messages",
-        "message_reaction",
-        "message_reaction_count",
-        "inline_query",
-        "chosen_inline_result",
-        "callback_query",
-        "shipping_query",
-        "pre_checkout_query",
-        "purchased_paid_media",
-        "poll",
-        "poll_answer",
-        "my_chat_member",
-        "chat_member",
-        "chat_join_request",
-        "chat_boost",
-        "removed_chat_boost",
-    }
-)
-# What getUpdates delivers until the bot asks otherwise (Bot API docs, "allowed_updates").
-DEFAULT_ALLOWED_UPDATES: Final = ALL_UPDATE_TYPES - {
-    "chat_member",
-    "message_reaction",
-    "message_reaction_count",
-}
-
-_SUPERGROUP_ID_BOUND: Final = -1_000_000_000_000
 _TOKEN_SHAPE: Final = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _COMMAND_NAME: Final = re.compile(r"[a-z0-9_]{1,32}")
 _ERROR_DEFAULTS: Final = {
@@ -187,168 +165,13 @@ _QUERY_INVALID: Final = (
     "Bad Request: query is too old and response timeout expired or query ID is invalid"
 )
 
-# How the Bot API server reads typed parameters; everything else stays a string.
-_INT_PARAMS: Final = frozenset(
-    {
-        "message_id",
-        "message_thread_id",
-        "reply_to_message_id",
-        "live_period",
-        "heading",
-        "proximity_alert_radius",
-        "cache_time",
-        "user_id",
-        "offset",
-        "limit",
-        "timeout",
-        "max_connections",
-        "direct_messages_topic_id",
-    }
-)
-_FLOAT_PARAMS: Final = frozenset({"latitude", "longitude", "horizontal_accuracy"})
-_BOOL_PARAMS: Final = frozenset(
-    {
-        "disable_notification",
-        "protect_content",
-        "allow_sending_without_reply",
-        "disable_web_page_preview",
-        "show_alert",
-        "has_spoiler",
-        "show_caption_above_media",
-        "allow_paid_broadcast",
-        "drop_pending_updates",
-    }
-)
-_JSON_PARAMS: Final = frozenset(
-    {
-        "reply_markup",
-        "entities",
-        "caption_entities",
-        "link_preview_options",
-        "reply_parameters",
-        "scope",
-        "commands",
-        "allowed_updates",
-        "suggested_post_parameters",
-    }
-)
 # Parameters that have their own field in Sent and are therefore left out of Sent.extra.
 _SENT_FIELDS: Final = frozenset(
     {"chat_id", "message_id", "text", "caption", "parse_mode", "reply_markup", "photo"}
 )
 
 
-# ------------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True, slots=True)
-class Sent:
-    """One successful message send or edit by the bot.
-
-    Attributes:
-        method: Canonical Bot API method name, e.g. ``"sendMessage"``, ``"editMessageText"``.
-        chat_id: Numeric id of the chat (``@username`` chat ids are resolved).
-        message_id: Id of the new message, or of the edited one.
-        text: ``text`` parameter exactly as sent, markup included; ``None`` if absent.
-        caption: ``caption`` parameter exactly as sent; ``None`` if absent.
-        parse_mode: ``parse_mode`` parameter as sent (e.g. ``"HTML"``), ``None`` if absent.
-        reply_markup: Parsed ``reply_markup`` object, ``None`` if absent.
-        extra: All other parameters, converted as Telegram reads them (ints, floats, bools,
-            parsed JSON objects, else strings).
-        at: Time of acceptance on the fake's ``clock`` (``time.monotonic`` by default).
-        plain_text: What the user sees: text or caption with markup removed and trimmed.
-        photo_size: Size in bytes of an uploaded photo; ``None`` if no file was uploaded.
-        message: The Message object returned to the bot, as it was at that moment.
-    """
-
-    method: str
-    chat_id: int
-    message_id: int
-    text: str | None
-    caption: str | None
-    parse_mode: str | None
-    reply_markup: JSON | None
-    extra: Mapping[str, Any]
-    at: float
-    plain_text: str | None = None
-    photo_size: int | None = None
-    message: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    """One call to the API, whatever its outcome.
-
-    Attributes:
-        method: Canonical method name if known, else the name as requested.
-        status: HTTP status answered (200 on success); ``None`` for an injected timeout,
-            which is recorded when the request is held, i.e. before the client gives up.
-        description: Error description; ``None`` on success.
-        chat_id: ``chat_id`` parameter as an int if it was one, else ``None``.
-        injected: Whether the failure came from ``inject_faults``/``fail_next`` rather than
-            from Telegram's rules.
-        at: Time of the answer on the fake's ``clock``.
-        params: Request parameters as the strings Telegram sees (files left out).
-    """
-
-    method: str
-    status: int | None
-    description: str | None
-    chat_id: int | None
-    injected: bool
-    at: float
-    params: Mapping[str, str]
-
-    @property
-    def ok(self) -> bool:
-        """Whether the call succeeded."""
-        return self.status == 200
-
-
-@dataclass(frozen=True, slots=True)
-class AnsweredCallback:
-    """One successful ``answerCallbackQuery``.
-
-    Attributes:
-        callback_query_id: The query answered.
-        text: Notification text, if any.
-        show_alert: Whether an alert was requested instead of a toast.
-        url: URL to open, if any.
-        cache_time: Seconds the client may cache the answer.
-        data: ``callback_data`` of the pressed button.
-        chat_id: Chat of the message whose button was pressed.
-        message_id: That message.
-        at: Time of the answer on the fake's ``clock``.
-    """
-
-    callback_query_id: str
-    text: str | None
-    show_alert: bool
-    url: str | None
-    cache_time: int
-    data: str
-    chat_id: int
-    message_id: int
-    at: float
-
-
 # ------------------------------------------------------------------------------ internals
-
-
-class _ApiError(Exception):
-    """An error answer, raised from deep inside a method implementation."""
-
-    def __init__(self, status: int, description: str, parameters: JSON | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-
-@dataclass(frozen=True, slots=True)
-class _Upload:
-    filename: str | None
-    data: bytes
 
 
 @dataclass(slots=True)
@@ -362,33 +185,6 @@ class _StoredFile:
     data: bytes | None
 
 
-@dataclass(slots=True)
-class _Chat:
-    id: int
-    type: ChatType
-    title: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    username: str | None = None
-    state: Literal["ok", "unknown", "blocked", "kicked", "deactivated", "migrated"] = "ok"
-    migrate_to: int | None = None
-    next_message_id: int = 1
-    messages: dict[int, JSON] = field(default_factory=dict)
-    members: dict[int, MemberStatus] = field(default_factory=dict)
-
-    def as_object(self) -> JSON:
-        chat: JSON = {"id": self.id, "type": self.type}
-        if self.type == "private":
-            chat["first_name"] = self.first_name or f"User {self.id}"
-            if self.last_name:
-                chat["last_name"] = self.last_name
-        else:
-            chat["title"] = self.title or f"Group {abs(self.id)}"
-        if self.username:
-            chat["username"] = self.username
-        return chat
-
-
 @dataclass(frozen=True, slots=True)
 class _PlannedFailure:
     status: int | Literal["timeout"]
@@ -400,73 +196,6 @@ class _PlannedFailure:
 class _Waiter:
     check: Callable[[], bool]
     future: asyncio.Future[None]
-
-
-class _Params:
-    """Request parameters the way the Bot API server sees them: strings, converted on use."""
-
-    __slots__ = ("files", "values")
-
-    def __init__(self, values: dict[str, str], files: dict[str, _Upload]) -> None:
-        self.values = values
-        self.files = files
-
-    def get(self, name: str) -> str | None:
-        return self.values.get(name)
-
-    def integer(self, name: str, default: int = 0) -> int:
-        raw = self.values.get(name)
-        if raw is None or raw == "":
-            return default
-        # The server's to_integer() is lenient: garbage reads as 0 and fails later.
-        try:
-            return int(raw.strip())
-        except ValueError:
-            try:
-                return int(float(raw))
-            except ValueError:
-                return 0
-
-    def number(self, name: str) -> float | None:
-        raw = self.values.get(name)
-        if raw is None or raw.strip() == "":
-            return None
-        try:
-            return float(raw)
-        except ValueError:
-            return 0.0
-
-    def flag(self, name: str) -> bool:
-        raw = self.values.get(name)
-        return raw is not None and (raw.lower() == "true" or raw == "1")
-
-    def json(self, name: str, error: str) -> Any:
-        raw = self.values.get(name)
-        if raw is None or raw == "":
-            return None
-        try:
-            return json.loads(raw)
-        except ValueError:
-            raise _ApiError(400, error) from None
-
-
-def _typed(name: str, raw: str) -> Any:
-    """Converts one parameter as Telegram reads it, for :attr:`Sent.extra`."""
-    if name in _JSON_PARAMS:
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
-    if name in _BOOL_PARAMS:
-        return raw.lower() == "true" or raw == "1"
-    try:
-        if name in _INT_PARAMS:
-            return int(raw)
-        if name in _FLOAT_PARAMS:
-            return float(raw)
-    except ValueError:
-        return raw
-    return raw
 
 
 def _dumps(payload: object) -> bytes:
@@ -484,118 +213,6 @@ def _error(status: int, description: str, parameters: JSON | None = None) -> web
     if parameters:
         body["parameters"] = parameters
     return web.Response(status=status, body=_dumps(body), content_type="application/json")
-
-
-def _infer_chat_type(chat_id: int) -> ChatType:
-    if chat_id > 0:
-        return "private"
-    if chat_id <= _SUPERGROUP_ID_BOUND:
-        return "supergroup"
-    return "group"
-
-
-def _image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height of a PNG, GIF, BMP, WebP or JPEG image; ``None`` if not an image."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
-    if data.startswith(b"BM") and len(data) >= 26:
-        return (
-            int.from_bytes(data[18:22], "little", signed=True),
-            abs(int.from_bytes(data[22:26], "little", signed=True)),
-        )
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP" and len(data) >= 30:
-        chunk = data[12:16]
-        if chunk == b"VP8X":
-            return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(
-                data[27:30], "little"
-            )
-        if chunk == b"VP8 ":
-            return int.from_bytes(data[26:28], "little") & 0x3FFF, int.from_bytes(
-                data[28:30], "little"
-            ) & 0x3FFF
-        if chunk == b"VP8L":
-            bits = int.from_bytes(data[21:25], "little")
-            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-        return None
-    if data.startswith(b"\xff\xd8"):
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                i += 1
-                continue
-            marker = data[i + 1]
-            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
-                i += 1 if marker == 0xFF else 2
-                continue
-            length = int.from_bytes(data[i + 2 : i + 4], "big")
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                height = int.from_bytes(data[i + 5 : i + 7], "big")
-                width = int.from_bytes(data[i + 7 : i + 9], "big")
-                return width, height
-            i += 2 + length
-        return None
-    return None
-
-
-def _chat_member(status: MemberStatus, user: JSON) -> JSON:
-    member: JSON = {"status": status, "user": user}
-    if status == "creator":
-        member["is_anonymous"] = False
-    elif status == "administrator":
-        member.update(
-            can_be_edited=False,
-            is_anonymous=False,
-            can_manage_chat=True,
-            can_delete_messages=True,
-            can_manage_video_chats=True,
-            can_restrict_members=True,
-            can_promote_members=False,
-            can_change_info=True,
-            can_invite_users=True,
-            can_post_stories=False,
-            can_edit_stories=False,
-            can_delete_stories=False,
-        )
-    elif status == "restricted":
-        member.update(
-            is_member=True,
-            can_send_messages=False,
-            can_send_audios=False,
-            can_send_documents=False,
-            can_send_photos=False,
-            can_send_videos=False,
-            can_send_video_notes=False,
-            can_send_voice_notes=False,
-            can_send_polls=False,
-            can_send_other_messages=False,
-            can_add_web_page_previews=False,
-            can_change_info=False,
-            can_invite_users=False,
-            can_pin_messages=False,
-            can_manage_topics=False,
-            can_edit_tag=False,
-            until_date=0,
-        )
-    elif status == "kicked":
-        member["until_date"] = 0
-    return member
-
-
-def _without_reply(message: Mapping[str, Any]) -> JSON:
-    # Telegram nests reply_to_message one level deep only.
-    return {key: value for key, value in message.items() if key != "reply_to_message"}
-
-
-def _callback_buttons(markup: Mapping[str, Any] | None) -> Iterable[str]:
-    if not markup:
-        return
-    for row in markup.get("inline_keyboard", ()):
-        for button in row:
-            data = button.get("callback_data")
-            if isinstance(data, str):
-                yield data
 
 
 # ------------------------------------------------------------------------------- the fake
@@ -677,8 +294,8 @@ class FakeBotAPI:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.webhook: JSON | None = None
 
-        self._chats: dict[int, _Chat] = {}
-        self._chats_by_username: dict[str, _Chat] = {}
+        self._chats: dict[int, ChatState] = {}
+        self._chats_by_username: dict[str, ChatState] = {}
         self._users: dict[int, JSON] = {}
         self._sent_by_chat: dict[int, list[Sent]] = {}
         self._files: dict[str, _StoredFile] = {}
@@ -708,7 +325,7 @@ class FakeBotAPI:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
-        handlers: dict[str, Callable[[_Params], Awaitable[Any]]] = {
+        handlers: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "logOut": self._log_out,
             "close": self._log_out,
@@ -839,7 +456,7 @@ class FakeBotAPI:
         """
         chat = self._chats.get(chat_id)
         if chat is None:
-            chat = _Chat(chat_id, chat_type or _infer_chat_type(chat_id))
+            chat = ChatState(chat_id, chat_type or infer_chat_type(chat_id))
             self._chats[chat_id] = chat
         elif chat_type is not None:
             chat.type = chat_type
@@ -909,7 +526,7 @@ class FakeBotAPI:
         chat = self._chat_or_create(chat_id)
         if chat.type != "group":
             raise ValueError(f"only basic groups migrate, {chat_id} is {chat.type}")
-        new_id = to_chat_id if to_chat_id is not None else _SUPERGROUP_ID_BOUND + chat_id
+        new_id = to_chat_id if to_chat_id is not None else SUPERGROUP_ID_BOUND + chat_id
         chat.state = "migrated"
         chat.migrate_to = new_id
         self.add_chat(new_id, chat_type="supergroup", title=chat.title or f"Group {-chat_id}")
@@ -1020,7 +637,7 @@ class FakeBotAPI:
             replied = chat.messages.get(reply_to_message_id)
             if replied is None:
                 raise ValueError(f"message {reply_to_message_id} does not exist in {chat_id}")
-            message["reply_to_message"] = _without_reply(replied)
+            message["reply_to_message"] = without_reply(replied)
         chat.messages[message["message_id"]] = message
         if (
             chat.type != "private"
@@ -1069,10 +686,10 @@ class FakeBotAPI:
             raise ValueError(f"no message {message_id} in chat {chat_id}")
         if message.get("from", {}).get("id") != self.bot_user["id"]:
             raise ValueError(f"message {message_id} in chat {chat_id} is not from the bot")
-        if check_button and data not in set(_callback_buttons(message.get("reply_markup"))):
+        if check_button and data not in set(callback_buttons(message.get("reply_markup"))):
             raise ValueError(
                 f"message {message_id} in chat {chat_id} has no button with callback_data "
-                f"{data!r}; it has {sorted(_callback_buttons(message.get('reply_markup')))}"
+                f"{data!r}; it has {sorted(callback_buttons(message.get('reply_markup')))}"
             )
         user = self._remember_user(
             user_id if user_id is not None else (chat_id if chat.type == "private" else 10001),
@@ -1439,7 +1056,7 @@ class FakeBotAPI:
         name, implementation = entry
         try:
             params = await self._read_params(request)
-        except _ApiError as err:
+        except ApiError as err:
             return self._answer_error(name, err.status, err.description, err.parameters, {})
 
         planned = self._planned_failure(name)
@@ -1452,18 +1069,18 @@ class FakeBotAPI:
 
         try:
             result = await implementation(params)
-        except _ApiError as err:
+        except ApiError as err:
             return self._answer_error(
                 name, err.status, err.description, err.parameters, params.values
             )
         self._record_request(name, 200, None, params.values, injected=False)
         return _ok(result)
 
-    async def _read_params(self, request: web.Request) -> _Params:
+    async def _read_params(self, request: web.Request) -> Params:
         values: dict[str, str] = dict(request.query) if request.query_string else {}
-        files: dict[str, _Upload] = {}
+        files: dict[str, Upload] = {}
         if not request.body_exists:
-            return _Params(values, files)
+            return Params(values, files)
         content_type = request.content_type
         if content_type == "multipart/form-data":
             reader = await request.multipart()
@@ -1471,26 +1088,26 @@ class FakeBotAPI:
                 if not isinstance(part, BodyPartReader) or part.name is None:
                     continue
                 if part.filename is not None:
-                    files[part.name] = _Upload(part.filename, bytes(await part.read()))
+                    files[part.name] = Upload(part.filename, bytes(await part.read()))
                 else:
                     values[part.name] = await part.text()
-            return _Params(values, files)
+            return Params(values, files)
         raw = await request.read()
         if not raw:
-            return _Params(values, files)
+            return Params(values, files)
         if content_type == "application/json":
             try:
                 body = json.loads(raw)
             except ValueError:
-                raise _ApiError(400, "Bad Request: can't parse JSON object") from None
+                raise ApiError(400, "Bad Request: can't parse JSON object") from None
             if not isinstance(body, dict):
-                raise _ApiError(400, "Bad Request: JSON object expected")
+                raise ApiError(400, "Bad Request: JSON object expected")
             for key, value in body.items():
                 if value is not None:
                     values[key] = value if isinstance(value, str) else json.dumps(value)
-            return _Params(values, files)
+            return Params(values, files)
         values.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-        return _Params(values, files)
+        return Params(values, files)
 
     def _planned_failure(self, name: str) -> _PlannedFailure | None:
         key = name.lower()
@@ -1512,7 +1129,7 @@ class FakeBotAPI:
         return None
 
     async def _hold_and_drop(
-        self, request: web.Request, name: str, params: _Params
+        self, request: web.Request, name: str, params: Params
     ) -> web.StreamResponse:
         # Recorded up front so tests can count timeouts while the client is still waiting.
         self._record_request(name, None, "timeout (injected)", params.values, injected=True)
@@ -1570,14 +1187,14 @@ class FakeBotAPI:
 
     # ------------------------------------------------------------------ shared helpers
 
-    def _chat_or_create(self, chat_id: int) -> _Chat:
+    def _chat_or_create(self, chat_id: int) -> ChatState:
         chat = self._chats.get(chat_id)
         if chat is None:
-            chat = _Chat(chat_id, _infer_chat_type(chat_id))
+            chat = ChatState(chat_id, infer_chat_type(chat_id))
             self._chats[chat_id] = chat
         return chat
 
-    def _lookup_chat(self, raw: str) -> _Chat | None:
+    def _lookup_chat(self, raw: str) -> ChatState | None:
         try:
             chat_id = int(raw)
         except ValueError:
@@ -1589,36 +1206,36 @@ class FakeBotAPI:
             chat = self._chat_or_create(chat_id)
         return chat
 
-    def _chat_param(self, p: _Params, name: str = "chat_id") -> _Chat:
+    def _chat_param(self, p: Params, name: str = "chat_id") -> ChatState:
         """The chat a method addresses, with the errors any chat-scoped method gives."""
         raw = p.get(name)
         if raw is None or raw.strip() == "":
-            raise _ApiError(400, f"Bad Request: {name} is empty")
+            raise ApiError(400, f"Bad Request: {name} is empty")
         chat = self._lookup_chat(raw.strip())
         if chat is None or chat.state == "unknown":
-            raise _ApiError(400, "Bad Request: chat not found")
+            raise ApiError(400, "Bad Request: chat not found")
         if chat.state == "migrated":
-            raise _ApiError(
+            raise ApiError(
                 400,
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 {"migrate_to_chat_id": chat.migrate_to},
             )
         if chat.state == "kicked":
             if chat.type == "channel":
-                raise _ApiError(403, "Forbidden: bot is not a member of the channel chat")
-            raise _ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
+                raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+            raise ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
         return chat
 
     @staticmethod
-    def _check_can_send(chat: _Chat) -> None:
+    def _check_can_send(chat: ChatState) -> None:
         if chat.state == "blocked":
-            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat.state == "deactivated":
-            raise _ApiError(403, "Forbidden: user is deactivated")
+            raise ApiError(403, "Forbidden: user is deactivated")
 
     def _formatted(
         self,
-        p: _Params,
+        p: Params,
         field_name: Literal["text", "caption"],
         *,
         required: bool,
@@ -1631,23 +1248,23 @@ class FakeBotAPI:
         raw = p.get(field_name)
         if raw is None or raw == "":
             if required:
-                raise _ApiError(400, "Bad Request: message text is empty")
+                raise ApiError(400, "Bad Request: message text is empty")
             return None, "", []
         parse_mode = p.get("parse_mode")
         entities_name = "entities" if field_name == "text" else "caption_entities"
         given = p.json(entities_name, f"Bad Request: can't parse {entities_name} JSON object")
         if given is not None and not parse_mode:
             if not isinstance(given, list):
-                raise _ApiError(400, f"Bad Request: can't parse {entities_name} JSON object")
+                raise ApiError(400, f"Bad Request: can't parse {entities_name} JSON object")
             return raw, raw, list(given)
         try:
             plain, entities = parse_text(
                 raw, parse_mode or None, strict_ampersand=self.strict_ampersand
             )
         except EntityParseError as err:
-            raise _ApiError(400, f"Bad Request: can't parse entities: {err}") from None
+            raise ApiError(400, f"Bad Request: can't parse entities: {err}") from None
         except ValueError:
-            raise _ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r}") from None
+            raise ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode!r}") from None
         return raw, plain, entities
 
     @staticmethod
@@ -1656,23 +1273,23 @@ class FakeBotAPI:
     ) -> tuple[str, list[JSON]]:
         plain, entities = trim_formatted(plain, entities)
         if empty is not None and not plain:
-            raise _ApiError(400, empty)
+            raise ApiError(400, empty)
         if utf16_len(plain) > limit:
-            raise _ApiError(400, too_long)
+            raise ApiError(400, too_long)
         return plain, entities
 
-    def _reply_markup(self, p: _Params) -> JSON | None:
+    def _reply_markup(self, p: Params) -> JSON | None:
         markup = p.json(
             "reply_markup", "Bad Request: can't parse reply keyboard markup JSON object"
         )
         if markup is None:
             return None
         if not isinstance(markup, dict):
-            raise _ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+            raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
         if "inline_keyboard" in markup:
             rows = markup["inline_keyboard"]
             if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-                raise _ApiError(
+                raise ApiError(
                     400,
                     'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup should '
                     "be an Array of Arrays",
@@ -1680,9 +1297,9 @@ class FakeBotAPI:
             for row in rows:
                 for button in row:
                     if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                        raise _ApiError(400, "Bad Request: can't parse inline keyboard button")
+                        raise ApiError(400, "Bad Request: can't parse inline keyboard button")
                     if len(button) < 2:
-                        raise _ApiError(
+                        raise ApiError(
                             400, "Bad Request: text buttons are unallowed in the inline keyboard"
                         )
                     data = button.get("callback_data")
@@ -1690,10 +1307,10 @@ class FakeBotAPI:
                         not isinstance(data, str)
                         or not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA_BYTES
                     ):
-                        raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         return markup
 
-    def _reply_target(self, chat: _Chat, p: _Params) -> JSON | None:
+    def _reply_target(self, chat: ChatState, p: Params) -> JSON | None:
         parameters = p.json("reply_parameters", "Bad Request: can't parse reply parameters JSON")
         message_id = 0
         allow_without = p.flag("allow_sending_without_reply")
@@ -1708,8 +1325,8 @@ class FakeBotAPI:
         if replied is None:
             if allow_without:
                 return None
-            raise _ApiError(400, "Bad Request: message to be replied not found")
-        return _without_reply(replied)
+            raise ApiError(400, "Bad Request: message to be replied not found")
+        return without_reply(replied)
 
     def _admit(self, chat_id: int, method: str) -> None:
         """Flood control: raises 429 or records the send in every window it counts in."""
@@ -1736,20 +1353,20 @@ class FakeBotAPI:
         refused = [retry for retry in retries if retry is not None]
         if refused:
             retry = max(refused)
-            raise _ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
         chat_hits.add(now)
         if counts_globally:
             self._global_hits.add(now)
         if group_hits is not None:
             group_hits.add(now)
 
-    def _take_message_id(self, chat: _Chat) -> int:
+    def _take_message_id(self, chat: ChatState) -> int:
         message_id = chat.next_message_id
         chat.next_message_id += 1
         return message_id
 
     def _bot_message(
-        self, chat: _Chat, content: JSON, markup: JSON | None, reply_to: JSON | None
+        self, chat: ChatState, content: JSON, markup: JSON | None, reply_to: JSON | None
     ) -> JSON:
         message: JSON = {"message_id": self._take_message_id(chat)}
         if chat.type == "channel":
@@ -1770,9 +1387,9 @@ class FakeBotAPI:
     def _record_sent(
         self,
         method: str,
-        chat: _Chat,
+        chat: ChatState,
         message: JSON,
-        p: _Params,
+        p: Params,
         *,
         markup: JSON | None,
         plain: str | None,
@@ -1788,7 +1405,7 @@ class FakeBotAPI:
             parse_mode=values.get("parse_mode"),
             reply_markup=markup,
             extra=MappingProxyType(
-                {k: _typed(k, v) for k, v in values.items() if k not in _SENT_FIELDS}
+                {k: typed_param(k, v) for k, v in values.items() if k not in _SENT_FIELDS}
             ),
             at=self.clock(),
             plain_text=plain,
@@ -1827,7 +1444,7 @@ class FakeBotAPI:
         title: str | None,
         first_name: str,
         last_name: str | None,
-    ) -> _Chat:
+    ) -> ChatState:
         known = chat_id in self._chats
         chat = self._chat_or_create(chat_id)
         if chat_type is not None:
@@ -1864,7 +1481,7 @@ class FakeBotAPI:
         return False
 
     def _my_chat_member(
-        self, chat: _Chat, user: JSON, old: MemberStatus, new: MemberStatus
+        self, chat: ChatState, user: JSON, old: MemberStatus, new: MemberStatus
     ) -> JSON:
         bot = {
             k: v
@@ -1877,8 +1494,8 @@ class FakeBotAPI:
                 "chat": chat.as_object(),
                 "from": user,
                 "date": int(time.time()),
-                "old_chat_member": _chat_member(old, bot),
-                "new_chat_member": _chat_member(new, bot),
+                "old_chat_member": chat_member(old, bot),
+                "new_chat_member": chat_member(new, bot),
             },
         )
 
@@ -1896,25 +1513,25 @@ class FakeBotAPI:
             return f"{kind}:{scope['chat_id']}"
         if kind == "chat_member" and "chat_id" in scope and "user_id" in scope:
             return f"chat_member:{scope['chat_id']}:{scope['user_id']}"
-        raise _ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
+        raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
 
-    def _commands_key(self, p: _Params) -> tuple[str, str]:
+    def _commands_key(self, p: Params) -> tuple[str, str]:
         scope = p.json("scope", "Bad Request: can't parse BotCommandScope JSON object")
         if scope is None:
             scope = {"type": "default"}
         if not isinstance(scope, dict):
-            raise _ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
+            raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
         key = self._scope_key(scope)
         if "chat_id" in scope:
-            self._chat_param(_Params({"chat_id": str(scope["chat_id"])}, {}))
+            self._chat_param(Params({"chat_id": str(scope["chat_id"])}, {}))
         language = p.get("language_code") or ""
         if language and not (len(language) == 2 and language.isascii() and language.isalpha()):
-            raise _ApiError(400, "Bad Request: invalid language code specified")
+            raise ApiError(400, "Bad Request: invalid language code specified")
         return key, language
 
     # ------------------------------------------------------------------ methods
 
-    async def _get_me(self, p: _Params) -> JSON:
+    async def _get_me(self, p: Params) -> JSON:
         return self.bot_user | {
             "can_join_groups": True,
             "can_read_all_group_messages": not self.privacy_mode,
@@ -1923,12 +1540,12 @@ class FakeBotAPI:
             "has_main_web_app": False,
         }
 
-    async def _log_out(self, p: _Params) -> bool:
+    async def _log_out(self, p: Params) -> bool:
         return True
 
-    async def _get_updates(self, p: _Params) -> list[JSON]:
+    async def _get_updates(self, p: Params) -> list[JSON]:
         if self.webhook is not None:
-            raise _ApiError(
+            raise ApiError(
                 409,
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
@@ -1969,13 +1586,13 @@ class FakeBotAPI:
             except TimeoutError:
                 return []
             if generation != self._poll_generation:
-                raise _ApiError(
+                raise ApiError(
                     409,
                     "Conflict: terminated by other getUpdates request; "
                     "make sure that only one bot instance is running",
                 )
 
-    async def _set_webhook(self, p: _Params) -> bool:
+    async def _set_webhook(self, p: Params) -> bool:
         url = p.get("url") or ""
         if p.flag("drop_pending_updates"):
             self._updates.clear()
@@ -1983,7 +1600,7 @@ class FakeBotAPI:
             self.webhook = None
             return True
         if not url.startswith("https://"):
-            raise _ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
         allowed = p.json("allowed_updates", "Bad Request: can't parse allowed updates JSON")
         self.webhook = {
             "url": url,
@@ -1995,13 +1612,13 @@ class FakeBotAPI:
         self._wake_pollers()
         return True
 
-    async def _delete_webhook(self, p: _Params) -> bool:
+    async def _delete_webhook(self, p: Params) -> bool:
         self.webhook = None
         if p.flag("drop_pending_updates"):
             self._updates.clear()
         return True
 
-    async def _get_webhook_info(self, p: _Params) -> JSON:
+    async def _get_webhook_info(self, p: Params) -> JSON:
         info: JSON = {
             "url": "",
             "has_custom_certificate": False,
@@ -2016,22 +1633,22 @@ class FakeBotAPI:
                 info["ip_address"] = self.webhook["ip_address"]
         return info
 
-    async def _set_my_commands(self, p: _Params) -> bool:
+    async def _set_my_commands(self, p: Params) -> bool:
         commands = p.json("commands", "Bad Request: can't parse commands JSON object")
         if not isinstance(commands, list):
-            raise _ApiError(400, 'Bad Request: parameter "commands" is required')
+            raise ApiError(400, 'Bad Request: parameter "commands" is required')
         if len(commands) > 100:
-            raise _ApiError(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
+            raise ApiError(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
         cleaned: list[dict[str, str]] = []
         for command in commands:
             if not isinstance(command, dict):
-                raise _ApiError(400, "Bad Request: can't parse BotCommand JSON object")
+                raise ApiError(400, "Bad Request: can't parse BotCommand JSON object")
             name = command.get("command")
             description = command.get("description")
             if not isinstance(name, str) or not _COMMAND_NAME.fullmatch(name.removeprefix("/")):
-                raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
-                raise _ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
             cleaned.append({"command": name.removeprefix("/"), "description": description})
         key = self._commands_key(p)
         if cleaned:
@@ -2040,14 +1657,14 @@ class FakeBotAPI:
             self.commands.pop(key, None)
         return True
 
-    async def _get_my_commands(self, p: _Params) -> list[dict[str, str]]:
+    async def _get_my_commands(self, p: Params) -> list[dict[str, str]]:
         return list(self.commands.get(self._commands_key(p), ()))
 
-    async def _delete_my_commands(self, p: _Params) -> bool:
+    async def _delete_my_commands(self, p: Params) -> bool:
         self.commands.pop(self._commands_key(p), None)
         return True
 
-    async def _send_message(self, p: _Params) -> JSON:
+    async def _send_message(self, p: Params) -> JSON:
         _, plain, entities = self._formatted(p, "text", required=True)
         markup = self._reply_markup(p)
         chat = self._chat_param(p)
@@ -2071,7 +1688,7 @@ class FakeBotAPI:
         self._record_sent("sendMessage", chat, message, p, markup=markup, plain=plain)
         return message
 
-    def _caption_content(self, p: _Params) -> tuple[JSON, str | None]:
+    def _caption_content(self, p: Params) -> tuple[JSON, str | None]:
         _, plain, entities = self._formatted(p, "caption", required=False)
         plain, entities = self._check_length(
             plain,
@@ -2089,8 +1706,8 @@ class FakeBotAPI:
                 content["show_caption_above_media"] = True
         return content, (plain or None)
 
-    async def _send_photo(self, p: _Params) -> JSON:
-        upload: _Upload | None = None
+    async def _send_photo(self, p: Params) -> JSON:
+        upload: Upload | None = None
         reference = p.get("photo")
         if reference is not None and reference.startswith("attach://"):
             upload = p.files.get(reference.removeprefix("attach://"))
@@ -2100,20 +1717,20 @@ class FakeBotAPI:
         stored: _StoredFile | None = None
         if upload is None:
             if not reference:
-                raise _ApiError(400, "Bad Request: there is no photo in the request")
+                raise ApiError(400, "Bad Request: there is no photo in the request")
             stored = self._files.get(reference)
             if stored is None and not reference.startswith(("http://", "https://")):
-                raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         markup = self._reply_markup(p)
         content, plain = self._caption_content(p)
         if upload is not None:
             if not upload.data:
-                raise _ApiError(400, "Bad Request: file must be non-empty")
+                raise ApiError(400, "Bad Request: file must be non-empty")
             if len(upload.data) > MAX_PHOTO_BYTES:
-                raise _ApiError(400, "Bad Request: file is too big")
-            size = _image_size(upload.data)
+                raise ApiError(400, "Bad Request: file is too big")
+            size = image_size(upload.data)
             if size is None:
-                raise _ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
             width, height = size
             # Telegram's documented photo limits: width + height <= 10000, ratio <= 20.
             if (
@@ -2122,7 +1739,7 @@ class FakeBotAPI:
                 or width + height > 10_000
                 or (max(width, height) > 20 * min(width, height))
             ):
-                raise _ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+                raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
         chat = self._chat_param(p)
         self._check_can_send(chat)
         reply_to = self._reply_target(chat, p)
@@ -2181,22 +1798,22 @@ class FakeBotAPI:
         }
         return [thumb, full]
 
-    def _location(self, p: _Params) -> JSON:
+    def _location(self, p: Params) -> JSON:
         latitude = p.number("latitude")
         longitude = p.number("longitude")
         if latitude is None:
-            raise _ApiError(400, "Bad Request: latitude is empty")
+            raise ApiError(400, "Bad Request: latitude is empty")
         if longitude is None:
-            raise _ApiError(400, "Bad Request: longitude is empty")
+            raise ApiError(400, "Bad Request: longitude is empty")
         if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
-            raise _ApiError(400, "Bad Request: wrong location specified")
+            raise ApiError(400, "Bad Request: wrong location specified")
         location: JSON = {"latitude": round(latitude, 6), "longitude": round(longitude, 6)}
         accuracy = p.number("horizontal_accuracy")
         if accuracy:
             location["horizontal_accuracy"] = accuracy
         return location
 
-    async def _send_location(self, p: _Params) -> JSON:
+    async def _send_location(self, p: Params) -> JSON:
         location = self._location(p)
         markup = self._reply_markup(p)
         chat = self._chat_param(p)
@@ -2210,14 +1827,14 @@ class FakeBotAPI:
         self._record_sent("sendLocation", chat, message, p, markup=markup, plain=None)
         return message
 
-    async def _send_venue(self, p: _Params) -> JSON:
+    async def _send_venue(self, p: Params) -> JSON:
         location = self._location(p)
         title = p.get("title") or ""
         address = p.get("address") or ""
         if not title.strip():
-            raise _ApiError(400, "Bad Request: venue title is empty")
+            raise ApiError(400, "Bad Request: venue title is empty")
         if not address.strip():
-            raise _ApiError(400, "Bad Request: venue address is empty")
+            raise ApiError(400, "Bad Request: venue address is empty")
         markup = self._reply_markup(p)
         chat = self._chat_param(p)
         self._check_can_send(chat)
@@ -2239,34 +1856,34 @@ class FakeBotAPI:
         self._record_sent("sendVenue", chat, message, p, markup=markup, plain=None)
         return message
 
-    def _editable_message(self, p: _Params) -> tuple[_Chat, JSON]:
+    def _editable_message(self, p: Params) -> tuple[ChatState, JSON]:
         if p.get("inline_message_id"):
-            raise _ApiError(400, "Bad Request: MESSAGE_ID_INVALID")
+            raise ApiError(400, "Bad Request: MESSAGE_ID_INVALID")
         chat = self._chat_param(p)
         self._check_can_send(chat)
         message_id = p.integer("message_id")
         if message_id == 0:
-            raise _ApiError(400, "Bad Request: message identifier is not specified")
+            raise ApiError(400, "Bad Request: message identifier is not specified")
         message = chat.messages.get(message_id)
         if message is None:
-            raise _ApiError(400, "Bad Request: message to edit not found")
+            raise ApiError(400, "Bad Request: message to edit not found")
         sender = message.get("from") or message.get("sender_chat") or {}
         if sender.get("id") not in (self.bot_user["id"], chat.id):
-            raise _ApiError(400, "Bad Request: message can't be edited")
+            raise ApiError(400, "Bad Request: message can't be edited")
         return chat, message
 
     @staticmethod
     def _inline_only(markup: JSON | None) -> JSON | None:
         if markup is not None and "inline_keyboard" not in markup:
-            raise _ApiError(400, "Bad Request: inline keyboard expected")
+            raise ApiError(400, "Bad Request: inline keyboard expected")
         return markup
 
-    async def _edit_message_text(self, p: _Params) -> JSON:
+    async def _edit_message_text(self, p: Params) -> JSON:
         _, plain, entities = self._formatted(p, "text", required=True)
         markup = self._inline_only(self._reply_markup(p))
         chat, message = self._editable_message(p)
         if "text" not in message:
-            raise _ApiError(400, "Bad Request: there is no text in the message to edit")
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         plain, entities = self._check_length(
             plain,
             entities,
@@ -2279,7 +1896,7 @@ class FakeBotAPI:
             and entities == message.get("entities", [])
             and markup == message.get("reply_markup")
         ):
-            raise _ApiError(400, _NOT_MODIFIED)
+            raise ApiError(400, _NOT_MODIFIED)
         self._admit(chat.id, "editMessageText")
         message["text"] = plain
         if entities:
@@ -2290,13 +1907,13 @@ class FakeBotAPI:
         self._record_sent("editMessageText", chat, message, p, markup=markup, plain=plain)
         return message
 
-    async def _edit_message_reply_markup(self, p: _Params) -> JSON:
+    async def _edit_message_reply_markup(self, p: Params) -> JSON:
         markup = self._inline_only(self._reply_markup(p))
         chat, message = self._editable_message(p)
         if markup == message.get("reply_markup") or (
             markup == {"inline_keyboard": []} and "reply_markup" not in message
         ):
-            raise _ApiError(400, _NOT_MODIFIED)
+            raise ApiError(400, _NOT_MODIFIED)
         self._admit(chat.id, "editMessageReplyMarkup")
         self._apply_edit(message, markup)
         plain = message.get("text", message.get("caption"))
@@ -2311,29 +1928,29 @@ class FakeBotAPI:
             message.pop("reply_markup", None)
         message["edit_date"] = max(int(time.time()), message["date"])
 
-    async def _delete_message(self, p: _Params) -> bool:
+    async def _delete_message(self, p: Params) -> bool:
         chat = self._chat_param(p)
         message_id = p.integer("message_id")
         if chat.messages.pop(message_id, None) is None:
-            raise _ApiError(400, "Bad Request: message to delete not found")
+            raise ApiError(400, "Bad Request: message to delete not found")
         self.deleted.append((chat.id, message_id))
         return True
 
-    async def _send_chat_action(self, p: _Params) -> bool:
+    async def _send_chat_action(self, p: Params) -> bool:
         chat = self._chat_param(p)
         self._check_can_send(chat)
         if not p.get("action"):
-            raise _ApiError(400, "Bad Request: action is empty")
+            raise ApiError(400, "Bad Request: action is empty")
         return True
 
-    async def _answer_callback_query(self, p: _Params) -> bool:
+    async def _answer_callback_query(self, p: Params) -> bool:
         query_id = p.get("callback_query_id") or ""
         pressed = self._callbacks.get(query_id)
         if pressed is None:
-            raise _ApiError(400, _QUERY_INVALID)
+            raise ApiError(400, _QUERY_INVALID)
         text = p.get("text") or None
         if text is not None and utf16_len(text) > 200:
-            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         del self._callbacks[query_id]
         chat_id, message_id, data = pressed
         self.answered_callbacks.append(
@@ -2351,7 +1968,7 @@ class FakeBotAPI:
         )
         return True
 
-    async def _get_chat(self, p: _Params) -> JSON:
+    async def _get_chat(self, p: Params) -> JSON:
         chat = self._chat_param(p)
         return chat.as_object() | {
             "accent_color_id": 0,
@@ -2365,11 +1982,11 @@ class FakeBotAPI:
             },
         }
 
-    async def _get_chat_member(self, p: _Params) -> JSON:
+    async def _get_chat_member(self, p: Params) -> JSON:
         chat = self._chat_param(p)
         user_id = p.integer("user_id")
         if user_id <= 0:
-            raise _ApiError(400, "Bad Request: invalid user_id specified")
+            raise ApiError(400, "Bad Request: invalid user_id specified")
         if user_id == self.bot_user["id"]:
             user = {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
         else:
@@ -2378,13 +1995,13 @@ class FakeBotAPI:
                 "is_bot": False,
                 "first_name": f"User {user_id}",
             }
-        return _chat_member(chat.members.get(user_id, "member"), user)
+        return chat_member(chat.members.get(user_id, "member"), user)
 
-    async def _get_file(self, p: _Params) -> JSON:
+    async def _get_file(self, p: Params) -> JSON:
         file_id = p.get("file_id") or ""
         stored = self._files.get(file_id.removesuffix("_s"))
         if stored is None:
-            raise _ApiError(400, "Bad Request: invalid file_id")
+            raise ApiError(400, "Bad Request: invalid file_id")
         return {
             "file_id": file_id,
             "file_unique_id": stored.file_unique_id,
