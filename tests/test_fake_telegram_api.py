@@ -40,6 +40,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from telegram.request import HTTPXRequest
 
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeBotAPI, FaultKind, Sent
+from tests.fakes.telegram_text import (
+    bot_command_entities,
+    parse_text,
+    trim_formatted,
+    utf16_len,
+)
 
 TOKEN = DEFAULT_TOKEN
 
@@ -722,6 +728,67 @@ async def test_thousand_concurrent_sends_are_fast(fake: FakeBotAPI) -> None:
 
     assert len(fake.sent) == 1000
     assert elapsed < 3.0, f"1000 sends took {elapsed:.2f} s"
+
+
+async def test_reply_markup_edit_and_delete(fake: FakeBotAPI, bot: Bot) -> None:
+    fake.limits_enabled = False
+    message = await bot.send_message(6, "Menu", reply_markup=keyboard("a"))
+
+    edited = await bot.edit_message_reply_markup(6, message.message_id, reply_markup=keyboard("b"))
+    assert isinstance(edited, type(message))
+    assert edited.reply_markup == keyboard("b")
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await bot.edit_message_reply_markup(6, message.message_id, reply_markup=keyboard("b"))
+    assert await bot.delete_message(6, message.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+        await bot.delete_message(6, message.message_id)
+    assert fake.deleted == [(6, message.message_id)]
+
+
+async def test_stop_releases_a_pending_long_poll() -> None:
+    fake = FakeBotAPI()
+    await fake.start()
+    url = f"{fake.base_url}{TOKEN}/getUpdates"
+    async with aiohttp.ClientSession() as session:
+
+        async def poll() -> object:
+            async with session.post(url, data={"timeout": "30"}) as response:
+                return await response.json()
+
+        pending = asyncio.create_task(poll())
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        await fake.stop()
+        assert await pending == {"ok": True, "result": []}
+        assert time.monotonic() - started < 2.0
+
+
+async def test_lenient_ampersand_matches_telegram(fake: FakeBotAPI, bot: Bot) -> None:
+    fake.strict_ampersand = False
+    message = await bot.send_message(1, "AT&T &lt;3", parse_mode="HTML")
+    assert message.text == "AT&T <3"
+
+
+def test_text_helpers() -> None:
+    assert utf16_len("a😀é") == 4
+    assert bot_command_entities("hi /help and /start@summitwatch_test_bot x/y") == [
+        {"offset": 3, "length": 5, "type": "bot_command"},
+        {"offset": 13, "length": 27, "type": "bot_command"},
+    ]
+    plain, entities = parse_text("  <b>bold</b> text \n", "HTML")
+    assert trim_formatted(plain, entities) == (
+        "bold text",
+        [{"offset": 0, "length": 4, "type": "bold"}],
+    )
+    assert parse_text("*b* _i_ [l](https://x.org)", "Markdown") == (
+        "b i l",
+        [
+            {"offset": 0, "length": 1, "type": "bold"},
+            {"offset": 2, "length": 1, "type": "italic"},
+            {"offset": 4, "length": 1, "type": "text_link", "url": "https://x.org"},
+        ],
+    )
+    assert parse_text("😀<b>x</b>", "HTML")[1] == [{"offset": 2, "length": 1, "type": "bold"}]
 
 
 def test_sent_is_immutable() -> None:

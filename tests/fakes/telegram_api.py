@@ -54,9 +54,14 @@ Flood control (``limits_enabled``, on by default)
     younger than its length. ``N`` is whole seconds, rounded up, at least 1, until the
     blocking send expires (the largest ``N`` if several windows refuse). Refused sends do not
     count. Time comes from ``clock`` (``time.monotonic`` by default), which a test may
-    replace to move time without sleeping. Other methods are never limited. Checks run in
-    this order: parameters and markup, chat state (not found, migrated, kicked, blocked),
-    text length, flood control; only a request that passes all of them is recorded as sent.
+    replace to move time without sleeping. Other methods are never limited. A send is
+    checked in this order: parameters and markup; the chat (not found, migrated, kicked);
+    text emptiness and length; blocked or deactivated user; replied message; flood control.
+    Only a request that passes all of them is recorded as sent.
+
+    PTB 22 emits a ``PTBDeprecationWarning`` whenever it builds a ``RetryAfter`` unless the
+    environment has ``PTB_TIMEDELTA=true``; under ``filterwarnings = error`` a test that can
+    meet a 429 must set it (``monkeypatch.setenv``), and then ``retry_after`` is a timedelta.
 
 Fault injection
     ``inject_faults(rate, kinds, seed)`` fails that share of message-sending calls (the
@@ -76,6 +81,11 @@ Recording
 
 Not modelled: webhook delivery (``setWebhook`` is only stored), inline mode, payments,
 media other than photos, automatic entities other than bot commands in user messages.
+
+Sibling modules: :mod:`tests.fakes.telegram_text` (parse modes, lengths, command entities),
+:mod:`tests.fakes.telegram_limits` (sliding windows), :mod:`tests.fakes.telegram_records`
+(:class:`Sent`, :class:`RequestRecord`, :class:`AnsweredCallback`, re-exported here) and
+:mod:`tests.fakes.telegram_objects` (chat state, parameter decoding, object shapes).
 """
 
 from __future__ import annotations
@@ -609,7 +619,8 @@ class FakeBotAPI:
             reply_to_message_id: The message this one replies to.
 
         Returns:
-            The update (``update_id`` and ``message``).
+            The update (``update_id`` and ``message``); ``update_id`` is ``None`` when privacy
+            mode kept the message from the bot.
 
         Raises:
             ValueError: The bot is not in that group, or the replied message does not exist.
