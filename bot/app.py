@@ -72,6 +72,7 @@ def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorke
         config=DeliveryConfig(
             concurrency=settings.delivery_concurrency,
             max_attempts=settings.delivery_max_attempts,
+            backoff_base_s=settings.delivery_backoff_s,
             paid_broadcast=settings.paid_broadcast,
         ),
     )
@@ -137,6 +138,10 @@ def build_application(settings: Settings) -> SummitApp:
         .base_file_url(settings.bot_file_base_url)
         .rate_limiter(PacedRateLimiter(SendPacer(PaceLimits(overall=settings.delivery_rate))))
         .connection_pool_size(settings.delivery_concurrency + 8)
+        .read_timeout(settings.telegram_timeout_s)
+        .write_timeout(settings.telegram_timeout_s)
+        .connect_timeout(settings.telegram_timeout_s)
+        .pool_timeout(settings.telegram_timeout_s)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=UTC))
         .context_types(context_types)
         .post_init(post_init)

@@ -72,6 +72,13 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = Field(
         default=8, ge=1, le=100, validation_alias="SUMMITWATCH_DELIVERY_MAX_ATTEMPTS"
     )
+    # First retry after a network error or 5xx; doubles per attempt (with jitter).
+    delivery_backoff_s: float = Field(
+        default=2.0, gt=0, le=600, validation_alias="SUMMITWATCH_DELIVERY_BACKOFF_S"
+    )
+    telegram_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, validation_alias="SUMMITWATCH_TELEGRAM_TIMEOUT_S"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -50,3 +50,4 @@ def configure_logging(secrets: Iterable[str], level: int = logging.INFO) -> None
     # httpx logs every request URL at INFO, and the URL carries the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

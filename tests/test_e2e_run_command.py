@@ -1,0 +1,49 @@
+"""`summitwatch run` as a real process against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fakes.telegram_api import FakeBotAPI
+
+TOKEN = "424242:RUN-command-secret-token"
+
+
+async def test_run_answers_start_and_stops_cleanly_without_leaking_the_token(
+    tmp_path: Path,
+) -> None:
+    async with FakeBotAPI(token=TOKEN) as fake:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("SUMMITWATCH_")},
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            await fake.wait_until(lambda: fake.count("deleteWebhook") > 0, timeout=30)
+            fake.user_message(31337, "/start", language_code="az")
+            [reply] = await fake.wait_for_messages(31337, 1, timeout=15)
+            assert reply.plain_text is not None
+            assert reply.plain_text.startswith("Salam")
+        finally:
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    output = (stdout + stderr).decode()
+    assert process.returncode == 0, output
+    assert "started as @summitwatch_test_bot" in output
+    assert "RUN-command-secret-token" not in output
+    assert (tmp_path / "run.db").exists()  # migrations ran at start
