@@ -41,9 +41,9 @@ async def _outbox(app: SummitApp) -> list[OutboxRow]:
         return list((await session.exec(select(OutboxRow))).all())
 
 
-async def _settled(app: SummitApp, timeout: float = 30.0) -> list[OutboxRow]:
-    """Wait until no row is pending or being sent; the rows then."""
-    async with asyncio.timeout(timeout):
+async def _settled(app: SummitApp) -> list[OutboxRow]:
+    """Wait (30 s at most) until no row is pending or being sent; the rows then."""
+    async with asyncio.timeout(30):
         while True:
             rows = await _outbox(app)
             if rows and all(r.status in (OutboxStatus.SENT, OutboxStatus.DEAD) for r in rows):
