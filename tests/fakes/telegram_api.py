@@ -1326,7 +1326,10 @@ class FakeBotAPI:
         message_id = 0
         allow_without = p.flag("allow_sending_without_reply")
         if isinstance(parameters, dict):
-            message_id = int(parameters.get("message_id") or 0)
+            try:
+                message_id = int(parameters.get("message_id") or 0)
+            except (TypeError, ValueError):
+                raise ApiError(400, "Bad Request: message to be replied not found") from None
             allow_without = allow_without or bool(parameters.get("allow_sending_without_reply"))
         elif p.get("reply_to_message_id"):
             message_id = p.integer("reply_to_message_id")
