@@ -436,13 +436,15 @@ def _parse_venue(data: object, origin: str, index: int, sources: Mapping[str, So
 
 
 def _parse_factor(data: object, where: str, sources: Mapping[str, Source]) -> Factor:
-    raw = _mapping(
-        data, where, _FACTOR_KEYS, required=frozenset({"name", "value", "detail", "as_of"})
-    )
-    name = raw["name"]
-    if name not in FACTOR_VALUES:
+    name = data.get("name") if isinstance(data, dict) else None
+    if isinstance(name, str) and name not in FACTOR_VALUES:
         raise KnowledgeError(f"{where}: unknown factor {name!r}; known: {sorted(FACTOR_VALUES)}")
-    here = f"{where} ({name})"
+    here = f"{where} ({name})" if isinstance(name, str) else where
+    raw = _mapping(
+        data, here, _FACTOR_KEYS, required=frozenset({"name", "value", "detail", "as_of"})
+    )
+    if not isinstance(name, str):
+        raise KnowledgeError(f"{where}: name {name!r} must be a factor name")
     value = raw["value"]
     if value not in FACTOR_VALUES[name]:
         allowed = ", ".join(sorted(FACTOR_VALUES[name]))
