@@ -204,6 +204,25 @@ class AirportIndex:
                 return None
             radius = min(max_km, radius * 4)
 
+    def within(self, lat: float, lon: float, max_km: float) -> list[AirportMatch]:
+        """Every indexed airport within max_km of (lat, lon), nearest first."""
+        if max_km <= 0 or not (math.isfinite(lat) and math.isfinite(lon)):
+            return []
+        phi = math.radians(lat)
+        lam = math.radians(lon)
+        cos_phi = math.cos(phi)
+        found: list[AirportMatch] = []
+        for key in self._cell_keys(lat, lon, max_km):
+            for a_phi, a_lam, a_cos, airport in self._cells.get(key, ()):
+                s1 = math.sin((a_phi - phi) * 0.5)
+                s2 = math.sin((a_lam - lam) * 0.5)
+                a = s1 * s1 + cos_phi * a_cos * s2 * s2
+                distance = 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+                if distance <= max_km:
+                    found.append(AirportMatch(airport, distance))
+        found.sort(key=lambda match: (match.distance_km, match.airport.icao))
+        return found
+
 
 @functools.cache
 def default_index() -> AirportIndex:

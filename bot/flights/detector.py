@@ -38,6 +38,7 @@ event. Reports no newer than the last accepted one are ignored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,7 +46,7 @@ from typing import Any, Protocol
 
 from bot.flights.airports import AirportMatch
 from bot.flights.events import Confidence, EventKind, FlightEvent
-from bot.flights.geo import distance_km
+from bot.flights.geo import angle_between, bearing_deg, distance_km
 from bot.flights.reports import PositionReport
 from bot.flights.thresholds import DetectorConfig
 from bot.flights.track import AIR, GROUND, RECENT_KEYS, UNKNOWN, SnapshotError, Track
@@ -54,6 +55,8 @@ __all__ = ["AirportLookup", "Detector", "DetectorConfig", "SnapshotError"]
 
 SNAPSHOT_VERSION = 1
 _KM_PER_KT_S = 1.852 / 3600.0  # km travelled per second at one knot
+_HIGHEST_FIELD_FT = 14_500  # the highest airports lie a little below this
+_OVERHEAD_KM = 3.0  # this close, an airport is both ahead and behind
 
 
 class AirportLookup(Protocol):
@@ -61,6 +64,10 @@ class AirportLookup(Protocol):
 
     def nearest(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
         """The nearest airport within max_km, or None."""
+        ...
+
+    def within(self, lat: float, lon: float, max_km: float) -> list[AirportMatch]:
+        """Every airport within max_km, nearest first."""
         ...
 
 
@@ -72,6 +79,7 @@ class _Fix:
     lon: float
     alt_ft: int | None
     vrate_fpm: float | None
+    course: float | None  # direction of travel over the ground, degrees
 
 
 def _iso(t: float) -> str:
@@ -219,13 +227,17 @@ class Detector:
         reach = config.max_speed_kt * _KM_PER_KT_S * dt + config.position_slack_km
         if distance_km(track.lat, track.lon, report.lat, report.lon) > reach:
             return False
-        before = track.g_elev if track.phase == GROUND else track.alt
+        before = track.alt
+        if before is None and track.g_t == track.t:
+            before = track.g_elev  # the last fix was on the ground, at this field
         after = report.alt_ft
         climb = config.max_vrate_fpm * dt / 60.0 + config.altitude_slack_ft
         if after is None and report.on_ground and before is not None and before > climb:
             # On the ground right after a high fix: can it have come down that fast?
             match = self._near(report.lat, report.lon, config.ground_airport_km)
-            after = None if match is None else match.airport.elevation_ft
+            # Away from airports the ground is at most as high as the highest field.
+            after = _HIGHEST_FIELD_FT if match is None else match.airport.elevation_ft
+            after = min(after, before)
         if before is None or after is None:
             return True
         return abs(after - before) <= climb
@@ -342,14 +354,23 @@ class Detector:
             match = self._near(track.g_lat, track.g_lon, config.ground_airport_km)
             icao = None if match is None else match.airport.icao
             self._emit(
-                out, track, EventKind.TAKEOFF, Confidence.CONFIRMED, t0,
-                at=at, airport=icao, provider=report.provider, data={"how": "ground"},
-            )  # fmt: skip
+                out,
+                track,
+                EventKind.TAKEOFF,
+                Confidence.CONFIRMED,
+                t0,
+                at=at,
+                airport=icao,
+                provider=report.provider,
+                data={"how": "ground"},
+            )
             track.dep_icao = icao
             track.dep_t = t0
             return
         # Last seen on the ground, flying after a gap: it took off in between.
-        fix = _Fix(track.cand_lat, track.cand_lon, track.cand_alt, track.cand_vrate)
+        fix = _Fix(
+            track.cand_lat, track.cand_lon, track.cand_alt, track.cand_vrate, report.track_deg
+        )
         near = self._low_climbing(fix)
         if near is not None:
             self._takeoff_near(track, report, t0, fix, near, "after_gap", out)
@@ -363,9 +384,16 @@ class Detector:
             "first_fix_ts": _iso(t0),
         }
         self._emit(
-            out, track, EventKind.TAKEOFF, Confidence.PROBABLE, t0,
-            at=at, airport=icao, provider=report.provider, data=data,
-        )  # fmt: skip
+            out,
+            track,
+            EventKind.TAKEOFF,
+            Confidence.PROBABLE,
+            t0,
+            at=at,
+            airport=icao,
+            provider=report.provider,
+            data=data,
+        )
         track.dep_icao = icao
         track.dep_t = None  # when it left is not known
 
@@ -386,10 +414,17 @@ class Detector:
             data["probable_airport"] = track.pend_icao
             self._clear_pending(track)
         self._emit(
-            out, track, EventKind.LANDING, Confidence.CONFIRMED, t0,
-            at=(track.cand_lat, track.cand_lon, None), airport=icao,
-            provider=report.provider, data=data, thread=thread,
-        )  # fmt: skip
+            out,
+            track,
+            EventKind.LANDING,
+            Confidence.CONFIRMED,
+            t0,
+            at=(track.cand_lat, track.cand_lon, None),
+            airport=icao,
+            provider=report.provider,
+            data=data,
+            thread=thread,
+        )
         track.dep_icao = None
         track.dep_t = None
 
@@ -410,10 +445,60 @@ class Detector:
         vrate = fix.vrate_fpm
         if alt is None or vrate is None or vrate < config.climb_min_fpm:
             return None
-        match = self._near(fix.lat, fix.lon, config.near_airport_km)
-        if match is None or alt - match.airport.elevation_ft > config.low_agl_ft:
+        candidates = self._low_near(fix.lat, fix.lon, alt)
+        if fix.course is not None:
+            # Climbing away from it: the airport lies behind.
+            behind = [
+                m
+                for m in candidates
+                if m.distance_km <= _OVERHEAD_KM
+                or angle_between(
+                    bearing_deg(m.airport.lat, m.airport.lon, fix.lat, fix.lon), fix.course
+                )
+                <= config.approach_cone_deg
+            ]
+            candidates = behind or candidates
+        return candidates[0] if candidates else None
+
+    def _approached(self, fix: _Fix) -> AirportMatch | None:
+        """The airport a low fix is on approach to, if any.
+
+        The nearest airport is often wrong here: a small field can lie closer to the
+        final approach of a big one. The airport must lie ahead, and on a 3° glide path
+        the height above it tells how far it should be: the best fit wins.
+        """
+        config = self._config
+        alt = fix.alt_ft
+        if alt is None:
             return None
-        return match
+        candidates = self._low_near(fix.lat, fix.lon, alt)
+        if fix.course is not None:
+            ahead = [
+                m
+                for m in candidates
+                if m.distance_km <= _OVERHEAD_KM
+                or angle_between(
+                    bearing_deg(fix.lat, fix.lon, m.airport.lat, m.airport.lon), fix.course
+                )
+                <= config.approach_cone_deg
+            ]
+            candidates = ahead or candidates
+        ft_per_km = math.tan(math.radians(config.glide_slope_deg)) * 1000 / 0.3048
+
+        def misfit(match: AirportMatch) -> float:
+            height = max(0.0, alt - match.airport.elevation_ft)
+            return abs(match.distance_km - height / ft_per_km)
+
+        return min(candidates, key=misfit) if candidates else None
+
+    def _low_near(self, lat: float, lon: float, alt: int) -> list[AirportMatch]:
+        """Airports near a fix that it is low above."""
+        config = self._config
+        return [
+            match
+            for match in self._airports.within(lat, lon, config.near_airport_km)
+            if alt - match.airport.elevation_ft <= config.low_agl_ft
+        ]
 
     def _takeoff_near(
         self,
@@ -438,10 +523,16 @@ class Detector:
             "distance_km": round(match.distance_km, 1),
         }
         self._emit(
-            out, track, EventKind.TAKEOFF, Confidence.PROBABLE, t0,
-            at=(fix.lat, fix.lon, fix.alt_ft), airport=match.airport.icao,
-            provider=report.provider, data=data,
-        )  # fmt: skip
+            out,
+            track,
+            EventKind.TAKEOFF,
+            Confidence.PROBABLE,
+            t0,
+            at=(fix.lat, fix.lon, fix.alt_ft),
+            airport=match.airport.icao,
+            provider=report.provider,
+            data=data,
+        )
         track.dep_icao = match.airport.icao
         track.dep_t = t0
 
@@ -460,10 +551,16 @@ class Detector:
         if silence >= config.lost_after_s:
             track.lost = True
             self._emit(
-                out, track, EventKind.SIGNAL_LOST, Confidence.CONFIRMED, track.t,
-                at=(track.lat, track.lon, track.alt), airport=None,
-                provider=track.provider, data={"last_gs_kt": _round(track.gs)},
-            )  # fmt: skip
+                out,
+                track,
+                EventKind.SIGNAL_LOST,
+                Confidence.CONFIRMED,
+                track.t,
+                at=(track.lat, track.lon, track.alt),
+                airport=None,
+                provider=track.provider,
+                data={"last_gs_kt": _round(track.gs)},
+            )
 
     def _probable_landing(self, track: Track, out: list[FlightEvent]) -> bool:
         """Report a probable landing if the last fixes look like one; say if so."""
@@ -484,8 +581,8 @@ class Detector:
                     return False
             elif vrate > -config.descent_min_fpm:
                 return False
-            match = self._near(lat, lon, config.near_airport_km)
-            if match is None or alt - match.airport.elevation_ft > config.low_agl_ft:
+            match = self._approached(_Fix(lat, lon, alt, vrate, self._course(track)))
+            if match is None:
                 return False
             height = max(0.0, alt - match.airport.elevation_ft)
             sink = max(-(vrate or 0.0), config.descent_min_fpm)
@@ -503,10 +600,16 @@ class Detector:
             distance_km=round(match.distance_km, 1),
         )
         key = self._emit(
-            out, track, EventKind.LANDING, Confidence.PROBABLE, t0,
-            at=(lat, lon, alt), airport=match.airport.icao,
-            provider=track.provider, data=data,
-        )  # fmt: skip
+            out,
+            track,
+            EventKind.LANDING,
+            Confidence.PROBABLE,
+            t0,
+            at=(lat, lon, alt),
+            airport=match.airport.icao,
+            provider=track.provider,
+            data=data,
+        )
         track.pend_key = key
         track.pend_thread = key
         track.pend_t = t0
@@ -526,11 +629,16 @@ class Detector:
         """First report after a signal_lost: say so, and spot a departure in the gap."""
         track.lost = False
         self._emit(
-            out, track, EventKind.SIGNAL_REGAINED, Confidence.CONFIRMED, t,
-            at=(report.lat, report.lon, report.alt_ft), airport=None,
+            out,
+            track,
+            EventKind.SIGNAL_REGAINED,
+            Confidence.CONFIRMED,
+            t,
+            at=(report.lat, report.lon, report.alt_ft),
+            airport=None,
             provider=report.provider,
             data={"gap_s": round(gap), "lost_ts": _iso(track.t)},
-        )  # fmt: skip
+        )
         if gap >= self._config.min_turnaround_s and not report.on_ground:
             match = self._low_climbing(_fix(report))
             if match is not None:
@@ -560,10 +668,17 @@ class Detector:
         if gap < self._config.min_turnaround_s:
             # Flying again too soon to have landed: withdraw the probable landing.
             self._emit(
-                out, track, EventKind.SIGNAL_REGAINED, Confidence.CONFIRMED, t,
-                at=at, airport=None, provider=report.provider,
-                data={**regained, "retracts": key}, thread=thread,
-            )  # fmt: skip
+                out,
+                track,
+                EventKind.SIGNAL_REGAINED,
+                Confidence.CONFIRMED,
+                t,
+                at=at,
+                airport=None,
+                provider=report.provider,
+                data={**regained, "retracts": key},
+                thread=thread,
+            )
             return
         match = self._low_climbing(_fix(report))
         if match is not None and match.airport.icao == icao and landed is not None:
@@ -572,15 +687,29 @@ class Detector:
             data.update(how="departure", estimated=True, probable_ts=_iso(landed))
             airport = match.airport
             self._emit(
-                out, track, EventKind.LANDING, Confidence.CONFIRMED, landed,
-                at=(airport.lat, airport.lon, None), airport=airport.icao,
-                provider=report.provider, data=data, thread=thread,
-            )  # fmt: skip
+                out,
+                track,
+                EventKind.LANDING,
+                Confidence.CONFIRMED,
+                landed,
+                at=(airport.lat, airport.lon, None),
+                airport=airport.icao,
+                provider=report.provider,
+                data=data,
+                thread=thread,
+            )
         else:
             self._emit(
-                out, track, EventKind.SIGNAL_REGAINED, Confidence.CONFIRMED, t,
-                at=at, airport=None, provider=report.provider, data=regained,
-            )  # fmt: skip
+                out,
+                track,
+                EventKind.SIGNAL_REGAINED,
+                Confidence.CONFIRMED,
+                t,
+                at=at,
+                airport=None,
+                provider=report.provider,
+                data=regained,
+            )
         track.dep_icao = None
         track.dep_t = None
         if match is not None:
@@ -612,17 +741,34 @@ class Detector:
         if report.emergency is not None:
             data["status"] = report.emergency
         self._emit(
-            out, track, EventKind.EMERGENCY, Confidence.CONFIRMED, track.em_since,
-            at=(report.lat, report.lon, report.alt_ft), airport=None,
-            provider=report.provider, data=data,
-        )  # fmt: skip
+            out,
+            track,
+            EventKind.EMERGENCY,
+            Confidence.CONFIRMED,
+            track.em_since,
+            at=(report.lat, report.lon, report.alt_ft),
+            airport=None,
+            provider=report.provider,
+            data=data,
+        )
 
     # ---- bookkeeping ------------------------------------------------------------
 
+    def _course(self, track: Track) -> float | None:
+        """Direction of travel at the last fix: reported, or from the fix before it."""
+        if track.course is not None:
+            return float(track.course)
+        if distance_km(track.plat, track.plon, track.lat, track.lon) < 0.1:
+            return None  # too short a hop to tell a direction
+        return bearing_deg(track.plat, track.plon, track.lat, track.lon)
+
     def _accept(self, track: Track, report: PositionReport, t: float) -> None:
         track.t = t
+        track.plat = track.lat
+        track.plon = track.lon
         track.lat = report.lat
         track.lon = report.lon
+        track.course = report.track_deg
         track.prev_alt = track.alt
         track.alt = report.alt_ft
         track.gs = report.gs_kt
@@ -672,7 +818,7 @@ class Detector:
 
 
 def _fix(report: PositionReport) -> _Fix:
-    return _Fix(report.lat, report.lon, report.alt_ft, report.vrate_fpm)
+    return _Fix(report.lat, report.lon, report.alt_ft, report.vrate_fpm, report.track_deg)
 
 
 def _round(value: float | None) -> float | None:

@@ -35,3 +35,19 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
         x = dlon * math.cos(math.radians((lat1 + lat2) * 0.5))
         return KM_PER_DEG * math.sqrt(dlat * dlat + x * x)
     return haversine_km(lat1, lon1, lat2, lon2)
+
+
+def bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial great-circle bearing from the first point to the second, 0-360°."""
+    p1 = math.radians(lat1)
+    p2 = math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return math.degrees(math.atan2(y, x)) % 360.0
+
+
+def angle_between(a_deg: float, b_deg: float) -> float:
+    """The smaller angle between two directions, 0-180°."""
+    diff = abs(a_deg - b_deg) % 360.0
+    return 360.0 - diff if diff > 180.0 else diff

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.flights.airports import Airport
-from bot.flights.geo import haversine_km
+from bot.flights.geo import bearing_deg, haversine_km
 from bot.flights.reports import KT_PER_MS, PositionReport
 
 _TAXI_KT = 15.0
@@ -58,9 +58,16 @@ def _report(
 
 
 def taxi(
-    hex_: str, airport: Airport, start: datetime, duration_s: float, step_s: float = 15.0,
-    *, provider: str = "synthetic", heading_deg: float = 90.0, inbound: bool = False,
-) -> list[PositionReport]:  # fmt: skip
+    hex_: str,
+    airport: Airport,
+    start: datetime,
+    duration_s: float,
+    step_s: float = 15.0,
+    *,
+    provider: str = "synthetic",
+    heading_deg: float = 90.0,
+    inbound: bool = False,
+) -> list[PositionReport]:
     """Ground reports of an aircraft taxiing at 15 kt from (or to) the reference point.
 
     Outbound, the first report is at the reference point; inbound, the aircraft comes
@@ -72,15 +79,22 @@ def taxi(
     for i in range(n):
         km = (i - n if inbound else i) * step_s * speed_km_s
         dlat = km * math.cos(math.radians(heading_deg)) / 111.195
-        dlon = km * math.sin(math.radians(heading_deg)) / (
-            111.195 * math.cos(math.radians(airport.lat))
+        dlon = (
+            km
+            * math.sin(math.radians(heading_deg))
+            / (111.195 * math.cos(math.radians(airport.lat)))
         )
         reports.append(
             _report(
-                hex_, start + timedelta(seconds=i * step_s), airport.lat + dlat,
-                airport.lon + dlon, provider, on_ground=True, gs_kt=_TAXI_KT,
+                hex_,
+                start + timedelta(seconds=i * step_s),
+                airport.lat + dlat,
+                airport.lon + dlon,
+                provider,
+                on_ground=True,
+                gs_kt=_TAXI_KT,
                 track_deg=heading_deg,
-            )  # fmt: skip
+            )
         )
     return reports
 
@@ -120,9 +134,16 @@ def flight(
         vrate = climb_fpm if alt == up else (-descent_fpm if alt == down else 0.0)
         reports.append(
             _report(
-                hex_, takeoff + timedelta(seconds=elapsed), lat, lon, provider,
-                alt_ft=round(alt), gs_kt=round(gs, 1), vrate_fpm=vrate,
-            )  # fmt: skip
+                hex_,
+                takeoff + timedelta(seconds=elapsed),
+                lat,
+                lon,
+                provider,
+                alt_ft=round(alt),
+                gs_kt=round(gs, 1),
+                vrate_fpm=vrate,
+                track_deg=round(bearing_deg(lat, lon, arr.lat, arr.lon), 1),
+            )
         )
     reports.extend(taxi(hex_, arr, landing, taxi_s, step_s, provider=provider))
     return reports

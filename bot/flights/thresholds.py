@@ -44,6 +44,11 @@ class DetectorConfig:
             1500-4000 fpm); above level-flight noise.
         descent_min_fpm: descent rate that counts as descending on approach
             (~700-1000 fpm on a 3° path); above level-flight noise.
+        approach_cone_deg: an airport counts as ahead of (or behind) an aircraft when
+            its bearing is within this of the aircraft's track: wide enough for the
+            turn onto final, narrow enough to leave out fields off to the side.
+        glide_slope_deg: the standard 3° approach path, to tell which airport a low
+            aircraft is approaching from its height.
         ground_airport_km: how far a ground fix may be from an airport's reference
             point to be at that airport: runways and aprons of even the largest
             airports lie within about 6 km of it.
@@ -87,6 +92,8 @@ class DetectorConfig:
     low_agl_ft: float = 3000.0
     climb_min_fpm: float = 300.0
     descent_min_fpm: float = 300.0
+    approach_cone_deg: float = 60.0
+    glide_slope_deg: float = 3.0
     ground_airport_km: float = 10.0
     near_airport_km: float = 30.0
     probable_landing_after_s: float = 180.0

@@ -20,6 +20,9 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "t": (_F, False),
     "lat": (_F, False),
     "lon": (_F, False),
+    "plat": (_F, False),
+    "plon": (_F, False),
+    "course": (_F, True),
     "alt": ((int,), True),
     "prev_alt": ((int,), True),
     "gs": (_F, True),
@@ -78,6 +81,9 @@ class Track:
         self.t = 0.0
         self.lat = 0.0
         self.lon = 0.0
+        self.plat = 0.0  # the fix before the last one
+        self.plon = 0.0
+        self.course: float | None = None
         self.alt: int | None = None
         self.prev_alt: int | None = None
         self.gs: float | None = None
