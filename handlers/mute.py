@@ -51,7 +51,6 @@ async def unmute_command(update: Update, context: BotContext) -> None:
         return
     async with context.services.sessions.begin() as session:
         missed = await end_mute(session, chat.id, now=utcnow())
-    context.services.wake_delivery()
     text = t._("Alerts are on again.")
     if missed:
         text += " " + t.n_(
@@ -60,6 +59,8 @@ async def unmute_command(update: Update, context: BotContext) -> None:
             missed,
         )
     await message.reply_text(text)
+    # Only now: the confirmation comes before the digest it announces.
+    context.services.wake_delivery()
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ from storage import outbox
 from storage.chats import set_mute
 
 MAX_MUTE = timedelta(days=30)
+DIGEST_DELAY = timedelta(seconds=2)
 _PART = re.compile(r"(\d+)\s*(m|min|h|d|w)", re.IGNORECASE)
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -51,7 +52,8 @@ async def end_mute(session: AsyncSession, chat_id: int, *, now: datetime) -> int
         payload={"items": items},
         thread_key=None,
         chats=[(chat_id, None)],
-        now=now,
+        # A moment's delay so that /unmute's confirmation arrives before the digest.
+        now=now + DIGEST_DELAY,
     )
     await outbox.mark_summarised(session, [row.id for row in held if row.id], now=now)
     return len(held)

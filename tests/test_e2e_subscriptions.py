@@ -1,0 +1,177 @@
+"""Subscriptions, mute and rights, end to end through the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlmodel import select
+
+from bot.app import SummitApp
+from storage.models import Aircraft, Person, Subscription
+from tests.alerting import store_landing
+from tests.e2e import bot_settings, running_bot, services_of
+from tests.fakes.telegram_api import FakeBotAPI
+
+GROUP = -1003004005
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI(token="123456:TEST-token-for-e2e") as server:
+        # These tests are about commands, not pacing: let replies come quickly.
+        server.limits_enabled = False
+        yield server
+
+
+@pytest.fixture
+async def app(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
+    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_DELIVERY_RATE="1000")
+    async with running_bot(settings) as application:
+        async with services_of(application).sessions.begin() as session:
+            session.add(
+                Person(
+                    slug="witkoff",
+                    names={"en": "Steve Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"},
+                    aliases={"en": ["Witkoff"], "ru": ["Уиткофф"], "az": ["Uitkoff"]},
+                )
+            )
+            session.add(Aircraft(hex="ffa001", registration="DEMO1", source="test data"))
+        yield application
+
+
+async def _subscriptions(app: SummitApp) -> list[tuple[int, str, str]]:
+    async with services_of(app).sessions() as session:
+        rows = (await session.exec(select(Subscription))).all()
+    return sorted((s.chat_id, s.kind, s.key) for s in rows)
+
+
+async def _reply(fake: FakeBotAPI, chat_id: int, text: str, **kwargs: object) -> str:
+    before = len([s for s in fake.sent_to(chat_id) if not s.method.startswith("edit")])
+    fake.user_message(chat_id, text, **kwargs)  # type: ignore[arg-type]
+    messages = await fake.wait_for_messages(chat_id, before + 1)
+    return messages[-1].plain_text or ""
+
+
+@pytest.mark.parametrize(
+    ("command", "language", "answer"),
+    [
+        ("/subscribe person witkoff", "en", "Subscribed: this chat now follows Steve Witkoff."),
+        (
+            "/subscribe человек Уиткоффа",
+            "ru",
+            "Подписка оформлена: этот чат теперь следит за Стив Уиткофф.",
+        ),
+        ("/subscribe şəxs uitkoff", "az", "Abunə oldunuz: bu söhbət artıq Stiv Uitkoff izləyir."),
+        ("/subscribe aircraft demo1", "en", "Subscribed: this chat now follows DEMO1 (ffa001)."),
+        ("/subscribe all", "en", "Subscribed: this chat now follows everything."),
+    ],
+)
+async def test_typed_subscribe_in_three_languages(
+    fake: FakeBotAPI, app: SummitApp, command: str, language: str, answer: str
+) -> None:
+    assert await _reply(fake, 301, command, language_code=language) == answer
+    assert len(await _subscriptions(app)) == 1
+    assert (await _reply(fake, 301, command, language_code=language)).startswith(
+        {"en": "This chat already follows", "ru": "Этот чат уже следит", "az": "Bu söhbət artıq"}[
+            language
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "answer"),
+    [
+        ("/subscribe person macron", "I found no person matching “macron”."),
+        ("/subscribe planet mars", "Unknown category “planet”."),
+        ("/subscribe person", "Which person? For example /subscribe person witkoff."),
+        ("/subscribe person <script>", "I found no person matching “&lt;script&gt;”."),
+    ],
+)
+async def test_bad_subscribe_input_gets_a_clear_answer_and_stores_nothing(
+    fake: FakeBotAPI, app: SummitApp, command: str, answer: str
+) -> None:
+    reply = await _reply(fake, 302, command)
+    assert reply.startswith(answer.replace("&lt;", "<").replace("&gt;", ">"))
+    assert await _subscriptions(app) == []
+
+
+async def test_buttons_subscribe_list_and_remove(fake: FakeBotAPI, app: SummitApp) -> None:
+    fake.user_message(303, "/subscribe", language_code="ru")
+    [menu] = await fake.wait_for_messages(303, 1)
+    assert menu.plain_text == "За чем следить в этом чате?"
+    fake.callback_press(303, menu.message_id, "sub:kind:person", language_code="ru")
+    await fake.wait_until(lambda: fake.count("editMessageText") == 1)
+    choices = fake.sent_to(303)[-1]
+    assert choices.reply_markup is not None
+    [[button]] = choices.reply_markup["inline_keyboard"]
+    assert (button["text"], button["callback_data"]) == ("Стив Уиткофф", "sub:add:person:witkoff")
+    fake.callback_press(303, menu.message_id, "sub:add:person:witkoff", language_code="ru")
+    await fake.wait_until(lambda: fake.count("editMessageText") == 2)
+    assert await _subscriptions(app) == [(303, "person", "witkoff")]
+
+    listing = await _reply(fake, 303, "/subscriptions", language_code="ru")
+    assert listing == "Этот чат следит за:\n• человек: Стив Уиткофф"
+    listed = fake.sent_to(303)[-1]
+    assert listed.reply_markup is not None
+    [[remove]] = listed.reply_markup["inline_keyboard"]
+    fake.callback_press(303, listed.message_id, remove["callback_data"], language_code="ru")
+    await fake.wait_until(lambda: fake.count("editMessageText") == 3)
+    assert fake.sent_to(303)[-1].plain_text == (
+        "Этот чат пока ни за чем не следит. Отправьте /subscribe, чтобы выбрать."
+    )
+    assert await _subscriptions(app) == []
+
+
+async def test_typed_unsubscribe(fake: FakeBotAPI, app: SummitApp) -> None:
+    await _reply(fake, 304, "/subscribe person witkoff")
+    assert await _reply(fake, 304, "/unsubscribe person witkoff") == (
+        "Unsubscribed from Steve Witkoff."
+    )
+    assert await _reply(fake, 304, "/unsubscribe person witkoff") == (
+        "This chat did not follow “witkoff”. See /subscriptions."
+    )
+
+
+async def test_only_group_admins_change_group_subscriptions(
+    fake: FakeBotAPI, app: SummitApp
+) -> None:
+    fake.add_chat(GROUP, chat_type="supergroup", title="Desk")
+    assert await _reply(fake, GROUP, "/subscribe all", user_id=41) == (
+        "Only the group's administrators can change this."
+    )
+    fake.set_member_status(GROUP, 42, "creator")
+    assert await _reply(fake, GROUP, "/subscribe all", user_id=42) == (
+        "Subscribed: this chat now follows everything."
+    )
+    assert await _reply(fake, GROUP, "/subscribe@summitwatch_test_bot all", user_id=777) == (
+        "This chat already follows everything."  # 777 is a bot admin (SUMMITWATCH_ADMIN_IDS)
+    )
+
+
+async def test_mute_holds_alerts_and_unmute_summarises_in_the_new_language(
+    fake: FakeBotAPI, app: SummitApp
+) -> None:
+    await _reply(fake, 305, "/subscribe aircraft ffa001")
+    muted = await _reply(fake, 305, "/mute 2h")
+    assert muted.startswith("Alerts are muted until")
+    await store_landing(services_of(app).sessions)
+    services_of(app).wake_delivery()
+    await asyncio.sleep(0.5)
+    assert len(fake.sent_to(305)) == 2  # only the two replies: the alert is held
+    await _reply(fake, 305, "/lang ru")  # the held alert is rendered in Russian later
+    assert await _reply(fake, 305, "/unmute") == (
+        "Оповещения снова включены. За время паузы пришло 1 оповещение; сводка ниже."
+    )
+    messages = await fake.wait_for_messages(305, 5)
+    digest = messages[-1].plain_text or ""
+    assert digest.startswith("🔕 Пока оповещения были отключены, пришло 1 оповещение:")
+    assert "• 🛬 Посадка: Баку, Азербайджан" in digest
+
+
+@pytest.mark.parametrize("duration", ["", "forever", "0h", "45d"])
+async def test_bad_mute_durations(fake: FakeBotAPI, app: SummitApp, duration: str) -> None:
+    assert await _reply(fake, 306, f"/mute {duration}".strip()) == (
+        "Send /mute with a duration, for example /mute 2h or /mute 1d (at most 30 days)."
+    )
