@@ -129,6 +129,25 @@ def noun_forms(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+@functools.lru_cache(maxsize=4096)
+def possessed_forms(word: str) -> frozenset[str]:
+    """Case forms of a word that already carries the 3rd-person possessive.
+
+    The last word of a compound name does ("Konqres Mərkəzi", "Ağ Evi"):
+    its cases take the buffer n ("Mərkəzində", "Mərkəzinin"), not the forms
+    `noun_forms` generates for a plain word ending in a vowel ("Bakıda").
+
+    Args:
+        word: a folded word ending in ı/i/u/ü.
+
+    Returns:
+        The case forms; empty when the word cannot be possessive.
+    """
+    if not word or word[-1] not in _FOUR_WAY.values():
+        return frozenset()
+    return frozenset(word + ending for ending in _case_endings(word, after_possessive=True))
+
+
 def _all_suffixes() -> frozenset[str]:
     """Every ending `noun_forms` can add, for words written "Name'ending"."""
     suffixes: set[str] = set()

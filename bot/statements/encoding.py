@@ -8,9 +8,11 @@ are corrected:
   UTF-8 with non-ASCII text: UTF-8 wins, since legacy Cyrillic text is almost
   never valid UTF-8 by accident;
 - no charset and invalid UTF-8: Russian feeds still served as windows-1251 (or,
-  rarely, KOI8-R). Both put Cyrillic letters in the high half; lower-case
-  letters, by far the commonest in text, sit at 0xE0-0xFF in windows-1251 and
-  at 0xC0-0xDF in KOI8-R, which tells them apart.
+  rarely, KOI8-R). Both put Cyrillic letters at 0xC0-0xFF, so Cyrillic words
+  are runs of such bytes, while accented Latin text (windows-1252) has them
+  one at a time between ASCII letters. Lower-case letters, by far the commonest
+  in text, sit at 0xE0-0xFF in windows-1251 and at 0xC0-0xDF in KOI8-R, which
+  tells those two apart.
 Each correction is reported as a note so the source's health shows it.
 """
 
@@ -39,8 +41,9 @@ _MULTI_BYTE = frozenset(
 )
 # Declarations are looked for in the head of the document only.
 _SNIFF_BYTES = 4096
-# Share of high bytes that must be Cyrillic letters to guess a Cyrillic encoding.
+# Share of high bytes that must sit in runs of letters to guess a Cyrillic encoding.
 _CYRILLIC_SHARE = 0.7
+_LETTER_RUN_RE = re.compile(rb"[\xc0-\xff]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +102,11 @@ def _count(body: bytes, low: int, high: int) -> int:
 def _guess_legacy(body: bytes) -> tuple[str, str]:
     """Decode bytes that are not UTF-8: a Cyrillic legacy encoding, else windows-1252."""
     high = _count(body, 0x80, 0x100)
-    upper_half = _count(body, 0xE0, 0x100)
-    lower_half = _count(body, 0xC0, 0xE0)
-    if high and (upper_half + lower_half) / high >= _CYRILLIC_SHARE:
+    # Cyrillic words are runs of high letter bytes; accented Latin ("Café") has them alone.
+    in_runs = sum(len(run) for run in _LETTER_RUN_RE.findall(body))
+    if high and in_runs / high >= _CYRILLIC_SHARE:
+        upper_half = _count(body, 0xE0, 0x100)
+        lower_half = _count(body, 0xC0, 0xE0)
         codec = "cp1251" if upper_half >= lower_half else "koi8_r"
     else:
         codec = "cp1252"

@@ -163,34 +163,41 @@ class Matcher:
     # Building
 
     def _add_phrase(self, index: _Index, term: WatchTerm, language: str, phrase: str) -> None:
-        words: list[_Word] = []
-        for token in tokenize(phrase):
-            folded = fold(token.text, language)
-            words.append(self._add_word(index, folded, language, term))
-            words[-1] = _Word(words[-1].word_id, is_capitalised(token.text))
+        tokens = tokenize(phrase)
+        words = [
+            _Word(
+                self._add_word(index, fold(token.text, language), language, term),
+                is_capitalised(token.text),
+            )
+            for token in tokens
+        ]
         if not words:
             return
+        if language in TURKIC_LANGUAGES and len(words) > 1:
+            # The last word of a compound name carries the possessive: "Konqres Mərkəzində".
+            last = fold(tokens[-1].text, language)
+            index.add(index.azerbaijani, azerbaijani.possessed_forms(last), words[-1].word_id)
         scope = language if term.own_language_only else None
         if scope:
             self._scoped_languages.add(scope)
         self._register(_Phrase(term.kind, term.key, tuple(words), scope))
         # A hyphenated word ("Абу-Даби") also matches when written with a space.
         spaced: list[_Word] = []
-        for token, word in zip(tokenize(phrase), words, strict=True):
+        for token, word in zip(tokens, words, strict=True):
             parts = hyphen_parts(token)
             if len(parts) == 1:
                 spaced.append(word)
                 continue
             for part in parts:
                 part_id = self._add_word(index, fold(part.text, language), language, term)
-                spaced.append(_Word(part_id.word_id, is_capitalised(part.text)))
+                spaced.append(_Word(part_id, is_capitalised(part.text)))
         if len(spaced) != len(words):
             self._register(_Phrase(term.kind, term.key, tuple(spaced), scope))
 
     def _register(self, phrase: _Phrase) -> None:
         self._first.setdefault(phrase.words[0].word_id, []).append(phrase)
 
-    def _add_word(self, index: _Index, folded: str, language: str, term: WatchTerm) -> _Word:
+    def _add_word(self, index: _Index, folded: str, language: str, term: WatchTerm) -> int:
         word_id = self._word_ids.get(folded)
         if word_id is None:
             word_id = self._word_ids[folded] = len(self._word_ids)
@@ -206,7 +213,7 @@ class Matcher:
             # but another language's meeting words need no Azerbaijani endings.
             if not term.own_language_only or language in TURKIC_LANGUAGES:
                 index.add(index.azerbaijani, azerbaijani.noun_forms(folded), word_id)
-        return _Word(word_id, capital=False)
+        return word_id
 
     # Matching
 

@@ -174,8 +174,12 @@ def _not_a_feed(text: str, content_type: str | None) -> str | None:
 def _web_link(href: str | None, base_url: str | None) -> str | None:
     if not href or not href.strip():
         return None
-    link = urljoin(base_url, href.strip()) if base_url else href.strip()
-    return link if urlsplit(link).scheme.lower() in _WEB_SCHEMES else None
+    try:
+        link = urljoin(base_url, href.strip()) if base_url else href.strip()
+        scheme = urlsplit(link).scheme.lower()
+    except ValueError:  # "http://[broken" and the like
+        return None
+    return link if scheme in _WEB_SCHEMES else None
 
 
 def _struct_to_utc(value: Any) -> datetime | None:
@@ -185,13 +189,19 @@ def _struct_to_utc(value: Any) -> datetime | None:
         return None
 
 
+def _field(entry: Any, name: str) -> Any:
+    """A field as the feed gave it: plain `dict` access skips feedparser's aliases
+    (its `updated` → `published` fallback warns on every use)."""
+    return dict.get(entry, name)
+
+
 def _entry_date(entry: Any, problems: list[ParseProblem]) -> datetime | None:
     for name in ("published", "updated", "created"):
-        parsed = entry.get(f"{name}_parsed")
+        parsed = _field(entry, f"{name}_parsed")
         if parsed:
             return _struct_to_utc(parsed)
     for name in ("published", "updated", "created"):
-        raw = entry.get(name)
+        raw = _field(entry, name)
         if raw:
             value = parse_date(raw)
             if value is None:
@@ -201,9 +211,10 @@ def _entry_date(entry: Any, problems: list[ParseProblem]) -> datetime | None:
 
 
 def _entry_summary(entry: Any) -> str:
-    raw = entry.get("summary") or ""
-    if not raw and entry.get("content"):
-        raw = entry["content"][0].get("value", "")
+    raw = _field(entry, "summary") or ""
+    content = _field(entry, "content")
+    if not raw and content:
+        raw = content[0].get("value", "")
     return shorten(html_to_text(raw), MAX_SUMMARY_CHARS)
 
 
@@ -213,10 +224,10 @@ def _items_from_entries(
     items: list[FeedItem] = []
     problems: list[ParseProblem] = []
     for number, entry in enumerate(entries, start=1):
-        title = html_to_text(entry.get("title") or "")
+        title = html_to_text(_field(entry, "title") or "")
         summary = _entry_summary(entry)
-        link = _web_link(entry.get("link"), base_url)
-        guid = collapse_whitespace(entry.get("id") or "") or None
+        link = _web_link(_field(entry, "link"), base_url)
+        guid = collapse_whitespace(_field(entry, "id") or "") or None
         if not title and not summary:
             problems.append(
                 ParseProblem(ProblemKind.ITEM_SKIPPED, f"item {number} has no title or text")
@@ -292,7 +303,7 @@ def parse_feed(
                 shorten(f"malformed XML: {type(cause).__name__}: {cause}", _DETAIL_CHARS),
             )
         )
-    feed_title = html_to_text(result.feed.get("title") or "") or None
+    feed_title = html_to_text(_field(result.feed, "title") or "") or None
     if not result.get("version") and not result.entries:
         problems.append(ParseProblem(ProblemKind.NOT_A_FEED, "no RSS or Atom content found"))
         return ParsedFeed((), feed_title, tuple(problems))
