@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from bot.config import ConfigError, Settings, load_settings, mask_token
+from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 
 EXIT_CONFIG = 2
@@ -106,13 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = load_settings()
             if args.handler is cmd_run:
                 settings.token()
-        configure_logging(_secrets(settings) if settings else [])
+        # The demo prints chats; only problems should interrupt them.
+        level = logging.WARNING if args.handler is cmd_demo else logging.INFO
+        configure_logging(_secrets(settings) if settings else [], level=level)
         return handler(args, settings)  # type: ignore[arg-type]
     except ConfigError as exc:
         print(f"summitwatch: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
-
-
-__all__ = ["main", "mask_token"]

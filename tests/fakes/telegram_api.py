@@ -105,8 +105,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import BodyPartReader, web
 
-from tests.fakes.telegram_limits import SlidingWindow, retry_after_for
-from tests.fakes.telegram_objects import (
+from .telegram_limits import SlidingWindow, retry_after_for
+from .telegram_objects import (
     ALL_UPDATE_TYPES,
     DEFAULT_ALLOWED_UPDATES,
     SUPERGROUP_ID_BOUND,
@@ -123,8 +123,8 @@ from tests.fakes.telegram_objects import (
     typed_param,
     without_reply,
 )
-from tests.fakes.telegram_records import JSON, AnsweredCallback, RequestRecord, Sent
-from tests.fakes.telegram_text import (
+from .telegram_records import JSON, AnsweredCallback, RequestRecord, Sent
+from .telegram_text import (
     EntityParseError,
     bot_command_entities,
     parse_text,

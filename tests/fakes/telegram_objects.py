@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, TypeAlias
 
-from tests.fakes.telegram_records import JSON
+from .telegram_records import JSON
 
 __all__ = [
     "ALL_UPDATE_TYPES",

@@ -1,0 +1,53 @@
+"""The wheel that `pip install .` builds carries every package, catalog, migration and datum."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _listed_packages() -> set[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return set(config["tool"]["setuptools"]["packages"])
+
+
+def test_every_package_folder_is_listed_in_pyproject() -> None:
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("bot", "handlers", "storage", "locales")
+        for init in (ROOT / top).rglob("__init__.py")
+    }
+    assert found - _listed_packages() == set()
+
+
+def test_wheel_contains_catalogs_migrations_data_and_fakes(tmp_path: Path) -> None:
+    subprocess.run(  # noqa: S603  (our interpreter, our project)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = tmp_path.glob("summitwatch-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for locale in ("en", "ru", "az"):
+        assert f"locales/{locale}/LC_MESSAGES/messages.mo" in names
+    assert "storage/migrations/versions/0001_initial_schema.py" in names
+    assert "storage/migrations/env.py" in names
+    assert "summitwatch_fakes/telegram_api.py" in names
+    assert any(name.startswith("bot/data/") and name.endswith(".yaml") for name in names)
+    assert not any(name.startswith("tests/") for name in names)
