@@ -216,6 +216,21 @@ async def thread_message(
     return int(value) if value is not None else None
 
 
+async def thread_in_flight(
+    session: Session, *, chat_id: int, thread_key: str, before_id: int
+) -> bool:
+    """Whether an earlier message of this thread to this chat is still on its way."""
+    query = (
+        select(OUTBOX.c.id)
+        .where(OUTBOX.c.chat_id == chat_id)
+        .where(OUTBOX.c.thread_key == thread_key)
+        .where(OUTBOX.c.id < before_id)
+        .where(OUTBOX.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]))
+        .limit(1)
+    )
+    return (await _run(session, query)).first() is not None
+
+
 async def move_chat_rows(session: Session, *, old_id: int, new_id: int) -> None:
     """Point a migrated group's rows at its supergroup, dropping ones it already has."""
     existing = select(OUTBOX.c.event_type, OUTBOX.c.event_id).where(OUTBOX.c.chat_id == new_id)

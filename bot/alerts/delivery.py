@@ -48,6 +48,7 @@ from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.delivery")
 NO_RETRY: RateLimitArgs = {"retries": 0}
+THREAD_WAIT_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,10 @@ class DeliveryWorker:
                 await outbox.hold(session, _row_id(row))
             self.stats.held += 1
             return
+        if row.thread_key and await self._earlier_in_thread(row):
+            # An update must edit the message it updates, so it waits for that one.
+            await self._retry(row, THREAD_WAIT_S, "waiting for the earlier message", count=False)
+            return
         t = translator(resolve_locale(chat.locale, None, self.default_locale))
         try:
             alert = render(row.event_type, row.payload, t)
@@ -343,6 +348,15 @@ class DeliveryWorker:
                 chat_id=row.chat_id,
                 thread_key=row.thread_key or "",
                 since=since,
+                before_id=_row_id(row),
+            )
+
+    async def _earlier_in_thread(self, row: OutboxRow) -> bool:
+        async with self.sessions() as session:
+            return await outbox.thread_in_flight(
+                session,
+                chat_id=row.chat_id,
+                thread_key=row.thread_key or "",
                 before_id=_row_id(row),
             )
 
