@@ -166,7 +166,9 @@ def test_air_ground_flicker_at_liftoff_and_touchdown_gives_one_event_each() -> N
     takeoff_i = next(i for i, r in enumerate(reports) if not r.on_ground)
     landing_i = next(i for i, r in enumerate(reports) if r.on_ground and i > takeoff_i)
     # Liftoff: the ground bit comes back for one report; touchdown: a bounce.
-    reports[takeoff_i + 1] = replace(reports[takeoff_i + 1], on_ground=True, alt_ft=None)
+    reports[takeoff_i + 1] = replace(
+        reports[takeoff_i + 1], on_ground=True, alt_ft=None, gs_kt=150.0
+    )
     reports[landing_i + 1] = replace(
         reports[landing_i + 1], on_ground=False, alt_ft=GYD.elevation_ft + 20, gs_kt=120.0
     )

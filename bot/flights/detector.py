@@ -196,10 +196,11 @@ class Detector:
 
     def _classify(self, track: Track, report: PositionReport) -> int:
         """GROUND, AIR or UNKNOWN for one report, in the context of its track."""
-        if report.on_ground:
-            return GROUND
         config = self._config
         gs = report.gs_kt
+        if report.on_ground:
+            # Nothing touches down this fast: a bad air/ground bit, not a landing.
+            return GROUND if gs is None or gs <= config.max_ground_gs_kt else UNKNOWN
         if gs is not None and gs >= config.air_min_gs_kt:
             return AIR
         alt = report.alt_ft
@@ -228,9 +229,13 @@ class Detector:
         if distance_km(track.lat, track.lon, report.lat, report.lon) > reach:
             return False
         before = track.alt
-        if before is None and track.g_t == track.t:
-            before = track.g_elev  # the last fix was on the ground, at this field
         after = report.alt_ft
+        if before is None and track.g_t == track.t:
+            # The last fix was on the ground: at this field, or at most as high as
+            # the highest one.
+            before = track.g_elev
+            if before is None and after is not None:
+                before = min(after, _HIGHEST_FIELD_FT)
         climb = config.max_vrate_fpm * dt / 60.0 + config.altitude_slack_ft
         if after is None and report.on_ground and before is not None and before > climb:
             # On the ground right after a high fix: can it have come down that fast?
@@ -258,11 +263,15 @@ class Detector:
         track.rej_lon = report.lon
         if track.rej_n < config.reanchor_reports:
             return []
-        # Several agreeing fixes: the bad one was ours. Restart here, with no event.
+        # Several agreeing fixes: the bad one was ours. Restart here, with no event
+        # but those the silence of the old track had earned (as `tick` would have).
+        out: list[FlightEvent] = []
+        if t - track.t >= config.probable_landing_after_s:
+            self._expire(track, t, out)
         fresh = Track(track.hex)
         fresh.keys = track.keys
         self._tracks[track.hex] = fresh
-        return self._first(fresh, report, t, first_fix=False)
+        return out + self._first(fresh, report, t, first_fix=False)
 
     # ---- ground and air ---------------------------------------------------------
 

@@ -8,9 +8,10 @@ Input files (plain or gzip-compressed, told apart by their first bytes):
   per line, see `reports.read_jsonl`.
 
 Every aircraft in the files is run through one detector (there is no watchlist), in
-timestamp order (ties keep file and line order), and each event is printed as one JSON
-line: `{"kind", "hex", "ts", "airport", "confidence"}`, with `ts` in ISO 8601 UTC ("Z").
-The same files always print the same lines.
+timestamp order (then by hex; the same aircraft at the same time keeps file and line
+order), and each event is printed as one JSON line: `{"kind", "hex", "ts", "airport",
+"confidence"}`, with `ts` in ISO 8601 UTC ("Z"). The same files always print the same
+lines, whatever their order on the command line.
 """
 
 from __future__ import annotations
@@ -152,8 +153,9 @@ def replay(
         except OSError as exc:
             print(f"error: {path}: {exc.strerror or exc}", file=errors)
             return EXIT_BAD_INPUT
-    # Stable sort: ties in time keep the order of the files and lines.
-    reports.sort(key=lambda report: report.ts)
+    # Time, then aircraft: the output does not depend on the order of the files;
+    # the sort is stable, so the same aircraft at the same time keeps line order.
+    reports.sort(key=lambda report: (report.ts, report.hex))
     detector = Detector(
         DetectorConfig() if config is None else config,
         default_index() if airports is None else airports,

@@ -30,6 +30,9 @@ class DetectorConfig:
             with bad decodes, and two polls are still well within a minute.
         air_min_gs_kt: ground speed above which a report without the ground bit is
             flying: jets taxi below 30 kt and lift off above 100 kt.
+        max_ground_gs_kt: ground speed above which a report with the ground bit is
+            treated as a bad air/ground bit: jets touch down below ~180 kt, and
+            transponders with a faulty bit report "ground" at cruise speed.
         taxi_max_gs_kt: ground speed below which a low report without the ground bit
             is on the ground (some transponders never set the bit); no jet flies this
             slowly over the ground even into a strong headwind.
@@ -86,6 +89,7 @@ class DetectorConfig:
     reanchor_reports: int = 3
     confirm_reports: int = 2
     air_min_gs_kt: float = 80.0
+    max_ground_gs_kt: float = 200.0
     taxi_max_gs_kt: float = 50.0
     airborne_min_agl_ft: float = 1500.0
     high_alt_ft: float = 20_000.0
