@@ -7,6 +7,7 @@ import pytest
 from bot.statements.azerbaijani import APOSTROPHE_SUFFIXES, noun_forms, possessed_forms
 from bot.statements.english import word_forms
 from bot.statements.folding import Token, fold, hyphen_parts, split_apostrophe, tokenize
+from bot.statements.russian import name_forms
 
 
 @pytest.mark.parametrize(
@@ -131,3 +132,19 @@ def test_apostrophe_suffixes_cover_endings_written_after_names() -> None:
 )
 def test_english_forms(word: str, forms: set[str]) -> None:
     assert word_forms(word) == forms
+
+
+@pytest.mark.parametrize(
+    ("name", "forms", "gender"),
+    [
+        ("байрамов", {"байрамов", "байрамова", "байрамову", "байрамовым", "байрамове"}, "masc"),
+        ("захарова", {"захарова", "захаровой", "захарову"}, "femn"),
+        ("пашинян", {"пашинян", "пашиняна", "пашиняну", "пашиняном", "пашиняне"}, "masc"),
+        ("путин", {"путин", "путина", "путину", "путиным", "путине", "путином"}, "masc"),
+        ("зеленский", {"зеленский", "зеленского", "зеленскому", "зеленским", "зеленском"}, "masc"),
+        ("габала", {"габала", "габалы", "габале", "габалу", "габалой"}, "femn"),
+        ("рубио", {"рубио"}, "masc"),
+    ],
+)
+def test_russian_name_paradigms_by_ending(name: str, forms: set[str], gender: str) -> None:
+    assert name_forms(name) == (frozenset(forms), gender)

@@ -36,6 +36,17 @@ WATCHED: tuple[WatchTerm, ...] = (
     person(
         "maria-zakharova", {"en": "Maria Zakharova", "ru": "Мария Захарова"}, {"ru": ["Захарова"]}
     ),
+    # Surnames pymorphy3 misreads (as genitive plurals of "Байрам", "пашинянин").
+    person(
+        "jeyhun-bayramov",
+        {"en": "Jeyhun Bayramov", "ru": "Джейхун Байрамов", "az": "Ceyhun Bayramov"},
+        {"en": ["Bayramov"], "ru": ["Байрамов"], "az": ["Bayramov"]},
+    ),
+    person(
+        "nikol-pashinyan",
+        {"en": "Nikol Pashinyan", "ru": "Никол Пашинян", "az": "Nikol Paşinyan"},
+        {"en": ["Pashinyan"], "ru": ["Пашинян"], "az": ["Paşinyan"]},
+    ),
     place("baku", {"en": "Baku", "ru": "Баку", "az": "Bakı"}),
     place("moscow", {"en": "Moscow", "ru": "Москва", "az": "Moskva"}),
     place("geneva", {"en": "Geneva", "ru": "Женева", "az": "Cenevrə"}),
@@ -51,6 +62,7 @@ WATCHED: tuple[WatchTerm, ...] = (
         },
     ),
     place("usa", {"en": ["United States", "USA"], "ru": ["США"], "az": ["ABŞ"]}),
+    place("gabala", {"en": "Gabala", "ru": "Габала", "az": "Qəbələ"}),
 )
 
 
@@ -102,6 +114,16 @@ CASES = [
     ("ru", "В Бакинском конгресс-центре открылся форум", [], ["baku-congress-center"], []),
     ("ru", "Трамп-Путин: саммит состоится", ["donald-trump", "vladimir-putin"], [], ["summit"]),
     ("ru", "Посланник США посетит Баку", [], ["usa", "baku"], ["visit"]),
+    ("ru", "Встреча с Джейхуном Байрамовым", ["jeyhun-bayramov"], [], ["meeting"]),
+    ("ru", "Заявление Байрамова и Пашиняна", ["jeyhun-bayramov", "nikol-pashinyan"], [], []),
+    ("ru", "Переговоры с Николом Пашиняном в Габале", ["nikol-pashinyan"], ["gabala"], ["talks"]),
+    (
+        "ru",
+        "Байрамову вручили приглашение посетить Габалу",
+        ["jeyhun-bayramov"],
+        ["gabala"],
+        ["visit"],
+    ),
     # English: possessives, plurals, capitals.
     ("en", "Special Envoy Witkoff's Travel to Baku", ["steve-witkoff"], ["baku"], []),
     ("en", "Special Envoy Witkoff’s Meeting in Geneva", ["steve-witkoff"], ["geneva"], ["meeting"]),
@@ -156,6 +178,13 @@ CASES = [
     ("az", "WITKOFF BAKIYA GƏLİR", ["steve-witkoff"], ["baku"], []),
     ("az", "Bakı Konqres Mərkəzində sammit", [], ["baku-congress-center"], ["summit"]),
     ("az", "Ağ Evdə danışıqlar", [], ["white-house"], ["talks"]),
+    (
+        "az",
+        "Ceyhun Bayramovun Paşinyanla görüşü Qəbələdə",
+        ["jeyhun-bayramov", "nikol-pashinyan"],
+        ["gabala"],
+        ["meeting"],
+    ),
     # False friends: nothing watched here.
     ("en", "Bakunin's letters and a trumpet concert", [], [], []),
     ("en", "Aces trump kings in this game", [], [], []),
@@ -163,6 +192,8 @@ CASES = [
     ("ru", "Топливный бак: к баку подвели шланг, у бака течь", [], [], []),
     ("ru", "Захаров выступил на конференции", [], [], []),
     ("ru", "Встречный иск отклонён", [], [], []),
+    ("ru", "Курбан-байрам отметили в Стамбуле", [], [], []),
+    ("ru", "Праздник Байрам и гости Байрама", [], [], []),
     ("az", "Bakın, bu da yeni qayda", [], [], []),
     ("az", "Ona bakın dedilər", [], [], []),
     ("az", "Səfərbərlik elan olunmayıb", [], [], []),

@@ -446,3 +446,17 @@ def test_empty_listing_body() -> None:
         b"", source="s", language="az", selectors=SELECTORS, base_url="https://mfa.example.az/"
     )
     assert parsed.error is not None and parsed.error.kind is ProblemKind.NOT_A_FEED
+
+
+def test_markup_in_titles_and_summaries_becomes_plain_text() -> None:
+    body = (
+        b"<rss version='2.0'><channel><title>t</title><item>"
+        b"<title><![CDATA[<b>Bak\xc4\xb1da</b> g\xc3\xb6r\xc3\xbc\xc5\x9f]]></title>"
+        b"<link>https://example.org/1</link>"
+        b"<description><![CDATA[<script>alert(1)</script><p>First.</p><p>Second "
+        b"<a href='/x'>link</a>.</p><style>p{}</style>]]></description>"
+        b"</item></channel></rss>"
+    )
+    item = parse_feed(body, source="s", language="az").items[0]
+    assert item.title == "Bakıda görüş"
+    assert item.summary == "First. Second link."

@@ -45,7 +45,7 @@ _OTHER_UPPER = str.maketrans({"İ": "i"})
 # token, so "Абу-Даби", "Witkoff's" and "Witkoff'un" are single tokens.
 _WORD = r"[^\W_][\w\u0300-\u036f]*"
 _JOIN = r"[-\u2010\u2011'’ʼ‘`]"
-_TOKEN_RE = re.compile(rf"{_WORD}(?:{_JOIN}{_WORD})*")
+TOKEN_RE = re.compile(rf"{_WORD}(?:{_JOIN}{_WORD})*")
 _HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
 _APOSTROPHES = "'’ʼ‘`"
 
@@ -97,7 +97,7 @@ def tokenize(text: str) -> list[Token]:
     Returns:
         The tokens in order; punctuation and spaces are dropped.
     """
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
 
 
 def hyphen_parts(token: Token) -> list[Token]:

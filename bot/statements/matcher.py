@@ -37,12 +37,14 @@ What can and cannot be told apart (decisions):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.statements import azerbaijani, english, russian
 from bot.statements.folding import (
+    TOKEN_RE,
     TURKIC_LANGUAGES,
     Token,
     fold,
@@ -61,6 +63,7 @@ Field = Literal["title", "summary"]
 _EMPTY: frozenset[int] = frozenset()
 _ENGLISH_SUFFIXES = frozenset({"s"})
 _HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+_HYPHEN_RE = re.compile("[-\u2010\u2011]")
 # Russian words the generated forms missed are lemmatised only when they could
 # belong to a watched word: inflection keeps the first letters.
 _PREFIX_LENGTH = 3
@@ -166,7 +169,7 @@ class Matcher:
         tokens = tokenize(phrase)
         words = [
             _Word(
-                self._add_word(index, fold(token.text, language), language, term),
+                self._add_word(index, token.text, language, term),
                 is_capitalised(token.text),
             )
             for token in tokens
@@ -189,7 +192,7 @@ class Matcher:
                 spaced.append(word)
                 continue
             for part in parts:
-                part_id = self._add_word(index, fold(part.text, language), language, term)
+                part_id = self._add_word(index, part.text, language, term)
                 spaced.append(_Word(part_id, is_capitalised(part.text)))
         if len(spaced) != len(words):
             self._register(_Phrase(term.kind, term.key, tuple(spaced), scope))
@@ -197,15 +200,17 @@ class Matcher:
     def _register(self, phrase: _Phrase) -> None:
         self._first.setdefault(phrase.words[0].word_id, []).append(phrase)
 
-    def _add_word(self, index: _Index, folded: str, language: str, term: WatchTerm) -> int:
+    def _add_word(self, index: _Index, surface: str, language: str, term: WatchTerm) -> int:
+        folded = fold(surface, language)
         word_id = self._word_ids.get(folded)
         if word_id is None:
             word_id = self._word_ids[folded] = len(self._word_ids)
         index.add(index.exact, (folded,), word_id)
         if is_cyrillic(folded):
-            forms = russian.word_forms(folded)
+            flags = {"proper": is_capitalised(surface), "person": term.kind is TermKind.PERSON}
+            forms = russian.word_forms(folded, **flags)
             index.add(index.exact, forms, word_id)
-            index.add(index.lemmas, russian.term_lemma_keys(folded), word_id)
+            index.add(index.lemmas, russian.term_lemma_keys(folded, **flags), word_id)
             index.prefixes.update(form[:_PREFIX_LENGTH] for form in forms)
         else:
             index.add(index.exact, english.word_forms(folded), word_id)
@@ -250,28 +255,49 @@ class Matcher:
         return self.match(item.title, item.summary, item.language)
 
     def _match_field(self, text: str, language: str | None, field_name: Field) -> list[Hit]:
-        slots: list[Token] = []
-        # candidates[i]: (end slot, word ids) for spans starting at slot i.
-        candidates: list[list[tuple[int, frozenset[int]]]] = []
-        for token in tokenize(text):
-            parts = hyphen_parts(token)
-            first = len(slots)
-            for part in parts:
-                slots.append(part)
-                ids = self._lookup(part.text, language)
-                candidates.append([(len(slots), ids)] if ids else [])
-            if len(parts) > 1:
-                ids = self._lookup(token.text, language)
+        # Slots are words, and the parts of hyphenated words, as (surface, start, end).
+        slots: list[tuple[str, int, int]] = []
+        # candidates[i]: (end slot, word ids) for spans starting at slot i; None: nothing.
+        candidates: list[list[tuple[int, frozenset[int]]] | None] = []
+        cache = self._cache.get(language)
+        if cache is None:
+            cache = self._cache[language] = {}
+        found_any = False
+        for match in TOKEN_RE.finditer(text):
+            surface = match.group()
+            if not _HYPHEN_RE.search(surface):
+                slots.append((surface, match.start(), match.end()))
+                ids = cache.get(surface)
+                if ids is None:
+                    ids = self._lookup(surface, language, cache)
                 if ids:
-                    candidates[first].insert(0, (len(slots), ids))
+                    candidates.append([(len(slots), ids)])
+                    found_any = True
+                else:
+                    candidates.append(None)
+                continue
+            first = len(slots)
+            for part in hyphen_parts(Token(surface, match.start(), match.end())):
+                slots.append((part.text, part.start, part.end))
+                ids = self._lookup(part.text, language, cache)
+                candidates.append([(len(slots), ids)] if ids else None)
+                found_any = found_any or bool(ids)
+            ids = self._lookup(surface, language, cache)
+            if ids:
+                candidates[first] = [(len(slots), ids), *(candidates[first] or ())]
+                found_any = True
+        if not found_any:
+            return []
         matches: list[tuple[int, int, _Phrase]] = []
         for start, options in enumerate(candidates):
+            if options is None:
+                continue
             for end, ids in options:
                 for word_id in ids:
                     for phrase in self._first.get(word_id, ()):
                         if not self._applies(phrase, language):
                             continue
-                        if phrase.words[0].capital and not is_capitalised(slots[start].text):
+                        if phrase.words[0].capital and not is_capitalised(slots[start][0]):
                             continue
                         stop = self._extend(phrase, 1, end, text, slots, candidates)
                         if stop is not None:
@@ -280,8 +306,8 @@ class Matcher:
             Hit(
                 kind=phrase.kind,
                 key=phrase.key,
-                matched_text=text[slots[start].start : slots[stop - 1].end],
-                position=slots[start].start,
+                matched_text=text[slots[start][1] : slots[stop - 1][2]],
+                position=slots[start][1],
                 field=field_name,
             )
             for start, stop, phrase in _longest_first(matches)
@@ -302,31 +328,31 @@ class Matcher:
         index: int,
         position: int,
         text: str,
-        slots: list[Token],
-        candidates: list[list[tuple[int, frozenset[int]]]],
+        slots: list[tuple[str, int, int]],
+        candidates: list[list[tuple[int, frozenset[int]]] | None],
     ) -> int | None:
         """End slot of the phrase's words from `index` on, starting at `position`."""
         if index == len(phrase.words):
             return position
         if position >= len(slots):
             return None
-        gap = text[slots[position - 1].end : slots[position].start]
+        gap = text[slots[position - 1][2] : slots[position][1]]
         if gap.strip() and gap not in _HYPHENS:
             return None
         word = phrase.words[index]
-        if word.capital and not is_capitalised(slots[position].text):
+        if word.capital and not is_capitalised(slots[position][0]):
             return None
-        for end, ids in candidates[position]:
+        for end, ids in candidates[position] or ():
             if word.word_id in ids:
                 stop = self._extend(phrase, index + 1, end, text, slots, candidates)
                 if stop is not None:
                     return stop
         return None
 
-    def _lookup(self, surface: str, language: str | None) -> frozenset[int]:
-        cache = self._cache.get(language)
-        if cache is None:
-            cache = self._cache[language] = {}
+    def _lookup(
+        self, surface: str, language: str | None, cache: dict[str, frozenset[int]]
+    ) -> frozenset[int]:
+        """Word ids a text word can stand for, remembered per language."""
         ids = cache.get(surface)
         if ids is not None:
             return ids

@@ -6,13 +6,25 @@ Two complementary uses:
   dictionary lookup (fast, and exact: "Баку" is indeclinable, so "бака" and
   "баку" from "бак" never meet it through a form list);
 - `lemma_keys` lemmatises a text word the generated forms missed (an unusual
-  spelling of an unknown surname, a form the predictor did not produce), cached
-  with `functools.lru_cache` because the same names recur in every feed.
+  spelling, a form outside the paradigm such as "Гаджиевом"), cached with
+  `functools.lru_cache` because the same names recur in every feed.
 
 Names are gendered: the lexeme pymorphy3 gives for "Захарова" also holds the
 masculine "Захаров", a different person. For parses tagged as a first name,
 surname or patronymic we keep the singular forms of the parse's own gender,
 and lemma keys of such parses carry the gender ("захаров|femn").
+
+Surnames pymorphy3 does not know are where it errs: "Байрамов", "Мамедъяров"
+and "Амирбеков" come out as genitive plurals of "Байрам" and so on, "Пашинян"
+as a form of "пашинянин". A capitalised word of a *person's* name is therefore
+only read in the nominative (never "the genitive plural of another name"), and
+gets the paradigm of its ending by rule as well (`name_forms`; so does a place
+name with no nominative reading, such as an unknown town in a consonant,
+which the predictor takes for a genitive plural): -ов/-ев/-ин take
+-а/-у/-ым/-е, -ова/-ева/-ина take -ой/-у, -ский takes -ого/-ому/-им/-ом,
+another consonant takes -а/-у/-ом/-е, a vowel other than -а/-я none. The rule
+cannot know a woman's foreign surname ending in a consonant is indeclinable
+("Хиллари Клинтон"), so such a name also matches the masculine forms.
 """
 
 from __future__ import annotations
@@ -26,6 +38,26 @@ from bot.statements.folding import fold
 
 _NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
 _GENDERS = frozenset({"masc", "femn", "neut", "ms-f"})
+_VOWELS = frozenset("аеиоуыэюяё")
+# Stem-changing endings first: (ending, replacement endings, gender).
+_NAME_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("ский", ("ский", "ского", "скому", "ским", "ском"), "masc"),
+    ("цкий", ("цкий", "цкого", "цкому", "цким", "цком"), "masc"),
+    ("ская", ("ская", "ской", "скую"), "femn"),
+    ("цкая", ("цкая", "цкой", "цкую"), "femn"),
+    ("ова", ("ова", "овой", "ову"), "femn"),
+    ("ева", ("ева", "евой", "еву"), "femn"),
+    ("ина", ("ина", "иной", "ину"), "femn"),
+    ("ына", ("ына", "ыной", "ыну"), "femn"),
+    ("ов", ("ов", "ова", "ову", "овым", "ове"), "masc"),
+    ("ев", ("ев", "ева", "еву", "евым", "еве"), "masc"),
+    ("ин", ("ин", "ина", "ину", "иным", "ине", "ином"), "masc"),
+    ("ын", ("ын", "ына", "ыну", "ыным", "ыне", "ыном"), "masc"),
+    ("й", ("й", "я", "ю", "ем", "е"), "masc"),
+    ("ь", ("ь", "я", "ю", "ем", "е"), "masc"),
+    ("я", ("я", "и", "е", "ю", "ей"), "femn"),
+)
+_AFTER_VELAR = frozenset("гкхжшчщ")
 
 
 @functools.cache
@@ -57,23 +89,54 @@ def _key(parse: Any) -> str | None:
     return f"{normal}|{_gender(parse.tag)}"
 
 
-def _dictionary_parses(word: str) -> list[Any]:
-    """Parses of a watched word given in its dictionary form (nominative, infinitive)."""
+def name_forms(word: str) -> tuple[frozenset[str], str]:
+    """The case forms of a personal name by its ending, and its grammatical gender.
+
+    Args:
+        word: a folded Cyrillic name ("байрамов", "пашинян", "захарова").
+
+    Returns:
+        (forms including the word, "masc" or "femn"); indeclinable names
+        (ending in -о, -и, -у, -е, -э, -ю) give just the word.
+    """
+    for ending, endings, gender in _NAME_RULES:
+        if word.endswith(ending) and len(word) > len(ending):
+            stem = word[: -len(ending)]
+            return frozenset(stem + e for e in endings), gender
+    if word.endswith("а") and len(word) > 1:
+        stem = word[:-1]
+        genitive = "и" if stem[-1] in _AFTER_VELAR else "ы"
+        return frozenset(stem + e for e in ("а", genitive, "е", "у", "ой")), "femn"
+    if word[-1:] not in _VOWELS and word[-1:].isalpha():
+        return frozenset(word + e for e in ("", "а", "у", "ом", "е")), "masc"
+    return frozenset({word}), "masc"
+
+
+def _dictionary_parses(word: str, *, proper: bool) -> list[Any]:
+    """Parses of a watched word given in its dictionary form (nominative, infinitive).
+
+    A common word given in another form falls back to its likeliest parse; a
+    proper name does not (that parse is how "Байрамов" became "Байрам").
+    """
     parses = analyzer().parse(word)
     chosen = [
         p
         for p in parses
         if "nomn" in p.tag or "INFN" in p.tag or fold(p.word, "ru") == fold(p.normal_form, "ru")
     ]
+    if proper:
+        return [p for p in chosen if "nomn" in p.tag]
     return chosen or parses[:1]
 
 
 @functools.lru_cache(maxsize=4096)
-def word_forms(word: str) -> frozenset[str]:
+def word_forms(word: str, *, proper: bool = False, person: bool = False) -> frozenset[str]:
     """Every folded form of a watched Russian word.
 
     Args:
         word: a folded Cyrillic word in its dictionary form ("путин", "баку").
+        proper: the watch list writes it with a capital (a name).
+        person: it is part of a person's name (adds `name_forms`).
 
     Returns:
         The word and the forms of its paradigm(s): all forms for ordinary words,
@@ -81,7 +144,12 @@ def word_forms(word: str) -> frozenset[str]:
         indeclinables.
     """
     forms = {word}
-    for parse in _dictionary_parses(word):
+    parses = _dictionary_parses(word, proper=proper)
+    # People always (surnames are where pymorphy3 errs); a place only when
+    # pymorphy3 has no nominative reading of it at all.
+    if proper and (person or not parses):
+        forms |= name_forms(word)[0]
+    for parse in parses:
         if "Fixd" in parse.tag:
             continue
         name = _is_name(parse.tag)
@@ -94,16 +162,21 @@ def word_forms(word: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def term_lemma_keys(word: str) -> frozenset[str]:
+def term_lemma_keys(word: str, *, proper: bool = False, person: bool = False) -> frozenset[str]:
     """Lemma keys of a watched word (its dictionary-form readings only).
 
     Args:
         word: a folded Cyrillic word in its dictionary form.
+        proper: the watch list writes it with a capital.
+        person: it is part of a person's name.
 
     Returns:
         Keys comparable with `lemma_keys` of text words.
     """
-    return frozenset(key for key in (_key(p) for p in _dictionary_parses(word)) if key is not None)
+    keys = {key for key in map(_key, _dictionary_parses(word, proper=proper)) if key is not None}
+    if person and proper:
+        keys.add(f"{word}|{name_forms(word)[1]}")
+    return frozenset(keys)
 
 
 @functools.lru_cache(maxsize=65536)
