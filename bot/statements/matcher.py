@@ -31,6 +31,9 @@ What can and cannot be told apart (decisions):
   "Trump" does not match "trumpet", "Баку" does not match "бака"/"бак".
 - Personal names keep their gender: "Захарова" matches "Захаровой" but not the
   masculine "Захаров" (a different person).
+- Surnames pymorphy3 does not know ("Байрамов", "Пашинян") are inflected by
+  their ending (`russian.name_forms`), never read as forms of another word, so
+  "Байрамов" matches "Байрамовым" but the holiday "Байрам" stays apart.
 - Headlines set entirely in lowercase lose proper-name matches; official
   sources do not do that.
 """
