@@ -47,7 +47,6 @@ _WORD = r"[^\W_][\w\u0300-\u036f]*"
 _JOIN = r"[-\u2010\u2011'’ʼ‘`]"
 TOKEN_RE = re.compile(rf"{_WORD}(?:{_JOIN}{_WORD})*")
 _HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
-_APOSTROPHES = "'’ʼ‘`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +144,3 @@ def is_capitalised(surface: str) -> bool:
 def is_cyrillic(word: str) -> bool:
     """Whether a word is written in Cyrillic (judged by its first letter)."""
     return "\u0400" <= word[:1] <= "\u04ff"
-
-
-def has_apostrophe(surface: str) -> bool:
-    """Whether a surface form contains any kind of apostrophe."""
-    return any(mark in surface for mark in _APOSTROPHES)
