@@ -233,6 +233,9 @@ def test_signal_lost_low_near_airport_is_a_probable_landing() -> None:
     assert det.tick(last + timedelta(seconds=170)) == []  # not yet
     (probable,) = det.tick(last + timedelta(seconds=185))
     assert kinds([probable]) == [("landing", "probable", "UBBB")]
+    # Not simply the nearest airport: a small field lies closer to Baku's final approach.
+    nearest = airports.nearest(reports[-1].lat, reports[-1].lon, 30.0)
+    assert nearest is not None and nearest.airport.icao != "UBBB"
     # Touchdown estimated along the descent: 1500 ft at 2000 fpm is 45 s.
     assert abs((probable.ts - LANDING).total_seconds()) <= 10
     assert probable.data["departure"] == "UUWW"
@@ -453,6 +456,20 @@ def test_ground_bit_at_cruise_over_an_airport_is_no_landing() -> None:
     for i in (3, 4, 5):  # bad decodes: "ground" while at FL390
         overhead[i] = replace(overhead[i], on_ground=True, alt_ft=None)
     assert run(overhead) == []
+
+
+@pytest.mark.parametrize(
+    ("alt", "gs"),
+    [
+        pytest.param(39000, 450.0, id="cruise"),
+        pytest.param(10000, 300.0, id="ten-thousand-feet"),
+    ],
+)
+def test_ground_bit_in_flight_away_from_airports_is_no_landing(alt: int, gs: float) -> None:
+    reports = [replace(r, alt_ft=alt, gs_kt=gs) for r in cruise(12)]
+    for i in (4, 5, 6, 7):  # a stuck air/ground bit for a minute
+        reports[i] = replace(reports[i], on_ground=True, alt_ft=None)
+    assert run(reports, tick_every_s=15.0) == []
 
 
 def test_agreeing_rejected_fixes_become_the_new_track_without_an_event() -> None:

@@ -13,8 +13,10 @@ from bot.flights.reports import (
     PositionReport,
     ReplayFormatError,
     ReportFormatError,
+    _watched_only,
     from_opensky,
     from_readsb_v2,
+    from_readsb_v2_json,
     from_trace_full,
     normalize_hex,
     read_jsonl,
@@ -261,3 +263,69 @@ def test_read_jsonl_malformed_line_names_the_line(line: str, reason: str) -> Non
 )
 def test_normalize_hex(value: object, expected: str | None) -> None:
     assert normalize_hex(value) == expected
+
+
+# ---- raw JSON text, with the watchlist shortcut ------------------------------------
+
+
+def compact_snapshot(count: int, *, total: int | None = None, indent: int | None = None) -> str:
+    aircraft = [
+        {
+            "hex": f"ff{n:04x}",
+            "flight": f"DEMO{n:<4d}",
+            "alt_baro": "ground" if n % 7 == 0 else 1000 + 25 * n,
+            "gs": 100.0 + n,
+            "track": float(n % 360),
+            "lat": -50.0 + n * 0.01,
+            "lon": 10.0 + n * 0.01,
+            "seen_pos": (n % 10) / 10,
+            "mlat": [],
+            "lastPosition": {"lat": 1.0, "lon": 2.0, "seen_pos": 70.0},
+        }
+        for n in range(count)
+    ]
+    envelope: dict[str, Any] = {"ac": aircraft, "msg": "No error", "now": 1735772040000}
+    if total is not None:
+        envelope["total"] = total
+    return json.dumps(envelope, indent=indent)
+
+
+WATCH = frozenset({"ff0003", "ff0007", "ff00aa", "ff9999"})
+
+
+@pytest.mark.parametrize(
+    ("text", "shortcut"),
+    [
+        pytest.param(compact_snapshot(200, total=200), True, id="compact"),
+        pytest.param(compact_snapshot(200, total=200, indent=2), True, id="pretty"),
+        pytest.param(compact_snapshot(200), False, id="no-total"),
+        pytest.param(compact_snapshot(200, total=199), False, id="total-disagrees"),
+        pytest.param(
+            compact_snapshot(3, total=3).replace('"ff0001"', "16711681"), False, id="numeric-hex"
+        ),
+        pytest.param((DATA / "readsb_v2_hex.json").read_text(), False, id="fixture"),
+        pytest.param(
+            compact_snapshot(3, total=3).replace('"msg"', '"now":1,"msg"'), False, id="two-nows"
+        ),
+    ],
+)
+def test_raw_json_shortcut_gives_the_same_reports(text: str, shortcut: bool) -> None:
+    watch = WATCH | {"ff0a02", "FF0A05".lower()}
+    assert (_watched_only(text, watch) is not None) is shortcut
+    expected = from_readsb_v2(json.loads(text), "adsb.lol", only=watch)
+    assert from_readsb_v2_json(text, "adsb.lol", only=watch) == expected
+    assert from_readsb_v2_json(text.encode(), "adsb.lol", only=watch) == expected
+    everything = from_readsb_v2(json.loads(text), "adsb.lol")
+    assert from_readsb_v2_json(text, "adsb.lol") == everything
+
+
+def test_raw_json_shortcut_finds_the_watched() -> None:
+    reports = from_readsb_v2_json(compact_snapshot(200, total=200), "adsb.lol", only=WATCH)
+    assert [r.hex for r in reports] == ["ff0003", "ff0007", "ff00aa"]
+    assert reports[1].on_ground is True  # 7 % 7 == 0: "ground"
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe{}", "{not json", '{"ac": [], "total": 0}'])
+def test_raw_json_errors(raw: bytes | str) -> None:
+    with pytest.raises(ReportFormatError):
+        from_readsb_v2_json(raw, "adsb.lol", only=WATCH)
