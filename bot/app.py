@@ -18,6 +18,7 @@ from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.i18n import translator
 from bot.services import BotData, Services
+from bot.telegram_request import AiohttpRequest
 from handlers import access, deadletters, errors, language, mute, start, subscriptions
 from handlers.catalog import COMMANDS
 from handlers.context import BotContext
@@ -75,6 +76,17 @@ def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorke
             backoff_base_s=settings.delivery_backoff_s,
             paid_broadcast=settings.paid_broadcast,
         ),
+    )
+
+
+def _request(settings: Settings, *, connections: int) -> AiohttpRequest:
+    timeout = settings.telegram_timeout_s
+    return AiohttpRequest(
+        connections=connections,
+        read_timeout=timeout,
+        write_timeout=timeout,
+        connect_timeout=timeout,
+        pool_timeout=timeout,
     )
 
 
@@ -137,11 +149,8 @@ def build_application(settings: Settings) -> SummitApp:
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_file_base_url)
         .rate_limiter(PacedRateLimiter(SendPacer(PaceLimits(overall=settings.delivery_rate))))
-        .connection_pool_size(settings.delivery_concurrency + 8)
-        .read_timeout(settings.telegram_timeout_s)
-        .write_timeout(settings.telegram_timeout_s)
-        .connect_timeout(settings.telegram_timeout_s)
-        .pool_timeout(settings.telegram_timeout_s)
+        .request(_request(settings, connections=settings.delivery_concurrency + 8))
+        .get_updates_request(_request(settings, connections=2))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=UTC))
         .context_types(context_types)
         .post_init(post_init)

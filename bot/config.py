@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     )
     # Outbound pace: 30/s is Telegram's free limit; paid broadcasts allow up to 1000/s.
     delivery_rate: int = Field(
-        default=30, ge=1, le=1000, validation_alias="SUMMITWATCH_DELIVERY_RATE"
+        default=30, ge=1, le=100_000, validation_alias="SUMMITWATCH_DELIVERY_RATE"
     )
     paid_broadcast: bool = Field(default=False, validation_alias="SUMMITWATCH_PAID_BROADCAST")
     delivery_concurrency: int = Field(

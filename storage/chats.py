@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Chat, Subscription
@@ -53,6 +53,14 @@ async def set_chat_locale(session: AsyncSession, chat_id: int, locale: str) -> N
     chat.locale = locale
     chat.updated_at = utcnow()
     session.add(chat)
+
+
+async def chats_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Chat]:
+    """The chats with these ids that exist, by id."""
+    if not ids:
+        return {}
+    result = await session.exec(select(Chat).where(col(Chat.id).in_(sorted(ids))))
+    return {chat.id: chat for chat in result.all()}
 
 
 async def active_chat_ids(session: AsyncSession) -> list[int]:

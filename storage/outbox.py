@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.base import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -142,6 +142,30 @@ async def mark_sent(
             claimed_by=None,
             last_error=None,
         ),
+    )
+
+
+async def mark_sent_many(
+    session: Session, sent: Sequence[tuple[int, int | None]], *, now: datetime
+) -> None:
+    """Several alerts reached Telegram: (row id, message id) pairs, one statement."""
+    if not sent:
+        return
+    statement = (
+        update(OUTBOX)
+        .where(OUTBOX.c.id == bindparam("row_id"))
+        .values(
+            status=OutboxStatus.SENT.value,
+            telegram_message_id=bindparam("message_id"),
+            sent_at=now,
+            claimed_by=None,
+            last_error=None,
+        )
+    )
+    await _run(
+        session,
+        statement,
+        [{"row_id": row_id, "message_id": message_id} for row_id, message_id in sent],
     )
 
 

@@ -25,6 +25,7 @@ import logging
 import os
 import random
 import socket
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,18 +38,20 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 
+from bot.alerts.acks import AckBatcher
 from bot.alerts.ratelimiter import RateLimitArgs
 from bot.alerts.render import RenderedAlert, UnknownEventType, render
 from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
 from bot.i18n import resolve_locale, translator
 from storage import outbox
-from storage.chats import deactivate_chat, migrate_chat
+from storage.chats import chats_by_id, deactivate_chat, migrate_chat
 from storage.models import Chat, OutboxRow
 from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.delivery")
 NO_RETRY: RateLimitArgs = {"retries": 0}
 THREAD_WAIT_S = 0.5
+RENDER_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,11 @@ class DeliveryWorker:
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     _in_flight: set[asyncio.Task[None]] = field(default_factory=set)
     _in_flight_ids: set[int] = field(default_factory=set)
+    _rendered: OrderedDict[tuple[str, int, str], RenderedAlert] = field(default_factory=OrderedDict)
+    _acks: AckBatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._acks = AckBatcher(self.sessions, self.clock)
 
     def wake(self) -> None:
         """New rows were routed: look now rather than at the next poll."""
@@ -150,13 +158,17 @@ class DeliveryWorker:
     async def fill(self) -> int:
         """Claim as many due rows as there are free slots and start sending them."""
         free = self.config.concurrency - len(self._in_flight)
-        if free <= 0:
+        # Claim in batches: one claim query per few sends, not one per send.
+        if free <= 0 or (self._in_flight and free < max(1, self.config.concurrency // 4)):
             return 0
         async with self.sessions.begin() as session:
             rows = await outbox.claim_due(session, worker=self.name, limit=free, now=self.clock())
+            chats = await chats_by_id(session, {row.chat_id for row in rows})
         for row in rows:
             self._in_flight_ids.add(_row_id(row))
-            task = asyncio.create_task(self._deliver(row), name=f"deliver-{row.id}")
+            task = asyncio.create_task(
+                self._deliver(row, chats.get(row.chat_id)), name=f"deliver-{row.id}"
+            )
             self._in_flight.add(task)
             task.add_done_callback(self._done)
         return len(rows)
@@ -194,15 +206,13 @@ class DeliveryWorker:
 
     # -- one row ---------------------------------------------------------------------
 
-    async def _deliver(self, row: OutboxRow) -> None:
+    async def _deliver(self, row: OutboxRow, chat: Chat | None) -> None:
         try:
-            await self._deliver_row(row)
+            await self._deliver_row(row, chat)
         finally:
             self._in_flight_ids.discard(_row_id(row))
 
-    async def _deliver_row(self, row: OutboxRow) -> None:
-        async with self.sessions() as session:
-            chat = await session.get(Chat, row.chat_id)
+    async def _deliver_row(self, row: OutboxRow, chat: Chat | None) -> None:
         if chat is None or not chat.active:
             await self._dead(row, "chat is inactive (the bot was blocked or removed)")
             return
@@ -216,9 +226,9 @@ class DeliveryWorker:
             # An update must edit the message it updates, so it waits for that one.
             await self._retry(row, THREAD_WAIT_S, "waiting for the earlier message", count=False)
             return
-        t = translator(resolve_locale(chat.locale, None, self.default_locale))
+        locale = resolve_locale(chat.locale, None, self.default_locale)
         try:
-            alert = render(row.event_type, row.payload, t)
+            alert = self._render(row, locale)
         except (UnknownEventType, KeyError, ValueError, TypeError) as exc:
             await self._dead(row, f"cannot render {row.event_type}: {type(exc).__name__}: {exc}")
             return
@@ -249,10 +259,18 @@ class DeliveryWorker:
         except NetworkError as exc:  # includes TimedOut and Telegram's 5xx answers
             await self._backoff(row, f"{type(exc).__name__}: {exc.message}")
         else:
-            async with self.sessions.begin() as session:
-                await outbox.mark_sent(
-                    session, _row_id(row), message_id=message_id, now=self.clock()
-                )
+            await self._acks.ack(_row_id(row), message_id)
+
+    def _render(self, row: OutboxRow, locale: str) -> RenderedAlert:
+        """Render once per event and language: a fan-out sends the same text many times."""
+        key = (row.event_type, row.event_id, locale)
+        alert = self._rendered.get(key)
+        if alert is None:
+            alert = render(row.event_type, row.payload, translator(locale))
+            self._rendered[key] = alert
+            if len(self._rendered) > RENDER_CACHE_SIZE:
+                self._rendered.popitem(last=False)
+        return alert
 
     async def _send(self, row: OutboxRow, alert: RenderedAlert) -> int | None:
         """Send (or edit) the alert; the id of the first message that carries it."""
