@@ -14,11 +14,6 @@ from bot.logs import configure_logging
 EXIT_CONFIG = 2
 
 
-def _secrets(settings: Settings) -> list[str]:
-    token = settings.telegram_bot_token
-    return [token.get_secret_value()] if token is not None else []
-
-
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot with long polling until interrupted."""
     from telegram import Update
@@ -109,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 settings.token()
         # The demo prints chats; only problems should interrupt them.
         level = logging.WARNING if args.handler is cmd_demo else logging.INFO
-        configure_logging(_secrets(settings) if settings else [], level=level)
+        configure_logging(settings.secrets() if settings else [], level=level)
         return handler(args, settings)  # type: ignore[arg-type]
     except ConfigError as exc:
         print(f"summitwatch: configuration error: {exc}", file=sys.stderr)

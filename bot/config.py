@@ -80,6 +80,53 @@ class Settings(BaseSettings):
         default=10.0, gt=0, le=120, validation_alias="SUMMITWATCH_TELEGRAM_TIMEOUT_S"
     )
 
+    # Flight watch: ordered "name=base_url" pairs; the name picks the wire format.
+    flight_providers: str = Field(
+        default="adsb.lol=https://api.adsb.lol",
+        validation_alias="SUMMITWATCH_FLIGHT_PROVIDERS",
+    )
+    flight_poll_seconds: float = Field(
+        default=30.0, ge=1.0, le=3600.0, validation_alias="SUMMITWATCH_FLIGHT_POLL_SECONDS"
+    )
+    adsbexchange_api_key: SecretStr | None = Field(
+        default=None, validation_alias="SUMMITWATCH_ADSBEXCHANGE_API_KEY"
+    )
+    opensky_client_id: str | None = Field(
+        default=None, validation_alias="SUMMITWATCH_OPENSKY_CLIENT_ID"
+    )
+    opensky_client_secret: SecretStr | None = Field(
+        default=None, validation_alias="SUMMITWATCH_OPENSKY_CLIENT_SECRET"
+    )
+    opensky_token_url: str = Field(
+        default=(
+            "https://auth.opensky-network.org/auth/realms/opensky-network"
+            "/protocol/openid-connect/token"
+        ),
+        validation_alias="SUMMITWATCH_OPENSKY_TOKEN_URL",
+    )
+
+    @field_validator("flight_providers")
+    @classmethod
+    def _providers_shape(cls, value: str) -> str:
+        for pair in filter(None, (p.strip() for p in value.split(","))):
+            name, sep, url = pair.partition("=")
+            if not sep or not name.strip() or not url.strip().startswith(("http://", "https://")):
+                raise ValueError("expected name=https://base-url pairs separated by commas")
+        return value
+
+    def provider_list(self) -> list[tuple[str, str]]:
+        """The flight providers in the order to try them: (name, base URL)."""
+        pairs = []
+        for pair in filter(None, (p.strip() for p in self.flight_providers.split(","))):
+            name, _, url = pair.partition("=")
+            pairs.append((name.strip(), url.strip().rstrip("/")))
+        return pairs
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log filter."""
+        values = [self.telegram_bot_token, self.adsbexchange_api_key, self.opensky_client_secret]
+        return [v.get_secret_value() for v in values if v is not None]
+
     @field_validator("telegram_bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
