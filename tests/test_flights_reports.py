@@ -269,7 +269,7 @@ def test_normalize_hex(value: object, expected: str | None) -> None:
 
 
 def compact_snapshot(count: int, *, total: int | None = None, indent: int | None = None) -> str:
-    aircraft = [
+    aircraft: list[dict[str, Any]] = [
         {
             "hex": f"ff{n:04x}",
             "flight": f"DEMO{n:<4d}",

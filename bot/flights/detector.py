@@ -30,10 +30,31 @@ How each event is found:
 * emergency: squawk 7500/7600/7700 held for `emergency_hold_s` over at least
   `emergency_min_reports` reports; the time is when the squawk was first seen.
 
+Which airport: a ground fix belongs to the nearest airport within `ground_airport_km`.
+A low fix in the air is matched against every airport within `near_airport_km` that it
+is low above: one climbing out takes the nearest airport behind it, one on approach the
+airport ahead whose distance best fits a 3° glide path from its height (the nearest is
+often a small field beside a big airport's final approach).
+
 Reports implying an impossible speed or climb from the last accepted one are rejected
 and produce nothing; `reanchor_reports` consecutive rejected reports that agree with
 each other move the track there (the earlier fix was the bad one), still without an
-event. Reports no newer than the last accepted one are ignored.
+event. Reports no newer than the last accepted one are ignored. A lone fix after a long
+gap cannot be checked against anything: it may place a signal_regained, never a takeoff
+or landing, since those need `confirm_reports` agreeing reports or a low fix near an
+airport.
+
+Keys of `FlightEvent.data` (all JSON values; times ISO 8601 UTC):
+
+* takeoff: `how` ("ground", "first_fix", "after_gap"), `estimated`, `first_fix_ts`,
+  `last_ground_ts`, `distance_km` (from the airport, probable ones).
+* landing: `how` ("ground", "lost_low", "ground_then_lost", "departure"), `estimated`,
+  `departure`, `departure_ts`, `duration_s` (when the takeoff was seen), `gap_s`,
+  `last_fix_ts`, `last_alt_ft`, `distance_km` (probable ones), `probable_ts` and
+  `probable_airport` (a confirmation of a probable landing).
+* signal_lost: `last_gs_kt`. signal_regained: `gap_s`, `lost_ts`, and `retracts` (the
+  dedup key of a probable landing it withdraws).
+* emergency: `squawk`, `held_s`, `status` (readsb's emergency field, when given).
 """
 
 from __future__ import annotations
