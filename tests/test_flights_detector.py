@@ -384,6 +384,15 @@ def test_parked_then_seen_flying_after_a_gap_took_off_from_where_it_stood() -> N
     assert events[0].data["last_ground_ts"] == "2025-01-01T22:02:00Z"
 
 
+def test_one_ground_fix_then_flying_after_a_gap_leaves_the_airport_open() -> None:
+    # A lone first fix may be spoofed: it does not say where the aircraft stood.
+    lat, lon = great_circle_point(VKO.lat, VKO.lon, GYD.lat, GYD.lon, 0.3)
+    reports = [rep(0, VKO.lat, VKO.lon, ground=True, gs=0.0)] + [
+        rep(7200 + i * 15, lat, lon + 0.05 * i, 39000, gs=450.0, vrate=0.0) for i in range(3)
+    ]
+    assert kinds(run(reports)) == [("takeoff", "probable", None)]
+
+
 def test_parked_then_climbing_out_after_a_gap() -> None:
     parked = [rep(i * 30, VKO.lat, VKO.lon + 0.001 * i, ground=True, gs=8.0) for i in range(5)]
     climb = [

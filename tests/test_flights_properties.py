@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,10 @@ from bot.flights.detector import Detector, DetectorConfig
 from bot.flights.events import EventKind, FlightEvent
 from bot.flights.reports import PositionReport
 from bot.flights.synthetic import flight
+
+# A failing example holds dozens of reports; hypothesis warns that printing it is
+# expensive, and with warnings as errors that warning would hide the failure itself.
+pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
 
 # Long enough that no track is forgotten within one example.
 CONFIG = DetectorConfig(forget_after_s=1e9)

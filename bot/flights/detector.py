@@ -14,7 +14,8 @@ How each event is found:
 * takeoff, probable ("took off near"): the first fix of an aircraft (or the first after
   a gap) is low and climbing near an airport; the time is estimated back from the climb
   rate. Also when an aircraft last seen on the ground reappears flying after a gap: it
-  took off from where it stood, at an unknown time (`data["estimated"]`).
+  took off from where it stood (if `reanchor_reports` reports put it there; else the
+  airport is unknown), at an unknown time (`data["estimated"]`).
 * landing, confirmed: the aircraft was flying and `confirm_reports` consecutive reports
   show it on the ground. `data` has the departure airport, time and flight duration
   when the takeoff was seen.
@@ -78,6 +79,7 @@ SNAPSHOT_VERSION = 1
 _KM_PER_KT_S = 1.852 / 3600.0  # km travelled per second at one knot
 _HIGHEST_FIELD_FT = 14_500  # the highest airports lie a little below this
 _OVERHEAD_KM = 3.0  # this close, an airport is both ahead and behind
+_ENOUGH = 1000  # cap of counters kept in the state, so snapshots stay small
 
 
 class AirportLookup(Protocol):
@@ -334,6 +336,8 @@ class Detector:
         if track.g_t is None or distance_km(track.g_lat, track.g_lon, report.lat, report.lon) > far:
             match = self._near(report.lat, report.lon, self._config.ground_airport_km)
             track.g_elev = None if match is None else match.airport.elevation_ft
+            track.g_n = 0
+        track.g_n = min(track.g_n + 1, _ENOUGH)
         track.g_t = t
         track.g_lat = report.lat
         track.g_lon = report.lon
@@ -405,7 +409,11 @@ class Detector:
         if near is not None:
             self._takeoff_near(track, report, t0, fix, near, "after_gap", out)
             return
-        ground = self._near(track.g_lat, track.g_lon, config.ground_airport_km)
+        # Where it stood, if enough reports put it there: one fix with nothing before
+        # it may be a spoofed one.
+        ground = None
+        if track.g_n >= config.reanchor_reports:
+            ground = self._near(track.g_lat, track.g_lon, config.ground_airport_km)
         icao = None if ground is None else ground.airport.icao
         data = {
             "how": "after_gap",

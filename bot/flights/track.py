@@ -32,6 +32,7 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "g_lat": (_F, False),
     "g_lon": (_F, False),
     "g_elev": ((int,), True),
+    "g_n": ((int,), False),
     "cand_n": ((int,), False),
     "cand_t": (_F, False),
     "cand_prev_t": (_F, False),
@@ -93,6 +94,7 @@ class Track:
         self.g_lat = 0.0
         self.g_lon = 0.0
         self.g_elev: int | None = None
+        self.g_n = 0  # ground reports in a row at this place
         self.cand = UNKNOWN
         self.cand_n = 0
         self.cand_t = 0.0
