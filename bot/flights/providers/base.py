@@ -1,0 +1,57 @@
+"""What every provider client offers the fetcher."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.flights.providers.profiles import Limits, WireFormat
+from bot.flights.reports import PositionReport
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderAnswer:
+    """A provider's usable answer for a set of hexes.
+
+    Attributes:
+        reports: position reports of the requested aircraft it has seen.
+        latency_ms: mean latency of the requests made.
+        requests: how many HTTP requests it took.
+    """
+
+    reports: list[PositionReport]
+    latency_ms: float
+    requests: int
+
+
+class Provider(Protocol):
+    """A client of one ADS-B provider.
+
+    `positions` raises `bot.http.FetchError` (or a subclass) when the provider gives
+    no usable answer, and `ProviderBusy` when our own rate limit has no slot.
+    """
+
+    @property
+    def name(self) -> str:
+        """The configured name, also the `sources.name` of its health row."""
+        ...
+
+    @property
+    def kind(self) -> WireFormat:
+        """The wire format, also the `sources.kind`: "readsb" or "opensky"."""
+        ...
+
+    @property
+    def base_url(self) -> str:
+        """The configured base URL."""
+        ...
+
+    @property
+    def limits(self) -> Limits:
+        """Its limits (backoff figures included)."""
+        ...
+
+    async def positions(self, hexes: Sequence[str]) -> ProviderAnswer:
+        """Positions of these aircraft (valid lowercase hexes), in as few requests as allowed."""
+        ...

@@ -1,0 +1,76 @@
+"""Store a provider's health in its `sources` row."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.flights.providers.status import MAX_ERROR_CHARS, ProviderHealth
+from storage.models import Source, SourceKind
+
+# Widths of the `sources` columns.
+_NAME_CHARS = 64
+_URL_CHARS = 2048
+
+
+async def record_health(
+    session: AsyncSession, name: str, kind: str, base_url: str, health: ProviderHealth
+) -> Source:
+    """Create or update the `sources` row of a provider with its health.
+
+    The row is found by name (unique); its kind and URL follow the configuration, so
+    a provider moved to a mirror keeps its history. Only health columns are written:
+    an operator's `enabled` or `interval_s` stay as they are. A timestamp or error the
+    new health does not know (a fresh process) keeps its stored value. The caller
+    commits.
+
+    Args:
+        session: an open session.
+        name: the configured provider name.
+        kind: "readsb" or "opensky".
+        base_url: the configured base URL.
+        health: the health to store.
+
+    Returns:
+        The row, flushed (it has an id).
+
+    Raises:
+        ValueError: `kind` is not a `SourceKind`, or `name` is empty or too long.
+    """
+    if not name or len(name) > _NAME_CHARS:
+        raise ValueError(f"provider name must be 1..{_NAME_CHARS} characters")
+    source_kind = SourceKind(kind)
+    result = await session.exec(select(Source).where(Source.name == name))
+    source = result.first()
+    if source is None:
+        source = Source(name=name, kind=source_kind, url=base_url[:_URL_CHARS])
+    else:
+        source.kind = source_kind
+        source.url = base_url[:_URL_CHARS]
+    if health.last_success_at is not None:
+        source.last_success_at = health.last_success_at
+    if health.last_error_at is not None:
+        source.last_error_at = health.last_error_at
+    if health.last_error is not None:
+        source.last_error = health.last_error[:MAX_ERROR_CHARS]
+    if health.latency_ms is not None:
+        source.latency_ms = health.latency_ms
+    source.consecutive_failures = health.consecutive_failures
+    session.add(source)
+    await session.flush()
+    return source
+
+
+async def load_health(session: AsyncSession, name: str) -> ProviderHealth | None:
+    """The stored health of a provider, to seed a new `FlightFetcher`; None if unknown."""
+    result = await session.exec(select(Source).where(Source.name == name))
+    source = result.first()
+    if source is None:
+        return None
+    return ProviderHealth(
+        last_success_at=source.last_success_at,
+        last_error_at=source.last_error_at,
+        last_error=source.last_error,
+        consecutive_failures=source.consecutive_failures,
+        latency_ms=source.latency_ms,
+    )

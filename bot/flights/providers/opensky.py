@@ -1,0 +1,170 @@
+"""Client for OpenSky's REST API: `/states/all?icao24=a&icao24=b`.
+
+Answers are `{"time": <s>, "states": [[icao24, callsign, ...], ...] | null}`, parsed by
+`bot.flights.reports.from_opensky` (which converts metres and m/s). With client
+credentials every request carries a bearer token (see `opensky_auth`); without them
+the API is used anonymously, with its smaller credit budget. A 429 carries
+`X-Rate-Limit-Retry-After-Seconds`, which `bot.http.retry_after_seconds` reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+from aiolimiter import AsyncLimiter
+
+from bot.flights.providers.base import ProviderAnswer
+from bot.flights.providers.batching import chunks
+from bot.flights.providers.decoding import decode_json
+from bot.flights.providers.errors import FetchMalformed, ProviderAuthError
+from bot.flights.providers.opensky_auth import ClientCredentialsToken
+from bot.flights.providers.pacing import new_limiter, take_slot
+from bot.flights.providers.profiles import MAX_URL_CHARS, Limits, Profile, WireFormat
+from bot.flights.reports import PositionReport, ReportFormatError, from_opensky
+from bot.http import FetchHTTPStatus, Response, fetch
+
+# A state vector is ~150-250 bytes of JSON; 1 KB each is generous.
+BODY_BASE = 8 * 1024
+BODY_PER_AIRCRAFT = 1024
+_PARAM = "icao24="
+_ACCEPT = {"Accept": "application/json"}
+
+
+def body_cap(count: int) -> int:
+    """The body cap of a `/states/all` query for `count` aircraft."""
+    return BODY_BASE + BODY_PER_AIRCRAFT * count
+
+
+class OpenSkyClient:
+    """The OpenSky provider.
+
+    Args:
+        name: configured name.
+        base_url: the API root, e.g. `https://opensky-network.org/api`.
+        session: the shared aiohttp session.
+        profile: the "opensky" profile (with the limits that fit the account).
+        token: the client-credentials token, or None to call anonymously.
+        limiter: our rate limiter; by default one made from the profile's limits.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        session: aiohttp.ClientSession,
+        profile: Profile,
+        *,
+        token: ClientCredentialsToken | None = None,
+        limiter: AsyncLimiter | None = None,
+    ) -> None:
+        if profile.wire != "opensky":
+            raise ValueError(f"profile {profile.name!r} is not an OpenSky profile")
+        self._name = name
+        self._base_url = base_url.rstrip("/")
+        self._session = session
+        self._profile = profile
+        self._token = token
+        self._limiter = limiter or new_limiter(profile.limits.requests, profile.limits.per_seconds)
+
+    @property
+    def name(self) -> str:
+        """The configured name."""
+        return self._name
+
+    @property
+    def kind(self) -> WireFormat:
+        """Always "opensky"."""
+        return "opensky"
+
+    @property
+    def base_url(self) -> str:
+        """The API root."""
+        return self._base_url
+
+    @property
+    def limits(self) -> Limits:
+        """The profile's limits."""
+        return self._profile.limits
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether requests carry a bearer token."""
+        return self._token is not None
+
+    def state_urls(self, hexes: Sequence[str]) -> list[tuple[str, list[str]]]:
+        """(URL, hexes in it) for each request `positions` would make."""
+        root = f"{self._base_url}{self._profile.hex_path}?"
+        budget = MAX_URL_CHARS - len(root)
+        batches = chunks(
+            hexes,
+            max_items=self._profile.max_batch,
+            max_chars=budget,
+            item_overhead=len(_PARAM) + 1,
+        )
+        return [(root + "&".join(_PARAM + h for h in batch), batch) for batch in batches]
+
+    async def positions(self, hexes: Sequence[str]) -> ProviderAnswer:
+        """Positions of the given aircraft; hexes must be valid and lowercase.
+
+        Raises:
+            FetchError: a request failed or answered something unusable (all or nothing).
+            ProviderBusy: our rate limiter had no slot in time.
+        """
+        reports: list[PositionReport] = []
+        latencies: list[float] = []
+        for url, batch in self.state_urls(hexes):
+            response = await self._get(url, body_cap(len(batch)))
+            reports.extend(_parse(decode_json(response), self._name, frozenset(batch)))
+            latencies.append(response.latency_ms)
+        mean = sum(latencies) / len(latencies) if latencies else 0.0
+        return ProviderAnswer(reports, mean, len(latencies))
+
+    async def _get(self, url: str, max_body: int) -> Response:
+        limits = self._profile.limits
+        await take_slot(self._limiter, limits.max_wait_s, self._name)
+        token = self._token
+        if token is None:
+            return await fetch(
+                self._session, url, headers=_ACCEPT, timeout_s=limits.timeout_s, max_body=max_body
+            )
+        try:
+            return await self._get_with_token(token, url, max_body)
+        except FetchHTTPStatus as exc:
+            if exc.status != 401:
+                raise
+        # The token was revoked or expired early: one fresh token, one more try. This
+        # retry is the same logical request, so it takes no second limiter slot.
+        token.invalidate()
+        try:
+            return await self._get_with_token(token, url, max_body)
+        except FetchHTTPStatus as exc:
+            if exc.status == 401:
+                raise ProviderAuthError("HTTP 401 with a fresh token") from None
+            raise
+
+    async def _get_with_token(
+        self, token: ClientCredentialsToken, url: str, max_body: int
+    ) -> Response:
+        bearer = await token.get()
+        return await fetch(
+            self._session,
+            url,
+            headers={**_ACCEPT, "Authorization": f"Bearer {bearer}"},
+            timeout_s=self._profile.limits.timeout_s,
+            max_body=max_body,
+        )
+
+
+def _parse(payload: Any, name: str, only: frozenset[str]) -> list[PositionReport]:
+    if not isinstance(payload, dict):
+        raise FetchMalformed("answer is not a JSON object")
+    moment = payload.get("time")
+    if type(moment) not in (int, float) or "states" not in payload:
+        # `states` is null when nothing matched, but the key and `time` are always there.
+        raise FetchMalformed("answer lacks 'time' or 'states'")
+    try:
+        return from_opensky(payload, name, only=only)
+    except ReportFormatError as exc:
+        raise FetchMalformed(str(exc)) from None
