@@ -272,8 +272,8 @@ def from_readsb_v2_json(
 
     With a watchlist (`only`), a global answer is not decoded as a whole: the aircraft
     objects are located by their leading `{"hex":"..."` and only the watched ones are
-    decoded. This is ~15 times faster on a 5 MB global snapshot, where decoding
-    everything takes most of the time. The shortcut is taken only when it is provably
+    decoded. On a 5 MB global snapshot this takes ~15 ms instead of ~85 ms, most of
+    which is decoding everything. The shortcut is taken only when it is provably
     complete: exactly one `now`, exactly one `total`, and as many aircraft objects found
     as `total` says; otherwise the whole answer is decoded. The result is the same
     either way.
