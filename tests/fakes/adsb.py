@@ -122,6 +122,7 @@ _GATEWAY_PREFIX: Final = "/api/aircraft"
 _LOOKUPS: Final = "hex|icao|reg|registration|callsign"
 _OPENSKY_CALL_CREDITS: Final = 4
 _JSON: Final = "application/json"
+_PADDING_HEX: Final = "fffffe"
 _RAPIDAPI_BAD_KEY: Final = (
     b'{"message":"Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info."}'
 )
@@ -378,7 +379,7 @@ class FakeADSB:
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
         answer = fault_answer(
-            kind, api, now=self.clock(), retry_after=retry_after, oversized=self._big(api)
+            kind, api, now=self.clock(), retry_after=retry_after, oversized=self._big(api, kind)
         )
         self._planned[api].extend([answer] * count)
 
@@ -434,6 +435,11 @@ class FakeADSB:
     def expire_tokens(self) -> None:
         """Every issued token stops working (the API answers 401 until a new one)."""
         self._tokens = dict.fromkeys(self._tokens, -math.inf)
+
+    @property
+    def issued_tokens(self) -> list[str]:
+        """Access tokens handed out so far (to check that none of them is ever logged)."""
+        return list(self._tokens)
 
     # ------------------------------------------------------------------ records
 
@@ -648,7 +654,7 @@ class FakeADSB:
                 ):
                     kind = "503"
                 return fault_answer(
-                    kind, api, now=self.clock(), retry_after=30, oversized=self._big(api)
+                    kind, api, now=self.clock(), retry_after=30, oversized=self._big(api, kind)
                 )
         return None
 
@@ -737,28 +743,19 @@ class FakeADSB:
             )
         )
 
-    def _big(self, api: Api) -> bytes:
+    def _big(self, api: Api, kind: FaultKind) -> bytes:
+        # Built once per API and only when asked for: several megabytes, like a global
+        # snapshot, made of one padding aircraft no test watches.
+        if kind != "oversized":
+            return b""
         cached = self._oversized.get(api)
         if cached is not None:
             return cached
         now = self.clock()
-        item = {
-            "hex": "ff0000",
-            "type": "adsb_icao",
-            "alt_baro": 30000,
-            "gs": 420.0,
-            "lat": 0.0,
-            "lon": 0.0,
-            "seen_pos": 0.1,
-            "seen": 0.1,
-            "rssi": -20.0,
-        }
-        chunk = _dumps(item)
-        count = self.oversized_bytes // (len(chunk) + 1) + 1
         if api == "opensky":
-            state = _dumps(
+            item = _dumps(
                 [
-                    "ff0000",
+                    _PADDING_HEX,
                     "",
                     "Unknown",
                     int(now),
@@ -777,15 +774,29 @@ class FakeADSB:
                     0,
                 ]
             )
-            count = self.oversized_bytes // (len(state) + 1) + 1
-            body = b'{"time":%d,"states":[' % int(now) + b",".join([state] * count) + b"]}"
+            head, tail = b'{"time":%d,"states":[' % int(now), b"]}"
         else:
-            now_ms = int(now * 1000)
-            body = (
-                b'{"ac":['
-                + b",".join([chunk] * count)
-                + b'],"msg":"No error","now":%d,"total":%d,"ctime":%d,"ptime":0}'
-                % (now_ms, count, now_ms)
+            item = _dumps(
+                {
+                    "hex": _PADDING_HEX,
+                    "type": "adsb_icao",
+                    "alt_baro": 30000,
+                    "gs": 420.0,
+                    "lat": 0.0,
+                    "lon": 0.0,
+                    "seen_pos": 0.1,
+                    "seen": 0.1,
+                }
             )
+            count = self.oversized_bytes // (len(item) + 1) + 1
+            now_ms = int(now * 1000)
+            head = b'{"ac":['
+            tail = b'],"msg":"No error","now":%d,"total":%d,"ctime":%d,"ptime":0}' % (
+                now_ms,
+                count,
+                now_ms,
+            )
+        count = self.oversized_bytes // (len(item) + 1) + 1
+        body = head + b",".join([item] * count) + tail
         self._oversized[api] = body
         return body
