@@ -24,6 +24,7 @@ from bot.flights.providers import (
     profile_for,
 )
 from bot.flights.providers.batching import chunks, clean_hexes
+from bot.flights.providers.pacing import round_wait_s
 from bot.flights.providers.profiles import (
     MAX_URL_CHARS,
     OPENSKY_ACCOUNT_LIMITS,
@@ -453,6 +454,33 @@ async def test_no_slot_within_the_wait_means_busy_not_failed(
 
     with pytest.raises(ProviderBusy):
         await client.positions(["ff0a01"])
+    assert len(fake.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("requests", "limits", "wait"),
+    [
+        (1, Limits(requests=1, per_seconds=1.0), 0.0),
+        (25, Limits(requests=1, per_seconds=1.0), 24.0),
+        (10, Limits(requests=4, per_seconds=2.0), 3.0),
+        (2, Limits(requests=1, per_seconds=900.0), 900.0),
+    ],
+)
+def test_round_wait(requests: int, limits: Limits, wait: float) -> None:
+    assert round_wait_s(requests, limits) == wait
+
+
+async def test_a_round_too_long_for_the_rate_is_skipped_before_sending(
+    fake: FakeADSB, session: aiohttp.ClientSession
+) -> None:
+    # adsb.fi takes one hex per request at one request per second: 25 hexes would keep
+    # the round waiting 24 s, longer than the 20 s a round may take.
+    client = readsb(fake, session, "adsb.fi", limits=PROFILES["adsb.fi"].limits)
+
+    with pytest.raises(ProviderBusy, match="25 requests"):
+        await client.positions(synthetic_hexes(25))
+    assert fake.requests == []
+    await client.positions(synthetic_hexes(1))  # a small round goes through
     assert len(fake.requests) == 1
 
 

@@ -20,7 +20,7 @@ from bot.flights.providers.batching import chunks
 from bot.flights.providers.decoding import decode_json
 from bot.flights.providers.errors import FetchMalformed, ProviderAuthError
 from bot.flights.providers.opensky_auth import ClientCredentialsToken
-from bot.flights.providers.pacing import new_limiter, take_slot
+from bot.flights.providers.pacing import check_round, new_limiter, take_slot
 from bot.flights.providers.profiles import MAX_URL_CHARS, Limits, Profile, WireFormat
 from bot.flights.reports import PositionReport, ReportFormatError, from_opensky
 from bot.http import FetchHTTPStatus, Response, fetch
@@ -110,11 +110,14 @@ class OpenSkyClient:
 
         Raises:
             FetchError: a request failed or answered something unusable (all or nothing).
-            ProviderBusy: our rate limiter had no slot in time.
+            ProviderBusy: our rate limiter had no slot in time, or the round needs
+                more requests than the provider's rate allows in one round.
         """
+        planned = self.state_urls(hexes)
+        check_round(len(planned), self._profile.limits, self._name)
         reports: list[PositionReport] = []
         latencies: list[float] = []
-        for url, batch in self.state_urls(hexes):
+        for url, batch in planned:
             response = await self._get(url, body_cap(len(batch)))
             reports.extend(_parse(decode_json(response), self._name, frozenset(batch)))
             latencies.append(response.latency_ms)

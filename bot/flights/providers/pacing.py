@@ -6,6 +6,8 @@ import asyncio
 
 from aiolimiter import AsyncLimiter
 
+from bot.flights.providers.profiles import Limits
+
 
 class ProviderBusy(Exception):
     """Our limiter has no slot for this provider within the allowed wait.
@@ -34,3 +36,24 @@ async def take_slot(limiter: AsyncLimiter, max_wait_s: float, name: str) -> None
             await limiter.acquire()
     except TimeoutError:
         raise ProviderBusy(f"{name}: own rate limit, no slot within {max_wait_s:g}s") from None
+
+
+def round_wait_s(requests: int, limits: Limits) -> float:
+    """Least time `requests` requests wait on a full limiter: the burst is free, every
+    request after it waits one slot."""
+    extra = max(0.0, requests - limits.requests)
+    return extra * limits.per_seconds / limits.requests
+
+
+def check_round(requests: int, limits: Limits, name: str) -> None:
+    """Refuse a round that would wait longer than `limits.max_round_s` on our limiter.
+
+    Raises:
+        ProviderBusy: the round needs too many requests for this provider's rate.
+    """
+    wait = round_wait_s(requests, limits)
+    if wait > limits.max_round_s:
+        raise ProviderBusy(
+            f"{name}: {requests} requests would wait {wait:g}s on our rate limit, "
+            f"over the {limits.max_round_s:g}s a round may take"
+        )

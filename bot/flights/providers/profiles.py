@@ -60,6 +60,10 @@ class Limits:
         timeout_s: total timeout of one request.
         max_wait_s: longest we wait for our own rate limiter before skipping the
             provider for this round (a slow limiter must not stall the poll).
+        max_round_s: longest a whole round may spend waiting on the limiter; a round
+            that needs more requests than that allows (100 hexes on adsb.fi, which
+            takes one per request) skips the provider before sending anything, so one
+            round never outlasts the poll interval.
         backoff_base_s: first backoff after a failure (doubles per failure, jittered).
         backoff_max_s: backoff ceiling.
     """
@@ -68,6 +72,7 @@ class Limits:
     per_seconds: float = 1.0
     timeout_s: float = 10.0
     max_wait_s: float = 5.0
+    max_round_s: float = 20.0
     backoff_base_s: float = 30.0
     backoff_max_s: float = 900.0
 

@@ -19,7 +19,7 @@ from bot.flights.providers.base import ProviderAnswer
 from bot.flights.providers.batching import chunks
 from bot.flights.providers.decoding import decode_json
 from bot.flights.providers.errors import FetchMalformed, quote_remote
-from bot.flights.providers.pacing import new_limiter, take_slot
+from bot.flights.providers.pacing import check_round, new_limiter, take_slot
 from bot.flights.providers.profiles import MAX_URL_CHARS, Limits, Profile, WireFormat
 from bot.flights.reports import PositionReport, ReportFormatError, from_readsb_v2
 from bot.http import fetch
@@ -105,11 +105,14 @@ class ReadsbV2Client:
         Raises:
             FetchError: any request failed or answered something unusable; reports of
                 earlier batches are dropped, so a round is all or nothing.
-            ProviderBusy: our rate limiter had no slot in time.
+            ProviderBusy: our rate limiter had no slot in time, or the round needs
+                more requests than the provider's rate allows in one round.
         """
+        planned = self.hex_urls(hexes)
+        check_round(len(planned), self._profile.limits, self._name)
         reports: list[PositionReport] = []
         latencies: list[float] = []
-        for url, batch in self.hex_urls(hexes):
+        for url, batch in planned:
             envelope, latency = await self._get(url, hex_body_cap(len(batch)))
             reports.extend(self._parse(envelope, only=frozenset(batch)))
             latencies.append(latency)
