@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -188,15 +189,15 @@ def render_track_png(
     if path.has_altitude:
         _draw_altitude_legend(fig, scale)
     if title:
+        fontsize = 13 * scale
         fig.text(
             0.012,
             0.985,
-            title,
+            _wrap(title, width * 0.94, fontsize),
             ha="left",
             va="top",
-            fontsize=13 * scale,
+            fontsize=fontsize,
             color=_TEXT,
-            wrap=True,
             parse_math=False,
             bbox={"boxstyle": "round,pad=0.35", "fc": "white", "ec": "none", "alpha": 0.85},
         )
@@ -243,6 +244,18 @@ def _plan(
     mark_y = mercator_y(np.array([m.lat for m in marks], dtype=np.float64))
     view = fit_view(np.concatenate((path.x, mark_x)), np.concatenate((path.y, mark_y)), size)
     return path, marks, view
+
+
+def _wrap(text: str, width_px: float, fontsize_pt: float) -> str:
+    """Break a title into at most three lines that fit the picture's width.
+
+    By an estimate of the width of a character: matplotlib's own `wrap=True` measures
+    the text as mathtext whenever it holds two "$", ignoring `parse_math=False`, and
+    fails on text that is not valid mathtext.
+    """
+    char_px = 0.6 * fontsize_pt * _DPI / 72  # DejaVu Sans averages about 0.6 em
+    lines = textwrap.wrap(text, max(10, int(width_px / char_px)), max_lines=3, placeholder=" …")
+    return "\n".join(lines)
 
 
 def _check_size(size_px: tuple[int, int]) -> tuple[int, int]:
