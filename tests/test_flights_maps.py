@@ -178,6 +178,18 @@ def test_size_is_respected(size: tuple[int, int]) -> None:
     assert pixels(png).shape[:2] == (size[1], size[0])
 
 
+@pytest.mark.parametrize(
+    "track",
+    [
+        [(10.0, 20.0), (-10.0, -160.0)],  # antipodal fixes: no single great circle
+        [(89.9, 0.0), (-89.9, 10.0)],  # pole to pole, beyond Mercator's ±85°
+        [(0.0, 170.0), (10.0, -170.0), (20.0, -10.0), (30.0, 170.0), (40.0, -170.0)],  # twice round
+    ],
+)
+def test_extreme_tracks_still_give_a_picture(track: list[PointLike]) -> None:
+    assert png_size(render_track_png(track, size_px=(400, 300))) == (400, 300)
+
+
 def test_text_is_taken_literally() -> None:
     # Between two "$" matplotlib would parse mathtext, where "\\frac" alone is an error.
     png = render_track_png([VKO], airports=[("$\\frac$", *GYD)], title="$\\frac$ costs $5")

@@ -25,7 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.colors import ListedColormap, Normalize
+from matplotlib.colors import ListedColormap, Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
@@ -353,7 +353,8 @@ def _densify(
     arc = np.arctan2(
         np.linalg.norm(np.cross(v[:-1], v[1:]), axis=1), np.einsum("ij,ij->i", v[:-1], v[1:])
     )
-    long_hops = np.flatnonzero(arc * EARTH_RADIUS_KM > _DENSIFY_KM)
+    # Antipodal fixes (a spoofed jump, say) have no single great circle: left straight.
+    long_hops = np.flatnonzero((arc * EARTH_RADIUS_KM > _DENSIFY_KM) & (np.sin(arc) > 1e-6))
     if long_hops.size == 0:
         return lat, lon, alt, gap
     lats, lons, alts, gaps = [lat[:1]], [lon[:1]], [alt[:1]], []
@@ -428,7 +429,7 @@ def _draw_track(ax: Axes, path: _Path, view: View, width_px: int) -> None:
     if path.has_altitude:
         colours = _ALT_CMAP(_ALT_NORM((alt[:-1] + alt[1:]) / 2))
     else:
-        colours = np.tile(np.array([[0.761, 0.094, 0.357, 1.0]]), (len(segments), 1))  # _TRACK
+        colours = np.tile(np.array(to_rgba(_TRACK)), (len(segments), 1))
     solid = ~gap
     round_ends = {"capstyle": "round", "joinstyle": "round"}
     _add(
