@@ -37,8 +37,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[VirtualClock]:
 async def _send_times(pacer: SendPacer, clock: VirtualClock, chats: list[int]) -> list[float]:
     times = []
     for chat in chats:
-        await pacer.acquire(chat)
+        permit = await pacer.acquire(chat)
         times.append(clock.now)
+        permit.release()
     return times
 
 
@@ -75,12 +76,12 @@ async def test_twenty_per_minute_per_group(clock: VirtualClock) -> None:
 async def test_pause_chat_and_pause_all(clock: VirtualClock) -> None:
     pacer = SendPacer(PaceLimits(margin_s=0.0), clock=clock)
     pacer.pause_chat(5, 7.0)
-    await pacer.acquire(6)
+    (await pacer.acquire(6)).release()
     assert clock.now == 0.0  # other chats are not held up
-    await pacer.acquire(5)
+    (await pacer.acquire(5)).release()
     assert clock.now == 7.0
     pacer.pause_all(3.0)
-    await pacer.acquire(8)
+    (await pacer.acquire(8)).release()
     assert clock.now == 10.0
 
 
@@ -88,3 +89,32 @@ async def test_disabled_pacer_never_waits(clock: VirtualClock) -> None:
     pacer = SendPacer(PaceLimits(enabled=False), clock=clock)
     await _send_times(pacer, clock, [1] * 100)
     assert clock.now == 0.0
+
+
+async def test_a_window_counts_sends_in_flight_until_their_answer(clock: VirtualClock) -> None:
+    """Counted at completion: a slow answer delays the next send, never Telegram's count."""
+    pacer = SendPacer(PaceLimits(margin_s=0.0), clock=clock)
+    in_flight = [await pacer.acquire(chat) for chat in range(1, 31)]
+    waiting = asyncio.ensure_future(pacer.acquire(31))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert not waiting.done()  # 30 in flight fill the second
+    clock.now = 0.25
+    in_flight[0].release()  # its answer came back at 0.25: the window frees at 1.25
+    permit = await waiting
+    assert clock.now == 1.25
+    permit.release()
+    for sent in in_flight[1:]:
+        sent.release()
+
+
+async def test_same_chat_waits_for_the_previous_answer(clock: VirtualClock) -> None:
+    pacer = SendPacer(PaceLimits(margin_s=0.0), clock=clock)
+    first = await pacer.acquire(9)
+    waiting = asyncio.ensure_future(pacer.acquire(9))
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    clock.now = 0.4
+    first.release()
+    (await waiting).release()
+    assert clock.now == 1.4

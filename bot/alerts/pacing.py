@@ -1,11 +1,13 @@
 """Pace sends within Telegram's limits, before Telegram has to say 429.
 
 Telegram allows about 30 messages per second overall, one per second in a chat and
-20 per minute in a group. AIORateLimiter (a leaky bucket) covers the overall and
-group limits loosely and not the per-chat one, so delivery paces itself with sliding
-windows: a send is allowed when the last second holds fewer than `overall` sends,
-the chat's last send is more than a second ago, and the group's last minute holds
-fewer than 20. A small margin absorbs the time a request takes to reach Telegram.
+20 per minute in a group, counted when the requests reach it. We cannot see that
+moment, but we can bound it: a request reaches Telegram before its answer reaches us.
+So a send is counted from when it starts until its answer returns (in flight), and
+from then on at its *completion* time. A new send is allowed when, over the last
+window, fewer than `limit` sends are in flight or completed. Telegram then sees at
+most `limit` arrivals in any window however the network jitters, at the price of
+one round trip per window (about 1% at a local Bot API server).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# Per-chat state is dropped once it can no longer delay anything, every so many sends.
+FORGET_EVERY = 10_000
+
 
 @dataclass(frozen=True)
 class PaceLimits:
@@ -24,14 +29,9 @@ class PaceLimits:
     overall: int = 30
     per_chat_interval_s: float = 1.0
     group_per_minute: int = 20
-    # Sends are stamped here before the request is made and by Telegram on arrival;
-    # the margin covers that gap so our window never holds one send more than theirs.
-    margin_s: float = 0.03
+    # Clock granularity and scheduling slack only: jitter is covered by the design.
+    margin_s: float = 0.005
     enabled: bool = True
-
-
-# Per-chat state is dropped once it can no longer delay anything, every so many sends.
-FORGET_EVERY = 10_000
 
 
 def is_group(chat_id: int) -> bool:
@@ -40,81 +40,145 @@ def is_group(chat_id: int) -> bool:
 
 
 @dataclass
+class _Window:
+    """Completion times within a window plus sends still in flight."""
+
+    done: deque[float] = field(default_factory=deque)
+    in_flight: int = 0
+
+    def used(self, now: float, length: float) -> int:
+        while self.done and self.done[0] <= now - length:
+            self.done.popleft()
+        return len(self.done) + self.in_flight
+
+    def free_at(self, length: float) -> float | None:
+        """When the oldest completed send leaves the window (None: only in-flight ones)."""
+        return self.done[0] + length if self.done else None
+
+
+@dataclass
+class Permit:
+    """Permission for one send; `release()` when its answer (or error) is back."""
+
+    pacer: SendPacer
+    chat_id: int
+    overall: bool
+    released: bool = False
+
+    def release(self) -> None:
+        """Count the send at its completion time from now on."""
+        if not self.released:
+            self.released = True
+            self.pacer._complete(self)
+
+
+@dataclass
 class SendPacer:
     """Awaitable permission to send one message to one chat."""
 
     limits: PaceLimits = field(default_factory=PaceLimits)
     clock: Callable[[], float] = time.monotonic
-    _overall: deque[float] = field(default_factory=deque)
-    _chat_last: dict[int, float] = field(default_factory=dict)
-    _groups: dict[int, deque[float]] = field(default_factory=dict)
+    _overall: _Window = field(default_factory=_Window)
+    _chats: dict[int, _Window] = field(default_factory=dict)
+    _groups: dict[int, _Window] = field(default_factory=dict)
     _paused_until: float = 0.0
     _chat_paused: dict[int, float] = field(default_factory=dict)
+    _changed: asyncio.Event | None = None
     _records: int = 0
 
-    def _wait(self, chat_id: int, now: float, overall: bool = True) -> float:
+    def _wait(self, chat_id: int, now: float, overall: bool) -> float | None:
+        """Seconds to wait (0: go now; None: until a send in flight completes)."""
         limits = self.limits
-        waits = [self._paused_until - now, self._chat_paused.get(chat_id, 0.0) - now]
-        window = 1.0 + limits.margin_s
-        while self._overall and self._overall[0] <= now - window:
-            self._overall.popleft()
-        if overall and len(self._overall) >= limits.overall:
-            waits.append(self._overall[0] + window - now)
-        last = self._chat_last.get(chat_id)
-        if last is not None:
-            waits.append(last + limits.per_chat_interval_s + limits.margin_s - now)
-        if is_group(chat_id):
-            sends = self._groups.get(chat_id)
-            minute = 60.0 + limits.margin_s
-            while sends and sends[0] <= now - minute:
-                sends.popleft()
-            if sends and len(sends) >= limits.group_per_minute:
-                waits.append(sends[0] + minute - now)
-        return max(waits)
-
-    def _record(self, chat_id: int, now: float, overall: bool = True) -> None:
+        waits = [self._paused_until - now, self._chat_paused.get(chat_id, 0.0) - now, 0.0]
+        blocked_by_flight = False
+        checks = [(self._chats.get(chat_id), 1, limits.per_chat_interval_s)]
         if overall:
-            self._overall.append(now)
-        self._chat_last[chat_id] = now
+            checks.append((self._overall, limits.overall, 1.0))
         if is_group(chat_id):
-            self._groups.setdefault(chat_id, deque()).append(now)
-        self._records += 1
-        if self._records % FORGET_EVERY == 0:
-            self.forget_idle()
+            checks.append((self._groups.get(chat_id), limits.group_per_minute, 60.0))
+        for window, limit, length in checks:
+            if window is None:
+                continue
+            span = length + limits.margin_s
+            if window.used(now, span) < limit:
+                continue
+            free_at = window.free_at(span)
+            if free_at is None:
+                blocked_by_flight = True
+            else:
+                waits.append(free_at - now)
+        wait = max(waits)
+        if wait > 0:
+            return wait
+        return None if blocked_by_flight else 0.0
 
-    async def acquire(self, chat_id: int, *, overall: bool = True) -> None:
-        """Wait until a message to `chat_id` is within every limit, then count it.
+    async def acquire(self, chat_id: int, *, overall: bool = True) -> Permit:
+        """Wait until a send to `chat_id` is within every limit; it is then in flight.
 
         Edits count against the chat and group limits but not the overall one (`overall`
         False), as Telegram counts them.
         """
+        permit = Permit(self, chat_id, overall)
         if not self.limits.enabled:
-            return
+            permit.released = True
+            return permit
         while True:
-            now = self.clock()
-            wait = self._wait(chat_id, now, overall)
-            if wait <= 0:
-                self._record(chat_id, now, overall)
-                return
-            await asyncio.sleep(wait)
+            wait = self._wait(chat_id, self.clock(), overall)
+            if wait == 0.0:
+                break
+            if wait is None:
+                # Only sends in flight block us: their answers are what we wait for.
+                await self._changed_event().wait()
+            else:
+                # A completion never shortens a time-based wait, so a plain sleep will do.
+                await asyncio.sleep(wait)
+        if overall:
+            self._overall.in_flight += 1
+        self._chats.setdefault(chat_id, _Window()).in_flight += 1
+        if is_group(chat_id):
+            self._groups.setdefault(chat_id, _Window()).in_flight += 1
+        return permit
 
-    def delay(self, chat_id: int) -> float:
-        """Seconds until `chat_id` may be sent to (0 when now)."""
-        return max(0.0, self._wait(chat_id, self.clock())) if self.limits.enabled else 0.0
+    def _changed_event(self) -> asyncio.Event:
+        if self._changed is None:
+            self._changed = asyncio.Event()
+        return self._changed
+
+    def _complete(self, permit: Permit) -> None:
+        now = self.clock()
+        windows = [self._chats[permit.chat_id]]
+        if permit.overall:
+            windows.append(self._overall)
+        if is_group(permit.chat_id):
+            windows.append(self._groups[permit.chat_id])
+        for window in windows:
+            window.in_flight -= 1
+            window.done.append(now)
+        self._records += 1
+        if self._records % FORGET_EVERY == 0:
+            self.forget_idle()
+        if self._changed is not None:
+            # Wake every waiter to re-check; each takes a fresh event next time.
+            self._changed.set()
+            self._changed = None
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         """Telegram asked us to wait before writing to this chat again."""
-        self._chat_paused[chat_id] = max(
-            self._chat_paused.get(chat_id, 0.0), self.clock() + seconds
-        )
+        until = self.clock() + seconds
+        self._chat_paused[chat_id] = max(self._chat_paused.get(chat_id, 0.0), until)
 
     def pause_all(self, seconds: float) -> None:
         """Telegram asked the whole bot to wait."""
         self._paused_until = max(self._paused_until, self.clock() + seconds)
 
     def forget_idle(self) -> None:
-        """Drop per-chat state older than a minute so memory stays flat across fan-outs."""
-        horizon = self.clock() - 61.0
-        self._chat_last = {c: t for c, t in self._chat_last.items() if t > horizon}
-        self._groups = {c: q for c, q in self._groups.items() if q and q[-1] > horizon}
-        self._chat_paused = {c: t for c, t in self._chat_paused.items() if t > self.clock()}
+        """Drop per-chat state that can no longer delay anything, so memory stays flat."""
+        now = self.clock()
+        horizon = now - 61.0
+
+        def idle(window: _Window) -> bool:
+            return window.in_flight == 0 and (not window.done or window.done[-1] <= horizon)
+
+        self._chats = {c: w for c, w in self._chats.items() if not idle(w)}
+        self._groups = {c: w for c, w in self._groups.items() if not idle(w)}
+        self._chat_paused = {c: t for c, t in self._chat_paused.items() if t > now}

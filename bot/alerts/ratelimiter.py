@@ -62,8 +62,11 @@ class PacedRateLimiter(BaseRateLimiter[RateLimitArgs]):
         paced = chat_id is not None and (endpoint in SENDING or endpoint in EDITING)
         retries = (rate_limit_args or {}).get("retries", self.default_retries)
         for attempt in range(retries + 1):
-            if paced and chat_id is not None:
+            permit = (
                 await self.pacer.acquire(chat_id, overall=endpoint in SENDING)
+                if paced and chat_id is not None
+                else None
+            )
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -77,6 +80,9 @@ class PacedRateLimiter(BaseRateLimiter[RateLimitArgs]):
                 log.info("%s to chat %s: flood wait %.0fs, retrying", endpoint, chat_id, wait)
                 if not paced:
                     await asyncio.sleep(wait)
+            finally:
+                if permit is not None:
+                    permit.release()
         raise RuntimeError("unreachable: the loop returns or raises")
 
 
