@@ -116,9 +116,14 @@ async def fetch(
             declared = answer.content_length
             if declared is not None and declared > max_body:
                 raise FetchTooLarge(f"body of {declared} bytes is over the {max_body} cap")
-            body = await answer.content.read(max_body + 1)
-            if len(body) > max_body:
-                raise FetchTooLarge(f"body is over the {max_body} byte cap")
+            # read(n) returns what is buffered, not n bytes: read in chunks to the end.
+            chunks, size = [], 0
+            async for chunk in answer.content.iter_chunked(64 * 1024):
+                size += len(chunk)
+                if size > max_body:
+                    raise FetchTooLarge(f"body is over the {max_body} byte cap")
+                chunks.append(chunk)
+            body = b"".join(chunks)
             return Response(
                 status=answer.status,
                 body=body,

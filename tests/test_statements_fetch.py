@@ -288,16 +288,6 @@ async def test_each_fault_fails_cleanly_and_keeps_the_last_good_validators(
     assert fetcher.health("kremlin-ru").consecutive_failures == 0
 
 
-# bot.http.fetch reads the body with one `content.read(max_body + 1)`, which returns
-# what is buffered (up to that many bytes), not the whole body: larger bodies come
-# back cut (about 128 KB here) and a chunked body over the cap is not refused.
-# Strict: these start passing, and must then lose the mark, once that read loops.
-HTTP_READ_BUG = pytest.mark.xfail(
-    strict=True, reason="bot.http.fetch returns only the first buffered part of a body"
-)
-
-
-@HTTP_READ_BUG
 async def test_a_large_feed_is_read_whole(fake: FakeFeeds, fetcher: FeedFetcher) -> None:
     # About 1.1 MB, like mod.gov.az's feed.
     url = fake.add_feed("/mod/rss", "rss", language="az", site="mod.example", send_etag=False)
@@ -310,7 +300,6 @@ async def test_a_large_feed_is_read_whole(fake: FakeFeeds, fetcher: FeedFetcher)
     assert result.problems == ()
 
 
-@HTTP_READ_BUG
 async def test_a_chunked_body_over_the_cap_is_refused(
     fake: FakeFeeds, fetcher: FeedFetcher
 ) -> None:

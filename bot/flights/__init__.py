@@ -1,5 +1,5 @@
 """Flight watch: position reports, airports, the flight-event detector and replay.
 
-The modules here are pure (no network, no database): providers fetch JSON elsewhere
+"""Flight watch: reports, detection (pure), airports, maps, and the provider clients (I/O, in providers/)."""
 and hand the decoded payloads to `bot.flights.reports`.
 """
