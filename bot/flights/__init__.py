@@ -1,5 +1,5 @@
-"""Flight watch: position reports, airports, the flight-event detector and replay.
+"""Flight watch: position reports, airports, the flight-event detector, replay and maps.
 
-"""Flight watch: reports, detection (pure), airports, maps, and the provider clients (I/O, in providers/)."""
-and hand the decoded payloads to `bot.flights.reports`.
+Everything here is pure except `providers/` (the ADS-B clients, over bot.http) and
+`store.py` (writing events), which hand decoded payloads to and from the pure core.
 """
