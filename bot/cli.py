@@ -60,6 +60,13 @@ def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
     return asyncio.run(run_demo())
 
 
+def cmd_replay_flights(args: argparse.Namespace, settings: Settings | None) -> int:
+    """Run the flight detector over recorded position reports; one JSON line per event."""
+    from bot.flights.replay import replay
+
+    return replay(args.files, sys.stdout, err=sys.stderr, drain=args.drain)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-parser per subcommand."""
     parser = argparse.ArgumentParser(
@@ -84,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--telegram", action="store_true", help="also call getMe on the configured Bot API"
     )
     check.set_defaults(handler=cmd_check, needs_settings=True)
+
+    replay = sub.add_parser(
+        "replay-flights",
+        help="detect flight events in recorded positions",
+        description=cmd_replay_flights.__doc__,
+    )
+    replay.add_argument(
+        "files", nargs="+", help="JSON Lines (readsb v2 fields + ts) or readsb trace_full_*.json"
+    )
+    replay.add_argument(
+        "--drain", action="store_true", help="let the recording end in silence (signal lost)"
+    )
+    replay.set_defaults(handler=cmd_replay_flights, needs_settings=False)
 
     demo = sub.add_parser(
         "demo", help="offline demo with local fakes", description=cmd_demo.__doc__

@@ -31,7 +31,9 @@ def run_cli(
     )
 
 
-@pytest.mark.parametrize("args", [(), ("run",), ("db",), ("db", "upgrade"), ("check",), ("demo",)])
+@pytest.mark.parametrize(
+    "args", [(), ("run",), ("db",), ("db", "upgrade"), ("check",), ("demo",), ("replay-flights",)]
+)
 def test_every_subcommand_has_help(args: tuple[str, ...], tmp_path: Path) -> None:
     result = run_cli(*args, "--help", cwd=tmp_path)
     assert result.returncode == 0
@@ -80,3 +82,19 @@ def test_check_fails_on_an_unmigrated_store(tmp_path: Path) -> None:
     checked = run_cli("check", env=env, cwd=tmp_path)
     assert checked.returncode == 1
     assert "FAIL  schema at nothing" in checked.stdout
+
+
+def test_replay_flights_prints_events_and_reports_bad_lines(tmp_path: Path) -> None:
+    data = Path(__file__).parent / "data" / "flights"
+    good = run_cli("replay-flights", str(data / "replay_vko_gyd.jsonl"), cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    lines = good.stdout.strip().splitlines()
+    assert lines == [
+        '{"kind": "takeoff", "hex": "ff0d01", "ts": "2025-01-01T22:54:00Z", '
+        '"airport": "UUWW", "confidence": "confirmed"}',
+        '{"kind": "landing", "hex": "ff0d01", "ts": "2025-01-02T01:30:00Z", '
+        '"airport": "UBBB", "confidence": "confirmed"}',
+    ]
+    bad = run_cli("replay-flights", str(data / "replay_malformed.jsonl"), cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "replay_malformed.jsonl:4:" in bad.stderr
