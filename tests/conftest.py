@@ -104,9 +104,7 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 async def table_names(engine: AsyncEngine) -> set[str]:
     """Tables present in the database (alembic's own excluded)."""
     async with engine.connect() as connection:
-        names = await connection.run_sync(
-            lambda sync: set(sync.dialect.get_table_names(sync))
-        )
+        names = await connection.run_sync(lambda sync: set(sync.dialect.get_table_names(sync)))
     return names - {"alembic_version"}
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import BaseTestServer, TestServer
 
 from bot.http import (
     USER_AGENT,
@@ -55,7 +55,7 @@ async def _stream(request: web.Request) -> web.StreamResponse:
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[TestServer]:
+async def server() -> AsyncIterator[BaseTestServer]:
     app = web.Application()
     app.router.add_get("/ok", _ok)
     app.router.add_get("/busy", _busy)
@@ -67,7 +67,7 @@ async def server() -> AsyncIterator[TestServer]:
         yield test_server
 
 
-async def test_ok_sends_our_user_agent(server: TestServer) -> None:
+async def test_ok_sends_our_user_agent(server: BaseTestServer) -> None:
     async with new_session() as session:
         response = await fetch(session, str(server.make_url("/ok")))
     assert response.status == 200
@@ -75,7 +75,7 @@ async def test_ok_sends_our_user_agent(server: TestServer) -> None:
     assert response.latency_ms > 0
 
 
-async def test_statuses_and_retry_after(server: TestServer) -> None:
+async def test_statuses_and_retry_after(server: BaseTestServer) -> None:
     async with new_session() as session:
         with pytest.raises(FetchHTTPStatus) as busy:
             await fetch(session, str(server.make_url("/busy")))
@@ -86,13 +86,13 @@ async def test_statuses_and_retry_after(server: TestServer) -> None:
 
 
 @pytest.mark.parametrize("path", ["/big", "/stream"])
-async def test_body_cap(server: TestServer, path: str) -> None:
+async def test_body_cap(server: BaseTestServer, path: str) -> None:
     async with new_session() as session:
         with pytest.raises(FetchTooLarge):
             await fetch(session, str(server.make_url(path)), max_body=10_000)
 
 
-async def test_timeout(server: TestServer) -> None:
+async def test_timeout(server: BaseTestServer) -> None:
     async with new_session() as session:
         with pytest.raises(FetchTimeout):
             await fetch(session, str(server.make_url("/slow")), timeout_s=0.2)
