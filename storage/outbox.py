@@ -127,24 +127,6 @@ async def claim_due(session: Session, *, worker: str, limit: int, now: datetime)
     return rows
 
 
-async def mark_sent(
-    session: Session, row_id: int, *, message_id: int | None, now: datetime
-) -> None:
-    """The alert reached Telegram."""
-    await _run(
-        session,
-        update(OUTBOX)
-        .where(OUTBOX.c.id == row_id)
-        .values(
-            status=OutboxStatus.SENT.value,
-            telegram_message_id=message_id,
-            sent_at=now,
-            claimed_by=None,
-            last_error=None,
-        ),
-    )
-
-
 async def mark_sent_many(
     session: Session, sent: Sequence[tuple[int, int | None]], *, now: datetime
 ) -> None:
@@ -331,15 +313,3 @@ async def chats_with_expired_mute(session: Session, *, now: datetime) -> list[in
         ),
     )
     return [int(row[0]) for row in result.all()]
-
-
-async def next_due_at(session: Session) -> datetime | None:
-    """When the earliest pending row becomes due."""
-    result = await _run(
-        session,
-        select(func.min(OUTBOX.c.next_attempt_at)).where(
-            OUTBOX.c.status == OutboxStatus.PENDING.value
-        ),
-    )
-    value = result.scalar_one_or_none()
-    return value if isinstance(value, datetime) else None

@@ -86,7 +86,7 @@ async def test_claims_outcomes_and_expired_leases(
     assert all(r.status == OutboxStatus.SENDING and r.claimed_by == "w1" for r in claimed)
     first, second = (r.id or 0 for r in claimed)
     async with sessions.begin() as session:
-        await outbox.mark_sent(session, first, message_id=555, now=NOW)
+        await outbox.mark_sent_many(session, [(first, 555)], now=NOW)
         await outbox.schedule_retry(session, second, at=NOW + timedelta(minutes=1), error="boom")
     async with sessions.begin() as session:
         # Not due yet: only chat 13 comes back.
