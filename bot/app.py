@@ -16,6 +16,7 @@ from bot.alerts.mute import end_expired_mutes
 from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.config import SUPPORTED_LOCALES, Settings
+from bot.flights import alert_map  # noqa: F401  (registers the landing map picture)
 from bot.i18n import translator
 from bot.services import BotData, Services
 from bot.telegram_request import AiohttpRequest

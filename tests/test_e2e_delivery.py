@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.app import SummitApp
 from storage.chats import get_chat
 from storage.models import OutboxRow, OutboxStatus, Subscription
-from tests.alerting import store_landing, subscribe_chats
+from tests.alerting import BAKU, store_landing, subscribe_chats
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI
 
@@ -237,3 +237,33 @@ async def test_random_faults_still_deliver_exactly_one_copy_each(
     injected = Counter(r.status for r in fake.requests if r.injected)
     assert injected[429] and injected[500] + injected[502] and injected[None]
     assert all(r.status == OutboxStatus.SENT for r in await _settled(app))
+
+
+TRACK = [[55.5915, 37.2615, 0], [50.0, 44.0, 39000], [45.0, 48.5, 30000], [40.4675, 50.0467, 0]]
+BAKU_WITH_POSITION = {**BAKU, "lat": 40.4675, "lon": 50.0467}
+
+
+async def test_landing_with_a_track_comes_with_its_map(fake: FakeBotAPI, app: SummitApp) -> None:
+    await subscribe_chats(services_of(app).sessions, [(201, "ru")])
+    await _alert(app, track=TRACK, airport=BAKU_WITH_POSITION)
+    [photo] = await fake.wait_for_messages(201, 1, timeout=15)
+    assert photo.method == "sendPhoto"
+    assert photo.photo_size is not None and photo.photo_size > 10_000
+    assert photo.plain_text is not None and "Посадка: Баку" in photo.plain_text  # the caption
+    await _settled(app)
+    assert len(fake.sent_to(201)) == 1
+
+
+async def test_caption_over_1024_goes_as_photo_then_text(fake: FakeBotAPI, app: SummitApp) -> None:
+    await subscribe_chats(services_of(app).sessions, [(202, "en")])
+    delegation = [
+        {"slug": f"member-{i}", "names": {"en": f"Delegation member number {i:03}"}}
+        for i in range(60)
+    ]
+    await _alert(app, track=TRACK, people=delegation)
+    await _settled(app)
+    photo, *texts = fake.sent_to(202)
+    assert photo.method == "sendPhoto" and not photo.caption
+    assert [t.method for t in texts] == ["sendMessage"] * len(texts) and texts
+    assert "Delegation member number 059" in "\n".join(t.plain_text or "" for t in texts)
+    assert fake.count("sendPhoto", 400) == 0

@@ -40,7 +40,7 @@ from telegram.ext import ExtBot
 
 from bot.alerts.acks import AckBatcher
 from bot.alerts.ratelimiter import RateLimitArgs
-from bot.alerts.render import RenderedAlert, UnknownEventType, render
+from bot.alerts.render import RenderedAlert, UnknownEventType, photo_for, render
 from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
 from bot.i18n import resolve_locale, translator
 from storage import outbox
@@ -52,6 +52,7 @@ log = logging.getLogger("summitwatch.delivery")
 NO_RETRY: RateLimitArgs = {"retries": 0}
 THREAD_WAIT_S = 0.5
 RENDER_CACHE_SIZE = 256
+PHOTO_CACHE_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,9 @@ class DeliveryWorker:
     _in_flight: set[asyncio.Task[None]] = field(default_factory=set)
     _in_flight_ids: set[int] = field(default_factory=set)
     _rendered: OrderedDict[tuple[str, int, str], RenderedAlert] = field(default_factory=OrderedDict)
+    _photos: OrderedDict[tuple[str, int], asyncio.Task[bytes | None]] = field(
+        default_factory=OrderedDict
+    )
     _acks: AckBatcher = field(init=False)
 
     def __post_init__(self) -> None:
@@ -228,7 +232,7 @@ class DeliveryWorker:
             return
         locale = resolve_locale(chat.locale, None, self.default_locale)
         try:
-            alert = self._render(row, locale)
+            alert = await self._render(row, locale)
         except (UnknownEventType, KeyError, ValueError, TypeError) as exc:
             await self._dead(row, f"cannot render {row.event_type}: {type(exc).__name__}: {exc}")
             return
@@ -261,16 +265,33 @@ class DeliveryWorker:
         else:
             await self._acks.ack(_row_id(row), message_id)
 
-    def _render(self, row: OutboxRow, locale: str) -> RenderedAlert:
+    async def _render(self, row: OutboxRow, locale: str) -> RenderedAlert:
         """Render once per event and language: a fan-out sends the same text many times."""
         key = (row.event_type, row.event_id, locale)
         alert = self._rendered.get(key)
         if alert is None:
-            alert = render(row.event_type, row.payload, translator(locale))
+            photo = await self._photo(row)
+            text = render(row.event_type, row.payload, translator(locale)).text
+            alert = RenderedAlert(text=text, photo=photo)
             self._rendered[key] = alert
             if len(self._rendered) > RENDER_CACHE_SIZE:
                 self._rendered.popitem(last=False)
         return alert
+
+    async def _photo(self, row: OutboxRow) -> bytes | None:
+        """The event's picture: the same in every language, drawn once, off the loop."""
+        key = (row.event_type, row.event_id)
+        task = self._photos.get(key)
+        if task is None:
+            task = asyncio.create_task(asyncio.to_thread(photo_for, row.event_type, row.payload))
+            self._photos[key] = task
+            if len(self._photos) > PHOTO_CACHE_SIZE:
+                self._photos.popitem(last=False)
+        try:
+            return await asyncio.shield(task)
+        except Exception:
+            log.exception("no picture for %s %s", row.event_type, row.event_id)
+            return None
 
     async def _send(self, row: OutboxRow, alert: RenderedAlert) -> int | None:
         """Send (or edit) the alert; the id of the first message that carries it."""

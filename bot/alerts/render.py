@@ -37,6 +37,30 @@ def renderer(event_type: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
+PhotoMaker = Callable[[dict[str, Any]], bytes | None]
+_PHOTOS: dict[str, PhotoMaker] = {}
+
+
+def photo_maker(event_type: str) -> Callable[[PhotoMaker], PhotoMaker]:
+    """Register a picture for an event type (the same for every language).
+
+    Feature packages register these (flights draw track maps); alerts cannot import
+    them, so the composition root imports the module that registers.
+    """
+
+    def register(function: PhotoMaker) -> PhotoMaker:
+        _PHOTOS[event_type] = function
+        return function
+
+    return register
+
+
+def photo_for(event_type: str, payload: dict[str, Any]) -> bytes | None:
+    """The event's picture, if one is registered and the event has one. CPU-heavy."""
+    maker = _PHOTOS.get(event_type)
+    return maker(payload) if maker is not None else None
+
+
 class UnknownEventType(LookupError):
     """No renderer knows this event type (a row written by a newer version?)."""
 
