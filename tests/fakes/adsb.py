@@ -75,8 +75,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Literal
 
 from aiohttp import web
 
@@ -99,6 +98,7 @@ from .adsb_records import (
     fault_answer,
     mask_headers,
 )
+from .server import LoopbackServer
 
 __all__ = [
     "FAULT_KINDS",
@@ -132,7 +132,7 @@ def _dumps(payload: object) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-class FakeADSB:
+class FakeADSB(LoopbackServer):
     """An ADS-B provider host on 127.0.0.1 serving readsb v2 and OpenSky.
 
     Args:
@@ -165,6 +165,7 @@ class FakeADSB:
         comma_lists: bool = True,
         max_ids: int = 1000,
     ) -> None:
+        super().__init__()
         self.api_key = api_key
         self.key_style = key_style
         self.opensky_clients = dict(opensky_clients or {})
@@ -190,66 +191,15 @@ class FakeADSB:
         self._fault_rng = random.Random()
         self._readsb_hits: deque[float] = deque()
         self._oversized: dict[Api, bytes] = {}
-        self._closing = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        """Starts listening on a free port of 127.0.0.1.
-
-        Raises:
-            RuntimeError: already started.
-        """
-        if self._runner is not None:
-            raise RuntimeError("FakeADSB is already running")
-        self._closing = asyncio.Event()
-        app = web.Application()
+    def _routes(self, app: web.Application) -> None:
         for prefix in ("", "/api", _GATEWAY_PREFIX):
             for tail in ("", "/"):
                 app.router.add_get(f"{prefix}/v2/{{lookup:{_LOOKUPS}}}/{{ids}}{tail}", self._readsb)
         app.router.add_get("/api/states/all", self._states_all)
         app.router.add_post(TOKEN_PATH, self._token)
-        runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-        )
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        self._port = int(runner.addresses[0][1])
-
-    async def stop(self) -> None:
-        """Releases held requests and stops the server. Idempotent."""
-        runner, self._runner = self._runner, None
-        if runner is None:
-            return
-        self._closing.set()
-        await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        """Starts the server."""
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Stops the server."""
-        await self.stop()
-
-    # ------------------------------------------------------------------ addresses
-
-    @property
-    def root_url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        if self._port is None:
-            raise RuntimeError("FakeADSB is not started")
-        return f"http://127.0.0.1:{self._port}"
 
     def base_url(self, provider: str) -> str:
         """The base URL a provider of this name would be configured with.

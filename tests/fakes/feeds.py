@@ -53,8 +53,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from types import TracebackType
-from typing import Final, Literal, Self, TypeAlias
+from typing import Final, Literal, TypeAlias
 
 from aiohttp import web
 
@@ -69,6 +68,7 @@ from .feeds_formats import (
     render,
     waf_block_page,
 )
+from .server import LoopbackServer
 
 __all__ = [
     "FAULT_KINDS",
@@ -189,7 +189,7 @@ class _Fault:
     location: str | None
 
 
-class FakeFeeds:
+class FakeFeeds(LoopbackServer):
     """A publisher host on 127.0.0.1 serving feeds and listing pages.
 
     Attributes:
@@ -202,6 +202,7 @@ class FakeFeeds:
     """
 
     def __init__(self) -> None:
+        super().__init__()
         self.clock: Callable[[], float] = time.time
         self.latency = 0.0
         self.fault_timeout = 30.0
@@ -211,60 +212,11 @@ class FakeFeeds:
         self._in_flight = 0
         self._feeds: dict[str, FakeFeed] = {}
         self._faults: dict[str, deque[_Fault]] = {}
-        self._closing = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        """Starts listening on a free port of 127.0.0.1.
-
-        Raises:
-            RuntimeError: already started.
-        """
-        if self._runner is not None:
-            raise RuntimeError("FakeFeeds is already running")
-        self._closing = asyncio.Event()
-        app = web.Application()
+    def _routes(self, app: web.Application) -> None:
         app.router.add_route("GET", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-        )
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        self._port = int(runner.addresses[0][1])
-
-    async def stop(self) -> None:
-        """Releases held requests and stops the server. Idempotent."""
-        runner, self._runner = self._runner, None
-        if runner is None:
-            return
-        self._closing.set()
-        await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        """Starts the server."""
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Stops the server."""
-        await self.stop()
-
-    @property
-    def root_url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        if self._port is None:
-            raise RuntimeError("FakeFeeds is not started")
-        return f"http://127.0.0.1:{self._port}"
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on this fake."""
