@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
-from telegram.ext import Application, ContextTypes, Defaults
+from telegram.ext import Application, ContextTypes, Defaults, JobQueue
 
 from bot.alerts.delivery import DeliveryConfig, DeliveryWorker
 from bot.alerts.mute import end_expired_mutes
@@ -28,6 +28,9 @@ from storage.migrate import upgrade
 from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.app")
+
+# Registered in this order; `access` first because it gates everything after it.
+HANDLER_MODULES = (access, start, language, subscriptions, mute, deadletters)
 
 SummitApp = Application[Any, BotContext, Any, Any, BotData, Any]
 MUTE_CHECK_INTERVAL_S = 60.0
@@ -107,6 +110,16 @@ async def _end_expired_mutes(services: Services) -> None:
         services.wake_delivery()
 
 
+def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
+    """Every periodic job of the bot (each feature adds its own here)."""
+    job_queue.run_repeating(
+        lambda _context: _end_expired_mutes(services),
+        interval=MUTE_CHECK_INTERVAL_S,
+        first=1.0,
+        name="end-expired-mutes",
+    )
+
+
 def build_application(settings: Settings) -> SummitApp:
     """Build the bot. Services are opened in post_init, inside PTB's event loop."""
     runtime = Runtime()
@@ -122,12 +135,7 @@ def build_application(settings: Settings) -> SummitApp:
         runtime.worker = worker
         runtime.tasks.append(asyncio.create_task(worker.run(runtime.stop), name="delivery"))
         if application.job_queue is not None:
-            application.job_queue.run_repeating(
-                lambda _context: _end_expired_mutes(services),
-                interval=MUTE_CHECK_INTERVAL_S,
-                first=1.0,
-                name="end-expired-mutes",
-            )
+            schedule_jobs(application.job_queue, services)
         log.info("started as @%s", application.bot.username)
 
     async def post_stop(application: SummitApp) -> None:
@@ -159,11 +167,7 @@ def build_application(settings: Settings) -> SummitApp:
         .post_shutdown(post_shutdown)
         .build()
     )
-    access.register(application)
-    start.register(application)
-    language.register(application)
-    subscriptions.register(application)
-    mute.register(application)
-    deadletters.register(application)
+    for module in HANDLER_MODULES:
+        module.register(application)
     application.add_error_handler(errors.on_error)
     return application

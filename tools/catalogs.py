@@ -5,11 +5,17 @@ compile write the .mo files next to the .po files (they are committed, so a plai
         `pip install` ships them)
 check   fail when a .po is out of date, has untranslated or fuzzy entries, or
         when a .mo does not match its .po
+translate FILE.json
+        update, fill translations from FILE ({"msgid": {"ru": "...", "az": [...]}},
+        a list for plural forms), then compile; under a file lock so that several
+        people (or agents) working in one tree do not overwrite each other
 """
 
 from __future__ import annotations
 
+import fcntl
 import io
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,12 +162,39 @@ def _key(value: object) -> object:
     return tuple(value) if isinstance(value, list | tuple) else value
 
 
+def translate(path: Path) -> list[str]:
+    """Fill translations from a JSON file; returns the msgids it did not find."""
+    wanted: dict[str, dict[str, str | list[str]]] = json.loads(path.read_text("utf-8"))
+    with (LOCALES_DIR / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        update()
+        unknown: set[str] = set()
+        for locale in LOCALES:
+            catalog = _read_po(po_path(locale), locale)
+            for msgid, by_locale in wanted.items():
+                if locale not in by_locale:
+                    continue
+                message = catalog.get(msgid)
+                if message is None:
+                    unknown.add(msgid)
+                    continue
+                text = by_locale[locale]
+                message.string = tuple(text) if isinstance(text, list) else text
+                message.flags.discard("fuzzy")
+            _write(catalog, po_path(locale))
+        compile_all()
+    return sorted(unknown)
+
+
 def main(argv: list[str]) -> int:
     action = argv[1] if len(argv) > 1 else "check"
     if action == "update":
         update()
     elif action == "compile":
         compile_all()
+    elif action == "translate" and len(argv) > 2:
+        for msgid in translate(Path(argv[2])):
+            print(f"not in the source: {msgid!r}")
     elif action == "check":
         found = list(problems())
         for line in found:
