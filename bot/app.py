@@ -18,6 +18,7 @@ from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.flights import alert_map  # noqa: F401  (registers the landing map picture)
 from bot.i18n import translator
+from bot.retention import run_retention
 from bot.services import BotData, Services
 from bot.telegram_request import AiohttpRequest
 from handlers import access, deadletters, errors, language, mute, start, subscriptions
@@ -117,6 +118,12 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
         interval=MUTE_CHECK_INTERVAL_S,
         first=1.0,
         name="end-expired-mutes",
+    )
+    job_queue.run_repeating(
+        lambda _c: run_retention(services.settings, services.engine),
+        interval=services.settings.retention_interval_s,
+        first=60.0,
+        name="retention",
     )
 
 

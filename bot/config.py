@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Locale = Literal["en", "ru", "az"]
@@ -80,6 +80,24 @@ class Settings(BaseSettings):
         default=10.0, gt=0, le=120, validation_alias="SUMMITWATCH_TELEGRAM_TIMEOUT_S"
     )
 
+    # Retention of position reports (flight and statement events are always kept).
+    position_retention_days: float = Field(
+        default=90.0, gt=0, le=36_500, validation_alias="SUMMITWATCH_POSITION_RETENTION_DAYS"
+    )
+    position_downsample_after_hours: float = Field(
+        default=24.0, gt=0, validation_alias="SUMMITWATCH_POSITION_DOWNSAMPLE_AFTER_HOURS"
+    )
+    position_downsample_seconds: int = Field(
+        default=60, ge=1, le=86_400, validation_alias="SUMMITWATCH_POSITION_DOWNSAMPLE_SECONDS"
+    )
+    retention_interval_s: float = Field(
+        default=3600.0, ge=10, le=86_400, validation_alias="SUMMITWATCH_RETENTION_INTERVAL_S"
+    )
+    # Rows deleted per transaction: small enough that no lock is held for long.
+    retention_batch: int = Field(
+        default=5_000, ge=1, le=1_000_000, validation_alias="SUMMITWATCH_RETENTION_BATCH"
+    )
+
     # Flight watch: ordered "name=base_url" pairs; the name picks the wire format.
     flight_providers: str = Field(
         default="adsb.lol=https://api.adsb.lol",
@@ -126,6 +144,14 @@ class Settings(BaseSettings):
         """Every secret value, for the log filter."""
         values = [self.telegram_bot_token, self.adsbexchange_api_key, self.opensky_client_secret]
         return [v.get_secret_value() for v in values if v is not None]
+
+    @field_validator("position_downsample_after_hours")
+    @classmethod
+    def _downsample_before_pruning(cls, value: float, info: ValidationInfo) -> float:
+        keep_days = info.data.get("position_retention_days")
+        if isinstance(keep_days, float) and value >= keep_days * 24:
+            raise ValueError("must be shorter than SUMMITWATCH_POSITION_RETENTION_DAYS")
+        return value
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -2,6 +2,7 @@
 
 from storage.models.chats import Chat, Subscription, SubscriptionKind
 from storage.models.flights import FlightEvent, Position
+from storage.models.operations import MaintenanceMark
 from storage.models.outbox import OutboxRow, OutboxStatus
 from storage.models.sources import Source, SourceKind
 from storage.models.statements import Mention, Statement, StatementEvent
@@ -13,6 +14,7 @@ __all__ = [
     "Chat",
     "Confidence",
     "FlightEvent",
+    "MaintenanceMark",
     "Mention",
     "OutboxRow",
     "OutboxStatus",
