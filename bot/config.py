@@ -106,6 +106,11 @@ class Settings(BaseSettings):
     flight_poll_seconds: float = Field(
         default=30.0, ge=1.0, le=3600.0, validation_alias="SUMMITWATCH_FLIGHT_POLL_SECONDS"
     )
+    # Requests per second to each flight provider instead of its polite default (about
+    # one per second): a paid plan, one's own readsb API, or a local fake in tests.
+    flight_provider_rate: float | None = Field(
+        default=None, gt=0, le=1000.0, validation_alias="SUMMITWATCH_FLIGHT_PROVIDER_RATE"
+    )
     adsbexchange_api_key: SecretStr | None = Field(
         default=None, validation_alias="SUMMITWATCH_ADSBEXCHANGE_API_KEY"
     )
@@ -122,6 +127,46 @@ class Settings(BaseSettings):
         ),
         validation_alias="SUMMITWATCH_OPENSKY_TOKEN_URL",
     )
+
+    # Statement watch. Off only where nothing may be fetched (tests, the demo).
+    statements_enabled: bool = Field(
+        default=True, validation_alias="SUMMITWATCH_STATEMENTS_ENABLED"
+    )
+    # How often the poller looks for due sources (each has its own interval).
+    statements_tick_s: float = Field(
+        default=30.0, ge=0.1, le=3600.0, validation_alias="SUMMITWATCH_STATEMENTS_TICK_S"
+    )
+    sources_file: Path | None = Field(default=None, validation_alias="SUMMITWATCH_SOURCES_FILE")
+    # Serve every shipped source from one base URL (a mirror, or the tests' fake):
+    # https://kremlin.ru/a/feed becomes <base>/kremlin.ru/a/feed.
+    sources_base_url: str | None = Field(
+        default=None, validation_alias="SUMMITWATCH_SOURCES_BASE_URL"
+    )
+    # Networks feeds may be fetched from although private ("10.0.0.0/8,127.0.0.1").
+    feeds_allow: str = Field(default="", validation_alias="SUMMITWATCH_FEEDS_ALLOW")
+
+    @field_validator("sources_base_url")
+    @classmethod
+    def _sources_base_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("expected an http:// or https:// URL")
+        return value
+
+    @field_validator("feeds_allow")
+    @classmethod
+    def _feeds_allow_shape(cls, value: str) -> str:
+        import ipaddress
+
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError("expected comma-separated addresses or networks") from None
+        return value
+
+    def feeds_allow_list(self) -> list[str]:
+        """The networks in SUMMITWATCH_FEEDS_ALLOW."""
+        return [p.strip() for p in self.feeds_allow.split(",") if p.strip()]
 
     @field_validator("flight_providers")
     @classmethod

@@ -199,7 +199,8 @@ class FeedFetcher:
     """Polls statement sources, one request per host at a time.
 
     Args:
-        session: the guarded HTTP session (`new_guarded_session`).
+        session: the guarded HTTP session (`new_guarded_session`); None until
+            `use_session` gives one (a poller opening one per round).
         clock: the current time, aware UTC; intervals, backoff and health use
             it, so tests move time without sleeping.
         rng: randomness for the backoff jitter (seed it in tests).
@@ -217,7 +218,7 @@ class FeedFetcher:
 
     def __init__(
         self,
-        session: GuardedSession,
+        session: GuardedSession | None,
         *,
         clock: Callable[[], datetime] = _utcnow,
         rng: random.Random | None = None,
@@ -227,7 +228,7 @@ class FeedFetcher:
         max_retry_after_s: float = DEFAULT_MAX_RETRY_AFTER_S,
         initial_health: Mapping[str, FeedHealth] | None = None,
     ) -> None:
-        self._session = session
+        self._session: GuardedSession | None = session
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not cryptography)
         self._timeout_s = timeout_s
@@ -237,6 +238,15 @@ class FeedFetcher:
         self._initial_health = dict(initial_health or {})
         self._states: dict[str, _State] = {}
         self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    def use_session(self, session: GuardedSession) -> None:
+        """Fetch through `session` from now on.
+
+        The poller opens one session per round and closes it after, so no
+        connection outlives a round (nor the bot's shutdown); what the fetcher
+        remembers (validators, backoff, intervals) stays.
+        """
+        self._session = session
 
     def health(self, name: str) -> FeedHealth:
         """The current health of a source (empty if never polled nor given)."""
@@ -327,6 +337,8 @@ class FeedFetcher:
             headers["If-None-Match"] = state.etag
         if state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
+        if self._session is None:
+            raise RuntimeError("FeedFetcher has no session: call use_session first")
         return await _timed_fetch(
             self._session, target.url, headers, timeout_s=self._timeout_s, max_body=self._max_body
         )

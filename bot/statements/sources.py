@@ -13,7 +13,7 @@ Pure: no network, no store (`source_store` writes these into `sources`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -378,3 +378,23 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def rebase_url(url: str, base: str) -> str:
+    """`url` served from `base`: "https://kremlin.ru/a/feed" → "<base>/kremlin.ru/a/feed".
+
+    The host stays in the path, so sources of different sites never collide on
+    one mirror (or on the tests' fake server).
+    """
+    parts = urlsplit(url)
+    rest = parts.path or "/"
+    if parts.query:
+        rest += "?" + parts.query
+    return f"{base.rstrip('/')}/{parts.netloc}{rest}"
+
+
+def rebased(specs: tuple[SourceSpec, ...], base: str | None) -> tuple[SourceSpec, ...]:
+    """The specs with their URLs served from `base` (unchanged when None)."""
+    if not base:
+        return specs
+    return tuple(replace(spec, url=rebase_url(spec.url, base)) for spec in specs)

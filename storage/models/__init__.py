@@ -1,11 +1,12 @@
 """All tables of the store; importing this package registers them on `SQLModel.metadata`."""
 
 from storage.models.chats import Chat, Subscription, SubscriptionKind
+from storage.models.flight_state import FlightWatchState
 from storage.models.flights import FlightEvent, Position
 from storage.models.operations import MaintenanceMark
 from storage.models.outbox import OutboxRow, OutboxStatus
 from storage.models.sources import Source, SourceKind
-from storage.models.statements import Mention, Statement, StatementEvent
+from storage.models.statements import Mention, Statement, StatementEvent, StatementRevision
 from storage.models.venues import Venue, VenueFactor
 from storage.models.watchlist import Aircraft, Confidence, Person, PersonAircraft
 
@@ -14,6 +15,7 @@ __all__ = [
     "Chat",
     "Confidence",
     "FlightEvent",
+    "FlightWatchState",
     "MaintenanceMark",
     "Mention",
     "OutboxRow",
@@ -25,6 +27,7 @@ __all__ = [
     "SourceKind",
     "Statement",
     "StatementEvent",
+    "StatementRevision",
     "Subscription",
     "SubscriptionKind",
     "Venue",

@@ -62,3 +62,28 @@ class StatementEvent(SQLModel, table=True):
     thread_key: str | None = Field(default=None, max_length=128, index=True)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     detected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StatementRevision(SQLModel, table=True):
+    """An earlier text of an edited statement; `statements` holds the latest one.
+
+    Kept so an analyst can see what a publisher changed after publication (a
+    title re-worded, a name added or dropped): provenance, not decoration.
+    """
+
+    __tablename__ = "statement_revisions"
+    __table_args__ = (UniqueConstraint("statement_id", "revision", name="uq_statement_revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(
+        sa_column=Column(
+            ForeignKey("statements.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    revision: int
+    url: str | None = Field(default=None, max_length=2048)
+    title: str = Field(max_length=2048)
+    summary: str | None = None
+    content_hash: str = Field(max_length=64)
+    # When this text stopped being the current one.
+    replaced_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

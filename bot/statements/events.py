@@ -1,0 +1,190 @@
+"""A matched item as a statement event: its payload, keys and when it is alerted. Pure.
+
+The payload is event data, not text: `bot.alerts.render_statement` renders it at
+send time in each chat's language. The statement's own words (title, first
+sentence) stay in their original language, tagged with it.
+
+Keys:
+- `thread_key` is the statement's: every alert about one statement belongs to one
+  thread, so an edit that changes what matched edits the message sent before.
+- `dedup_key` is the statement's and what matched in it: an edit that changes
+  only wording (same people, places and meeting words) finds its key taken and
+  is not alerted again; an edit that adds a name is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from babel.core import get_global
+
+from bot.statements.items import FeedItem
+from bot.statements.matcher import MatchResult
+from bot.statements.text import shorten
+
+EVENT_TYPE = "statement"
+LEAD_CHARS = 300
+# Where a country has several zones, the one its government speaks from.
+_CAPITAL_ZONES = {
+    "RU": "Europe/Moscow",
+    "US": "America/New_York",
+    "AZ": "Asia/Baku",
+    "TR": "Europe/Istanbul",
+    "KZ": "Asia/Almaty",
+    "BR": "America/Sao_Paulo",
+    "CN": "Asia/Shanghai",
+    "AU": "Australia/Sydney",
+    "CA": "America/Toronto",
+}
+# A sentence ends at . ! ? … followed by a space and a capital letter or a quote,
+# so "U.S. envoy" and "St. Petersburg" (lowercase/abbreviation) are mostly kept whole.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«“(]?[A-ZА-ЯЁƏÇĞİÖŞÜ0-9])")
+_ABBREVIATIONS = re.compile(r"(?:\b[A-ZА-Я]\.|\bU\.S\.|\bг\.|\bSt\.|\bMr\.|\bDr\.)$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What an alert says about its source.
+
+    Attributes:
+        name: the source's name ("kremlin-ru").
+        official: a government's own voice (False: a news agency).
+        country: ISO code of the publisher's country, if known.
+        timezone: the zone its times are shown in (`source_zone`).
+    """
+
+    name: str
+    official: bool
+    country: str | None
+    timezone: str
+
+
+def source_zone(country: str | None, listing_zone: str | None = None) -> str:
+    """The time zone a source speaks from: its listing's zone, else its country's capital's.
+
+    Args:
+        country: ISO 3166 alpha-2 code, or None.
+        listing_zone: the zone an HTML listing's dates are in, if configured.
+
+    Returns:
+        An IANA zone name; "UTC" when nothing says better.
+    """
+    if listing_zone and listing_zone != "UTC":
+        return listing_zone
+    if not country:
+        return "UTC"
+    code = country.upper()
+    if code in _CAPITAL_ZONES:
+        return _CAPITAL_ZONES[code]
+    zones = get_global("territory_zones").get(code, ())
+    return str(zones[0]) if len(zones) == 1 else "UTC"
+
+
+def first_sentence(text: str, limit: int = LEAD_CHARS) -> str:
+    """The first sentence of a summary, cut at `limit` characters.
+
+    Args:
+        text: plain text.
+        limit: the most characters kept.
+
+    Returns:
+        The sentence (possibly shortened with "…"), or "" for an empty text.
+    """
+    text = " ".join(text.split())
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if _ABBREVIATIONS.search(text[start : match.start()]):
+            continue
+        return shorten(text[: match.start()], limit)
+    return shorten(text, limit)
+
+
+def match_signature(result: MatchResult) -> str:
+    """A short digest of what matched (kinds and keys, not the words): equal for rewordings."""
+    keys = sorted(f"{hit.kind.value}:{hit.key}" for hit in result.hits)
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
+
+
+def keys(statement_id: int, result: MatchResult) -> tuple[str, str]:
+    """(dedup_key, thread_key) of the event a statement's match raises."""
+    thread = f"statement:{statement_id}"
+    return f"{thread}:{match_signature(result)}", thread
+
+
+def is_fresh(
+    item: FeedItem,
+    *,
+    now: datetime,
+    max_age: timedelta,
+    baseline: bool,
+    baseline_age: timedelta,
+) -> bool:
+    """Whether a newly seen (or newly matching) item is worth an alert.
+
+    A feed lists its last 20 to 1,000 items; the first poll of a source sees
+    them all. Alerting them would flood subscribers with last month's news,
+    so the first poll (`baseline`) alerts only items published within
+    `baseline_age`; later polls alert anything new within `max_age` (an old
+    item resurfacing in a listing is stored but not alerted). Items without a
+    date count as fresh, except in a baseline.
+    """
+    if item.published is None:
+        return not baseline
+    age = now - item.published
+    return age <= (baseline_age if baseline else max_age)
+
+
+def payload(
+    item: FeedItem,
+    result: MatchResult,
+    *,
+    statement_id: int,
+    revision: int,
+    source: SourceInfo,
+    fetched_at: datetime,
+    names: Mapping[tuple[str, str], Mapping[str, str]],
+) -> dict[str, Any]:
+    """The event data of a matched item (JSON-ready).
+
+    Args:
+        item: the item as fetched.
+        result: what the matcher found.
+        statement_id: its `statements` row.
+        revision: the row's revision (above 1 after an edit).
+        source: the source as alerts describe it.
+        fetched_at: when it was fetched (shown when the item has no date).
+        names: display names per language by (kind, key), for people and places.
+
+    Returns:
+        The payload `render_statement` reads.
+    """
+    return {
+        "statement_id": statement_id,
+        "revision": revision,
+        "source": {
+            "name": source.name,
+            "official": source.official,
+            "country": source.country,
+            "tz": source.timezone,
+        },
+        "language": item.language,
+        "title": item.title,
+        "lead": first_sentence(item.summary),
+        "url": item.url,
+        "published": item.published.isoformat() if item.published else None,
+        "fetched": fetched_at.isoformat(),
+        "matched": [
+            {
+                "kind": hit.kind.value,
+                "key": hit.key,
+                "text": hit.matched_text,
+                "names": dict(names.get((hit.kind.value, hit.key), {})),
+            }
+            for hit in result.hits
+        ],
+    }

@@ -1,0 +1,365 @@
+"""The statement poller end to end on the store: fake feeds over real HTTP, faults,
+duplicates, edits, routing to the outbox, health, and the silence query (SQLite and
+PostgreSQL)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.statements.polling import PollPolicy, StatementPoller
+from bot.statements.sources import SourceSpec
+from bot.statements.ssrf import AddressPolicy
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import (
+    Mention,
+    OutboxRow,
+    Person,
+    Source,
+    Statement,
+    StatementEvent,
+    StatementRevision,
+    SubscriptionKind,
+    Venue,
+)
+from storage.statements import has_source_said, last_said, recent_statements
+from tests.alerting import subscribe_chats
+from tests.fakes.feeds import FakeFeeds, FaultKind
+
+T0 = 1_783_771_200.0  # 2026-07-11 12:00 UTC
+NOW = datetime.fromtimestamp(T0, UTC)
+FAKE_ONLY = AddressPolicy.build(allow=["127.0.0.1/32", "::1/128"])
+PATH = "/kremlin.ru/events/president/news/feed"
+WITKOFF_TITLE = "Владимир Путин провёл встречу со Стивом Уиткоффом"
+AZ_CHAT = 501
+EN_CHAT = 502
+
+
+class Clock:
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return datetime.fromtimestamp(self.now, UTC)
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(T0)
+
+
+@pytest.fixture
+async def fake(clock: Clock) -> AsyncIterator[FakeFeeds]:
+    async with FakeFeeds() as server:
+        server.clock = lambda: clock.now
+        server.fault_timeout = 5.0
+        yield server
+
+
+def kremlin_spec(fake: FakeFeeds) -> SourceSpec:
+    return SourceSpec(
+        name="kremlin-ru",
+        kind="rss",
+        url=fake.url(PATH),
+        language="ru",
+        country="RU",
+        official=True,
+        enabled=True,
+        interval_s=300,
+        as_of="2026",
+        note="the test's fake",
+    )
+
+
+async def watch(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        session.add(
+            Person(
+                slug="steve-witkoff",
+                names={"en": "Steve Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"},
+                aliases={"en": ["Witkoff"], "ru": ["Уиткофф"], "az": ["Uitkoff"]},
+            )
+        )
+        session.add(
+            Venue(
+                slug="baku",
+                names={"en": "Baku", "ru": "Баку", "az": "Bakı"},
+                country="AZ",
+                lat=40.47,
+                lon=50.05,
+                timezone="Asia/Baku",
+            )
+        )
+    await subscribe_chats(
+        sessions, [(AZ_CHAT, "az"), (EN_CHAT, "en")], SubscriptionKind.PERSON, "steve-witkoff"
+    )
+
+
+async def make_poller(
+    fake: FakeFeeds, sessions: async_sessionmaker[AsyncSession], clock: Clock, **feed: Any
+) -> StatementPoller:
+    await watch(sessions)
+    fake.add_feed(PATH, **{"style": "atom", "language": "ru", "site": "kremlin.example", **feed})
+    return StatementPoller(
+        sessions,
+        (kremlin_spec(fake),),
+        FAKE_ONLY,
+        clock=clock,
+        policy=PollPolicy(timeout_s=0.5, max_body=1024 * 1024),
+        rng=random.Random(3),
+    )
+
+
+@pytest.fixture
+async def poller(
+    fake: FakeFeeds, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> StatementPoller:
+    """A poller on both stores."""
+    return await make_poller(fake, sessions, clock)
+
+
+@pytest.fixture
+async def lite(sqlite_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A store on SQLite only, for faults that do not depend on the database."""
+    engine = create_engine(sqlite_url)
+    await upgrade(engine)
+    try:
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+async def rows(sessions: async_sessionmaker[AsyncSession], model: type[Any]) -> list[Any]:
+    async with sessions() as session:
+        return list((await session.exec(select(model).order_by(model.id))).all())
+
+
+async def source_row(sessions: async_sessionmaker[AsyncSession]) -> Source:
+    async with sessions() as session:
+        return (await session.exec(select(Source).where(Source.name == "kremlin-ru"))).one()
+
+
+async def test_a_matching_item_is_stored_matched_routed_once(
+    fake: FakeFeeds,
+    poller: StatementPoller,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    fake.add_item(PATH, "Поздравление работникам нефтяной промышленности", "Текст поздравления.")
+    fake.add_item(PATH, WITKOFF_TITLE, "Встреча прошла в Кремле. Обсуждались вопросы.")
+    report = await poller.run_once()
+    assert report is not None and report.new == 2 and report.events == 1
+    statements = await rows(sessions, Statement)
+    assert [s.language for s in statements] == ["ru", "ru"]
+    [event] = await rows(sessions, StatementEvent)
+    assert event.data["title"] == WITKOFF_TITLE
+    assert event.data["lead"] == "Встреча прошла в Кремле."
+    assert event.data["source"] == {
+        "name": "kremlin-ru",
+        "official": True,
+        "country": "RU",
+        "tz": "Europe/Moscow",
+    }
+    matched = {(m["kind"], m["key"], m["text"]) for m in event.data["matched"]}
+    assert matched == {
+        ("person", "steve-witkoff", "Стивом Уиткоффом"),
+        ("keyword", "meeting", "встречу"),
+    }
+    outbox = await rows(sessions, OutboxRow)
+    assert sorted(r.chat_id for r in outbox) == [AZ_CHAT, EN_CHAT]
+    assert {r.thread_key for r in outbox} == {f"statement:{event.statement_id}"}
+    mentions = await rows(sessions, Mention)
+    assert {(m.kind, m.key) for m in mentions} >= {
+        ("person", "steve-witkoff"),
+        ("keyword", "meeting"),
+    }
+    source = await source_row(sessions)
+    assert source.items_seen == 2 and source.consecutive_failures == 0
+    assert source.last_success_at == NOW
+
+    # Later rounds: 304, then nothing due; nothing stored or alerted twice.
+    clock.advance(300)
+    again = await poller.run_once()
+    assert again is not None and [r.status.value for r in again.results] == ["not_modified"]
+    clock.advance(100)
+    idle = await poller.run_once()
+    assert idle is not None and idle.results == []
+    assert len(await rows(sessions, OutboxRow)) == 2
+    assert len(fake.requests_to(PATH)) == 2
+
+
+async def test_duplicates_in_a_feed_and_reposts_are_stored_once(
+    fake: FakeFeeds,
+    poller: StatementPoller,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    fake.add_item(PATH, WITKOFF_TITLE, "Текст.", number=900001)
+    fake.duplicate_item(PATH, 900001)
+    await poller.run_once()
+    clock.advance(300)
+    # The same text again under a new guid (a re-post).
+    fake.add_item(PATH, WITKOFF_TITLE, "Текст.", number=900002)
+    report = await poller.run_once()
+    assert report is not None and report.duplicates == 1 and report.events == 0
+    assert len(await rows(sessions, Statement)) == 1
+    assert len(await rows(sessions, StatementEvent)) == 1
+    assert len(await rows(sessions, OutboxRow)) == 2
+
+
+async def test_an_edit_alerts_only_when_what_matched_changes(
+    fake: FakeFeeds,
+    poller: StatementPoller,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    fake.add_item(PATH, "Встреча со Стивом Уиткоффом", "Текст.", number=900001)
+    await poller.run_once()
+    # Re-worded: same person, same meeting word: stored as revision 2, not alerted.
+    clock.advance(300)
+    fake.edit_item(PATH, 900001, title="Встреча со Стивом Уиткоффом в Кремле")
+    reworded = await poller.run_once()
+    assert reworded is not None and reworded.edited == 1 and reworded.events == 0
+    # Now Baku is named: a new event in the same thread (the message will be edited).
+    clock.advance(300)
+    fake.edit_item(PATH, 900001, summary="Следующая встреча пройдёт в Баку.")
+    moved = await poller.run_once()
+    assert moved is not None and moved.edited == 1 and moved.events == 1
+
+    [statement] = await rows(sessions, Statement)
+    assert statement.revision == 3
+    history = await rows(sessions, StatementRevision)
+    assert [(r.revision, r.title) for r in history] == [
+        (1, "Встреча со Стивом Уиткоффом"),
+        (2, "Встреча со Стивом Уиткоффом в Кремле"),
+    ]
+    first, second = await rows(sessions, StatementEvent)
+    assert first.thread_key == second.thread_key == f"statement:{statement.id}"
+    assert second.revision == 3
+    assert {m["key"] for m in second.data["matched"]} == {"steve-witkoff", "meeting", "baku"}
+    outbox = await rows(sessions, OutboxRow)
+    assert [(r.event_id, r.chat_id) for r in outbox] == [
+        (first.id, AZ_CHAT),
+        (first.id, EN_CHAT),
+        (second.id, AZ_CHAT),
+        (second.id, EN_CHAT),
+    ]
+    mentions = {(m.kind, m.key) for m in await rows(sessions, Mention)}
+    assert ("place", "baku") in mentions
+
+
+async def test_the_first_poll_alerts_only_fresh_items(
+    fake: FakeFeeds, poller: StatementPoller, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    fake.add_item(PATH, "Уиткофф прибыл в Москву", "Текст один.", published=NOW - timedelta(days=3))
+    fake.add_item(PATH, WITKOFF_TITLE, "Текст два.", published=NOW - timedelta(hours=1))
+    report = await poller.run_once()
+    assert report is not None and report.new == 2 and report.events == 1
+    [event] = await rows(sessions, StatementEvent)
+    assert event.data["title"] == WITKOFF_TITLE
+    # The old one is stored and matched: /statements and the silence query see it.
+    async with sessions() as session:
+        views = await recent_statements(session, topics=[("person", "steve-witkoff")])
+    assert [v.title for v in views] == [WITKOFF_TITLE, "Уиткофф прибыл в Москву"]
+
+
+FAULTS: list[tuple[FaultKind, str]] = [
+    ("timeout", "no answer within 0.5s"),
+    ("500", "HTTP 500 Internal Server Error"),
+    ("503", "HTTP 503 Service Unavailable"),
+    ("billion_laughs", "unsafe XML"),
+    ("xxe", "unsafe XML"),
+    ("oversized", "over the 1048576 cap"),
+    ("oversized_stream", "over the 1048576 byte cap"),
+    ("waf_block", "not a feed"),
+]
+
+
+@pytest.mark.parametrize(("kind", "error"), FAULTS, ids=[k for k, _ in FAULTS])
+async def test_a_fault_is_health_not_a_crash_and_the_item_comes_once_after(
+    fake: FakeFeeds,
+    lite: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    kind: FaultKind,
+    error: str,
+) -> None:
+    poller = await make_poller(fake, lite, clock)
+    fake.add_item(PATH, WITKOFF_TITLE, "Текст.")
+    fake.fail_next(PATH, kind)
+    report = await poller.run_once()
+    assert report is not None and [r.status.value for r in report.results] == ["failed"]
+    source = await source_row(lite)
+    assert source.consecutive_failures == 1
+    assert source.last_error is not None and error in source.last_error
+    assert source.last_success_at is None
+    assert await rows(lite, Statement) == []
+    # After the backoff the source is polled again and the item alerted once.
+    clock.advance(3600)
+    recovered = await poller.run_once()
+    assert recovered is not None and recovered.events == 1
+    clock.advance(3600)
+    await poller.run_once()
+    source = await source_row(lite)
+    assert source.consecutive_failures == 0 and source.last_error is not None
+    assert len(await rows(lite, OutboxRow)) == 2
+
+
+async def test_malformed_xml_keeps_what_is_readable_and_alerts_once_later(
+    fake: FakeFeeds, lite: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    poller = await make_poller(fake, lite, clock)
+    fake.add_item(PATH, WITKOFF_TITLE, "Текст.")
+    fake.fail_next(PATH, "malformed_xml")
+    report = await poller.run_once()
+    assert report is not None and report.events == 0
+    assert "Whole item" in [s.title for s in await rows(lite, Statement)]
+    assert any(p.kind.value == "malformed" for p in report.results[0].problems)
+    clock.advance(300)
+    again = await poller.run_once()
+    assert again is not None and again.events == 1
+    assert len(await rows(lite, OutboxRow)) == 2
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_a_windows_1251_feed_is_matched_in_russian(
+    fake: FakeFeeds, lite: async_sessionmaker[AsyncSession], clock: Clock, declared: bool
+) -> None:
+    poller = await make_poller(
+        fake, lite, clock, style="rss", encoding="windows-1251", declare_encoding=declared
+    )
+    fake.add_item(PATH, "Уиткофф прибыл в Баку", "Переговоры начнутся завтра.")
+    report = await poller.run_once()
+    assert report is not None and report.events == 1
+    [event] = await rows(lite, StatementEvent)
+    assert event.data["title"] == "Уиткофф прибыл в Баку"
+    assert {m["key"] for m in event.data["matched"]} == {"steve-witkoff", "baku", "talks"}
+
+
+async def test_silence_is_answered_per_source_topic_and_time(
+    fake: FakeFeeds, poller: StatementPoller, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    published = NOW - timedelta(hours=2)
+    fake.add_item(PATH, "Уиткофф прибыл в Баку", "Текст.", published=published)
+    await poller.run_once()
+    async with sessions() as session:
+        witkoff = [("person", "steve-witkoff")]
+        assert await last_said(session, "kremlin-ru", witkoff) == published
+        assert await has_source_said(session, "kremlin-ru", witkoff, since=NOW - timedelta(days=1))
+        assert not await has_source_said(session, "kremlin-ru", witkoff, since=NOW)
+        assert await has_source_said(session, "kremlin-ru", [("place", "baku")], since=published)
+        assert not await has_source_said(
+            session, "kremlin-ru", [("person", "vladimir-putin")], since=NOW - timedelta(days=9)
+        )
+        assert await last_said(session, "mfa-az-en", witkoff) is None
+        assert await last_said(session, "kremlin-ru") == published
