@@ -67,6 +67,13 @@ def cmd_replay_flights(args: argparse.Namespace, settings: Settings | None) -> i
     return replay(args.files, sys.stdout, err=sys.stderr, drain=args.drain)
 
 
+def cmd_import_watchlist(args: argparse.Namespace, settings: Settings) -> int:
+    """Import aircraft from a plane-alert-db CSV; bad lines are reported, never fatal."""
+    from bot.watch.import_command import import_command
+
+    return import_command(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-parser per subcommand."""
     parser = argparse.ArgumentParser(
@@ -104,6 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--drain", action="store_true", help="let the recording end in silence (signal lost)"
     )
     replay.set_defaults(handler=cmd_replay_flights, needs_settings=False)
+
+    imp = sub.add_parser(
+        "import-watchlist",
+        help="import aircraft from a plane-alert-db CSV",
+        description=cmd_import_watchlist.__doc__,
+    )
+    imp.add_argument("file", help="CSV with the plane-alert-db header ($ICAO,$Registration,...)")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report what would change; write nothing"
+    )
+    imp.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: only when stderr is a terminal)",
+    )
+    imp.set_defaults(handler=cmd_import_watchlist, needs_settings=True)
 
     demo = sub.add_parser(
         "demo", help="offline demo with local fakes", description=cmd_demo.__doc__
