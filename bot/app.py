@@ -17,6 +17,7 @@ from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.flights import alert_map  # noqa: F401  (registers the landing map picture)
+from bot.flights.live import LiveFlights
 from bot.i18n import translator
 from bot.retention import run_retention
 from bot.services import BotData, Services
@@ -119,11 +120,26 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
         first=1.0,
         name="end-expired-mutes",
     )
+    _schedule_flights(job_queue, services)
     job_queue.run_repeating(
         lambda _c: run_retention(services.settings, services.engine),
         interval=services.settings.retention_interval_s,
         first=60.0,
         name="retention",
+    )
+
+
+def _schedule_flights(job_queue: JobQueue[BotContext], services: Services) -> None:
+    flights = LiveFlights(
+        services.settings,
+        services.sessions,
+        clock=lambda: services.clock(),
+        wake=lambda: services.wake_delivery(),
+    )
+    services.closers.append(flights.close)
+    interval = services.settings.flight_poll_seconds
+    job_queue.run_repeating(
+        lambda _c: flights.poll(), interval=interval, first=interval, name="flight-poll"
     )
 
 
@@ -156,6 +172,8 @@ def build_application(settings: Settings) -> SummitApp:
             services = application.bot_data.services
         except RuntimeError:
             return
+        for close in services.closers:
+            await close()
         await services.engine.dispose()
 
     context_types = ContextTypes(context=BotContext, bot_data=BotData)

@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     flight_provider_rate: float | None = Field(
         default=None, gt=0, le=1000.0, validation_alias="SUMMITWATCH_FLIGHT_PROVIDER_RATE"
     )
+    # Requests per second to each flight provider instead of its polite default (about
+    # one per second): a paid plan, one's own readsb API, or a local fake in tests.
+    flight_provider_rate: float | None = Field(
+        default=None, gt=0, le=1000.0, validation_alias="SUMMITWATCH_FLIGHT_PROVIDER_RATE"
+    )
     adsbexchange_api_key: SecretStr | None = Field(
         default=None, validation_alias="SUMMITWATCH_ADSBEXCHANGE_API_KEY"
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from storage.types import utcnow
 
 
 @dataclass
@@ -20,6 +22,10 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     # Set by the composition root once the delivery worker runs.
     wake_delivery: Callable[[], None] = field(default=lambda: None)
+    # The current time for pollers (tests and the demo run it on a fake provider's clock).
+    clock: Callable[[], datetime] = field(default=utcnow)
+    # Run at shutdown, before the store closes (e.g. pollers' HTTP sessions).
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def is_bot_admin(self, user_id: int | None) -> bool:
         """Analysts listed in SUMMITWATCH_ADMIN_IDS may change watchlists and sources."""

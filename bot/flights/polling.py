@@ -1,0 +1,293 @@
+"""One live poll round: watched aircraft → providers → detector → events and alerts.
+
+`FlightWatch.poll` is the whole round:
+
+1. read the watched hexes (`aircraft` table) and, when another process saved the
+   detector state since we last did (a leader change), restore from the store;
+2. ask the providers (`FlightFetcher`: failover, backoff, as few requests as each
+   allows) and record each provider's health;
+3. feed the reports that are new (a position whose time is not newer than the last one
+   seen for the aircraft is stale: `seen_pos` did not move) to the detector; when a
+   provider answered, let silence run too (`Detector.tick`): if none answered, the
+   silence is ours, not the aircraft's, and must not become "signal lost" or a landing;
+4. in one transaction: keep positions (downsampled, with the provider), store each
+   event once with its alert payload (`record_flight_event` routes it to the outbox),
+   and save the detector state; then wake the delivery worker.
+
+The state is saved in the transaction that stores the events, so after a restart the
+detector continues from exactly what was alerted; dedup keys make a replay or a
+repeated round store nothing twice anyway. If the transaction fails, the next round
+restores the state from the store and sees the same positions again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.flights import airports as airport_data
+from bot.flights.airports import AirportIndex, default_index
+from bot.flights.detector import SNAPSHOT_VERSION, Detector, DetectorConfig, SnapshotError
+from bot.flights.events import FlightEvent
+from bot.flights.keep import KeepRule, Sightings
+from bot.flights.payload import AircraftInfo, TrackPoint, event_payload
+from bot.flights.providers import FetchOutcome, FlightFetcher, record_health
+from bot.flights.reports import PositionReport
+from bot.flights.store import record_flight_event
+from storage.flight_state import load_state, save_state, state_revision
+from storage.models import Aircraft, Position
+from storage.positions import add_positions, track_between
+from storage.watchlist import all_aircraft, links_of_aircraft
+
+log = logging.getLogger(__name__)
+
+STATE_NAME = "detector"
+DEMO_TAG = "demo"
+# The landing map shows the flight from a little before its takeoff; without a known
+# takeoff, the last hours.
+_TRACK_BEFORE_TAKEOFF = timedelta(minutes=10)
+_TRACK_WITHOUT_TAKEOFF = timedelta(hours=6)
+_MAP_POINTS = 600  # more than a map can show at Telegram's photo size
+_EMPTY_SNAPSHOT = {"version": SNAPSHOT_VERSION, "tracks": {}}
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """What one round did.
+
+    Attributes:
+        watched: aircraft on the watchlist.
+        provider: the provider that answered, or None.
+        reports: reports received for watched aircraft.
+        fresh: of those, the new positions fed to the detector.
+        kept: positions stored.
+        events: events detected this round.
+        stored: ids of the events stored now (a dedup key seen before stores nothing).
+    """
+
+    watched: int = 0
+    provider: str | None = None
+    reports: int = 0
+    fresh: int = 0
+    kept: int = 0
+    events: list[FlightEvent] = field(default_factory=list)
+    stored: list[int] = field(default_factory=list)
+
+
+class StateConflict(RuntimeError):
+    """Another process saved the detector state during our round."""
+
+
+class FlightWatch:
+    """The live flight pipeline, one `poll` per scheduled round.
+
+    Args:
+        sessions: the store.
+        fetcher: the providers with failover.
+        clock: the current time, aware UTC (tests drive it with the fake's clock).
+        wake: called when alerts were queued (wakes the delivery worker).
+        config: detector thresholds.
+        airports: nearest-airport index (the default one, loaded on first use).
+        keep: which positions to store.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        fetcher: FlightFetcher,
+        *,
+        clock: Callable[[], datetime],
+        wake: Callable[[], None] = lambda: None,
+        config: DetectorConfig | None = None,
+        airports: AirportIndex | None = None,
+        keep: KeepRule | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._fetcher = fetcher
+        self._clock = clock
+        self._wake = wake
+        self._config = config or DetectorConfig()
+        self._airports = airports
+        self._keep = keep
+        self._detector: Detector | None = None
+        self._sightings = Sightings(keep)
+        self._revision: int | None = None  # None: restore from the store first
+        self._lock = asyncio.Lock()
+
+    async def poll(self) -> PollResult:
+        """Run one round (rounds never overlap: a second caller waits for the first).
+
+        Provider failures are health, not errors; a store failure propagates after
+        arranging for the next round to restore the state from the store.
+        """
+        async with self._lock:
+            async with self._sessions() as session:
+                watched = {a.hex: a for a in await all_aircraft(session)}
+            if not watched:
+                return PollResult()
+            detector = await self._ready_detector()
+            async with self._sessions() as session:
+                await self._sync_state(session, detector)
+            outcome = await self._fetcher.fetch(watched)
+            try:
+                result = await self._commit(detector, watched, outcome)
+            except Exception:
+                self._revision = None
+                raise
+            if result.stored:
+                self._wake()
+            return result
+
+    async def _ready_detector(self) -> Detector:
+        if self._airports is None:
+            # Reading airportsdata takes a few hundred ms: not on the loop.
+            self._airports = await asyncio.to_thread(default_index)
+        if self._detector is None:
+            self._detector = Detector(self._config, self._airports)
+        return self._detector
+
+    async def _sync_state(self, session: AsyncSession, detector: Detector) -> None:
+        """Restore from the store unless what it holds is what we saved last."""
+        if self._revision is not None:
+            stored = await state_revision(session, STATE_NAME)
+            if stored == self._revision or (stored is None and self._revision == 0):
+                return
+        row = await load_state(session, STATE_NAME)
+        self._revision = 0 if row is None else row.revision
+        snapshot = {} if row is None else row.state
+        try:
+            detector.restore(snapshot.get("detector", _EMPTY_SNAPSHOT))
+        except SnapshotError as exc:
+            # Another format: start afresh rather than not at all; the dedup keys
+            # still keep an event seen before from being stored twice.
+            log.warning("flight detector state not restored: %s", exc)
+            detector.restore(_EMPTY_SNAPSHOT)
+        self._sightings.restore(snapshot.get("sightings", {}))
+
+    async def _commit(
+        self, detector: Detector, watched: dict[str, Aircraft], outcome: FetchOutcome
+    ) -> PollResult:
+        now = self._clock()
+        mine = [r for r in outcome.reports if r.hex in watched]
+        fresh = self._sightings.fresh(mine)
+        events: list[FlightEvent] = []
+        for report in fresh:
+            events.extend(detector.feed(report))
+        if outcome.provider_used is not None:
+            events.extend(detector.tick(now))
+        events = [e for e in events if e.hex in watched]
+        kept = [_position(r) for r in fresh if self._sightings.keep(r)]
+        self._sightings.retain(watched)
+        stored: list[int] = []
+        async with self._sessions.begin() as session:
+            for update in outcome.health_updates:
+                await record_health(
+                    session, update.name, update.kind, update.base_url, update.health
+                )
+            await add_positions(session, kept)
+            for event in events:
+                event_id = await self._store_event(session, event, watched[event.hex], now)
+                if event_id is not None:
+                    stored.append(event_id)
+            if fresh or events or self._revision == 0:
+                state = {"detector": detector.snapshot(), "sightings": self._sightings.to_dict()}
+                revision = await save_state(
+                    session, STATE_NAME, state, revision=self._revision or 0, now=now
+                )
+                if revision is None:
+                    raise StateConflict("the flight detector state was saved by another process")
+            else:
+                revision = self._revision
+        self._revision = revision
+        return PollResult(
+            watched=len(watched),
+            provider=outcome.provider_used,
+            reports=len(mine),
+            fresh=len(fresh),
+            kept=len(kept),
+            events=events,
+            stored=stored,
+        )
+
+    async def _store_event(
+        self, session: AsyncSession, event: FlightEvent, aircraft: Aircraft, now: datetime
+    ) -> int | None:
+        links = await links_of_aircraft(session, event.hex)
+        people: list[dict[str, Any]] = [
+            {"slug": person.slug, "names": dict(person.names), "confidence": str(link.confidence)}
+            for link, person in links
+        ]
+        info = AircraftInfo(
+            registration=aircraft.registration,
+            type_code=aircraft.type_code,
+            callsign=self._sightings.callsign(event.hex),
+            demo=DEMO_TAG in (aircraft.tags or []),
+            source=aircraft.source,
+        )
+        track = await self._track(session, event) if event.kind == "landing" else []
+        payload = event_payload(
+            event, aircraft=info, people=people, airports=airport_data.get, track=track
+        )
+        values: dict[str, Any] = {
+            "dedup_key": event.dedup_key,
+            "kind": event.kind.value,
+            "hex": event.hex,
+            "ts": event.ts,
+            "airport_icao": event.airport,
+            "lat": event.lat,
+            "lon": event.lon,
+            "alt_ft": event.alt_ft,
+            "confidence": event.confidence.value,
+            "provider": event.provider,
+            "thread_key": event.thread_key,
+            "data": event.data,
+        }
+        return await record_flight_event(
+            session,
+            values=values,
+            payload=payload,
+            person_slugs=[person.slug for _, person in links],
+            now=now,
+        )
+
+    async def _track(self, session: AsyncSession, event: FlightEvent) -> list[TrackPoint]:
+        departed = event.data.get("departure_ts")
+        start = (
+            datetime.fromisoformat(departed) - _TRACK_BEFORE_TAKEOFF
+            if isinstance(departed, str)
+            else event.ts - _TRACK_WITHOUT_TAKEOFF
+        )
+        rows = await track_between(session, event.hex, start, event.ts + timedelta(minutes=1))
+        return _thin([(p.lat, p.lon, p.alt_ft) for p in rows], _MAP_POINTS)
+
+
+def _thin(points: Sequence[TrackPoint], limit: int) -> list[TrackPoint]:
+    """At most `limit` points, evenly spread, the first and last always kept."""
+    if len(points) <= limit:
+        return list(points)
+    step = (len(points) - 1) / (limit - 1)
+    return [points[round(i * step)] for i in range(limit)]
+
+
+def _position(report: PositionReport) -> Position:
+    return Position(
+        hex=report.hex,
+        ts=report.ts,
+        lat=report.lat,
+        lon=report.lon,
+        alt_ft=report.alt_ft,
+        on_ground=report.on_ground,
+        ground_speed_kt=report.gs_kt,
+        track_deg=report.track_deg,
+        vertical_rate_fpm=report.vrate_fpm,
+        squawk=report.squawk,
+        callsign=report.callsign,
+        provider=report.provider,
+    )
