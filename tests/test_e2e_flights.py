@@ -1,0 +1,123 @@
+"""The flight watch end to end: fake ADS-B provider → the real bot → fake Bot API.
+
+A Russian-language chat follows a person; the aircraft believed to carry them leaves
+Vnukovo at 01:54 Moscow time and lands in Baku at 05:30 Baku time. The chat gets the
+takeoff alert and the landing alert with the map, each in local time and UTC. Time is
+the fake provider's clock; the test runs the bot's own poll job at each instant instead
+of waiting for the scheduler (its interval is set long so it does not interfere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from bot.app import SummitApp
+from bot.flights.airports import get
+from bot.flights.reports import PositionReport
+from bot.flights.scenario import poll_instants
+from bot.flights.synthetic import flight
+from storage.models import Aircraft, FlightEvent, Person, PersonAircraft
+from tests.e2e import bot_settings, running_bot, services_of
+from tests.fakes.adsb import FakeADSB
+from tests.fakes.telegram_api import FakeBotAPI
+
+HEX = "ffa0e1"
+CHAT = 4242
+TAKEOFF = datetime(2025, 3, 13, 22, 54, tzinfo=UTC)  # 01:54 in Moscow
+LANDING = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)  # 05:30 in Baku
+
+
+def _flight() -> list[PositionReport]:
+    vko, gyd = get("UUWW"), get("UBBB")
+    assert vko is not None and gyd is not None
+    return flight(HEX, vko, gyd, TAKEOFF, LANDING, step_s=60.0)
+
+
+@pytest.fixture
+async def adsb() -> AsyncIterator[FakeADSB]:
+    async with FakeADSB() as fake:
+        fake.set_time(TAKEOFF.timestamp() - 3600)
+        fake.load_reports(_flight())
+        yield fake
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI(token="123456:TEST-token-for-e2e") as server:
+        server.limits_enabled = False
+        yield server
+
+
+@pytest.fixture
+async def app(telegram: FakeBotAPI, adsb: FakeADSB, sqlite_url: str) -> AsyncIterator[SummitApp]:
+    settings = bot_settings(
+        telegram,
+        sqlite_url,
+        SUMMITWATCH_FLIGHT_PROVIDERS=f"adsb.lol={adsb.base_url('adsb.lol')}",
+        SUMMITWATCH_FLIGHT_PROVIDER_RATE="1000",
+        SUMMITWATCH_FLIGHT_POLL_SECONDS="3600",
+        SUMMITWATCH_STATEMENTS_ENABLED="false",
+        SUMMITWATCH_DELIVERY_RATE="1000",
+    )
+    async with running_bot(settings) as application:
+        services = services_of(application)
+        services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
+        async with services.sessions.begin() as session:
+            envoy = Person(
+                slug="envoy",
+                names={"en": "Demo Envoy", "ru": "Демо-посланник", "az": "Demo nümayəndə"},
+                source="test data",
+            )
+            session.add(envoy)
+            session.add(Aircraft(hex=HEX, registration="DEMO1", type_code="GLF6", source="test"))
+            await session.flush()
+            assert envoy.id is not None
+            session.add(PersonAircraft(person_id=envoy.id, aircraft_hex=HEX, note="test"))
+        yield application
+
+
+async def _say(telegram: FakeBotAPI, text: str) -> str:
+    before = len(telegram.sent_to(CHAT))
+    telegram.user_message(CHAT, text, language_code="ru")
+    return (await telegram.wait_for_messages(CHAT, before + 1))[-1].plain_text or ""
+
+
+async def test_a_russian_chat_gets_takeoff_and_landing_in_local_time(
+    telegram: FakeBotAPI, adsb: FakeADSB, app: SummitApp
+) -> None:
+    await _say(telegram, "/lang ru")
+    assert "Демо-посланник" in await _say(telegram, "/subscribe person envoy")
+    subscribed = len(telegram.sent_to(CHAT))
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name("flight-poll")
+    for instant in poll_instants(_flight()):
+        adsb.set_time(instant)
+        await job.run(app)
+
+    takeoff, landing = (await telegram.wait_for_messages(CHAT, subscribed + 2))[-2:]
+    assert takeoff.method == "sendMessage"
+    text = takeoff.plain_text or ""
+    assert "🛫 Вылет: Москва, Россия — Vnukovo International Airport (VKO)" in text
+    assert "01:54 по местному времени (Москва), 22:54 UTC" in text
+    assert "предположительно на борту: Демо-посланник" in text
+    assert f"https://globe.adsb.lol/?icao={HEX}" in (takeoff.text or "")
+    assert landing.method == "sendPhoto"
+    assert landing.photo_size is not None and landing.photo_size > 10_000
+    caption = landing.plain_text or ""
+    assert "🛬 Посадка: Баку, Азербайджан — Heydar Aliyev International Airport (GYD)" in caption
+    assert "05:30 по местному времени (Баку), 01:30 UTC" in caption
+    assert "вылет 01:54 по местному времени (Москва), 22:54 UTC" in caption
+    assert "2 ч 36 мин" in caption
+
+    # Polling on after the landing, or the same instant again, alerts nothing more.
+    await job.run(app)
+    adsb.advance(600)
+    await job.run(app)
+    async with services_of(app).sessions() as session:
+        kinds = [e.kind for e in (await session.exec(select(FlightEvent))).all()]
+    assert sorted(kinds) == ["landing", "takeoff"]
+    assert len(telegram.sent_to(CHAT)) == subscribed + 2
