@@ -21,8 +21,18 @@ from bot.flights.live import LiveFlights
 from bot.i18n import translator
 from bot.retention import run_retention
 from bot.services import BotData, Services
+from bot.statements.polling import statement_job
 from bot.telegram_request import AiohttpRequest
-from handlers import access, deadletters, errors, language, mute, start, subscriptions
+from handlers import (
+    access,
+    deadletters,
+    errors,
+    language,
+    mute,
+    start,
+    statements,
+    subscriptions,
+)
 from handlers.catalog import COMMANDS
 from handlers.context import BotContext
 from storage.engine import create_engine, session_factory
@@ -32,7 +42,7 @@ from storage.types import utcnow
 log = logging.getLogger("summitwatch.app")
 
 # Registered in this order; `access` first because it gates everything after it.
-HANDLER_MODULES = (access, start, language, subscriptions, mute, deadletters)
+HANDLER_MODULES = (access, start, language, subscriptions, mute, deadletters, statements)
 
 SummitApp = Application[Any, BotContext, Any, Any, BotData, Any]
 MUTE_CHECK_INTERVAL_S = 60.0
@@ -121,6 +131,14 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
         name="end-expired-mutes",
     )
     _schedule_flights(job_queue, services)
+    if services.settings.statements_enabled:
+        poll_statements = statement_job(services)
+        job_queue.run_repeating(
+            lambda _c: poll_statements(),
+            interval=services.settings.statements_tick_s,
+            first=1.0,
+            name="statement-poll",
+        )
     job_queue.run_repeating(
         lambda _c: run_retention(services.settings, services.engine),
         interval=services.settings.retention_interval_s,

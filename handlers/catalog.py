@@ -28,4 +28,12 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("unmute", N_("Resume alerts and summarise what was held")),
     CommandInfo("lang", N_("Choose the chat's language"), usage="[en|ru|az]"),
     CommandInfo("deadletters", N_("Undeliverable alerts (bot admins)"), "[retry]", in_groups=False),
+    CommandInfo("statements", N_("Latest statements that mention what is watched"), "[who|where]"),
+    CommandInfo("sources", N_("Statement sources and their health")),
+    CommandInfo(
+        "source",
+        N_("Add or remove a statement source (bot admins)"),
+        "add url [lang] | remove name",
+        in_groups=False,
+    ),
 )

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Aircraft
@@ -62,28 +63,44 @@ def _merged(current: Any, new: ImportedAircraft) -> dict[str, Any]:
     return values
 
 
+async def existing_aircraft(session: AsyncSession) -> dict[str, Any]:
+    """Every stored aircraft row by hex, read once for a whole import.
+
+    One scan, not a SELECT ... IN (500 hex codes) per chunk: after a few runs
+    PostgreSQL switches that prepared statement to a generic plan, which scans
+    the table for every chunk (measured: 0.3 s a chunk at 15,000 rows).
+    """
+    connection = await session.connection()
+    found = await connection.execute(select(AIRCRAFT))
+    return {row.hex: row for row in found.all()}
+
+
+def _insert(dialect: str) -> Any:
+    # Another process may add the same hex between our read and our write.
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(AIRCRAFT).on_conflict_do_nothing(index_elements=["hex"])
+
+
 async def import_aircraft(
     session: AsyncSession,
     rows: Sequence[ImportedAircraft],
     *,
+    existing: dict[str, Any],
     source: str,
     provenance: dict[str, str],
     now: datetime,
     write: bool,
 ) -> ImportOutcome:
-    """Add or update `rows` (unique hex codes); with `write=False` only count.
+    """Add or update `rows` (unique hex codes) against `existing`; with `write=False` only count.
 
-    Works in chunks: one SELECT of the chunk's existing rows, then one multi-row
-    INSERT and one executemany UPDATE, so 15,000 rows take seconds, not minutes.
+    Works in chunks: one multi-row INSERT and one executemany UPDATE each, so 15,000
+    rows take seconds, not minutes.
     """
     outcome = ImportOutcome()
     connection = await session.connection()
+    dialect = connection.dialect.name
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        found = await connection.execute(
-            select(AIRCRAFT).where(AIRCRAFT.c.hex.in_([row.hex for row in chunk]))
-        )
-        existing = {row.hex: row for row in found.all()}
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for row in chunk:
@@ -119,7 +136,7 @@ async def import_aircraft(
             updates.append({**merged, "b_hex": row.hex, "source": source, "extra": extra})
             outcome.updated.append(row.hex)
         if write and inserts:
-            await connection.execute(insert(AIRCRAFT), inserts)
+            await connection.execute(_insert(dialect), inserts)
         if write and updates:
             statement = (
                 update(AIRCRAFT)

@@ -21,6 +21,8 @@ def bot_settings(fake: FakeBotAPI, database_url: str, **overrides: Any) -> Setti
         "TELEGRAM_API_BASE_URL": fake.base_url,
         "DATABASE_URL": database_url,
         "SUMMITWATCH_ADMIN_IDS": str(ADMIN_ID),
+        # No test fetches the real statement sources; statement tests turn it on.
+        "SUMMITWATCH_STATEMENTS_ENABLED": "false",
     }
     values.update(overrides)
     return load_settings(**values)

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.progress import ProgressBar
 from bot.watch.planealert import Entry, Problem, parse
-from storage.aircraft_import import CHUNK, ImportedAircraft, import_aircraft
+from storage.aircraft_import import CHUNK, ImportedAircraft, existing_aircraft, import_aircraft
 
 SOURCE_LENGTH = 512  # aircraft.source
 
@@ -94,11 +94,19 @@ async def import_watchlist(
     stamp = now.strftime("%Y-%m-%d %H:%M UTC")
     source = f"plane-alert-db CSV {path.name}, imported {stamp}"[:SOURCE_LENGTH]
     provenance = {"file": path.name, "imported_at": now.isoformat()}
+    async with sessions() as session:
+        existing = await existing_aircraft(session)
     for start in range(0, len(entries), CHUNK):
         chunk = entries[start : start + CHUNK]
         async with sessions() as session:
             outcome = await import_aircraft(
-                session, chunk, source=source, provenance=provenance, now=now, write=not dry_run
+                session,
+                chunk,
+                existing=existing,
+                source=source,
+                provenance=provenance,
+                now=now,
+                write=not dry_run,
             )
             if not dry_run:
                 await session.commit()
