@@ -44,6 +44,8 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                 TELEGRAM_API_BASE_URL=fake.base_url,
                 DATABASE_URL=f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}",
                 SUMMITWATCH_ADMIN_IDS=str(DEMO_ADMIN),
+                # Offline: the real statement sources are not fetched.
+                SUMMITWATCH_STATEMENTS_ENABLED="false",
             )
             async with running(settings):
                 for chat_id, language, name in CHATS:

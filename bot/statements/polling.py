@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -328,7 +328,7 @@ def address_policy(services: Services) -> AddressPolicy:
     return AddressPolicy.build(allow=services.settings.feeds_allow_list())
 
 
-def statement_job(services: Services) -> Callable[[], Awaitable[None]]:
+def statement_job(services: Services) -> Callable[[], Coroutine[None, None, None]]:
     """The periodic job: a plain async function polling due sources once per call.
 
     The poller (and the sources file) is set up at the first call, inside the

@@ -23,8 +23,15 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import metrics
 from bot.statements.health import FeedHealth, FetchResult
-from bot.statements.sources import FEED_KINDS, FeedKind, FeedTarget, SourceSpec
+from bot.statements.sources import (
+    FEED_KINDS,
+    FeedKind,
+    FeedTarget,
+    SourceSpec,
+    selectors_for_url,
+)
 from storage.models import Source, SourceKind
 
 
@@ -150,6 +157,8 @@ async def record_fetch(session: AsyncSession, result: FetchResult) -> Source | N
     if result.succeeded:
         row.etag = result.etag
         row.last_modified = result.last_modified
+    latency = result.latency_ms / 1000 if result.latency_ms is not None else None
+    metrics.record_poll(row.name, str(row.kind), ok=result.succeeded, latency_s=latency)
     session.add(row)
     await session.flush()
     return row
@@ -167,7 +176,8 @@ async def load_targets(
 ) -> tuple[list[FeedTarget], list[str]]:
     """The enabled feed and page sources, ready to poll.
 
-    HTML rows take their selectors from the shipped spec of the same name.
+    HTML rows take their selectors from the shipped spec of the same name, or
+    (pages added from chat) from a shipped spec of the same site.
 
     Args:
         session: an open session.
@@ -189,6 +199,11 @@ async def load_targets(
     unreadable: list[str] = []
     for row in result.all():
         kind: FeedKind = "html" if row.kind == SourceKind.HTML else "rss"
+        if kind == "html" and row.name not in selectors:
+            # A page an admin added: the layout of a shipped source of the same site.
+            site_selectors = selectors_for_url(row.url, tuple(specs))
+            if site_selectors is not None:
+                selectors[row.name] = site_selectors
         if (kind == "html" and row.name not in selectors) or not row.language:
             unreadable.append(row.name)
             continue

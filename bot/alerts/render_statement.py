@@ -1,0 +1,134 @@
+"""Statement alerts: a frame in the chat's language around the statement's own words.
+
+Payload (written when the event is stored, see `bot.statements.events.payload`):
+    statement_id, revision (above 1 after an edit)
+    source: {name, official, country, tz}
+    language: the statement's language ("ru")
+    title, lead: the headline and the summary's first sentence, as published
+    url: the link, or null
+    published: ISO-8601 UTC publication time, or null; fetched: when it was fetched
+    matched: [{kind: person | place | keyword, key, text, names: {en, ru, az}}]
+    demo: true for bundled demo data
+
+The title and lead are never translated: the chat sees the original text, tagged
+with its language, and the frame (source, time, what matched) in its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale as BabelLocale
+from babel.dates import format_date
+
+from bot.alerts.render import RenderedAlert, renderer
+from bot.i18n import N_, Translator
+
+KEYWORD_LABELS = {
+    "meeting": N_("meeting"),
+    "talks": N_("talks"),
+    "summit": N_("summit"),
+    "visit": N_("visit"),
+    "call": N_("phone call"),
+}
+KIND_LABELS = {
+    "person": N_("People"),
+    "place": N_("Places"),
+    "keyword": N_("Meeting words"),
+}
+
+
+def language_name(code: str, t: Translator) -> str:
+    """'Russian' / 'русский' / 'rus' for a language code, in the chat's language."""
+    try:
+        name = BabelLocale.parse(t.locale).languages.get(code)
+    except (ValueError, TypeError):
+        name = None
+    return str(name or code)
+
+
+def published_line(payload: dict[str, Any], t: Translator) -> str:
+    """When it was published, in the source's zone and in UTC (or when it was fetched)."""
+    zone = str(payload.get("source", {}).get("tz") or "UTC")
+    if payload.get("published"):
+        moment = datetime.fromisoformat(str(payload["published"]))
+        template = N_("Published {time}")
+    else:
+        moment = datetime.fromisoformat(str(payload["fetched"]))
+        template = N_("Seen {time} (the source gives no time)")
+    if zone == "UTC":
+        when = t._("{time} UTC", time=t.date_time(moment))
+    else:
+        # The date where the source is, then its clock and UTC's (the date once).
+        day = format_date(moment.astimezone(ZoneInfo(zone)), "medium", locale=t.locale)
+        when = f"{day}, {t.local_and_utc(moment, zone)}"
+    return t._(template, time=when)
+
+
+def _label(match: dict[str, Any], t: Translator) -> str:
+    kind = str(match.get("kind"))
+    key = str(match.get("key"))
+    if kind == "keyword":
+        return t._(KEYWORD_LABELS[key]) if key in KEYWORD_LABELS else key
+    names = match.get("names") or {}
+    return str(names.get(t.locale) or names.get("en") or key)
+
+
+def matched_lines(payload: dict[str, Any], t: Translator) -> list[str]:
+    """'People: Steve Witkoff («Уиткоффом»)', one line per kind that matched."""
+    lines = []
+    for kind, title in KIND_LABELS.items():
+        found = [m for m in payload.get("matched", []) if m.get("kind") == kind]
+        if not found:
+            continue
+        parts = []
+        for match in found:
+            label = _label(match, t)
+            text = str(match.get("text") or "")
+            same = text.casefold() == label.casefold() or kind == "keyword"
+            parts.append(escape(label) if same else f"{escape(label)} («{escape(text)}»)")
+        lines.append(f"{t._(title)}: " + ", ".join(parts))
+    return lines
+
+
+def header(payload: dict[str, Any], t: Translator) -> str:
+    """'🏛 kremlin-ru · official source: Steve Witkoff, meeting' (the digest's line too)."""
+    source = payload.get("source", {})
+    name = "<b>" + escape(str(source.get("name", "?"))) + "</b>"
+    what = ", ".join(
+        escape(_label(m, t))
+        for kind in KIND_LABELS
+        for m in payload.get("matched", [])
+        if m.get("kind") == kind
+    )
+    if source.get("official"):
+        return "🏛 " + t._("{source} · official source: {what}", source=name, what=what)
+    return "📰 " + t._("{source} · news agency: {what}", source=name, what=what)
+
+
+@renderer("statement")
+def render_statement(payload: dict[str, Any], t: Translator) -> RenderedAlert:
+    """A statement alert for one chat."""
+    lines = []
+    if payload.get("demo"):
+        lines.append(t._("[DEMO DATA]"))
+    lines.append(header(payload, t))
+    if int(payload.get("revision", 1)) > 1:
+        lines.append("✏️ " + t._("Updated after publication: what it mentions changed."))
+    language = str(payload.get("language") or "")
+    tag = t._("Original text ({language}):", language=escape(language_name(language, t)))
+    lines.append(f"<i>{tag}</i>")
+    lines.append(f"<b>{escape(str(payload.get('title', '')))}</b>")
+    if payload.get("lead"):
+        lines.append(escape(str(payload["lead"])))
+    lines.append("🕑 " + published_line(payload, t))
+    lines.extend("🔎 " + line for line in matched_lines(payload, t))
+    link = str(payload.get("url") or "")
+    if link.startswith(("https://", "http://")):
+        url = escape(link, quote=True)
+        link_text = t._("Read at the source")
+        lines.append(f'<a href="{url}">{link_text}</a>')
+    return RenderedAlert(text="\n".join(lines))
