@@ -23,15 +23,18 @@ from bot.retention import run_retention
 from bot.services import BotData, Services
 from bot.statements.polling import statement_job
 from bot.telegram_request import AiohttpRequest
+from bot.watch.seed import seed_watchlist
 from handlers import (
     access,
     deadletters,
     errors,
+    flight_status,
     language,
     mute,
     start,
     statements,
     subscriptions,
+    watchlist,
 )
 from handlers.catalog import COMMANDS
 from handlers.context import BotContext
@@ -42,7 +45,17 @@ from storage.types import utcnow
 log = logging.getLogger("summitwatch.app")
 
 # Registered in this order; `access` first because it gates everything after it.
-HANDLER_MODULES = (access, start, language, subscriptions, mute, deadletters, statements)
+HANDLER_MODULES = (
+    access,
+    start,
+    language,
+    subscriptions,
+    mute,
+    deadletters,
+    watchlist,
+    flight_status,
+    statements,
+)
 
 SummitApp = Application[Any, BotContext, Any, Any, BotData, Any]
 MUTE_CHECK_INTERVAL_S = 60.0
@@ -73,10 +86,12 @@ async def publish_commands(application: SummitApp) -> None:
 
 
 async def open_services(settings: Settings) -> Services:
-    """Connect to the store and bring its schema up to date."""
+    """Connect to the store, bring its schema up to date and seed the watched people."""
     engine = create_engine(settings.database_url)
     await upgrade(engine)
-    return Services(settings=settings, engine=engine, sessions=session_factory(engine))
+    sessions = session_factory(engine)
+    await seed_watchlist(sessions)
+    return Services(settings=settings, engine=engine, sessions=sessions)
 
 
 def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorker:

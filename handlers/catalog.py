@@ -28,6 +28,15 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("unmute", N_("Resume alerts and summarise what was held")),
     CommandInfo("lang", N_("Choose the chat's language"), usage="[en|ru|az]"),
     CommandInfo("deadletters", N_("Undeliverable alerts (bot admins)"), "[retry]", in_groups=False),
+    CommandInfo("status", N_("Where a person's or aircraft's jet is now"), "who"),
+    CommandInfo("flights", N_("Recent flights of a person or aircraft"), "who [n]"),
+    CommandInfo("watchlist", N_("Watched people and aircraft")),
+    CommandInfo(
+        "track",
+        N_("Watch an aircraft, linked to a person (bot admins)"),
+        "hex [person] [believed|confirmed]",
+    ),
+    CommandInfo("untrack", N_("Stop watching an aircraft (bot admins)"), "hex [person]"),
     CommandInfo("statements", N_("Latest statements that mention what is watched"), "[who|where]"),
     CommandInfo("sources", N_("Statement sources and their health")),
     CommandInfo(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Aircraft, Person, PersonAircraft
+from storage.models import Aircraft, Confidence, Person, PersonAircraft
 
 
 async def all_people(session: AsyncSession) -> list[Person]:
@@ -46,3 +48,100 @@ async def links_of_aircraft(
         .order_by(col(Person.slug))
     )
     return list(result.all())
+
+
+async def links_of_person(
+    session: AsyncSession, person_id: int
+) -> list[tuple[PersonAircraft, Aircraft]]:
+    """Aircraft linked to a person, with the link; confirmed links first, then newest."""
+    result = await session.exec(
+        select(PersonAircraft, Aircraft)
+        .join(Aircraft, col(Aircraft.hex) == col(PersonAircraft.aircraft_hex))
+        .where(PersonAircraft.person_id == person_id)
+        .order_by(col(PersonAircraft.confidence).desc(), col(PersonAircraft.since).desc())
+    )
+    return list(result.all())
+
+
+async def all_links(session: AsyncSession) -> list[tuple[PersonAircraft, Person]]:
+    """Every person-aircraft link with its person, by aircraft then person."""
+    result = await session.exec(
+        select(PersonAircraft, Person)
+        .join(Person, col(Person.id) == col(PersonAircraft.person_id))
+        .order_by(col(PersonAircraft.aircraft_hex), col(Person.slug))
+    )
+    return list(result.all())
+
+
+async def add_aircraft(
+    session: AsyncSession, hex_code: str, *, by: int | None, source: str
+) -> tuple[Aircraft, bool]:
+    """The aircraft with this hex, created (with provenance) when new; True if created."""
+    found = await session.get(Aircraft, hex_code)
+    if found is not None:
+        return found, False
+    aircraft = Aircraft(hex=hex_code, added_by=by, source=source)
+    session.add(aircraft)
+    await session.flush()
+    return aircraft, True
+
+
+async def set_link(
+    session: AsyncSession,
+    person_id: int,
+    hex_code: str,
+    *,
+    confidence: Confidence,
+    note: str | None,
+    by: int | None,
+    now: datetime,
+) -> PersonAircraft:
+    """Link a person to an aircraft, or restate an existing link (new confidence, note, by, since).
+
+    A restated link keeps its old note when no new one is given.
+    """
+    found = (
+        await session.exec(
+            select(PersonAircraft).where(
+                PersonAircraft.person_id == person_id, PersonAircraft.aircraft_hex == hex_code
+            )
+        )
+    ).first()
+    link = found or PersonAircraft(person_id=person_id, aircraft_hex=hex_code)
+    link.confidence = confidence
+    link.note = note if note is not None else link.note
+    link.set_by = by
+    link.since = now
+    session.add(link)
+    await session.flush()
+    return link
+
+
+async def remove_link(session: AsyncSession, person_id: int, hex_code: str) -> bool:
+    """Unlink a person from an aircraft; False when they were not linked."""
+    found = (
+        await session.exec(
+            select(PersonAircraft).where(
+                PersonAircraft.person_id == person_id, PersonAircraft.aircraft_hex == hex_code
+            )
+        )
+    ).first()
+    if found is None:
+        return False
+    await session.delete(found)
+    return True
+
+
+async def remove_aircraft(session: AsyncSession, hex_code: str) -> bool:
+    """Stop watching an aircraft: the aircraft and its links go; its history stays."""
+    found = await session.get(Aircraft, hex_code)
+    if found is None:
+        return False
+    links = await session.exec(
+        select(PersonAircraft).where(PersonAircraft.aircraft_hex == hex_code)
+    )
+    for link in links.all():
+        await session.delete(link)
+    await session.flush()
+    await session.delete(found)
+    return True

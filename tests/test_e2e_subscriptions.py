@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.app import SummitApp
-from storage.models import Aircraft, Person, Subscription
+from storage.models import Aircraft, Subscription
 from tests.alerting import store_landing
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI
@@ -29,14 +29,8 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 async def app(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
     settings = bot_settings(fake, sqlite_url, SUMMITWATCH_DELIVERY_RATE="1000")
     async with running_bot(settings) as application:
+        # Steve Witkoff and the other watched people are seeded from bot/data/watchlist.yaml.
         async with services_of(application).sessions.begin() as session:
-            session.add(
-                Person(
-                    slug="witkoff",
-                    names={"en": "Steve Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"},
-                    aliases={"en": ["Witkoff"], "ru": ["Уиткофф"], "az": ["Uitkoff"]},
-                )
-            )
             session.add(Aircraft(hex="ffa001", registration="DEMO1", source="test data"))
         yield application
 
@@ -105,8 +99,8 @@ async def test_buttons_subscribe_list_and_remove(fake: FakeBotAPI, app: SummitAp
     await fake.wait_until(lambda: fake.count("editMessageText") == 1)
     choices = fake.sent_to(303)[-1]
     assert choices.reply_markup is not None
-    [[button]] = choices.reply_markup["inline_keyboard"]
-    assert (button["text"], button["callback_data"]) == ("Стив Уиткофф", "sub:add:person:witkoff")
+    buttons = [b for row in choices.reply_markup["inline_keyboard"] for b in row]
+    assert {"text": "Стив Уиткофф", "callback_data": "sub:add:person:witkoff"} in buttons
     fake.callback_press(303, menu.message_id, "sub:add:person:witkoff", language_code="ru")
     await fake.wait_until(lambda: fake.count("editMessageText") == 2)
     assert await _subscriptions(app) == [(303, "person", "witkoff")]

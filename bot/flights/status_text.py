@@ -1,0 +1,119 @@
+"""/status and /flights in the chat's language: state, flights and the track picture.
+
+Times follow the flight alerts (`bot.alerts.render_flight`): the airport's local time
+with its zone named, and UTC. Airports come from the airport index by ICAO code, so a
+stored event needs nothing but its code to be shown with city, country and IATA code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from bot.alerts.render_flight import GLOBE_URL, duration, short_place, when
+from bot.flights import airports, payload
+from bot.flights.history import Flight, State, Whereabouts
+from bot.flights.maps import AirportMark, render_track_png
+from bot.i18n import Translator
+from storage.flight_records import Fix
+
+
+def airport_info(icao: str | None) -> dict[str, Any] | None:
+    """The airport as the alert helpers take it, or a bare code when the index lacks it."""
+    if not icao:
+        return None
+    return payload.airport_info(airports.get(icao)) or {"icao": icao, "name": icao}
+
+
+def _zone(airport: dict[str, Any] | None) -> str:
+    return str(airport["tz"]) if airport and airport.get("tz") else "UTC"
+
+
+def _clock(moment: datetime, airport: dict[str, Any] | None, t: Translator) -> str:
+    """'01:54 Moscow time (22:54 UTC)', or '22:54 UTC' where the zone is unknown."""
+    zone = _zone(airport)
+    if zone == "UTC":
+        return t._("{time} UTC", time=moment.strftime("%H:%M"))
+    return t.local_and_utc(moment, zone)
+
+
+def _day(moment: datetime, airport: dict[str, Any] | None, t: Translator) -> str:
+    local = moment.astimezone(ZoneInfo(_zone(airport)))
+    return str(format_date(local, "medium", locale=t.locale))
+
+
+def state_line(where: Whereabouts, t: Translator) -> str:
+    """'🟢 Airborne, took off from Moscow (VKO) at …' and the like; last seen when known."""
+    airport = airport_info(where.airport)
+    if where.state == State.AIRBORNE:
+        text = "✈️ " + t._("Airborne")
+        if where.since is not None:
+            took_off = t._("took off from {place}", place=short_place(airport, t))
+            text += f" — {took_off}, {when(where.since.isoformat(), airport, t)}"
+    elif where.state == State.ON_GROUND:
+        text = "🅿️ " + t._("On the ground")
+        if airport is not None and where.since is not None:
+            place = short_place(airport, t)
+            landed = (
+                t._("probably landed at {place}", place=place)
+                if where.probable
+                else t._("landed at {place}", place=place)
+            )
+            text += f" — {landed}, {when(where.since.isoformat(), airport, t)}"
+    else:
+        text = "❔ " + t._("Whereabouts unknown")
+    if where.last_seen is not None:
+        seen = t._("{time} UTC", time=t.date_time(where.last_seen))
+        text += "\n" + t._("Last seen: {time}", time=seen)
+    else:
+        text += "\n" + t._("No position or flight of this aircraft is stored yet.")
+    return text
+
+
+def flight_line(flight: Flight, t: Translator, *, ident: str | None = None) -> str:
+    """'14 Mar 2025 · Moscow (VKO) 01:54 … → Baku (GYD) 05:30 … · 3 h 36 min'."""
+    origin, destination = airport_info(flight.departure), airport_info(flight.arrival)
+    first = flight.departed or flight.landed
+    day = _day(first, origin if flight.departed else destination, t) if first else ""
+    if flight.departed is not None:
+        left = f"{short_place(origin, t)} {_clock(flight.departed, origin, t)}"
+    elif origin is not None:
+        left = short_place(origin, t)
+    else:
+        left = t._("departure not seen")
+    if flight.landed is not None:
+        right = f"{short_place(destination, t)} {_clock(flight.landed, destination, t)}"
+        if flight.landing_confidence == "probable":
+            right += " " + t._("(probable landing)")
+    else:
+        right = t._("landing not seen yet")
+    parts = [escape(day), f"{left} → {right}"]
+    if flight.duration_s is not None and flight.landed is not None:
+        parts.append(duration(flight.duration_s, t))
+    line = " · ".join(p for p in parts if p)
+    return f"{escape(ident)}: {line}" if ident else line
+
+
+def globe_link(hex_code: str, label: str) -> str:
+    """A link to the aircraft on globe.adsb.lol."""
+    url = GLOBE_URL.format(hex=escape(hex_code))
+    return f'<a href="{url}">{escape(label)}</a>'
+
+
+def track_picture(fixes: Sequence[Fix], flight: Flight | None) -> bytes | None:
+    """PNG of the track with departure and arrival marked; CPU-heavy: call off the loop."""
+    if not fixes:
+        return None
+    marks = []
+    if flight is not None:
+        for code in (flight.departure, flight.arrival):
+            airport = airports.get(code) if code else None
+            if airport is not None:
+                marks.append(AirportMark(airport.iata or airport.icao, airport.lat, airport.lon))
+    points = [(f.lat, f.lon, None if f.on_ground else f.alt_ft) for f in fixes]
+    return render_track_png(points, airports=marks)

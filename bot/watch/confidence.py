@@ -1,0 +1,47 @@
+"""Confidence words for person-aircraft links, as analysts type them in en/ru/az."""
+
+from __future__ import annotations
+
+from bot.i18n import N_, Translator
+from storage.models import Confidence
+
+LABELS: dict[Confidence, str] = {
+    Confidence.BELIEVED: N_("believed"),
+    Confidence.CONFIRMED: N_("confirmed"),
+}
+# Typed words, case-folded (ё is folded to е before lookup).
+WORDS: dict[str, Confidence] = {
+    word: confidence
+    for confidence, words in {
+        Confidence.BELIEVED: (
+            "believed believe probable likely предположительно вероятно предполагается "
+            "ehtimal ehtimalən güman"
+        ),
+        Confidence.CONFIRMED: (
+            "confirmed confirm certain подтверждено подтвержден подтверждена "
+            "təsdiqlənib təsdiqlənmiş təsdiq"
+        ),
+    }.items()
+    for word in words.split()
+}
+
+
+def parse_confidence(word: str) -> Confidence | None:
+    """'believed', 'Подтверждено', 'təsdiqlənib' → the confidence they name."""
+    return WORDS.get(word.casefold().replace("ё", "е"))
+
+
+def confidence_label(confidence: str, t: Translator) -> str:
+    """The confidence in the chat's language."""
+    try:
+        return t._(LABELS[Confidence(confidence)])
+    except ValueError:
+        return confidence
+
+
+def confidence_hint(t: Translator) -> str:
+    """How to write a confidence, in every language we speak (analysts mix them)."""
+    return t._(
+        "Use believed or confirmed (ru: предположительно / подтверждено, "
+        "az: ehtimal / təsdiqlənib)."
+    )

@@ -1,0 +1,179 @@
+"""Seed the watched people from `bot/data/watchlist.yaml`, never undoing an analyst's edit.
+
+The file ships people only (names and aliases in en/ru/az, role, a cited source and the
+date it is true as of); aircraft identities come from analysts through /track. Seeding
+is idempotent: a missing person is added; a stored one only gets what it lacks (a
+language missing from names or aliases, an empty role or source). Whatever is stored
+stays as it is, so an edit made in the store since the last start survives a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Person
+from storage.watchlist import all_people
+
+LANGUAGES = ("en", "ru", "az")
+_SLUG = re.compile(r"^[a-z][a-z0-9-]{1,63}$")
+_AS_OF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_PERSON_KEYS = {"slug", "names", "aliases", "role", "source", "as_of"}
+
+
+class WatchlistError(ValueError):
+    """The watchlist file breaks its schema; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class SeedPerson:
+    """One person as the file gives them."""
+
+    slug: str
+    names: dict[str, str]
+    aliases: dict[str, list[str]]
+    role: str
+    source: str
+    as_of: str
+
+    @property
+    def provenance(self) -> str:
+        """The source with its date, as stored in `Person.source`."""
+        return f"{self.source} (as of {self.as_of})"
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    """What a seeding run changed."""
+
+    added: tuple[str, ...]
+    filled: tuple[str, ...]
+
+
+def default_path() -> Path:
+    """The shipped `bot/data/watchlist.yaml`."""
+    return Path(str(resources.files("bot").joinpath("data", "watchlist.yaml")))
+
+
+def load_people(path: Path | None = None) -> list[SeedPerson]:
+    """Read and validate a watchlist file (the shipped one by default)."""
+    where = path or default_path()
+    try:
+        data = yaml.safe_load(where.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise WatchlistError(f"{where.name}: cannot read: {exc}") from exc
+    return parse_people(data, where.name)
+
+
+def parse_people(data: object, origin: str = "watchlist.yaml") -> list[SeedPerson]:
+    """Validate parsed YAML: a mapping with `people` and nothing else (no aircraft)."""
+    if not isinstance(data, dict) or set(data) != {"people"}:
+        raise WatchlistError(f"{origin}: expected exactly one key, 'people'")
+    raw_people = data["people"]
+    if not isinstance(raw_people, list) or not raw_people:
+        raise WatchlistError(f"{origin}: people: expected a non-empty list")
+    people = [_person(raw, f"{origin}: people[{i}]") for i, raw in enumerate(raw_people)]
+    slugs = [p.slug for p in people]
+    twice = sorted({s for s in slugs if slugs.count(s) > 1})
+    if twice:
+        raise WatchlistError(f"{origin}: slug used twice: {', '.join(twice)}")
+    return people
+
+
+def _person(raw: object, where: str) -> SeedPerson:
+    if not isinstance(raw, dict) or set(raw) != _PERSON_KEYS:
+        raise WatchlistError(f"{where}: expected the keys {', '.join(sorted(_PERSON_KEYS))}")
+    slug = raw["slug"]
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        raise WatchlistError(f"{where}: bad slug {slug!r}")
+    where = f"{where} ({slug})"
+    names = raw["names"]
+    if not isinstance(names, dict) or set(names) != set(LANGUAGES):
+        raise WatchlistError(f"{where}: names: one per language {', '.join(LANGUAGES)}")
+    aliases = raw["aliases"]
+    if not isinstance(aliases, dict) or not set(aliases) <= set(LANGUAGES):
+        raise WatchlistError(f"{where}: aliases: lists per language {', '.join(LANGUAGES)}")
+    for words in aliases.values():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise WatchlistError(f"{where}: aliases: lists of names")
+    source, as_of = raw["source"], raw["as_of"]
+    if not isinstance(source, str) or not source.startswith("https://"):
+        raise WatchlistError(f"{where}: source: an https:// URL")
+    as_of_text = as_of.isoformat() if isinstance(as_of, date) else str(as_of)
+    if not _AS_OF.match(as_of_text):
+        raise WatchlistError(f"{where}: as_of: a date such as 2025-03-14 or 2025-12")
+    if not isinstance(raw["role"], str) or not raw["role"].strip():
+        raise WatchlistError(f"{where}: role: required")
+    return SeedPerson(
+        slug=slug,
+        names={k: _text(v, where) for k, v in names.items()},
+        aliases={k: list(v) for k, v in aliases.items()},
+        role=raw["role"].strip(),
+        source=source,
+        as_of=as_of_text,
+    )
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise WatchlistError(f"{where}: names: non-empty text")
+    return value.strip()
+
+
+def _fill(person: Person, seed: SeedPerson) -> bool:
+    """Give a stored person what it lacks from the seed; True when something was added."""
+    names = dict(person.names)
+    aliases = {k: list(v) for k, v in person.aliases.items()}
+    for language, name in seed.names.items():
+        names.setdefault(language, name)
+    for language, words in seed.aliases.items():
+        aliases.setdefault(language, words)
+    changed = names != person.names or aliases != person.aliases
+    # New dicts, not in-place edits: JSON columns only notice reassignment.
+    person.names, person.aliases = names, aliases
+    if not person.role:
+        person.role, changed = seed.role, True
+    if not person.source:
+        person.source, changed = seed.provenance, True
+    return changed
+
+
+async def seed_people(session: AsyncSession, people: list[SeedPerson]) -> SeedReport:
+    """Add missing people and fill gaps in stored ones (see the module docstring)."""
+    stored = {p.slug: p for p in await all_people(session)}
+    added: list[str] = []
+    filled: list[str] = []
+    for seed in people:
+        person = stored.get(seed.slug)
+        if person is None:
+            session.add(
+                Person(
+                    slug=seed.slug,
+                    names=seed.names,
+                    aliases=seed.aliases,
+                    role=seed.role,
+                    source=seed.provenance,
+                )
+            )
+            added.append(seed.slug)
+        elif _fill(person, seed):
+            session.add(person)
+            filled.append(seed.slug)
+    return SeedReport(tuple(added), tuple(filled))
+
+
+async def seed_watchlist(
+    sessions: async_sessionmaker[AsyncSession], path: Path | None = None
+) -> SeedReport:
+    """Seed the shipped (or given) watchlist file in one transaction."""
+    people = load_people(path)
+    async with sessions.begin() as session:
+        return await seed_people(session, people)

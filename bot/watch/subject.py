@@ -1,0 +1,123 @@
+"""What /status and /flights are asked about: a person, an aircraft or a callsign.
+
+Tried in this order, exact before fuzzy: an ICAO hex, a known registration, a callsign
+seen in stored positions, then a person by any of their names in en/ru/az (fuzzy, so
+"Уиткоффа" and "Uitkoff" find Steve Witkoff). When nothing matches, close spellings
+among people and registrations are offered as suggestions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.watch.fuzzy import Candidate, find
+from bot.watch.lookup import HEX_RE, Choice, resolve
+from bot.watch.watchlist_text import aircraft_label
+from storage.flight_queries import hexes_by_callsign
+from storage.models import Aircraft, Person, PersonAircraft, SubscriptionKind
+from storage.watchlist import (
+    aircraft_by_ident,
+    all_aircraft,
+    all_people,
+    links_of_aircraft,
+    links_of_person,
+    person_by_slug,
+)
+
+# Suggestions may be looser than matches: they are only offered, never acted on.
+SUGGESTION_CUTOFF = 0.6
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class LinkedAircraft:
+    """An aircraft of the subject, with the person link that ties it there (if any)."""
+
+    hex: str
+    aircraft: Aircraft | None
+    link: PersonAircraft | None
+
+    @property
+    def label(self) -> str:
+        """'RA-96022 (0101be)' or the bare hex."""
+        return aircraft_label(self.aircraft) if self.aircraft else self.hex
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A person (with the aircraft linked to them) or one aircraft (with its people)."""
+
+    label: str
+    person: Person | None
+    aircraft: tuple[LinkedAircraft, ...]
+    people: tuple[tuple[PersonAircraft, Person], ...] = ()
+
+    @property
+    def hexes(self) -> tuple[str, ...]:
+        """The aircraft to report on."""
+        return tuple(a.hex for a in self.aircraft)
+
+
+@dataclass(frozen=True)
+class SubjectLookup:
+    """One subject, or the choices an ambiguous query had, or suggestions for none."""
+
+    subject: Subject | None
+    choices: tuple[Choice, ...] = ()
+    suggestions: tuple[str, ...] = ()
+
+
+def person_label(person: Person, locale: str) -> str:
+    """The person's name in the chat's language (English, then the slug, as fallbacks)."""
+    return person.names.get(locale) or person.names.get("en") or person.slug
+
+
+async def _aircraft_subject(session: AsyncSession, hex_code: str) -> Subject:
+    aircraft = await session.get(Aircraft, hex_code)
+    entry = LinkedAircraft(hex_code, aircraft, None)
+    people = tuple(await links_of_aircraft(session, hex_code))
+    return Subject(entry.label, None, (entry,), people)
+
+
+async def person_subject(session: AsyncSession, person: Person, locale: str) -> Subject:
+    """A person with their linked aircraft, confirmed links first."""
+    links = await links_of_person(session, person.id) if person.id is not None else []
+    aircraft = tuple(LinkedAircraft(a.hex, a, link) for link, a in links)
+    return Subject(person_label(person, locale), person, aircraft)
+
+
+async def find_subject(session: AsyncSession, query: str, locale: str) -> SubjectLookup:
+    """Resolve what the user typed (see the module docstring)."""
+    text = query.strip()
+    if HEX_RE.match(text):
+        return SubjectLookup(await _aircraft_subject(session, text.lower()))
+    known = await aircraft_by_ident(session, text)
+    if known is not None:
+        return SubjectLookup(await _aircraft_subject(session, known.hex))
+    by_callsign = await hexes_by_callsign(session, text)
+    if by_callsign:
+        return SubjectLookup(await _aircraft_subject(session, by_callsign[0]))
+    resolved = await resolve(session, SubscriptionKind.PERSON, text, locale)
+    if resolved.unique is not None:
+        person = await person_by_slug(session, resolved.unique.key)
+        if person is not None:
+            return SubjectLookup(await person_subject(session, person, locale))
+    if resolved.choices:
+        return SubjectLookup(None, choices=resolved.choices)
+    return SubjectLookup(None, suggestions=await suggestions(session, text, locale))
+
+
+async def suggestions(session: AsyncSession, query: str, locale: str) -> tuple[str, ...]:
+    """Close spellings among people and registrations, labelled in the chat's language."""
+    people = await all_people(session)
+    fleet = [a for a in await all_aircraft(session) if a.registration]
+    candidates = [
+        Candidate(f"p:{p.slug}", (*p.names.values(), *(a for v in p.aliases.values() for a in v)))
+        for p in people
+    ] + [Candidate(f"a:{a.hex}", (str(a.registration),)) for a in fleet]
+    labels = {f"p:{p.slug}": person_label(p, locale) for p in people}
+    labels.update({f"a:{a.hex}": str(a.registration) for a in fleet})
+    match = find(query, candidates, cutoff=SUGGESTION_CUTOFF)
+    return tuple(labels[key] for key in match.keys[:MAX_SUGGESTIONS])

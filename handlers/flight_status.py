@@ -1,0 +1,216 @@
+"""/status and /flights: where a person's or an aircraft's jets are, and where they went."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Sequence
+from html import escape
+from typing import Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import LinkPreviewOptions, Update
+from telegram.ext import Application, CommandHandler
+
+from bot.flights.overview import AircraftOverview, aircraft_overview, recent_flights, recent_track
+from bot.flights.status_text import flight_line, globe_link, state_line, track_picture
+from bot.i18n import Translator
+from bot.watch.confidence import confidence_label
+from bot.watch.subject import Subject, SubjectLookup, find_subject, person_label
+from handlers.context import BotContext
+from handlers.locale import chat_translator
+from storage.flight_records import Fix
+from storage.types import utcnow
+
+log = logging.getLogger("summitwatch.status")
+
+DEFAULT_FLIGHTS = 5
+MAX_FLIGHTS = 20
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class StatusSection(Protocol):
+    """An extra part of /status from another feature, or None when it has nothing to say.
+
+    Example: the statements feature adds "latest statements mentioning the person".
+    Arguments are plain values so that a feature package can provide one without
+    importing this module: the person's slug (None for an aircraft), the aircraft's
+    ICAO hexes, and the translator of the chat. The text is HTML, already escaped.
+    """
+
+    def __call__(
+        self,
+        session: AsyncSession,
+        person_slug: str | None,
+        hexes: Sequence[str],
+        t: Translator,
+    ) -> Awaitable[str | None]: ...
+
+
+# Extra sections shown after the flight part of /status, in this order.
+STATUS_SECTIONS: tuple[StatusSection, ...] = ()
+
+
+async def _not_found(lookup: SubjectLookup, query: str, t: Translator) -> str:
+    shown = escape(query[:80])
+    if lookup.choices:
+        names = ", ".join(escape(c.label) for c in lookup.choices)
+        return t._(
+            "“{query}” matches several people: {names}. Be more specific.",
+            query=shown,
+            names=names,
+        )
+    text = t._("I found no person, aircraft or callsign matching “{query}”.", query=shown)
+    if lookup.suggestions:
+        text += " " + t._(
+            "Did you mean: {names}?", names=", ".join(escape(n) for n in lookup.suggestions)
+        )
+    return text + " " + t._("See /watchlist.")
+
+
+def _aircraft_block(subject: Subject, overview: AircraftOverview, t: Translator) -> str:
+    entry = next(a for a in subject.aircraft if a.hex == overview.hex)
+    line = "• " + globe_link(entry.hex, entry.label)
+    if entry.link is not None:
+        line += " — " + escape(confidence_label(entry.link.confidence, t))
+        if entry.link.note:
+            line += f" (“{escape(entry.link.note)}”)"
+    lines = [line, state_line(overview.where, t)]
+    if overview.last_flight is not None:
+        lines.append(t._("Last flight: {flight}", flight=flight_line(overview.last_flight, t)))
+    return "\n".join(lines)
+
+
+def _heading(subject: Subject, t: Translator) -> list[str]:
+    lines = ["<b>" + escape(subject.label) + "</b>"]
+    if subject.person is not None and subject.person.role:
+        lines[0] += " — " + escape(subject.person.role)
+    for link, person in subject.people:
+        lines.append(
+            "👤 "
+            + t._(
+                "Linked to {person} ({confidence})",
+                person=escape(person_label(person, t.locale)),
+                confidence=escape(confidence_label(link.confidence, t)),
+            )
+        )
+    return lines
+
+
+async def _subject(
+    update: Update, context: BotContext, t: Translator, words: Sequence[str], usage: str
+) -> Subject | None:
+    """The subject the words name; otherwise replies (usage, not found) and returns None."""
+    message = update.effective_message
+    query = " ".join(words).strip()
+    if message is None:
+        return None
+    if not query:
+        await message.reply_text(usage)
+        return None
+    async with context.services.sessions() as session:
+        lookup = await find_subject(session, query, t.locale)
+    if lookup.subject is None:
+        await message.reply_text(await _not_found(lookup, query, t))
+    return lookup.subject
+
+
+async def status_command(update: Update, context: BotContext) -> None:
+    """`/status <person|hex|registration|callsign>`: state, last flight, map."""
+    t = await chat_translator(update, context)
+    message = update.effective_message
+    usage = t._(
+        "Send /status and a person, ICAO hex, registration or callsign, "
+        "for example /status witkoff."
+    )
+    subject = await _subject(update, context, t, context.args or [], usage)
+    if message is None or subject is None:
+        return
+    now = utcnow()
+    lines = _heading(subject, t)
+    overviews: list[AircraftOverview] = []
+    async with context.services.sessions() as session:
+        for entry in subject.aircraft:
+            overviews.append(await aircraft_overview(session, entry.hex, now))
+        extra = [
+            await section(
+                session, subject.person.slug if subject.person else None, subject.hexes, t
+            )
+            for section in STATUS_SECTIONS
+        ]
+        newest = _newest(overviews)
+        track = await recent_track(session, newest) if newest is not None else []
+    if not subject.aircraft:
+        lines.append(
+            t._(
+                "No aircraft is linked to {person} yet. Admins link one with /track.",
+                person=escape(subject.label),
+            )
+        )
+    lines.extend(_aircraft_block(subject, o, t) for o in overviews)
+    lines.extend(s for s in extra if s)
+    await message.reply_text("\n\n".join(lines), link_preview_options=_NO_PREVIEW)
+    if newest is not None and track:
+        await _send_map(update, newest, track, t)
+
+
+def _newest(overviews: Sequence[AircraftOverview]) -> AircraftOverview | None:
+    seen = [o for o in overviews if o.last_fix is not None]
+    return max(seen, key=lambda o: o.last_fix.ts if o.last_fix else 0) if seen else None
+
+
+async def _send_map(
+    update: Update, overview: AircraftOverview, track: list[Fix], t: Translator
+) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        # Drawing takes a CPU-bound fraction of a second: keep it off the event loop.
+        picture = await asyncio.to_thread(track_picture, track, overview.last_flight)
+    except ValueError:
+        log.warning("could not draw the track of %s", overview.hex, exc_info=True)
+        return
+    if picture is None:
+        return
+    caption = t._("Recent track of {hex}", hex=escape(overview.hex))
+    await message.reply_photo(picture, caption=caption)
+
+
+async def flights_command(update: Update, context: BotContext) -> None:
+    """`/flights <who> [n]`: the newest flights, takeoff to landing."""
+    t = await chat_translator(update, context)
+    message = update.effective_message
+    args = list(context.args or [])
+    count = DEFAULT_FLIGHTS
+    if len(args) > 1 and args[-1].isdigit():
+        count = max(1, min(MAX_FLIGHTS, int(args.pop())))
+    usage = t._(
+        "Send /flights and a person, ICAO hex, registration or callsign, and how many "
+        "flights (up to {max}), for example /flights witkoff 5.",
+        max=MAX_FLIGHTS,
+    )
+    subject = await _subject(update, context, t, args, usage)
+    if message is None or subject is None:
+        return
+    async with context.services.sessions() as session:
+        found = await recent_flights(session, subject.hexes, count)
+    if not found:
+        await message.reply_text(
+            t._("No flights of {who} are stored yet.", who="<b>" + escape(subject.label) + "</b>")
+        )
+        return
+    labels = {a.hex: a.label for a in subject.aircraft}
+    several = len({f.hex for f in found}) > 1
+    title = t._("Recent flights of {who}:", who="<b>" + escape(subject.label) + "</b>")
+    lines = [title]
+    for flight in found:
+        ident = labels.get(flight.hex, flight.hex) if several else None
+        lines.append("• " + flight_line(flight, t, ident=ident))
+    await message.reply_text("\n".join(lines))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add the handlers of this module."""
+    application.add_handler(CommandHandler("status", status_command))
+    application.add_handler(CommandHandler("flights", flights_command))
