@@ -74,6 +74,20 @@ def cmd_import_watchlist(args: argparse.Namespace, settings: Settings) -> int:
     return import_command(args, settings)
 
 
+def cmd_sources_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Fetch every statement source once and report what each gave (nothing is stored)."""
+    from bot.statements.check import check_sources, report
+    from bot.statements.sources import load_sources, rebased
+    from bot.statements.ssrf import AddressPolicy
+
+    specs = rebased(load_sources(settings.sources_file), settings.sources_base_url)
+    if args.source:
+        specs = tuple(spec for spec in specs if spec.name in set(args.source))
+    policy = AddressPolicy.build(allow=settings.feeds_allow_list())
+    lines = asyncio.run(check_sources(specs, policy, timeout_s=args.timeout))
+    return 0 if report(lines, sys.stdout) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-parser per subcommand."""
     parser = argparse.ArgumentParser(
@@ -128,6 +142,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="progress bar on stderr (default: only when stderr is a terminal)",
     )
     imp.set_defaults(handler=cmd_import_watchlist, needs_settings=True)
+
+    sources = sub.add_parser("sources", help="statement sources", description="Statement sources.")
+    sources_sub = sources.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
+    check_sources = sources_sub.add_parser(
+        "check", help="fetch each source once", description=cmd_sources_check.__doc__
+    )
+    check_sources.add_argument(
+        "--source", action="append", metavar="NAME", help="only this source (repeatable)"
+    )
+    check_sources.add_argument(
+        "--timeout", type=float, default=15.0, help="seconds per request (default 15)"
+    )
+    check_sources.set_defaults(handler=cmd_sources_check, needs_settings=True)
 
     demo = sub.add_parser(
         "demo", help="offline demo with local fakes", description=cmd_demo.__doc__
