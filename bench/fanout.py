@@ -51,6 +51,8 @@ class Result:
     refused_429: int
     seconds: float
     wall_seconds: float
+    bot_cpu_s: float  # from the first send to the last
+    fake_cpu_s: float
 
     @property
     def rate(self) -> float:
@@ -73,7 +75,9 @@ async def prepare(database_url: str, chats: int) -> None:
         await engine.dispose()
 
 
-async def fan_out(database_url: str, chats: int, mode: str, concurrency: int) -> Result:
+async def fan_out(
+    database_url: str, chats: int, mode: str, concurrency: int, profile: str | None = None
+) -> Result:
     limits, rate, paid = MODES[mode]
     await prepare(database_url, chats)
     async with FakeBotAPI(token=TOKEN) as fake:
@@ -88,8 +92,10 @@ async def fan_out(database_url: str, chats: int, mode: str, concurrency: int) ->
             "SUMMITWATCH_DELIVERY_CONCURRENCY": str(concurrency),
         }
         started = time.monotonic()
+        profiler = ["-m", "cProfile", "-o", profile] if profile else []
         process = await asyncio.create_subprocess_exec(
             sys.executable,
+            *profiler,
             "-m",
             "bot",
             "run",
@@ -102,7 +108,13 @@ async def fan_out(database_url: str, chats: int, mode: str, concurrency: int) ->
             return [s.at for s in fake.sent if s.method == "sendMessage"]
 
         try:
+            # CPU is counted from the first send to the last: start-up is not delivery.
+            await fake.wait_until(lambda: len(sends()) >= 1, timeout=120)
+            bot_cpu_started = cpu_seconds(process.pid)
+            fake_cpu_started = time.process_time()
             await fake.wait_until(lambda: len(sends()) >= chats, timeout=chats / 10 + 120)
+            bot_cpu = cpu_seconds(process.pid) - bot_cpu_started
+            fake_cpu = time.process_time() - fake_cpu_started
             await asyncio.sleep(1.0)  # a stray duplicate would arrive now
         finally:
             process.send_signal(signal.SIGINT)
@@ -117,19 +129,29 @@ async def fan_out(database_url: str, chats: int, mode: str, concurrency: int) ->
             refused_429=fake.count("sendMessage", 429),
             seconds=max(times) - min(times),
             wall_seconds=wall,
+            bot_cpu_s=bot_cpu,
+            fake_cpu_s=fake_cpu,
         )
 
 
-async def one_run(db: str, chats: int, mode: str, concurrency: int) -> Result:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process (Linux /proc), start-up included."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def one_run(
+    db: str, chats: int, mode: str, concurrency: int, profile: str | None = None
+) -> Result:
     if db == "postgres":
         url = await create_pg_database()
         try:
-            return await fan_out(url, chats, mode, concurrency)
+            return await fan_out(url, chats, mode, concurrency, profile)
         finally:
             await drop_pg_database(url)
     with tempfile.TemporaryDirectory(prefix="bench-fanout-") as folder:
         return await fan_out(
-            f"sqlite+aiosqlite:///{Path(folder) / 'fanout.db'}", chats, mode, concurrency
+            f"sqlite+aiosqlite:///{Path(folder) / 'fanout.db'}", chats, mode, concurrency, profile
         )
 
 
@@ -140,16 +162,19 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the bot process into FILE")
     args = parser.parse_args()
     results = [
-        asyncio.run(one_run(args.db, args.chats, args.mode, args.concurrency))
+        asyncio.run(one_run(args.db, args.chats, args.mode, args.concurrency, args.profile))
         for _ in range(args.runs)
     ]
     for number, r in enumerate(results, 1):
         print(
             f"run {number}: {r.delivered}/{r.chats} delivered in {r.seconds:.1f}s "
             f"(wall {r.wall_seconds:.1f}s), {r.rate:.1f} msg/s, "
-            f"429s {r.refused_429}, lost {r.chats - r.delivered}, duplicated {r.duplicated}"
+            f"429s {r.refused_429}, lost {r.chats - r.delivered}, duplicated {r.duplicated}; "
+            f"CPU per message: bot {r.bot_cpu_s / r.chats * 1000:.2f} ms, "
+            f"fake and bench {r.fake_cpu_s / r.chats * 1000:.2f} ms"
         )
     rate = statistics.median(r.rate for r in results)
     print(

@@ -80,17 +80,21 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=self._value(read_timeout, "read"),
         )
-        body: aiohttp.FormData | dict[str, str] | None = None
+        body: aiohttp.FormData | bytes | None = None
+        headers = {"User-Agent": self.USER_AGENT}
         if request_data is not None:
             if request_data.contains_files:
                 body = aiohttp.FormData(request_data.json_parameters)
                 for name, (filename, content, mimetype) in request_data.multipart_data.items():
                     body.add_field(name, content, filename=filename, content_type=mimetype)
             else:
-                body = request_data.json_parameters
+                # Telegram takes JSON bodies; one json.dumps costs a fraction of
+                # url-encoding every parameter, which a fan-out does thousands of times.
+                body = request_data.json_payload
+                headers["Content-Type"] = "application/json"
         try:
             async with self._session.request(
-                method, url, data=body, timeout=timeout, headers={"User-Agent": self.USER_AGENT}
+                method, url, data=body, timeout=timeout, headers=headers
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:

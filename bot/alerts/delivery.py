@@ -25,20 +25,20 @@ import logging
 import os
 import random
 import socket
+import warnings
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
+from telegram.warnings import PTBUserWarning
 
-from bot.alerts.acks import AckBatcher
 from bot.alerts.ratelimiter import RateLimitArgs
 from bot.alerts.render import RenderedAlert, UnknownEventType, photo_for, render
 from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
@@ -53,6 +53,10 @@ NO_RETRY: RateLimitArgs = {"retries": 0}
 THREAD_WAIT_S = 0.5
 RENDER_CACHE_SIZE = 256
 PHOTO_CACHE_SIZE = 16
+# Alerts are sent with do_api_request("sendMessage") on purpose (see _send_text);
+# PTB's advice to use send_message instead is noise here.
+RAW_SEND_WARNING = r"Please use 'Bot\.sendMessage' instead of 'Bot\.do_api_request"
+warnings.filterwarnings("ignore", message=RAW_SEND_WARNING, category=PTBUserWarning)
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,8 @@ class DeliveryWorker:
     _photos: OrderedDict[tuple[str, int], asyncio.Task[bytes | None]] = field(
         default_factory=OrderedDict
     )
-    _acks: AckBatcher = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._acks = AckBatcher(self.sessions, self.clock)
+    # Sent, not yet recorded: written by the next claim, in the same transaction.
+    _sent: list[tuple[int, int | None]] = field(default_factory=list)
 
     def wake(self) -> None:
         """New rows were routed: look now rather than at the next poll."""
@@ -160,14 +162,29 @@ class DeliveryWorker:
         await self.drain_in_flight()
 
     async def fill(self) -> int:
-        """Claim as many due rows as there are free slots and start sending them."""
+        """Record what was sent, claim as many due rows as there are free slots, send them.
+
+        Sent rows are recorded by the claim that follows them, in one transaction: no
+        new row is claimed before every earlier send is durably `sent`, so sent but
+        unrecorded rows and rows in flight together never exceed `concurrency` (the
+        bound on duplicates after a crash), at half the transactions of a separate
+        write per batch of sends.
+        """
         free = self.config.concurrency - len(self._in_flight)
         # Claim in batches: one claim query per few sends, not one per send.
         if free <= 0 or (self._in_flight and free < max(1, self.config.concurrency // 4)):
             return 0
-        async with self.sessions.begin() as session:
-            rows = await outbox.claim_due(session, worker=self.name, limit=free, now=self.clock())
-            chats = await chats_by_id(session, {row.chat_id for row in rows})
+        sent, self._sent = self._sent, []
+        try:
+            async with self.sessions.begin() as session:
+                await outbox.mark_sent_many(session, sent, now=self.clock())
+                rows = await outbox.claim_due(
+                    session, worker=self.name, limit=free, now=self.clock()
+                )
+                chats = await chats_by_id(session, {row.chat_id for row in rows})
+        except BaseException:
+            self._sent[:0] = sent
+            raise
         for row in rows:
             self._in_flight_ids.add(_row_id(row))
             task = asyncio.create_task(
@@ -183,9 +200,22 @@ class DeliveryWorker:
             log.error("delivery task crashed", exc_info=task.exception())
 
     async def drain_in_flight(self) -> None:
-        """Wait for every started send to be recorded."""
+        """Wait for every started send to finish, and record it."""
         while self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+        await self.record_sent()
+
+    async def record_sent(self) -> None:
+        """Write the sends not yet recorded (fill does it too, on its way)."""
+        sent, self._sent = self._sent, []
+        if not sent:
+            return
+        try:
+            async with self.sessions.begin() as session:
+                await outbox.mark_sent_many(session, sent, now=self.clock())
+        except BaseException:
+            self._sent[:0] = sent
+            raise
 
     async def deliver_due(self) -> None:
         """Send everything that is due now and wait for it (tests, demo, one-shot tools)."""
@@ -263,7 +293,7 @@ class DeliveryWorker:
         except NetworkError as exc:  # includes TimedOut and Telegram's 5xx answers
             await self._backoff(row, f"{type(exc).__name__}: {exc.message}")
         else:
-            await self._acks.ack(_row_id(row), message_id)
+            self._sent.append((_row_id(row), message_id))
 
     async def _render(self, row: OutboxRow, locale: str) -> RenderedAlert:
         """Render once per event and language: a fan-out sends the same text many times."""
@@ -304,37 +334,50 @@ class DeliveryWorker:
                     return previous
         first: int | None = None
         if alert.photo is not None:
+            photo = alert.photo
             caption = alert.text if len(html_to_plain(alert.text)) <= CAPTION_LIMIT else None
-            message = await self._call(
+            first = await self._call(
                 row.chat_id,
-                lambda parse_mode, text: self.bot.send_photo(
-                    row.chat_id,
-                    alert.photo or b"",
-                    caption=text,
-                    parse_mode=parse_mode,
-                    **self._extra(),
-                ),
+                lambda parse_mode, text: self._send_photo(row.chat_id, photo, text, parse_mode),
                 caption,
             )
-            first = message.message_id
             if caption is not None:
                 self.stats.sent += 1
                 return first
         for part in split_message(alert.text):
-            message = await self._call(
+            message_id = await self._call(
                 row.chat_id,
-                lambda parse_mode, text: self.bot.send_message(
-                    row.chat_id,
-                    text or "",
-                    parse_mode=parse_mode,
-                    disable_web_page_preview=True,
-                    **self._extra(),
-                ),
+                lambda parse_mode, text: self._send_text(row.chat_id, text or "", parse_mode),
                 part,
             )
-            first = first if first is not None else message.message_id
+            first = first if first is not None else message_id
         self.stats.sent += 1
         return first
+
+    async def _send_text(self, chat_id: int, text: str, parse_mode: str | None) -> int:
+        api_kwargs: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": text,
+            "link_preview_options": {"is_disabled": True},
+        }
+        if parse_mode is not None:
+            api_kwargs["parse_mode"] = parse_mode
+        if self.config.paid_broadcast:
+            api_kwargs["allow_paid_broadcast"] = True
+        # The raw answer, not a Message: building PTB's Message object for every send
+        # was the largest single cost of a fan-out (bench/fanout.py --profile).
+        result = await self.bot.do_api_request(
+            "sendMessage", api_kwargs=api_kwargs, rate_limit_args=NO_RETRY
+        )
+        return int(result["message_id"])
+
+    async def _send_photo(
+        self, chat_id: int, photo: bytes, caption: str | None, parse_mode: str | None
+    ) -> int:
+        message = await self.bot.send_photo(
+            chat_id, photo, caption=caption, parse_mode=parse_mode, **self._extra()
+        )
+        return message.message_id
 
     def _extra(self) -> dict[str, Any]:
         # Pacing is the rate limiter's; a 429 comes back to us to reschedule the row
@@ -347,18 +390,17 @@ class DeliveryWorker:
     async def _call(
         self,
         chat_id: int,
-        send: Callable[[str | None, str | None], Any],
+        send: Callable[[str | None, str | None], Awaitable[int]],
         text: str | None,
-    ) -> Message:
+    ) -> int:
         """Send as HTML, and fall back to plain text when Telegram cannot parse it."""
         try:
-            result: Message = await send(ParseMode.HTML, text)
+            return await send(ParseMode.HTML, text)
         except BadRequest as exc:
             if "can't parse entities" not in exc.message.lower() or text is None:
                 raise
             log.warning("chat %s: HTML refused (%s); sending plain text", chat_id, exc.message)
-            result = await send(None, html_to_plain(text))
-        return result
+            return await send(None, html_to_plain(text))
 
     async def _edit(self, chat_id: int, message_id: int, text: str) -> bool:
         try:
