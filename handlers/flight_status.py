@@ -15,6 +15,7 @@ from telegram.ext import Application, CommandHandler
 from bot.flights.overview import AircraftOverview, aircraft_overview, recent_flights, recent_track
 from bot.flights.status_text import flight_line, globe_link, state_line, track_picture
 from bot.i18n import Translator
+from bot.statements.views import status_section
 from bot.watch.confidence import confidence_label
 from bot.watch.subject import Subject, SubjectLookup, find_subject, person_label
 from handlers.context import BotContext
@@ -48,7 +49,7 @@ class StatusSection(Protocol):
 
 
 # Extra sections shown after the flight part of /status, in this order.
-STATUS_SECTIONS: tuple[StatusSection, ...] = ()
+STATUS_SECTIONS: tuple[StatusSection, ...] = (status_section,)
 
 
 async def _not_found(lookup: SubjectLookup, query: str, t: Translator) -> str:

@@ -128,3 +128,15 @@ def sources_table(rows: Sequence[Source], now: datetime, t: Translator) -> str:
         # Bounded so the reply stays one message whatever fails.
         text += "\n\n" + t._("Last errors:") + "\n" + "\n".join(errors[:MAX_ERRORS])
     return text
+
+
+async def status_section(
+    session: AsyncSession, person_slug: str | None, hexes: Sequence[str], t: Translator
+) -> str | None:
+    """The /status section (`handlers.flight_status.StatusSection`): statements about the person.
+
+    Aircraft alone (no person) have no statements: None, nothing shown.
+    """
+    if person_slug is None:
+        return None
+    return await person_statements_section(session, person_slug, t)
