@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
-from bot.flights.providers.profiles import Limits, WireFormat
+import aiohttp
+from aiolimiter import AsyncLimiter
+
+from bot.flights.providers.pacing import new_limiter
+from bot.flights.providers.profiles import Limits, Profile, WireFormat
 from bot.flights.reports import PositionReport
 
 
@@ -55,3 +59,46 @@ class Provider(Protocol):
     async def positions(self, hexes: Sequence[str]) -> ProviderAnswer:
         """Positions of these aircraft (valid lowercase hexes), in as few requests as allowed."""
         ...
+
+
+class ProviderClient:
+    """What the clients share: a name, a base URL, a profile of its wire format, a limiter."""
+
+    wire: ClassVar[WireFormat]
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        session: aiohttp.ClientSession,
+        profile: Profile,
+        *,
+        limiter: AsyncLimiter | None = None,
+    ) -> None:
+        if profile.wire != self.wire:
+            raise ValueError(f"profile {profile.name!r} is not a {self.wire} profile")
+        self._name = name
+        self._base_url = base_url.rstrip("/")
+        self._session = session
+        self._profile = profile
+        self._limiter = limiter or new_limiter(profile.limits.requests, profile.limits.per_seconds)
+
+    @property
+    def name(self) -> str:
+        """The configured name (health rows and `PositionReport.provider` use it)."""
+        return self._name
+
+    @property
+    def kind(self) -> WireFormat:
+        """The wire format."""
+        return self.wire
+
+    @property
+    def base_url(self) -> str:
+        """The API root, without a trailing slash."""
+        return self._base_url
+
+    @property
+    def limits(self) -> Limits:
+        """The profile's limits."""
+        return self._profile.limits

@@ -15,13 +15,13 @@ from typing import Any
 import aiohttp
 from aiolimiter import AsyncLimiter
 
-from bot.flights.providers.base import ProviderAnswer
+from bot.flights.providers.base import ProviderAnswer, ProviderClient
 from bot.flights.providers.batching import chunks
 from bot.flights.providers.decoding import decode_json
 from bot.flights.providers.errors import FetchMalformed, ProviderAuthError
 from bot.flights.providers.opensky_auth import ClientCredentialsToken
-from bot.flights.providers.pacing import check_round, new_limiter, take_slot
-from bot.flights.providers.profiles import MAX_URL_CHARS, Limits, Profile, WireFormat
+from bot.flights.providers.pacing import check_round, take_slot
+from bot.flights.providers.profiles import MAX_URL_CHARS, Profile
 from bot.flights.reports import PositionReport, ReportFormatError, from_opensky
 from bot.http import FetchHTTPStatus, Response, fetch
 
@@ -37,7 +37,7 @@ def body_cap(count: int) -> int:
     return BODY_BASE + BODY_PER_AIRCRAFT * count
 
 
-class OpenSkyClient:
+class OpenSkyClient(ProviderClient):
     """The OpenSky provider.
 
     Args:
@@ -49,6 +49,8 @@ class OpenSkyClient:
         limiter: our rate limiter; by default one made from the profile's limits.
     """
 
+    wire = "opensky"
+
     def __init__(
         self,
         name: str,
@@ -59,34 +61,8 @@ class OpenSkyClient:
         token: ClientCredentialsToken | None = None,
         limiter: AsyncLimiter | None = None,
     ) -> None:
-        if profile.wire != "opensky":
-            raise ValueError(f"profile {profile.name!r} is not an OpenSky profile")
-        self._name = name
-        self._base_url = base_url.rstrip("/")
-        self._session = session
-        self._profile = profile
+        super().__init__(name, base_url, session, profile, limiter=limiter)
         self._token = token
-        self._limiter = limiter or new_limiter(profile.limits.requests, profile.limits.per_seconds)
-
-    @property
-    def name(self) -> str:
-        """The configured name."""
-        return self._name
-
-    @property
-    def kind(self) -> WireFormat:
-        """Always "opensky"."""
-        return "opensky"
-
-    @property
-    def base_url(self) -> str:
-        """The API root."""
-        return self._base_url
-
-    @property
-    def limits(self) -> Limits:
-        """The profile's limits."""
-        return self._profile.limits
 
     @property
     def authenticated(self) -> bool:

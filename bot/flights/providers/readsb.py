@@ -15,12 +15,12 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 from aiolimiter import AsyncLimiter
 
-from bot.flights.providers.base import ProviderAnswer
+from bot.flights.providers.base import ProviderAnswer, ProviderClient
 from bot.flights.providers.batching import chunks
 from bot.flights.providers.decoding import decode_json
 from bot.flights.providers.errors import FetchMalformed, quote_remote
-from bot.flights.providers.pacing import check_round, new_limiter, take_slot
-from bot.flights.providers.profiles import MAX_URL_CHARS, Limits, Profile, WireFormat
+from bot.flights.providers.pacing import check_round, take_slot
+from bot.flights.providers.profiles import MAX_URL_CHARS, Profile
 from bot.flights.reports import PositionReport, ReportFormatError, from_readsb_v2
 from bot.http import fetch
 
@@ -38,7 +38,7 @@ def hex_body_cap(count: int) -> int:
     return HEX_BODY_BASE + HEX_BODY_PER_AIRCRAFT * count
 
 
-class ReadsbV2Client:
+class ReadsbV2Client(ProviderClient):
     """One readsb v2 provider.
 
     Args:
@@ -50,6 +50,8 @@ class ReadsbV2Client:
         limiter: our rate limiter for it; by default one made from the profile's limits.
     """
 
+    wire = "readsb"
+
     def __init__(
         self,
         name: str,
@@ -60,36 +62,10 @@ class ReadsbV2Client:
         api_key: str | None = None,
         limiter: AsyncLimiter | None = None,
     ) -> None:
-        if profile.wire != "readsb":
-            raise ValueError(f"profile {profile.name!r} is not a readsb v2 profile")
         if profile.auth in ("api-auth", "rapidapi") and not api_key:
             raise ValueError(f"{name}: an API key is required")
-        self._name = name
-        self._base_url = base_url.rstrip("/")
-        self._session = session
-        self._profile = profile
+        super().__init__(name, base_url, session, profile, limiter=limiter)
         self._headers = _auth_headers(profile, self._base_url, api_key)
-        self._limiter = limiter or new_limiter(profile.limits.requests, profile.limits.per_seconds)
-
-    @property
-    def name(self) -> str:
-        """The configured name."""
-        return self._name
-
-    @property
-    def kind(self) -> WireFormat:
-        """Always "readsb"."""
-        return "readsb"
-
-    @property
-    def base_url(self) -> str:
-        """The base URL."""
-        return self._base_url
-
-    @property
-    def limits(self) -> Limits:
-        """The profile's limits."""
-        return self._profile.limits
 
     def hex_urls(self, hexes: Sequence[str]) -> list[tuple[str, list[str]]]:
         """(URL, hexes in it) for each request `positions` would make."""
