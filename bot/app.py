@@ -18,7 +18,11 @@ from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.flights import alert_map  # noqa: F401  (registers the landing map picture)
 from bot.flights.live import LiveFlights
+from bot.health import HealthServer
 from bot.i18n import translator
+from bot.leader import Leadership, gate_jobs
+from bot.metrics import DELIVERY
+from bot.observed import ObservedApplication
 from bot.retention import run_retention
 from bot.services import BotData, Services
 from bot.statements.polling import statement_job
@@ -59,6 +63,8 @@ HANDLER_MODULES = (
 
 SummitApp = Application[Any, BotContext, Any, Any, BotData, Any]
 MUTE_CHECK_INTERVAL_S = 60.0
+# Jobs every process runs; every other job (source polling, maintenance) runs in the leader.
+RUN_EVERYWHERE = frozenset({"end-expired-mutes"})
 
 
 def command_menu(locale: str, *, groups: bool) -> list[BotCommand]:
@@ -105,6 +111,7 @@ def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorke
             concurrency=settings.delivery_concurrency,
             max_attempts=settings.delivery_max_attempts,
             backoff_base_s=settings.delivery_backoff_s,
+            lease_s=settings.delivery_lease_s,
             paid_broadcast=settings.paid_broadcast,
         ),
     )
@@ -128,6 +135,7 @@ class Runtime:
         self.stop = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
         self.worker: DeliveryWorker | None = None
+        self.health: HealthServer | None = None
 
 
 async def _end_expired_mutes(services: Services) -> None:
@@ -160,6 +168,7 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
         first=60.0,
         name="retention",
     )
+    gate_jobs(job_queue, services.is_leader, everywhere=RUN_EVERYWHERE)
 
 
 def _schedule_flights(job_queue: JobQueue[BotContext], services: Services) -> None:
@@ -176,6 +185,30 @@ def _schedule_flights(job_queue: JobQueue[BotContext], services: Services) -> No
     )
 
 
+async def _start_operations(runtime: Runtime, services: Services) -> None:
+    """Leader election and the health endpoint, started with the bot in every mode."""
+    settings = services.settings
+    leadership = Leadership(settings.database_url, retry_s=settings.leader_retry_s)
+    services.is_leader = lambda: leadership.is_leader
+    if not leadership.single_process:
+        # Try at once, so a lone process polls from its first tick.
+        await leadership.step()
+    runtime.tasks.append(asyncio.create_task(leadership.run(runtime.stop), name="leader"))
+    if settings.health_port:
+        runtime.health = HealthServer(
+            engine=services.engine,
+            sessions=services.sessions,
+            silence_s=settings.source_silence_s,
+            is_leader=services.is_leader,
+        )
+        try:
+            await runtime.health.start(settings.health_listen, settings.health_port)
+        except OSError as exc:
+            # Telegram still gets served; the missing endpoint fails its probes loudly.
+            log.error("health endpoint not started on port %d: %s", settings.health_port, exc)
+            runtime.health = None
+
+
 def build_application(settings: Settings) -> SummitApp:
     """Build the bot. Services are opened in post_init, inside PTB's event loop."""
     runtime = Runtime()
@@ -190,12 +223,20 @@ def build_application(settings: Settings) -> SummitApp:
         services.wake_delivery = worker.wake
         runtime.worker = worker
         runtime.tasks.append(asyncio.create_task(worker.run(runtime.stop), name="delivery"))
+        DELIVERY.source = lambda: (
+            worker.stats.sent + worker.stats.edited,
+            worker.stats.retried,
+            worker.stats.dead,
+        )
+        await _start_operations(runtime, services)
         if application.job_queue is not None:
             schedule_jobs(application.job_queue, services)
         log.info("started as @%s", application.bot.username)
 
     async def post_stop(application: SummitApp) -> None:
         runtime.stop.set()
+        if runtime.health is not None:
+            await runtime.health.stop()
         if runtime.worker is not None:
             runtime.worker.wake()
         await asyncio.gather(*runtime.tasks, return_exceptions=True)
@@ -212,6 +253,7 @@ def build_application(settings: Settings) -> SummitApp:
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
     application: SummitApp = (
         Application.builder()
+        .application_class(ObservedApplication)
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_file_base_url)
@@ -225,6 +267,8 @@ def build_application(settings: Settings) -> SummitApp:
         .post_shutdown(post_shutdown)
         .build()
     )
+    if isinstance(application, ObservedApplication):
+        application.known_commands = frozenset(command.name for command in COMMANDS)
     for module in HANDLER_MODULES:
         module.register(application)
     application.add_error_handler(errors.on_error)

@@ -15,13 +15,17 @@ EXIT_CONFIG = 2
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the bot with long polling until interrupted."""
+    """Run the bot until interrupted: long polling, or webhooks (--webhook or a webhook URL)."""
     from telegram import Update
 
     from bot.app import build_application
+    from bot.webhook import webhook_options, webhook_wanted
 
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if webhook_wanted(settings, flag=args.webhook):
+        application.run_webhook(**webhook_options(settings))
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 
@@ -97,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the bot (long polling)", description=cmd_run.__doc__)
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (SUMMITWATCH_WEBHOOK_URL and _SECRET required)",
+    )
     run.set_defaults(handler=cmd_run, needs_settings=True)
 
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
@@ -173,9 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = load_settings()
             if args.handler is cmd_run:
                 settings.token()
+                if args.webhook or settings.webhook_url is not None:
+                    settings.webhook()
         # The demo prints chats; only problems should interrupt them.
         level = logging.WARNING if args.handler is cmd_demo else logging.INFO
-        configure_logging(settings.secrets() if settings else [], level=level)
+        configure_logging(
+            settings.secrets() if settings else [],
+            level=level,
+            fmt=settings.log_format if settings else "text",
+        )
         return handler(args, settings)  # type: ignore[arg-type]
     except ConfigError as exc:
         print(f"summitwatch: configuration error: {exc}", file=sys.stderr)

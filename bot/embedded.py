@@ -1,7 +1,9 @@
 """Run the bot inside an existing event loop (the demo, tests, benchmarks).
 
-`summitwatch run` uses PTB's `run_polling`, which owns the loop and calls the
-post-init/stop/shutdown hooks itself; here the same steps are taken by hand.
+`summitwatch run` uses PTB's `run_polling` or `run_webhook`, which own the loop and
+call the post-init/stop/shutdown hooks themselves; here the same steps are taken by
+hand. A configured SUMMITWATCH_WEBHOOK_URL starts the webhook server instead of
+long polling.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from contextlib import asynccontextmanager
 
 from bot.app import SummitApp, build_application
 from bot.config import Settings
+from bot.webhook import webhook_options
 
 
 @asynccontextmanager
 async def running(settings: Settings) -> AsyncIterator[SummitApp]:
-    """Start the bot with long polling and its background work; stop it on exit."""
+    """Start the bot with long polling (or its webhook) and background work; stop on exit."""
     application = build_application(settings)
     async with application:
         if application.post_init:
@@ -23,7 +26,10 @@ async def running(settings: Settings) -> AsyncIterator[SummitApp]:
         updater = application.updater
         if updater is None:
             raise RuntimeError("the bot is built with an updater")
-        await updater.start_polling(poll_interval=0.0, timeout=1)
+        if settings.webhook_url is not None:
+            await updater.start_webhook(**webhook_options(settings))
+        else:
+            await updater.start_polling(poll_interval=0.0, timeout=1)
         await application.start()
         try:
             yield application

@@ -79,8 +79,15 @@ Recording
     ``setMyCommands`` state. ``wait_for``, ``wait_for_messages`` and ``wait_until`` wake on
     each recorded call, without polling.
 
-Not modelled: webhook delivery (``setWebhook`` is only stored), inline mode, payments,
-media other than photos, automatic entities other than bot commands in user messages.
+Webhooks
+    ``setWebhook`` (an ``https://`` URL) stops ``getUpdates`` and starts pushing the queued
+    updates to the webhook, with the ``secret_token`` header, until ``deleteWebhook``; see
+    :mod:`tests.fakes.telegram_webhook`. ``webhook_targets`` lists the local plain-HTTP
+    servers behind the public URL (round-robin, like a load balancer), ``webhook_posts``
+    records every attempt.
+
+Not modelled: inline mode, payments, media other than photos, automatic entities other
+than bot commands in user messages.
 
 Sibling modules: :mod:`tests.fakes.telegram_text` (parse modes, lengths, command entities),
 :mod:`tests.fakes.telegram_limits` (sliding windows), :mod:`tests.fakes.telegram_records`
@@ -131,6 +138,7 @@ from .telegram_text import (
     trim_formatted,
     utf16_len,
 )
+from .telegram_webhook import WebhookPost, WebhookPusher
 
 __all__ = [
     "DEFAULT_TOKEN",
@@ -303,6 +311,9 @@ class FakeBotAPI:
         self.deleted: list[tuple[int, int]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.webhook: JSON | None = None
+        self.webhook_targets: list[str] = []
+        self.webhook_posts: list[WebhookPost] = []
+        self._pusher: WebhookPusher | None = None
 
         self._chats: dict[int, ChatState] = {}
         self._chats_by_username: dict[str, ChatState] = {}
@@ -395,6 +406,7 @@ class FakeBotAPI:
             return
         self._closing.set()
         self._wake_pollers()
+        await self._stop_pusher()
         await runner.cleanup()
 
     async def __aenter__(self) -> Self:
@@ -1612,6 +1624,7 @@ class FakeBotAPI:
             self._updates.clear()
         if not url:
             self.webhook = None
+            await self._stop_pusher()
             return True
         if not url.startswith("https://"):
             raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
@@ -1624,10 +1637,40 @@ class FakeBotAPI:
             "secret_token": p.get("secret_token"),
         }
         self._wake_pollers()
+        await self._start_pusher()
         return True
+
+    async def _start_pusher(self) -> None:
+        await self._stop_pusher()
+        if self.webhook is None:
+            return
+        self._pusher = WebhookPusher(
+            pending=lambda: [(uid, update) for uid, _, update in self._updates],
+            confirm=self._confirm_update,
+            changed=lambda: self._updates_changed,
+            record=self._record_webhook_post,
+            url=str(self.webhook["url"]),
+            secret=self.webhook["secret_token"],
+            max_connections=int(self.webhook["max_connections"]),
+            targets=self.webhook_targets,
+        )
+        self._pusher.start()
+
+    async def _stop_pusher(self) -> None:
+        pusher, self._pusher = self._pusher, None
+        if pusher is not None:
+            await pusher.stop()
+
+    def _confirm_update(self, update_id: int) -> None:
+        self._updates = deque(entry for entry in self._updates if entry[0] != update_id)
+
+    def _record_webhook_post(self, post: WebhookPost) -> None:
+        self.webhook_posts.append(post)
+        self._notify()
 
     async def _delete_webhook(self, p: Params) -> bool:
         self.webhook = None
+        await self._stop_pusher()
         if p.flag("drop_pending_updates"):
             self._updates.clear()
         return True

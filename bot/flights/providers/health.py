@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import metrics
 from bot.flights.providers.status import MAX_ERROR_CHARS, ProviderHealth
 from storage.models import Source, SourceKind
 
@@ -56,6 +57,9 @@ async def record_health(
     if health.latency_ms is not None:
         source.latency_ms = health.latency_ms
     source.consecutive_failures = health.consecutive_failures
+    # One stored health is one polling round of this provider.
+    latency = health.latency_ms / 1000 if health.latency_ms is not None else None
+    metrics.record_poll(name, kind, ok=health.consecutive_failures == 0, latency_s=latency)
     session.add(source)
     await session.flush()
     return source

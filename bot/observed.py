@@ -1,0 +1,60 @@
+"""The PTB Application with a stopwatch: every update is counted, timed and logged with ids."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot import metrics
+from bot.logs import log_ids
+
+log = logging.getLogger("summitwatch.updates")
+OTHER_COMMAND = "other_command"
+
+
+def update_label(update: object, commands: Collection[str]) -> str:
+    """The metrics label of an update: its command if it is one we know, else its kind.
+
+    Unknown commands share one label so a user cannot grow the label set.
+    """
+    if not isinstance(update, Update):
+        return "other"
+    message = update.effective_message
+    text = (message.text or message.caption or "") if message is not None else ""
+    if update.message is not None and text.startswith("/"):
+        name = text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if len(text) > 1 else ""
+        return name if name in commands else OTHER_COMMAND
+    for kind in ("message", "edited_message", "callback_query", "my_chat_member", "chat_member"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"
+
+
+class ObservedApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """Counts and times each update in `bot.metrics`; log lines while handling carry its ids."""
+
+    known_commands: frozenset[str] = frozenset()
+
+    async def process_update(self, update: object) -> None:
+        label = update_label(update, self.known_commands)
+        ids: dict[str, int | str | None] = {}
+        if isinstance(update, Update):
+            chat, user = update.effective_chat, update.effective_user
+            ids = {
+                "update_id": update.update_id,
+                "chat_id": chat.id if chat else None,
+                "user_id": user.id if user else None,
+            }
+        started = time.perf_counter()
+        with log_ids(**ids):
+            try:
+                await super().process_update(update)
+            finally:
+                elapsed = time.perf_counter() - started
+                metrics.record_update(label, elapsed)
+                log.debug("handled %s in %.1f ms", label, elapsed * 1000)
