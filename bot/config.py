@@ -79,6 +79,68 @@ class Settings(BaseSettings):
     telegram_timeout_s: float = Field(
         default=10.0, gt=0, le=120, validation_alias="SUMMITWATCH_TELEGRAM_TIMEOUT_S"
     )
+    # A claim older than this belongs to a dead process and is handed back to the others.
+    delivery_lease_s: float = Field(
+        default=60.0, ge=1, le=3600, validation_alias="SUMMITWATCH_DELIVERY_LEASE_S"
+    )
+
+    # Operations: webhooks, the health endpoint, logs, leader election.
+    # Set: updates arrive by webhook at this public HTTPS URL (a TLS proxy in front of
+    # the listen address); unset: long polling, unless `run --webhook` insists.
+    webhook_url: str | None = Field(default=None, validation_alias="SUMMITWATCH_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="SUMMITWATCH_WEBHOOK_SECRET"
+    )
+    webhook_listen: str = Field(default="0.0.0.0", validation_alias="SUMMITWATCH_WEBHOOK_LISTEN")  # noqa: S104
+    webhook_port: int = Field(
+        default=8443, ge=1, le=65535, validation_alias="SUMMITWATCH_WEBHOOK_PORT"
+    )
+    # /healthz, /readyz and /metrics; 0 turns the endpoint off.
+    health_listen: str = Field(default="0.0.0.0", validation_alias="SUMMITWATCH_HEALTH_LISTEN")  # noqa: S104
+    health_port: int = Field(
+        default=9090, ge=0, le=65535, validation_alias="SUMMITWATCH_HEALTH_PORT"
+    )
+    # /readyz fails when an enabled source has not answered for this long.
+    source_silence_s: float = Field(
+        default=3600.0, ge=1, validation_alias="SUMMITWATCH_SOURCE_SILENCE_S"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias="SUMMITWATCH_LOG_FORMAT"
+    )
+    # How often a follower tries to become the leader (keep it at most one poll interval).
+    leader_retry_s: float = Field(
+        default=10.0, gt=0, le=3600, validation_alias="SUMMITWATCH_LEADER_RETRY_S"
+    )
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("expected the public https:// URL Telegram posts updates to")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("expected 1-256 characters A-Z, a-z, 0-9, _ or -")
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format_lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    def webhook(self) -> tuple[str, str]:
+        """The webhook URL and secret; `ConfigError` when either is missing."""
+        if self.webhook_url is None:
+            raise ConfigError("SUMMITWATCH_WEBHOOK_URL is not set (required with --webhook)")
+        if self.webhook_secret is None:
+            raise ConfigError("SUMMITWATCH_WEBHOOK_SECRET is not set (required with webhooks)")
+        return self.webhook_url, self.webhook_secret.get_secret_value()
 
     # Retention of position reports (flight and statement events are always kept).
     position_retention_days: float = Field(
@@ -192,7 +254,12 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, for the log filter."""
-        values = [self.telegram_bot_token, self.adsbexchange_api_key, self.opensky_client_secret]
+        values = [
+            self.telegram_bot_token,
+            self.adsbexchange_api_key,
+            self.opensky_client_secret,
+            self.webhook_secret,
+        ]
         return [v.get_secret_value() for v in values if v is not None]
 
     @field_validator("position_downsample_after_hours")
