@@ -20,25 +20,10 @@ from bot.statements.parsing import ProblemKind
 from bot.statements.sources import FeedTarget, load_sources
 from bot.statements.ssrf import AddressPolicy
 from tests.fakes.feeds import FakeFeeds, FaultKind, Style
+from tests.statement_fakes import FAKE_ONLY, T0, Clock, feeds_on
 
-T0 = 1_783_771_200.0  # 2026-07-11 12:00 UTC
 PUBLISHED = datetime(2026, 7, 11, 9, 0, tzinfo=UTC)
-# The fake listens on 127.0.0.1: only that address is let through, explicitly.
-FAKE_ONLY = AddressPolicy.build(allow=["127.0.0.1/32", "::1/128"])
 INTERVAL = 300
-
-
-class Clock:
-    """Wall-clock time the test moves by hand; the fake's Last-Modified uses it too."""
-
-    def __init__(self, start: float) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return datetime.fromtimestamp(self.now, UTC)
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
@@ -48,9 +33,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def fake(clock: Clock) -> AsyncIterator[FakeFeeds]:
-    async with FakeFeeds() as server:
-        server.clock = lambda: clock.now
-        server.fault_timeout = 5.0
+    async with feeds_on(clock) as server:
         yield server
 
 

@@ -16,7 +16,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.statements.polling import PollPolicy, StatementPoller
 from bot.statements.sources import SourceSpec
-from bot.statements.ssrf import AddressPolicy
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -33,25 +32,13 @@ from storage.models import (
 from storage.statements import has_source_said, last_said, recent_statements
 from tests.alerting import subscribe_chats
 from tests.fakes.feeds import FakeFeeds, FaultKind
+from tests.statement_fakes import FAKE_ONLY, T0, Clock, feeds_on
 
-T0 = 1_783_771_200.0  # 2026-07-11 12:00 UTC
 NOW = datetime.fromtimestamp(T0, UTC)
-FAKE_ONLY = AddressPolicy.build(allow=["127.0.0.1/32", "::1/128"])
 PATH = "/kremlin.ru/events/president/news/feed"
 WITKOFF_TITLE = "Владимир Путин провёл встречу со Стивом Уиткоффом"
 AZ_CHAT = 501
 EN_CHAT = 502
-
-
-class Clock:
-    def __init__(self, start: float) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return datetime.fromtimestamp(self.now, UTC)
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
@@ -61,9 +48,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def fake(clock: Clock) -> AsyncIterator[FakeFeeds]:
-    async with FakeFeeds() as server:
-        server.clock = lambda: clock.now
-        server.fault_timeout = 5.0
+    async with feeds_on(clock) as server:
         yield server
 
 
@@ -363,3 +348,27 @@ async def test_silence_is_answered_per_source_topic_and_time(
         )
         assert await last_said(session, "mfa-az-en", witkoff) is None
         assert await last_said(session, "kremlin-ru") == published
+
+
+async def test_a_restart_neither_repeats_alerts_nor_forgets_health(
+    fake: FakeFeeds,
+    poller: StatementPoller,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    fake.add_item(PATH, WITKOFF_TITLE, "Текст.")
+    await poller.run_once()
+    fake.fail_next(PATH, "503")
+    clock.advance(300)
+    await poller.run_once()
+    # A new process: seeding again is a no-op, health and validators come from the store.
+    restarted = StatementPoller(sessions, (kremlin_spec(fake),), FAKE_ONLY, clock=clock)
+    clock.advance(3600)
+    report = await restarted.run_once()
+    assert report is not None and [r.status.value for r in report.results] == ["not_modified"]
+    assert fake.requests_to(PATH)[-1].headers.get("if-none-match")
+    assert report.events == 0
+    assert len(await rows(sessions, Source)) == 1
+    assert len(await rows(sessions, OutboxRow)) == 2
+    source = await source_row(sessions)
+    assert source.consecutive_failures == 0 and source.last_error == "HTTP 503 Service Unavailable"
