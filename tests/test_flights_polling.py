@@ -347,3 +347,33 @@ async def test_the_job_never_raises(sessions: async_sessionmaker[AsyncSession]) 
     assert await live.poll() is None
     await live.close()
     assert col(Aircraft.hex) is not None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_our_outage_is_not_the_aircraft_losing_its_signal_but_a_gap_is(
+    sessions: async_sessionmaker[AsyncSession],
+    http: aiohttp.ClientSession,
+    fakes: tuple[FakeADSB, FakeADSB],
+    clock: Clock,
+    watchlist: None,
+) -> None:
+    watch = _watch(sessions, http, fakes[:1], clock)
+    instants = poll_instants(_flight())
+    outage = TAKEOFF + timedelta(hours=1)
+    gap = outage + timedelta(minutes=40)
+    await _follow(watch, clock, [t for t in instants if t < outage])
+    # Twenty minutes without any answer: we were blind, the aircraft flew on.
+    fakes[0].fail_next("503", count=1000)
+    down = await _follow(watch, clock, [outage + timedelta(minutes=m) for m in range(0, 20, 2)])
+    assert all(r.provider is None for r in down)
+    fakes[0].clear_faults()
+    await _follow(watch, clock, [t for t in instants if outage + timedelta(minutes=20) <= t < gap])
+    # Ten minutes of answers without the aircraft: a real gap in its coverage.
+    fakes[0].fail_next("empty_ac", count=1000)
+    silent = await _follow(watch, clock, [gap + timedelta(minutes=m) for m in range(0, 10, 2)])
+    assert all(r.provider == "adsb.lol" for r in silent)
+    fakes[0].clear_faults()
+    await _follow(watch, clock, [t for t in instants if t >= gap + timedelta(minutes=10)])
+    events = sorted(await _rows(sessions, FlightEvent), key=lambda e: e.ts)
+    assert [e.kind for e in events] == ["takeoff", "signal_lost", "signal_regained", "landing"]
+    assert gap - timedelta(minutes=2) <= events[1].ts < gap

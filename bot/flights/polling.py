@@ -35,7 +35,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.flights import airports as airport_data
 from bot.flights.airports import AirportIndex, default_index
 from bot.flights.detector import SNAPSHOT_VERSION, Detector, DetectorConfig, SnapshotError
-from bot.flights.events import FlightEvent
+from bot.flights.events import EventKind, FlightEvent
 from bot.flights.keep import KeepRule, Sightings
 from bot.flights.payload import AircraftInfo, TrackPoint, event_payload
 from bot.flights.providers import FetchOutcome, FlightFetcher, record_health
@@ -119,6 +119,7 @@ class FlightWatch:
         self._detector: Detector | None = None
         self._sightings = Sightings(keep)
         self._revision: int | None = None  # None: restore from the store first
+        self._answered_at: float | None = None  # clock time of the last usable answer
         self._lock = asyncio.Lock()
 
     async def poll(self) -> PollResult:
@@ -170,6 +171,8 @@ class FlightWatch:
             log.warning("flight detector state not restored: %s", exc)
             detector.restore(_EMPTY_SNAPSHOT)
         self._sightings.restore(snapshot.get("sightings", {}))
+        answered = snapshot.get("answered_at")
+        self._answered_at = float(answered) if isinstance(answered, int | float) else None
 
     async def _commit(
         self, detector: Detector, watched: dict[str, Aircraft], outcome: FetchOutcome
@@ -180,8 +183,10 @@ class FlightWatch:
         events: list[FlightEvent] = []
         for report in fresh:
             events.extend(detector.feed(report))
-        if outcome.provider_used is not None:
+        answered = outcome.provider_used is not None
+        if answered:
             events.extend(detector.tick(now))
+            events = self._after_blindness(events, now)
         events = [e for e in events if e.hex in watched]
         kept = [_position(r) for r in fresh if self._sightings.keep(r)]
         self._sightings.retain(watched)
@@ -196,8 +201,12 @@ class FlightWatch:
                 event_id = await self._store_event(session, event, watched[event.hex], now)
                 if event_id is not None:
                     stored.append(event_id)
-            if fresh or events or self._revision == 0:
-                state = {"detector": detector.snapshot(), "sightings": self._sightings.to_dict()}
+            if answered or self._revision == 0:
+                state = {
+                    "detector": detector.snapshot(),
+                    "sightings": self._sightings.to_dict(),
+                    "answered_at": self._answered_at,
+                }
                 revision = await save_state(
                     session, STATE_NAME, state, revision=self._revision or 0, now=now
                 )
@@ -215,6 +224,28 @@ class FlightWatch:
             events=events,
             stored=stored,
         )
+
+    def _after_blindness(self, events: list[FlightEvent], now: datetime) -> list[FlightEvent]:
+        """Drop the silence events that our own blindness may have made.
+
+        When no provider answered (or the bot was down) for longer than the detector's
+        `lost_after_s`, the first answer shows every flying aircraft after a gap that
+        we cannot tell from a loss of its signal: "signal lost" and "signal regained"
+        found now are not alerted (a regain that withdraws a probable landing still
+        is). Landings and takeoffs across the gap stand: the data on either side of it
+        shows them.
+        """
+        last, self._answered_at = self._answered_at, now.timestamp()
+        if last is None or now.timestamp() - last <= self._config.lost_after_s:
+            return events
+        kept = [e for e in events if not _silence_event(e)]
+        if len(kept) < len(events):
+            log.info(
+                "no provider answer for %.0f s: %d signal lost/regained event(s) not alerted",
+                now.timestamp() - last,
+                len(events) - len(kept),
+            )
+        return kept
 
     async def _store_event(
         self, session: AsyncSession, event: FlightEvent, aircraft: Aircraft, now: datetime
@@ -266,6 +297,12 @@ class FlightWatch:
         )
         rows = await track_between(session, event.hex, start, event.ts + timedelta(minutes=1))
         return _thin([(p.lat, p.lon, p.alt_ft) for p in rows], _MAP_POINTS)
+
+
+def _silence_event(event: FlightEvent) -> bool:
+    if event.kind == EventKind.SIGNAL_LOST:
+        return True
+    return event.kind == EventKind.SIGNAL_REGAINED and "retracts" not in event.data
 
 
 def _thin(points: Sequence[TrackPoint], limit: int) -> list[TrackPoint]:
