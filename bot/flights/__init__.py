@@ -1,5 +1,7 @@
 """Flight watch: position reports, airports, the flight-event detector, replay and maps.
 
-Everything here is pure except `providers/` (the ADS-B clients, over bot.http) and
-`store.py` (writing events), which hand decoded payloads to and from the pure core.
+Everything here is pure except `providers/` (the ADS-B clients, over bot.http),
+`store.py` (writing events), `polling.py` (the poll round: providers, detector, store)
+and `live.py` (that round as the bot's scheduled job), which hand decoded payloads to
+and from the pure core.
 """
