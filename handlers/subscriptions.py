@@ -22,6 +22,7 @@ from storage.subscriptions import (
 
 PREFIX = "sub:"
 MAX_BUTTONS = 24
+CALLBACK_BYTES = 64  # Telegram's limit on callback_data
 
 KIND_BUTTONS: dict[SubscriptionKind, str] = {
     SubscriptionKind.PERSON: N_("People"),
@@ -36,6 +37,8 @@ KIND_NAMES: dict[SubscriptionKind, str] = {
     SubscriptionKind.VENUE: N_("venue"),
     SubscriptionKind.SOURCE: N_("source"),
     SubscriptionKind.ALL: N_("everything"),
+    SubscriptionKind.OPERATOR: N_("operator"),
+    SubscriptionKind.CATEGORY: N_("category"),
 }
 # What people type for each kind, in our three languages.
 KIND_WORDS: dict[str, SubscriptionKind] = {
@@ -46,6 +49,8 @@ KIND_WORDS: dict[str, SubscriptionKind] = {
         SubscriptionKind.VENUE: "venue place city место город məkan şəhər",
         SubscriptionKind.SOURCE: "source источник mənbə",
         SubscriptionKind.ALL: "all everything всё все hamısı",
+        SubscriptionKind.OPERATOR: "operator оператор эксплуатант",
+        SubscriptionKind.CATEGORY: "category категория kateqoriya",
     }.items()
     for word in words.split()
 }
@@ -66,10 +71,18 @@ def kinds_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 
 def choices_keyboard(kind: SubscriptionKind, choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
-    """Two columns of things to follow; callback data stays under Telegram's 64 bytes."""
+    """Two columns of things to follow; callback data stays under Telegram's 64 bytes.
+
+    A key too long for a button (a long operator name) is left out rather than cut:
+    a cut key would follow something else. Such a thing is followed by typing it.
+    """
+    fitting = [
+        (c, data)
+        for c in choices
+        if len((data := f"{PREFIX}add:{kind.value}:{c.key}").encode()) <= CALLBACK_BYTES
+    ]
     buttons = [
-        InlineKeyboardButton(c.label[:60], callback_data=f"{PREFIX}add:{kind.value}:{c.key}"[:64])
-        for c in choices[:MAX_BUTTONS]
+        InlineKeyboardButton(c.label[:60], callback_data=data) for c, data in fitting[:MAX_BUTTONS]
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
@@ -108,8 +121,8 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
     if kind is None:
         await message.reply_text(
             t._(
-                "Unknown category “{word}”. Use person, aircraft, venue, source or all, "
-                "for example /subscribe person witkoff.",
+                "Unknown category “{word}”. Use person, aircraft, operator, category, venue, "
+                "source or all, for example /subscribe person witkoff.",
                 word=escape(args[0][:40]),
             )
         )
@@ -150,6 +163,8 @@ def _example(kind: SubscriptionKind) -> str:
         SubscriptionKind.VENUE: "venue baku",
         SubscriptionKind.SOURCE: "source kremlin-en",
         SubscriptionKind.ALL: "all",
+        SubscriptionKind.OPERATOR: "operator government",
+        SubscriptionKind.CATEGORY: "category head of state",
     }[kind]
 
 
@@ -171,8 +186,8 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     if kind is None:
         await message.reply_text(
             t._(
-                "Unknown category “{word}”. Use person, aircraft, venue, source or all, "
-                "for example /subscribe person witkoff.",
+                "Unknown category “{word}”. Use person, aircraft, operator, category, venue, "
+                "source or all, for example /subscribe person witkoff.",
                 word=escape(args[0][:40]),
             )
         )

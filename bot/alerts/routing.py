@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import outbox
+from storage.fleets import fleet_key, fleets_of
 from storage.models import SubscriptionKind
 
 Topic = tuple[str, str]
@@ -19,6 +20,17 @@ def flight_topics(hex_code: str, person_slugs: Iterable[str]) -> list[Topic]:
     """A flight event concerns its aircraft, the people linked to it, and `all`."""
     topics = [(SubscriptionKind.AIRCRAFT.value, hex_code.lower()), EVERYTHING]
     topics += [(SubscriptionKind.PERSON.value, slug) for slug in person_slugs]
+    return topics
+
+
+async def fleet_topics(session: AsyncSession, hex_code: str) -> list[Topic]:
+    """The operator and category fleets a watched aircraft belongs to, as topics."""
+    operator, category = await fleets_of(session, hex_code)
+    topics = []
+    if operator:
+        topics.append((SubscriptionKind.OPERATOR.value, fleet_key(operator)))
+    if category:
+        topics.append((SubscriptionKind.CATEGORY.value, fleet_key(category)))
     return topics
 
 

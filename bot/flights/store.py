@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.alerts.routing import flight_topics, route
+from bot.alerts.routing import fleet_topics, flight_topics, route
 from storage.events import insert_once
 from storage.models import FlightEvent
 
@@ -35,7 +35,10 @@ async def record_flight_event(
         event_id=event_id,
         payload=payload,
         thread_key=values.get("thread_key"),
-        topics=flight_topics(str(values["hex"]), person_slugs),
+        topics=[
+            *flight_topics(str(values["hex"]), person_slugs),
+            *await fleet_topics(session, str(values["hex"])),
+        ],
         now=now,
     )
     return event_id

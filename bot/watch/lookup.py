@@ -9,10 +9,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.watch.fuzzy import Candidate, find
+from storage.fleets import fleet_names
 from storage.models import Source, SubscriptionKind, Venue
 from storage.watchlist import aircraft_by_ident, all_aircraft, all_people
 
 HEX_RE = re.compile(r"^[0-9a-fA-F]{6}$")
+FLEETS = (SubscriptionKind.OPERATOR, SubscriptionKind.CATEGORY)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,11 @@ async def resolve(
         return Resolution(kind, (Choice("*", "*"),))
     if kind == SubscriptionKind.AIRCRAFT:
         return Resolution(kind, await _aircraft(session, query))
-    if kind == SubscriptionKind.PERSON:
+    if kind in FLEETS:
+        fleets = await fleet_names(session, kind.value)
+        candidates = [Candidate(key, (name,)) for key, name, _count in fleets]
+        labels = {key: name for key, name, _count in fleets}
+    elif kind == SubscriptionKind.PERSON:
         people = await all_people(session)
         candidates = [
             Candidate(p.slug, (*p.names.values(), *(a for v in p.aliases.values() for a in v)))
@@ -106,6 +112,11 @@ async def browse(session: AsyncSession, kind: SubscriptionKind, locale: str) -> 
     if kind == SubscriptionKind.VENUE:
         venues = (await session.exec(select(Venue).order_by(col(Venue.slug)))).all()
         return tuple(Choice(v.slug, _label(v.names, locale, v.slug)) for v in venues)
+    if kind in FLEETS:
+        # Largest fleets first: the buttons can show only a few of them.
+        return tuple(
+            Choice(key, name) for key, name, _count in await fleet_names(session, kind.value)
+        )
     if kind == SubscriptionKind.SOURCE:
         sources = (await session.exec(select(Source).order_by(col(Source.name)))).all()
         return tuple(Choice(s.name, s.name) for s in sources)

@@ -17,6 +17,9 @@ class SubscriptionKind(StrEnum):
     VENUE = "venue"
     SOURCE = "source"
     ALL = "all"
+    # Fleets: every aircraft of an operator or category (keys from storage.fleets.fleet_key).
+    OPERATOR = "operator"
+    CATEGORY = "category"
 
 
 class Chat(SQLModel, table=True):
