@@ -119,10 +119,13 @@ async def test_a_kremlin_item_reaches_an_azerbaijani_chat_in_an_azerbaijani_fram
     fake.user_message(AZ_CHAT, "/statements qwertyuiop")
     replies = await fake.wait_for_messages(AZ_CHAT, 3, timeout=15)
     assert (replies[-1].plain_text or "").startswith("“qwertyuiop” sorğusuna uyğun")
+    fake.user_message(AZ_CHAT, "/statements kremlin-ru")
+    replies = await fake.wait_for_messages(AZ_CHAT, 4, timeout=15)
+    assert TITLE in (replies[-1].plain_text or "")
 
     # /status <person> gains the latest statements that mention the person.
     fake.user_message(AZ_CHAT, "/status witkoff")
-    replies = await fake.wait_for_messages(AZ_CHAT, 4, timeout=15)
+    replies = await fake.wait_for_messages(AZ_CHAT, 5, timeout=15)
     status = (replies[-1].plain_text or "").split("\n")
     section = status.index("Stiv Uitkoff adının çəkildiyi son bəyanatlar:")
     assert status[section + 1].endswith("· kremlin-ru (ru)")
@@ -130,7 +133,7 @@ async def test_a_kremlin_item_reaches_an_azerbaijani_chat_in_an_azerbaijani_fram
 
     # /sources: every shipped source with its health, in a <pre> table.
     fake.user_message(AZ_CHAT, "/sources")
-    replies = await fake.wait_for_messages(AZ_CHAT, 5, timeout=15)
+    replies = await fake.wait_for_messages(AZ_CHAT, 6, timeout=15)
     table = replies[-1]
     assert table.text is not None and "<pre>" in table.text
     rows = (table.plain_text or "").split("\n")

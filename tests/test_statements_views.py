@@ -1,0 +1,98 @@
+"""/statements entries and the /sources table as text: escaped, localized, bounded."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.alerts.text import MESSAGE_LIMIT, html_to_plain, telegram_length
+from bot.i18n import translator
+from bot.statements.views import sources_table, statement_entry
+from storage.models import Source, SourceKind
+from storage.statements import StatementView
+
+NOW = datetime(2026, 7, 11, 12, 0, tzinfo=UTC)
+NAMES = {("person", "witkoff"): {"en": "Steve Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"}}
+
+
+def view(**changes: object) -> StatementView:
+    values: dict[str, object] = {
+        "id": 1,
+        "source": "kremlin-ru",
+        "official": True,
+        "country": "RU",
+        "title": "Встреча со Стивом Уиткоффом",
+        "summary": "",
+        "url": "http://kremlin.ru/events/president/news/1",
+        "language": "ru",
+        "published_at": NOW - timedelta(hours=1),
+        "fetched_at": NOW,
+        "revision": 1,
+        "mentions": (
+            ("keyword", "meeting", "Встреча"),
+            ("person", "witkoff", "Стивом Уиткоффом"),
+        ),
+    }
+    values.update(changes)
+    return StatementView(**values)  # type: ignore[arg-type]
+
+
+def test_an_entry_names_what_it_mentions_in_the_chat_language() -> None:
+    text = statement_entry(view(), NAMES, translator("ru"))
+    lines = html_to_plain(text).split("\n")
+    assert lines[0].endswith("· kremlin-ru (ru)") and "11:00" in lines[0]
+    assert lines[1] == "  Встреча со Стивом Уиткоффом"
+    assert lines[2] == "  🔎 Стив Уиткофф, встреча"
+    assert '<a href="http://kremlin.ru/events/president/news/1">' in text
+
+
+def test_an_entry_escapes_the_publisher_and_links_only_the_web() -> None:
+    text = statement_entry(
+        view(title="<i>x</i> & y", url="javascript:alert(1)", source="a<b"),
+        NAMES,
+        translator("en"),
+    )
+    assert "&lt;i&gt;x&lt;/i&gt; &amp; y" in text and "a&lt;b" in text
+    assert "<a " not in text
+
+
+def source(name: str, **changes: object) -> Source:
+    row = Source(name=name, kind=SourceKind.RSS, url="https://example.org/feed", language="en")
+    for key, value in changes.items():
+        setattr(row, key, value)
+    return row
+
+
+def test_the_sources_table_shows_health_and_bounded_errors() -> None:
+    rows = [
+        source(
+            "kremlin-en",
+            last_success_at=NOW - timedelta(minutes=5),
+            items_seen=20,
+            latency_ms=341.6,
+        ),
+        source("never-polled"),
+        source("retired", enabled=False, consecutive_failures=3, last_error="HTTP 500"),
+    ] + [
+        source(
+            f"failing-{i:02d}",
+            last_error_at=NOW,
+            consecutive_failures=2,
+            last_error="<html> " + "x" * 500,
+        )
+        for i in range(30)
+    ]
+    text = sources_table(rows, NOW, translator("en"))
+    plain = html_to_plain(text).split("\n")
+    assert plain[0] == "Statement sources (33):"
+    assert plain[1].split() == ["source", "state", "last", "ok", "items", "ms"]
+    assert plain[2].split() == ["kremlin-en", "✓", "5m", "20", "342"]
+    assert plain[3].split() == ["never-polled", "·", "—", "0", "—"]
+    assert plain[4].split() == ["retired", "off", "—", "0", "—"]
+    assert plain[5].split() == ["failing-00", "✗2", "—", "0", "—"]
+    errors = [line for line in plain if line.startswith("• ")]
+    assert len(errors) == 12 and all(len(line) < 100 for line in errors)
+    assert "&lt;html&gt;" in text and "<html>" not in text
+    assert telegram_length(text) < MESSAGE_LIMIT
+    ru = html_to_plain(sources_table(rows[:1], NOW, translator("ru"))).split("\n")
+    assert ru[0] == "Источники заявлений (1):"
+    assert ru[2].split() == ["kremlin-en", "✓", "5", "мин", "20", "342"]
