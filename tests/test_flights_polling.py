@@ -25,6 +25,7 @@ from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
 from bot.http import new_session
 from bot.i18n import translator
+from storage.flight_state import save_state
 from storage.models import (
     Aircraft,
     FlightEvent,
@@ -119,16 +120,21 @@ class Rig:
     fakes: tuple[FakeADSB, FakeADSB]
     clock: Clock
 
-    def watch(self, providers: int = 1, wake: Callable[[], None] = lambda: None) -> FlightWatch:
+    def watch(
+        self,
+        providers: int = 1,
+        wake: Callable[[], None] = lambda: None,
+        names: Sequence[str] = ("adsb.lol", "airplanes.live"),
+    ) -> FlightWatch:
         """A poller over the first `providers` fakes, in order (a new process each time)."""
-        names = ("adsb.lol", "airplanes.live")[:providers]
+        chosen = names[:providers]
         settings = load_settings(
             SUMMITWATCH_FLIGHT_PROVIDERS=",".join(
                 f"{name}={fake.base_url(name)}"
-                for name, fake in zip(names, self.fakes[:providers], strict=True)
+                for name, fake in zip(chosen, self.fakes[:providers], strict=True)
             )
         )
-        providers_ = build_providers(settings, self.http, limits=dict.fromkeys(names, FAST))
+        providers_ = build_providers(settings, self.http, limits=dict.fromkeys(chosen, FAST))
         fetcher = FlightFetcher(providers_, clock=self.clock)
         return FlightWatch(
             self.sessions, fetcher, clock=self.clock, wake=wake, airports=default_index()
@@ -354,3 +360,36 @@ async def test_our_outage_is_not_the_aircraft_losing_its_signal_but_a_gap_is(rig
     events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
     assert [e.kind for e in events] == ["takeoff", "signal_lost", "signal_regained", "landing"]
     assert gap - timedelta(minutes=2) <= events[1].ts < gap
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_opensky_carries_the_flight_when_the_readsb_provider_is_down(rig: Rig) -> None:
+    watch = rig.watch(providers=2, names=("adsb.lol", "opensky"))
+    rig.fakes[0].fail_next("503", count=1000)
+    results = await rig.follow(watch, poll_instants(_flight()))
+    assert {r.provider for r in results} == {"opensky"}
+    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    assert [(e.kind, e.airport_icao, e.ts, e.provider) for e in events] == [
+        ("takeoff", "UUWW", TAKEOFF, "opensky"),
+        ("landing", "UBBB", LANDING, "opensky"),
+    ]
+    assert {p.provider for p in await rig.rows(Position)} == {"opensky"}
+
+
+async def test_processes_taking_turns_continue_each_others_state(rig: Rig) -> None:
+    """Two processes polling in turn (a leader change, then back) share one flight."""
+    instants = poll_instants(_flight())
+    first, second = rig.watch(), rig.watch()
+    thirds = len(instants) // 3
+    await rig.follow(first, instants[:thirds])
+    await rig.follow(second, instants[thirds : 2 * thirds])
+    await rig.follow(first, instants[2 * thirds :])
+    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    assert [(e.kind, e.ts) for e in events] == [("takeoff", TAKEOFF), ("landing", LANDING)]
+    assert events[1].data["departure"] == "UUWW"
+    # A poller that saves over a state it did not restore is refused, not silently wrong.
+    stale_revision = (await rig.rows(FlightWatchState))[0].revision - 1
+    async with rig.sessions.begin() as session:
+        assert (
+            await save_state(session, "detector", {}, revision=stale_revision, now=rig.clock())
+        ) is None
