@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
@@ -44,6 +45,27 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
     revision = asyncio.run(run())
     print(f"database at revision {revision} (code head {head_revision()})")
+    return 0
+
+
+def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy the SQLite store to a new file while the bot runs (PostgreSQL: use pg_dump)."""
+    from storage.backup import BackupError, backup_sqlite
+
+    source = settings.sqlite_path()
+    if source is None:
+        print(
+            "summitwatch: db backup copies SQLite stores; for PostgreSQL use pg_dump "
+            "(see docs/operations.md)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        size = backup_sqlite(source, Path(args.file))
+    except (BackupError, OSError) as exc:
+        print(f"summitwatch: db backup: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {source} to {args.file} ({size:,} bytes, integrity ok)")
     return 0
 
 
@@ -113,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="apply migrations", description=cmd_db_upgrade.__doc__)
     up.add_argument("revision", nargs="?", default="head", help="target revision (default: head)")
     up.set_defaults(handler=cmd_db_upgrade, needs_settings=True)
+    backup = db_sub.add_parser(
+        "backup", help="online copy of the SQLite store", description=cmd_db_backup.__doc__
+    )
+    backup.add_argument("file", help="the new file to write (must not exist)")
+    backup.set_defaults(handler=cmd_db_backup, needs_settings=True)
 
     check = sub.add_parser(
         "check", help="validate configuration and store", description=cmd_check.__doc__
