@@ -27,6 +27,9 @@ from bot.retention import run_retention
 from bot.services import BotData, Services
 from bot.statements.polling import statement_job
 from bot.telegram_request import AiohttpRequest
+from bot.update_order import ChatOrderedProcessor
+from bot.venues.job import venue_job
+from bot.venues.seed import seed_venues
 from bot.watch.seed import seed_watchlist
 from handlers import (
     access,
@@ -264,6 +267,7 @@ def build_application(settings: Settings) -> SummitApp:
         .context_types(context_types)
         .post_init(post_init)
         .post_stop(post_stop)
+        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
         .post_shutdown(post_shutdown)
         .build()
     )

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         default="text", validation_alias="SUMMITWATCH_LOG_FORMAT"
     )
     # How often a follower tries to become the leader (keep it at most one poll interval).
+    # Updates handled at once (one at a time per chat, in order): a slow command in one
+    # chat must not hold up the others.
+    concurrent_updates: int = Field(
+        default=32, ge=1, le=1024, validation_alias="SUMMITWATCH_CONCURRENT_UPDATES"
+    )
     leader_retry_s: float = Field(
         default=10.0, gt=0, le=3600, validation_alias="SUMMITWATCH_LEADER_RETRY_S"
     )
