@@ -82,10 +82,12 @@ def _aircraft_block(subject: Subject, overview: AircraftOverview, t: Translator)
     return "\n".join(lines)
 
 
-def _heading(subject: Subject, t: Translator) -> list[str]:
-    lines = ["<b>" + escape(subject.label) + "</b>"]
+def _heading(subject: Subject, t: Translator) -> str:
+    """The subject's name (and role), and the people an aircraft is linked to."""
+    title = "<b>" + escape(subject.label) + "</b>"
     if subject.person is not None and subject.person.role:
-        lines[0] += " — " + escape(subject.person.role)
+        title += " — " + escape(subject.person.role)
+    lines = [title]
     for link, person in subject.people:
         lines.append(
             "👤 "
@@ -95,7 +97,7 @@ def _heading(subject: Subject, t: Translator) -> list[str]:
                 confidence=escape(confidence_label(link.confidence, t)),
             )
         )
-    return lines
+    return "\n".join(lines)
 
 
 async def _subject(
@@ -128,7 +130,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     if message is None or subject is None:
         return
     now = utcnow()
-    lines = _heading(subject, t)
+    lines = [_heading(subject, t)]
     overviews: list[AircraftOverview] = []
     async with context.services.sessions() as session:
         for entry in subject.aircraft:

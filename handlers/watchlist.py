@@ -63,14 +63,14 @@ async def _hex_of(context: BotContext, ident: str, t: Translator) -> str:
         raise Refusal(
             t._(
                 "“{text}” is not a valid ICAO hex: it has exactly 6 hexadecimal digits, "
-                "such as 0101be.",
+                "such as a1b2c3.",
                 text=shown,
             )
         )
     raise Refusal(
         t._(
             "I do not know the registration “{text}”. Send the aircraft's ICAO hex "
-            "(6 hexadecimal digits, such as 0101be) instead.",
+            "(6 hexadecimal digits, such as a1b2c3) instead.",
             text=shown,
         )
     )
@@ -131,9 +131,9 @@ async def _may_change(update: Update, context: BotContext, t: Translator) -> boo
 
 TRACK_USAGE = N_(
     "Send /track HEX [person] [believed|confirmed], for example "
-    "/track 0101be witkoff believed. A note may follow after “|”."
+    "/track a1b2c3 witkoff believed. A note may follow after “|”."
 )
-UNTRACK_USAGE = N_("Send /untrack HEX [person], for example /untrack 0101be.")
+UNTRACK_USAGE = N_("Send /untrack HEX [person], for example /untrack a1b2c3.")
 Change = Callable[[Update, BotContext, Translator, list[str], str | None], Awaitable[str]]
 
 

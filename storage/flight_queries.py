@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.flight_records import EventRecord, Fix
 from storage.models import FlightEvent, Position
+from storage.positions import track_between
 
 # The events that make or revise a flight; signal_regained may retract a probable landing.
 FLIGHT_KINDS = ("takeoff", "landing", "signal_regained")
@@ -53,17 +54,11 @@ async def last_fix(session: AsyncSession, hex_code: str) -> Fix | None:
     return _fix(found) if found is not None else None
 
 
-async def track_since(
-    session: AsyncSession, hex_code: str, since: datetime, *, limit: int = MAX_TRACK_FIXES
-) -> list[Fix]:
-    """Positions of an aircraft from `since` on, oldest first (the newest `limit` of them)."""
-    result = await session.exec(
-        select(Position)
-        .where(Position.hex == hex_code, col(Position.ts) >= since)
-        .order_by(col(Position.ts).desc())
-        .limit(limit)
-    )
-    return [_fix(p) for p in reversed(result.all())]
+async def track(session: AsyncSession, hex_code: str, start: datetime, end: datetime) -> list[Fix]:
+    """An aircraft's kept positions from `start` to `end`, oldest first."""
+    return [
+        _fix(p) for p in await track_between(session, hex_code, start, end, limit=MAX_TRACK_FIXES)
+    ]
 
 
 async def last_event(session: AsyncSession, hex_code: str) -> EventRecord | None:

@@ -63,21 +63,21 @@ async def _stored(app: SummitApp) -> tuple[list[Aircraft], list[PersonAircraft]]
     ("command", "language", "answer"),
     [
         (
-            "/track 0101BE witkoff confirmed",
+            "/track A1B2C3 witkoff confirmed",
             "en",
-            "Watching aircraft 0101be, linked to Steve Witkoff (confirmed). "
+            "Watching aircraft a1b2c3, linked to Steve Witkoff (confirmed). "
             "Set by you; see /watchlist.",
         ),
         (
-            "/track 0101be Уиткоффа подтверждено",
+            "/track a1b2c3 Уиткоффа подтверждено",
             "ru",
-            "Самолёт 0101be отслеживается и связан с человеком: Стив Уиткофф (подтверждено). "
+            "Самолёт a1b2c3 отслеживается и связан с человеком: Стив Уиткофф (подтверждено). "
             "Указано вами; см. /watchlist.",
         ),
         (
-            "/track 0101be uitkoff təsdiqlənib",
+            "/track a1b2c3 uitkoff təsdiqlənib",
             "az",
-            "0101be təyyarəsi izlənilir və bu şəxslə əlaqələndirilib: Stiv Uitkoff "
+            "a1b2c3 təyyarəsi izlənilir və bu şəxslə əlaqələndirilib: Stiv Uitkoff "
             "(təsdiqlənib). Sizin tərəfinizdən qeyd edildi; bax: /watchlist.",
         ),
     ],
@@ -88,30 +88,30 @@ async def test_admin_tracks_an_aircraft_for_a_person_in_three_languages(
     assert await _reply(fake, command, language) == answer
     fleet, links = await _stored(app)
     assert [(a.hex, a.added_by, a.source) for a in fleet] == [
-        ("0101be", ADMIN_ID, "analyst via /track")
+        ("a1b2c3", ADMIN_ID, "analyst via /track")
     ]
     [link] = links
-    assert (link.aircraft_hex, link.confidence, link.set_by) == ("0101be", "confirmed", ADMIN_ID)
+    assert (link.aircraft_hex, link.confidence, link.set_by) == ("a1b2c3", "confirmed", ADMIN_ID)
 
 
 async def test_track_defaults_to_believed_keeps_a_note_and_restates_a_link(
     fake: FakeBotAPI, app: SummitApp
 ) -> None:
-    await _reply(fake, "/track 0101be witkoff | seen at VKO with the delegation")
+    await _reply(fake, "/track a1b2c3 witkoff | seen at VKO with the delegation")
     _, [first] = await _stored(app)
     assert (first.confidence, first.note) == ("believed", "seen at VKO with the delegation")
-    await _reply(fake, "/track 0101be witkoff confirmed")
+    await _reply(fake, "/track a1b2c3 witkoff confirmed")
     _, [again] = await _stored(app)
     assert again.confidence == "confirmed"
     assert again.note == "seen at VKO with the delegation"  # kept: no new note given
     assert again.since >= first.since
     # Known by registration once an analyst or the pipeline has stored one.
     async with services_of(app).sessions.begin() as session:
-        aircraft = await session.get(Aircraft, "0101be")
+        aircraft = await session.get(Aircraft, "a1b2c3")
         assert aircraft is not None
-        aircraft.registration = "RA-96022"
-    assert await _reply(fake, "/track ra-96022 lavrov believed") == (
-        "Watching aircraft RA-96022 (0101be), linked to Sergey Lavrov (believed). "
+        aircraft.registration = "DEMO1"
+    assert await _reply(fake, "/track demo1 lavrov believed") == (
+        "Watching aircraft DEMO1 (a1b2c3), linked to Sergey Lavrov (believed). "
         "Set by you; see /watchlist."
     )
     assert len((await _stored(app))[1]) == 2
@@ -120,95 +120,85 @@ async def test_track_defaults_to_believed_keeps_a_note_and_restates_a_link(
 async def test_track_without_a_person_adds_the_aircraft_once(
     fake: FakeBotAPI, app: SummitApp
 ) -> None:
-    assert await _reply(fake, "/track 4b1814") == "Now watching aircraft 4b1814."
-    assert await _reply(fake, "/track 4B1814", "ru") == "Самолёт 4b1814 уже в списке наблюдения."
+    assert await _reply(fake, "/track ffa002") == "Now watching aircraft ffa002."
+    assert await _reply(fake, "/track FFA002", "ru") == "Самолёт ffa002 уже в списке наблюдения."
     fleet, links = await _stored(app)
-    assert [a.hex for a in fleet] == ["4b1814"] and links == []
+    assert [a.hex for a in fleet] == ["ffa002"] and links == []
 
 
-@pytest.mark.parametrize(
-    ("command", "language", "answer"),
-    [
-        (
-            "/track 0101b witkoff",
-            "en",
-            "“0101b” is not a valid ICAO hex: it has exactly 6 hexadecimal digits, such as 0101be.",
-        ),
-        (
-            "/track 0101bex witkoff",
-            "ru",
-            "Я не знаю бортовой номер «0101bex». Отправьте вместо него ICAO hex самолёта "
-            "(6 шестнадцатеричных цифр, например 0101be).",
-        ),
-        ("/track 000000", "en", "000000 is not an aircraft address."),
-        (
-            "/track RA-96022 witkoff",
-            "az",
-            "“RA-96022” qeydiyyat nömrəsini tanımıram. Əvəzinə təyyarənin ICAO hex kodunu "
-            "göndərin (6 onaltılıq rəqəm, məsələn 0101be).",
-        ),
-        (
-            "/track 0101be macron",
-            "en",
-            "I found no watched person matching “macron”. See /watchlist.",
-        ),
-        (
-            "/track 0101be witkof",  # close enough to be matched, not only suggested
-            "en",
-            "Watching aircraft 0101be, linked to Steve Witkoff (believed). "
-            "Set by you; see /watchlist.",
-        ),
-        (
-            "/track 0101be witkoff sure",
-            "en",
-            "Unknown confidence “sure”. Use believed or confirmed "
-            "(ru: предположительно / подтверждено, az: ehtimal / təsdiqlənib).",
-        ),
-        (
-            "/track 0101be Уиткофф наверняка",
-            "ru",
-            "Неизвестная степень уверенности «наверняка». Укажите «предположительно» или "
-            "«подтверждено» (en: believed / confirmed, az: ehtimal / təsdiqlənib).",
-        ),
-        (
-            "/track 0101be <b>x</b>",
-            "en",
-            "I found no watched person matching “<b>x</b>”. See /watchlist.",
-        ),
-        (
-            "/track 0101be confirmed",
-            "en",
-            "A confidence or a note belongs to a person: /track 0101be witkoff believed | note.",
-        ),
-        (
-            "/track",
-            "az",
-            "/track HEX [şəxs] [believed|confirmed] göndərin, məsələn /track 0101be uitkoff "
-            "ehtimal. “|” işarəsindən sonra qeyd yazmaq olar.",
-        ),
-    ],
-)
+BAD_TRACK_INPUT = [
+    (
+        "/track a1b2c witkoff",
+        "en",
+        "“a1b2c” is not a valid ICAO hex: it has exactly 6 hexadecimal digits, such as a1b2c3.",
+    ),
+    (
+        "/track a1b2c3x witkoff",
+        "ru",
+        "Я не знаю бортовой номер «a1b2c3x». Отправьте вместо него ICAO hex самолёта "
+        "(6 шестнадцатеричных цифр, например a1b2c3).",
+    ),
+    ("/track 000000", "en", "000000 is not an aircraft address."),
+    (
+        "/track DEMO1 witkoff",
+        "az",
+        "“DEMO1” qeydiyyat nömrəsini tanımıram. Əvəzinə təyyarənin ICAO hex kodunu "
+        "göndərin (6 onaltılıq rəqəm, məsələn a1b2c3).",
+    ),
+    (
+        "/track a1b2c3 macron",
+        "en",
+        "I found no watched person matching “macron”. See /watchlist.",
+    ),
+    (
+        "/track a1b2c3 witkoff sure",
+        "en",
+        "Unknown confidence “sure”. Use believed or confirmed "
+        "(ru: предположительно / подтверждено, az: ehtimal / təsdiqlənib).",
+    ),
+    (
+        "/track a1b2c3 Уиткофф наверняка",
+        "ru",
+        "Неизвестная степень уверенности «наверняка». Укажите «предположительно» или "
+        "«подтверждено» (en: believed / confirmed, az: ehtimal / təsdiqlənib).",
+    ),
+    (
+        "/track a1b2c3 <b>x</b>",
+        "en",
+        "I found no watched person matching “<b>x</b>”. See /watchlist.",
+    ),
+    (
+        "/track a1b2c3 confirmed",
+        "en",
+        "A confidence or a note belongs to a person: /track a1b2c3 witkoff believed | note.",
+    ),
+    (
+        "/track",
+        "az",
+        "/track HEX [şəxs] [believed|confirmed] göndərin, məsələn /track a1b2c3 uitkoff "
+        "ehtimal. “|” işarəsindən sonra qeyd yazmaq olar.",
+    ),
+]
+
+
 async def test_bad_track_input_is_answered_and_nothing_is_stored(
-    fake: FakeBotAPI, app: SummitApp, command: str, language: str, answer: str
+    fake: FakeBotAPI, app: SummitApp
 ) -> None:
-    assert await _reply(fake, command, language) == answer
-    fleet, links = await _stored(app)
-    if "Watching aircraft" in answer:  # the one accepted row of this table
-        assert len(links) == 1
-        return
-    assert (fleet, links) == ([], [])
+    for command, language, answer in BAD_TRACK_INPUT:
+        assert await _reply(fake, command, language) == answer, command
+        assert await _stored(app) == ([], []), command
 
 
 async def test_person_suggestions_for_a_misspelt_name(fake: FakeBotAPI, app: SummitApp) -> None:
-    reply = await _reply(fake, "/track 0101be lavrof")
+    reply = await _reply(fake, "/track a1b2c3 lavrof")
     # "lavrof" is close to Lavrov: accepted, like /subscribe does.
-    assert reply.startswith("Watching aircraft 0101be, linked to Sergey Lavrov")
+    assert reply.startswith("Watching aircraft a1b2c3, linked to Sergey Lavrov")
     _, links = await _stored(app)
     assert len(links) == 1
-    assert (await _reply(fake, "/track 0101be peskoff")).startswith(
+    assert (await _reply(fake, "/track a1b2c3 peskoff")).startswith(
         "I found no watched person matching “peskoff”. Did you mean: Dmitry Peskov"
     )
-    assert await _reply(fake, "/track 0101be дмитри", "ru") == (
+    assert await _reply(fake, "/track a1b2c3 дмитри", "ru") == (
         "«дмитри» подходит нескольким людям: Кирилл Дмитриев, Дмитрий Песков. Уточните запрос."
     )
     _, links = await _stored(app)
@@ -216,16 +206,16 @@ async def test_person_suggestions_for_a_misspelt_name(fake: FakeBotAPI, app: Sum
 
 
 async def test_html_in_input_is_escaped(fake: FakeBotAPI, app: SummitApp) -> None:
-    sent = await _send(fake, ADMIN_ID, "/track 0101be <i>x</i>")
+    sent = await _send(fake, ADMIN_ID, "/track a1b2c3 <i>x</i>")
     assert sent.text is not None and "&lt;i&gt;x&lt;/i&gt;" in sent.text
 
 
 async def test_only_bot_admins_change_the_watchlist(fake: FakeBotAPI, app: SummitApp) -> None:
-    for command in ("/track 0101be witkoff", "/untrack 0101be"):
+    for command in ("/track a1b2c3 witkoff", "/untrack a1b2c3"):
         assert await _reply(fake, command, "en", user=41) == (
             "Only the bot's administrators can do this."
         )
-    assert await _reply(fake, "/track 0101be witkoff", "ru", user=42) == (
+    assert await _reply(fake, "/track a1b2c3 witkoff", "ru", user=42) == (
         "Это могут делать только администраторы бота."
     )
     assert await _stored(app) == ([], [])
@@ -236,40 +226,40 @@ async def test_only_bot_admins_change_the_watchlist(fake: FakeBotAPI, app: Summi
 
 
 async def test_untrack_a_link_then_the_aircraft(fake: FakeBotAPI, app: SummitApp) -> None:
-    await _reply(fake, "/track 0101be witkoff")
-    await _reply(fake, "/track 0101be dmitriev believed")
-    assert await _reply(fake, "/untrack 0101be Дмитриева", "ru") == (
-        "Кирилл Дмитриев: связь с 0101be удалена."
+    await _reply(fake, "/track a1b2c3 witkoff")
+    await _reply(fake, "/track a1b2c3 dmitriev believed")
+    assert await _reply(fake, "/untrack a1b2c3 Дмитриева", "ru") == (
+        "Кирилл Дмитриев: связь с a1b2c3 удалена."
     )
-    assert await _reply(fake, "/untrack 0101be dmitriev") == (
-        "Kirill Dmitriev was not linked to 0101be."
+    assert await _reply(fake, "/untrack a1b2c3 dmitriev") == (
+        "Kirill Dmitriev was not linked to a1b2c3."
     )
     fleet, links = await _stored(app)
-    assert [a.hex for a in fleet] == ["0101be"] and len(links) == 1
-    assert await _reply(fake, "/untrack 0101be", "az") == (
-        "0101be artıq izlənilmir. Saxlanmış uçuşlar qalır."
+    assert [a.hex for a in fleet] == ["a1b2c3"] and len(links) == 1
+    assert await _reply(fake, "/untrack a1b2c3", "az") == (
+        "a1b2c3 artıq izlənilmir. Saxlanmış uçuşlar qalır."
     )
     assert await _stored(app) == ([], [])
-    assert await _reply(fake, "/untrack 0101be") == (
-        "0101be is not on the watchlist. See /watchlist."
+    assert await _reply(fake, "/untrack a1b2c3") == (
+        "a1b2c3 is not on the watchlist. See /watchlist."
     )
     assert await _reply(fake, "/untrack 12345") == (
-        "“12345” is not a valid ICAO hex: it has exactly 6 hexadecimal digits, such as 0101be."
+        "“12345” is not a valid ICAO hex: it has exactly 6 hexadecimal digits, such as a1b2c3."
     )
 
 
 async def test_watchlist_shows_links_confidence_note_and_provenance(
     fake: FakeBotAPI, app: SummitApp
 ) -> None:
-    await _reply(fake, "/track 0101be witkoff believed | reported by two outlets")
+    await _reply(fake, "/track a1b2c3 witkoff believed | reported by two outlets")
     text, plain = await _listing(fake, 555, "ru")
     assert plain.startswith("Отслеживаемые люди\n")
     assert "• Стив Уиткофф — United States special envoy" in plain
-    assert "  ✈ 0101be" in plain
+    assert "  ✈ a1b2c3" in plain
     assert "источник: https://aa.com.tr/en/americas/" in plain
     assert "(as of 2025-03-14)" in plain
     assert "Отслеживаемые самолёты" in plain
-    assert '<a href="https://globe.adsb.lol/?icao=0101be">0101be</a>' in text
+    assert '<a href="https://globe.adsb.lol/?icao=a1b2c3">a1b2c3</a>' in text
     assert f'добавил <a href="tg://user?id={ADMIN_ID}">{ADMIN_ID}</a>' in text
     assert "source: analyst via /track" not in plain and "источник: analyst via /track" in plain
     assert "👤 Стив Уиткофф — предположительно; “reported by two outlets”; указал 777, " in plain

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.flights.history import Flight, Whereabouts, flights, whereabouts
-from storage.flight_queries import flight_events, last_event, last_fix, track_since
+from storage.flight_queries import flight_events, last_event, last_fix, track
 from storage.flight_records import Fix
 
 # Events read to find the last flight: a few revisions and retractions on top of it.
@@ -66,8 +66,5 @@ async def recent_track(session: AsyncSession, overview: AircraftOverview) -> lis
         since = flight.departed - TRACK_MARGIN
     else:
         since = overview.last_fix.ts - TRACK_WITHOUT_TAKEOFF
-    fixes = await track_since(session, overview.hex, since)
-    if flight is not None and flight.landed is not None:
-        until = flight.landed + TRACK_MARGIN
-        fixes = [f for f in fixes if f.ts <= until]
-    return fixes
+    until = flight.landed + TRACK_MARGIN if flight and flight.landed else overview.last_fix.ts
+    return await track(session, overview.hex, since, until)

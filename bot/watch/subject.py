@@ -41,7 +41,7 @@ class LinkedAircraft:
 
     @property
     def label(self) -> str:
-        """'RA-96022 (0101be)' or the bare hex."""
+        """'DEMO1 (a1b2c3)' or the bare hex."""
         return aircraft_label(self.aircraft) if self.aircraft else self.hex
 
 

@@ -40,7 +40,7 @@ def source_html(source: str | None) -> str:
 
 
 def aircraft_label(aircraft: Aircraft) -> str:
-    """'RA-96022 (0101be)' or the bare hex."""
+    """'DEMO1 (a1b2c3)' or the bare hex."""
     if aircraft.registration:
         return f"{aircraft.registration} ({aircraft.hex})"
     return aircraft.hex
