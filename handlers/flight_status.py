@@ -18,6 +18,7 @@ from bot.i18n import Translator
 from bot.statements.views import status_section
 from bot.watch.confidence import confidence_label
 from bot.watch.subject import Subject, SubjectLookup, find_subject, person_label
+from bot.watch.watchlist_text import pages
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from storage.flight_records import Fix
@@ -152,14 +153,17 @@ async def status_command(update: Update, context: BotContext) -> None:
         )
     lines.extend(_aircraft_block(subject, o, t) for o in overviews)
     lines.extend(s for s in extra if s)
-    await message.reply_text("\n\n".join(lines), link_preview_options=_NO_PREVIEW)
+    # Many linked aircraft can outgrow one message: split between blocks, never inside one.
+    for page in pages(lines, separator="\n\n"):
+        await message.reply_text(page, link_preview_options=_NO_PREVIEW)
     if newest is not None and track:
         await _send_map(update, newest, track, t)
 
 
 def _newest(overviews: Sequence[AircraftOverview]) -> AircraftOverview | None:
-    seen = [o for o in overviews if o.last_fix is not None]
-    return max(seen, key=lambda o: o.last_fix.ts if o.last_fix else 0) if seen else None
+    """The aircraft with the newest position: its track is the one drawn."""
+    seen = [(o.last_fix.ts, o) for o in overviews if o.last_fix is not None]
+    return max(seen, key=lambda pair: pair[0])[1] if seen else None
 
 
 async def _send_map(

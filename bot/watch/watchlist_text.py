@@ -90,7 +90,7 @@ def watchlist_pages(
         blocks.append(t._("No aircraft yet. Admins add them with /track HEX [person]."))
     for aircraft in fleet:
         blocks.append(_aircraft_block(aircraft, by_hex.get(aircraft.hex, []), t))
-    return _pages(blocks)
+    return pages(blocks)
 
 
 def _aircraft_block(
@@ -117,15 +117,16 @@ def _aircraft_block(
     return line
 
 
-def _pages(blocks: Sequence[str]) -> list[str]:
-    pages: list[str] = []
+def pages(blocks: Sequence[str], *, separator: str = "\n") -> list[str]:
+    """Join blocks into messages that fit Telegram's limit, splitting only between blocks."""
+    found: list[str] = []
     current = ""
     for block in blocks:
-        if current and len(current) + 1 + len(block) > MESSAGE_BUDGET:
-            pages.append(current)
+        if current and len(current) + len(separator) + len(block) > MESSAGE_BUDGET:
+            found.append(current)
             current = block
         else:
-            current = f"{current}\n{block}" if current else block
+            current = f"{current}{separator}{block}" if current else block
     if current:
-        pages.append(current)
-    return pages
+        found.append(current)
+    return found
