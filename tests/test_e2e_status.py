@@ -83,7 +83,7 @@ async def _store_flight(app: SummitApp) -> None:
 
 @pytest.fixture
 async def app(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
-    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_HEALTH_PORT="0")
+    settings = bot_settings(fake, sqlite_url)
     async with running_bot(settings) as application:
         await _store_flight(application)
         yield application

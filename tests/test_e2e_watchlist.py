@@ -22,8 +22,7 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 @pytest.fixture
 async def app(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
-    # Port 0: no fixed health port, so tests can run side by side.
-    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_HEALTH_PORT="0")
+    settings = bot_settings(fake, sqlite_url)
     async with running_bot(settings) as application:
         yield application
 

@@ -1,13 +1,14 @@
 """What /status and /flights are asked about: a person, an aircraft or a callsign.
 
-Tried in this order, exact before fuzzy: an ICAO hex, a known registration, a callsign
-seen in stored positions, then a person by any of their names in en/ru/az (fuzzy, so
-"Уиткоффа" and "Uitkoff" find Steve Witkoff). When nothing matches, close spellings
-among people and registrations are offered as suggestions.
+Tried in this order: an ICAO hex, a known registration, a person by any of their names
+in en/ru/az (fuzzy, so "Уиткоффа" and "Uitkoff" find Steve Witkoff), then a callsign seen
+in stored positions. When nothing matches, close spellings among people and
+registrations are offered as suggestions.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -28,6 +29,8 @@ from storage.watchlist import (
 
 # Suggestions may be looser than matches: they are only offered, never acted on.
 SUGGESTION_CUTOFF = 0.6
+# ICAO callsigns: up to 8 letters and digits (spaces typed inside are ignored).
+CALLSIGN_RE = re.compile(r"^(?:[A-Za-z0-9] ?){2,8}$")
 MAX_SUGGESTIONS = 3
 
 
@@ -96,9 +99,6 @@ async def find_subject(session: AsyncSession, query: str, locale: str) -> Subjec
     known = await aircraft_by_ident(session, text)
     if known is not None:
         return SubjectLookup(await _aircraft_subject(session, known.hex))
-    by_callsign = await hexes_by_callsign(session, text)
-    if by_callsign:
-        return SubjectLookup(await _aircraft_subject(session, by_callsign[0]))
     resolved = await resolve(session, SubscriptionKind.PERSON, text, locale)
     if resolved.unique is not None:
         person = await person_by_slug(session, resolved.unique.key)
@@ -106,6 +106,11 @@ async def find_subject(session: AsyncSession, query: str, locale: str) -> Subjec
             return SubjectLookup(await person_subject(session, person, locale))
     if resolved.choices:
         return SubjectLookup(None, choices=resolved.choices)
+    # Last, as it reads the positions table (callsigns have no index of their own).
+    if CALLSIGN_RE.match(text):
+        by_callsign = await hexes_by_callsign(session, text)
+        if by_callsign:
+            return SubjectLookup(await _aircraft_subject(session, by_callsign[0]))
     return SubjectLookup(None, suggestions=await suggestions(session, text, locale))
 
 
