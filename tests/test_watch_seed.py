@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -20,7 +21,10 @@ from bot.watch.seed import (
     seed_people,
     seed_watchlist,
 )
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
 from storage.models import Aircraft, Person
+from tests.conftest import create_pg_database, drop_pg_database
 
 
 def test_the_shipped_file_names_everyone_in_three_languages_with_a_dated_source() -> None:
@@ -128,3 +132,18 @@ async def test_a_person_added_to_the_file_later_is_added(
     async with sessions.begin() as session:
         report = await seed_people(session, people)
     assert report.added == tuple(p.slug for p in people[3:])
+
+
+async def test_processes_starting_together_on_postgresql_both_seed_without_error() -> None:
+    url = await create_pg_database()
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        reports = await asyncio.gather(*(seed_watchlist(sessions) for _ in range(3)))
+        added = sorted(slug for report in reports for slug in report.added)
+        assert added == sorted(p.slug for p in load_people())  # each person added once
+        assert len(await _people(sessions)) == len(added)
+    finally:
+        await engine.dispose()
+        await drop_pg_database(url)

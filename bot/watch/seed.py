@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -154,15 +155,20 @@ async def seed_people(session: AsyncSession, people: list[SeedPerson]) -> SeedRe
     for seed in people:
         person = stored.get(seed.slug)
         if person is None:
-            session.add(
-                Person(
-                    slug=seed.slug,
-                    names=seed.names,
-                    aliases=seed.aliases,
-                    role=seed.role,
-                    source=seed.provenance,
-                )
-            )
+            try:
+                async with session.begin_nested():
+                    session.add(
+                        Person(
+                            slug=seed.slug,
+                            names=seed.names,
+                            aliases=seed.aliases,
+                            role=seed.role,
+                            source=seed.provenance,
+                        )
+                    )
+            except IntegrityError:
+                # Another process starting at the same moment seeded this person first.
+                continue
             added.append(seed.slug)
         elif _fill(person, seed):
             session.add(person)
