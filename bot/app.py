@@ -41,6 +41,7 @@ from handlers import (
     start,
     statements,
     subscriptions,
+    venues,
     watchlist,
 )
 from handlers.catalog import COMMANDS
@@ -62,6 +63,7 @@ HANDLER_MODULES = (
     watchlist,
     flight_status,
     statements,
+    venues,
 )
 
 SummitApp = Application[Any, BotContext, Any, Any, BotData, Any]
@@ -100,6 +102,7 @@ async def open_services(settings: Settings) -> Services:
     await upgrade(engine)
     sessions = session_factory(engine)
     await seed_watchlist(sessions)
+    await seed_venues(sessions)
     return Services(settings=settings, engine=engine, sessions=sessions)
 
 
@@ -165,6 +168,13 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
             first=1.0,
             name="statement-poll",
         )
+    rank_venues = venue_job(services)
+    job_queue.run_repeating(
+        lambda _c: rank_venues(),
+        interval=services.settings.venues_interval_s,
+        first=services.settings.venues_interval_s,
+        name="venue-ranking",
+    )
     job_queue.run_repeating(
         lambda _c: run_retention(services.settings, services.engine),
         interval=services.settings.retention_interval_s,
@@ -257,6 +267,7 @@ def build_application(settings: Settings) -> SummitApp:
     application: SummitApp = (
         Application.builder()
         .application_class(ObservedApplication)
+        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_file_base_url)
@@ -267,7 +278,6 @@ def build_application(settings: Settings) -> SummitApp:
         .context_types(context_types)
         .post_init(post_init)
         .post_stop(post_stop)
-        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
         .post_shutdown(post_shutdown)
         .build()
     )

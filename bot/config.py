@@ -8,6 +8,7 @@ into a `ConfigError` whose message is safe to print.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -107,12 +108,12 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", validation_alias="SUMMITWATCH_LOG_FORMAT"
     )
-    # How often a follower tries to become the leader (keep it at most one poll interval).
     # Updates handled at once (one at a time per chat, in order): a slow command in one
     # chat must not hold up the others.
     concurrent_updates: int = Field(
         default=32, ge=1, le=1024, validation_alias="SUMMITWATCH_CONCURRENT_UPDATES"
     )
+    # How often a follower tries to become the leader (keep it at most one poll interval).
     leader_retry_s: float = Field(
         default=10.0, gt=0, le=3600, validation_alias="SUMMITWATCH_LEADER_RETRY_S"
     )
@@ -178,11 +179,6 @@ class Settings(BaseSettings):
     flight_provider_rate: float | None = Field(
         default=None, gt=0, le=1000.0, validation_alias="SUMMITWATCH_FLIGHT_PROVIDER_RATE"
     )
-    # Requests per second to each flight provider instead of its polite default (about
-    # one per second): a paid plan, one's own readsb API, or a local fake in tests.
-    flight_provider_rate: float | None = Field(
-        default=None, gt=0, le=1000.0, validation_alias="SUMMITWATCH_FLIGHT_PROVIDER_RATE"
-    )
     adsbexchange_api_key: SecretStr | None = Field(
         default=None, validation_alias="SUMMITWATCH_ADSBEXCHANGE_API_KEY"
     )
@@ -216,6 +212,31 @@ class Settings(BaseSettings):
     )
     # Networks feeds may be fetched from although private ("10.0.0.0/8,127.0.0.1").
     feeds_allow: str = Field(default="", validation_alias="SUMMITWATCH_FEEDS_ALLOW")
+
+    # Venue analysis: how often the ranking is recomputed (and alerts checked), how fast
+    # live evidence ages, how far back it counts, and the rise that is alert-worthy.
+    venues_interval_s: float = Field(
+        default=300.0, ge=0.1, le=86400.0, validation_alias="SUMMITWATCH_VENUES_INTERVAL_S"
+    )
+    venue_half_life_h: float = Field(
+        default=24.0, gt=0, le=24 * 365, validation_alias="SUMMITWATCH_VENUE_HALF_LIFE_H"
+    )
+    venue_window_days: float = Field(
+        default=7.0, gt=0, le=365, validation_alias="SUMMITWATCH_VENUE_WINDOW_DAYS"
+    )
+    venue_alert_jump: float = Field(
+        default=2.0, gt=0, le=100, validation_alias="SUMMITWATCH_VENUE_ALERT_JUMP"
+    )
+
+    @property
+    def venue_half_life(self) -> timedelta:
+        """Live venue evidence loses half its points every this long."""
+        return timedelta(hours=self.venue_half_life_h)
+
+    @property
+    def venue_window(self) -> timedelta:
+        """Live venue evidence older than this is ignored."""
+        return timedelta(days=self.venue_window_days)
 
     @field_validator("sources_base_url")
     @classmethod

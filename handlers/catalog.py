@@ -45,4 +45,10 @@ COMMANDS: tuple[CommandInfo, ...] = (
         "add url [lang] | remove name",
         in_groups=False,
     ),
+    CommandInfo("venues", N_("Candidate meeting venues, ranked with reasons"), "[all]"),
+    CommandInfo(
+        "venue",
+        N_("A venue's facts, evidence and score; corrections (bot admins)"),
+        "name | history name | set venue factor value source",
+    ),
 )

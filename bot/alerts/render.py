@@ -68,7 +68,12 @@ class UnknownEventType(LookupError):
 def render(event_type: str, payload: dict[str, Any], t: Translator) -> RenderedAlert:
     """Render one event for one chat."""
     # Importing here registers the renderers without an import cycle.
-    from bot.alerts import render_digest, render_flight, render_statement  # noqa: F401
+    from bot.alerts import (  # noqa: F401
+        render_digest,
+        render_flight,
+        render_statement,
+        render_venue,
+    )
 
     try:
         function = _RENDERERS[event_type]

@@ -6,68 +6,70 @@ Each `Contribution.label_key` is one of these English strings; the bot translate
 "2024-08-18" or "2018-04", numbers, and source text (titles, names, fact details) that
 is shown as given.
 
-They are plain strings, not yet marked with `N_`: marking them adds them to the gettext
-template, and the catalogs must gain their ru/az translations in the same change.
+They are marked with `N_` so they are extracted into the gettext catalogs and
+translated into ru/az.
 """
 
 from __future__ import annotations
 
+from bot.i18n import N_
+
 # Standing facts. {as_of}, {when}, {effective}, {latest}: ISO dates; {detail}: the fact.
-ICC_NOT_PARTY = "Not a party to the ICC Rome Statute: no duty to arrest Putin"
-ICC_PARTY = "Party to the ICC Rome Statute: bound to arrest Putin under the ICC warrant"
-ICC_WITHDRAWING = "Leaving the ICC on {effective}: bound to arrest Putin until then"
-ICC_UNVERIFIED_AFTER_WITHDRAWAL = (
+ICC_NOT_PARTY = N_("Not a party to the ICC Rome Statute: no duty to arrest Putin")
+ICC_PARTY = N_("Party to the ICC Rome Statute: bound to arrest Putin under the ICC warrant")
+ICC_WITHDRAWING = N_("Leaving the ICC on {effective}: bound to arrest Putin until then")
+ICC_UNVERIFIED_AFTER_WITHDRAWAL = N_(
     "ICC withdrawal was due to take effect on {effective}; the status since then is unverified"
 )
-ICC_UNVERIFIED = "ICC status unverified (as of {as_of})"
-WAR_MEDIATOR = "Has mediated between Russia and Ukraine or the US"
-WAR_ALLY_OF_RUSSIA = "Russia's close ally in the war"
-NATO_MEMBER = "NATO member since {when}"
-NOT_NATO = "Not a NATO member"
-HOST_OFFER = "The host government offered to host or facilitate a meeting ({when})"
-PRECEDENT_LEADERS = "Hosted a US–Russia leaders' meeting on {when}: {detail}"
-PRECEDENT_SENIOR = "Hosted senior US–Russia talks on {when}: {detail}"
-PRECEDENT_WORKING = "Hosted working-level US–Russia contacts on {when}: {detail}"
-PRECEDENT_LEADERS_ELSEWHERE = (
+ICC_UNVERIFIED = N_("ICC status unverified (as of {as_of})")
+WAR_MEDIATOR = N_("Has mediated between Russia and Ukraine or the US")
+WAR_ALLY_OF_RUSSIA = N_("Russia's close ally in the war")
+NATO_MEMBER = N_("NATO member since {when}")
+NOT_NATO = N_("Not a NATO member")
+HOST_OFFER = N_("The host government offered to host or facilitate a meeting ({when})")
+PRECEDENT_LEADERS = N_("Hosted a US–Russia leaders' meeting on {when}: {detail}")
+PRECEDENT_SENIOR = N_("Hosted senior US–Russia talks on {when}: {detail}")
+PRECEDENT_WORKING = N_("Hosted working-level US–Russia contacts on {when}: {detail}")
+PRECEDENT_LEADERS_ELSEWHERE = N_(
     "A US–Russia leaders' meeting elsewhere in the country ({where}) on {when}: {detail}"
 )
-PRECEDENT_SENIOR_ELSEWHERE = (
+PRECEDENT_SENIOR_ELSEWHERE = N_(
     "Senior US–Russia talks elsewhere in the country ({where}) on {when}: {detail}"
 )
-PRECEDENT_WORKING_ELSEWHERE = (
+PRECEDENT_WORKING_ELSEWHERE = N_(
     "Working-level US–Russia contacts elsewhere in the country ({where}) on {when}: {detail}"
 )
-PRECEDENT_NONE_FOUND = "No US–Russia meeting found here (checked as of {as_of}): {detail}"
-PUTIN_VISITED = "Putin visits since 24 February 2022: {count}, the latest on {latest}"
-PUTIN_VISIT_NONE_FOUND = "No Putin visit found since 24 February 2022 (checked as of {as_of})"
-AIR_DEMONSTRATED = (
+PRECEDENT_NONE_FOUND = N_("No US–Russia meeting found here (checked as of {as_of}): {detail}")
+PUTIN_VISITED = N_("Putin visits since 24 February 2022: {count}, the latest on {latest}")
+PUTIN_VISIT_NONE_FOUND = N_("No Putin visit found since 24 February 2022 (checked as of {as_of})")
+AIR_DEMONSTRATED = N_(
     "Putin flew here on {when}, after the 2022 airspace closures: a route from Moscow exists"
 )
-AIR_NEEDS_EXEMPTION = (
+AIR_NEEDS_EXEMPTION = N_(
     "The way from Moscow crosses airspace closed to Russian aircraft since February 2022"
 )
-AIR_UNKNOWN = "Air route from Moscow avoiding closed airspace: unknown"
-EVENT_AGAINST = "Recent event against ({when}): {detail}"
-EVENT_IN_FAVOUR = "Recent event in favour ({when}): {detail}"
-EVENT_NEUTRAL = "Recent event, not scored ({when}): {detail}"
+AIR_UNKNOWN = N_("Air route from Moscow avoiding closed airspace: unknown")
+EVENT_AGAINST = N_("Recent event against ({when}): {detail}")
+EVENT_IN_FAVOUR = N_("Recent event in favour ({when}): {detail}")
+EVENT_NEUTRAL = N_("Recent event, not scored ({when}): {detail}")
 
 # Live evidence. {ts}: datetime; {person}, {airport}, {source}, {title}: as given.
-LANDING_BELIEVED = "A jet believed to carry {person} landed at {airport} at {ts}"
-LANDING_CONFIRMED = "A jet confirmed to carry {person} landed at {airport} at {ts}"
-STATEMENT_HOST_MEETING = "The host's official source {source} speaks of a meeting here: {title}"
-STATEMENT_HOST_MENTION = "The host's official source {source} names the city: {title}"
-STATEMENT_OFFICIAL_MEETING = "{source} (official) speaks of a meeting here: {title}"
-STATEMENT_OFFICIAL_MENTION = "{source} (official) names the city: {title}"
-STATEMENT_MEDIA_MEETING = "{source} reports a meeting here: {title}"
-STATEMENT_MEDIA_MENTION = "{source} names the city: {title}"
+LANDING_BELIEVED = N_("A jet believed to carry {person} landed at {airport} at {ts}")
+LANDING_CONFIRMED = N_("A jet confirmed to carry {person} landed at {airport} at {ts}")
+STATEMENT_HOST_MEETING = N_("The host's official source {source} speaks of a meeting here: {title}")
+STATEMENT_HOST_MENTION = N_("The host's official source {source} names the city: {title}")
+STATEMENT_OFFICIAL_MEETING = N_("{source} (official) speaks of a meeting here: {title}")
+STATEMENT_OFFICIAL_MENTION = N_("{source} (official) names the city: {title}")
+STATEMENT_MEDIA_MEETING = N_("{source} reports a meeting here: {title}")
+STATEMENT_MEDIA_MENTION = N_("{source} names the city: {title}")
 # {since}: datetime; {hours}: number; {sources}: source names joined with ", ".
-SILENCE = "The host's official sources ({sources}) have said nothing since {since}"
+SILENCE = N_("The host's official sources ({sources}) have said nothing since {since}")
 
 # Ranking changes. {venue} and {previous}: the renderer fills in the venues' names in the
 # chat's language from `RankingChange.venue` / `.previous_leader`; {score} and
 # {previous_score}: numbers.
-CHANGE_NEW_LEADER = "{venue} moved into first place, ahead of {previous}"
-CHANGE_SCORE_JUMP = "The score of {venue} jumped from {previous_score} to {score}"
+CHANGE_NEW_LEADER = N_("{venue} moved into first place, ahead of {previous}")
+CHANGE_SCORE_JUMP = N_("The score of {venue} jumped from {previous_score} to {score}")
 
 ALL = (
     ICC_NOT_PARTY,

@@ -7,7 +7,7 @@ from storage.models.operations import MaintenanceMark
 from storage.models.outbox import OutboxRow, OutboxStatus
 from storage.models.sources import Source, SourceKind
 from storage.models.statements import Mention, Statement, StatementEvent, StatementRevision
-from storage.models.venues import Venue, VenueFactor
+from storage.models.venues import Venue, VenueEvent, VenueFactor, VenueRanking
 from storage.models.watchlist import Aircraft, Confidence, Person, PersonAircraft
 
 __all__ = [
@@ -31,5 +31,7 @@ __all__ = [
     "Subscription",
     "SubscriptionKind",
     "Venue",
+    "VenueEvent",
     "VenueFactor",
+    "VenueRanking",
 ]

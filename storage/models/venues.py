@@ -41,3 +41,30 @@ class VenueFactor(SQLModel, table=True):
     as_of: date | None = None
     set_by: int | None = Field(default=None, sa_type=BigInteger)
     set_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class VenueEvent(SQLModel, table=True):
+    """An alert-worthy change of the venue ranking (new leader, score jump)."""
+
+    __tablename__ = "venue_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # One ranking round and one change -> one key, so a retried round stores it once.
+    dedup_key: str = Field(max_length=128, unique=True)
+    kind: str = Field(max_length=32)
+    venue_slug: str = Field(max_length=64, index=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    detected_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class VenueRanking(SQLModel, table=True):
+    """The last computed ranking, kept across restarts so start-up alerts only on change."""
+
+    __tablename__ = "venue_rankings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # [{"slug": "baku", "total": 9.01}, ...], best first.
+    ranking: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

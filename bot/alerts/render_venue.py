@@ -1,0 +1,141 @@
+"""Venue analysis in the chat's language: reasons, scores, and ranking-change alerts.
+
+A reason is one contribution of a venue's score as plain data (see
+`bot.venues.views.reason_data`):
+    kind: icc | war_stance | ... | landing | statement | silence
+    label: the English message id (`bot.venues.labels`), translated here
+    params: its placeholders; times ("ts", "since") as ISO-8601 UTC text
+    points: its share of the score
+    ref: S-numbers, "A<row>" for an analyst's correction, or the evidence id
+    person_names: for landings, the person's names per language
+
+Payload of a "venue_change" alert (stored with the event, rendered at send time):
+    kind: new_leader | score_jump
+    label: the change's message id
+    venue, previous: {slug, names, country, timezone} (previous: the former leader or null)
+    score, previous_score, rank, previous_rank
+    reasons: the strongest reasons, strongest first
+    freshest: {kind: landing | statement, ts, airport, source} or null
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot.alerts.render import RenderedAlert, renderer
+from bot.i18n import N_, Translator
+
+EVENT_TYPE = "venue_change"
+# Placeholders that hold a moment: shown in the venue's local time and in UTC.
+TIME_PARAMS = frozenset({"ts", "since"})
+NUMBER_PARAMS = frozenset({"score", "previous_score"})
+
+
+def venue_name(venue: dict[str, Any], t: Translator) -> str:
+    """The venue's name in the chat's language (English when it has none), escaped."""
+    names = venue.get("names") or {}
+    return escape(str(names.get(t.locale) or names.get("en") or venue.get("slug", "")))
+
+
+def amount(value: float, t: Translator) -> str:
+    """A score with two decimals in the locale's format ("9.01", "9,01")."""
+    return str(format_decimal(round(value, 2), format="#,##0.00", locale=t.locale))
+
+
+def signed(value: float, t: Translator) -> str:
+    """Points with their sign ("+2.83", "−0.75")."""
+    sign = "−" if value < 0 else "+"
+    return sign + amount(abs(value), t)
+
+
+def moment(ts: str, zone: str, t: Translator) -> str:
+    """'05:30 Baku time (01:30 UTC) on 14 Mar': time and date in the venue's zone."""
+    when = datetime.fromisoformat(ts)
+    day = format_date(when.astimezone(ZoneInfo(zone)).date(), "d MMM", locale=t.locale)
+    return t._("{time} on {date}", date=day, time=t.local_and_utc(when, zone))
+
+
+def reason_text(reason: dict[str, Any], zone: str, t: Translator) -> str:
+    """One reason as a sentence in the chat's language, user text escaped."""
+    params: dict[str, str] = {}
+    for key, value in (reason.get("params") or {}).items():
+        if key in TIME_PARAMS and isinstance(value, str):
+            params[key] = moment(value, zone, t)
+        elif isinstance(value, bool):
+            params[key] = escape(str(value))
+        elif isinstance(value, int | float):
+            params[key] = t.number(round(value, 2))
+        else:
+            params[key] = escape(str(value))
+    names = reason.get("person_names")
+    if isinstance(names, dict) and "person" in params:
+        params["person"] = escape(str(names.get(t.locale) or names.get("en") or params["person"]))
+    return t._(str(reason["label"]), **params)
+
+
+def reason_line(reason: dict[str, Any], zone: str, t: Translator) -> str:
+    """'• +2.83 Kremlin (official) speaks of a meeting here: …'."""
+    return f"• <b>{signed(float(reason['points']), t)}</b> {reason_text(reason, zone, t)}"
+
+
+def freshest_line(freshest: dict[str, Any] | None, zone: str, t: Translator) -> str | None:
+    """'Freshest evidence: landing at UBBB, 05:30 Baku time (01:30 UTC) on 14 Mar'."""
+    if not freshest:
+        return None
+    when = moment(str(freshest["ts"]), zone, t)
+    if freshest.get("kind") == "landing":
+        what = t._("landing at {airport}", airport=escape(str(freshest.get("airport", ""))))
+    else:
+        what = t._("statement by {source}", source=escape(str(freshest.get("source", ""))))
+    return t._("🕑 Freshest evidence: {what}, {when}", when=when, what=what)
+
+
+_CHANGE_ICONS = {"new_leader": "🥇", "score_jump": "📈"}
+_RANK_LINE = N_("Score {score} (was {previous_score}), rank {rank} (was {previous_rank})")
+_RANK_LINE_NEW = N_("Score {score}, rank {rank}")
+
+
+@renderer(EVENT_TYPE)
+def render_venue_change(payload: dict[str, Any], t: Translator) -> RenderedAlert:
+    """A venue moved into first place or its score jumped: what, by how much, and why."""
+    venue = payload["venue"]
+    zone = str(venue.get("timezone") or "UTC")
+    previous = payload.get("previous") or {}
+    headline = t._(
+        str(payload["label"]),
+        venue=venue_name(venue, t),
+        previous=venue_name(previous, t) if previous else "",
+        score=amount(float(payload["score"]), t),
+        previous_score=amount(float(payload.get("previous_score") or 0.0), t),
+    )
+    icon = _CHANGE_ICONS.get(str(payload.get("kind")), "📍")
+    lines = [f"{icon} <b>{headline}</b>"]
+    if payload.get("previous_score") is not None and payload.get("previous_rank") is not None:
+        lines.append(
+            t._(
+                _RANK_LINE,
+                score=amount(float(payload["score"]), t),
+                previous_score=amount(float(payload["previous_score"]), t),
+                rank=t.number(int(payload["rank"])),
+                previous_rank=t.number(int(payload["previous_rank"])),
+            )
+        )
+    else:
+        lines.append(
+            t._(_RANK_LINE_NEW, score=amount(float(payload["score"]), t), rank=payload["rank"])
+        )
+    reasons = payload.get("reasons") or []
+    if reasons:
+        lines.append(t._("Why:"))
+        lines += [reason_line(r, zone, t) for r in reasons]
+    fresh = freshest_line(payload.get("freshest"), zone, t)
+    if fresh:
+        lines.append(fresh)
+    lines.append(t._("Details: /venue {slug}", slug=escape(str(venue.get("slug", "")))))
+    return RenderedAlert("\n".join(lines))

@@ -1,0 +1,195 @@
+"""Scores as plain data and as text in the chat's language: /venues, /venue, alerts.
+
+Pure: no store, no Telegram. The sentences themselves are built by
+`bot.alerts.render_venue`, so a command reply and an alert say a reason the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from html import escape
+from typing import Any
+
+from bot.alerts.render_venue import (
+    amount,
+    freshest_line,
+    reason_line,
+    venue_name,
+)
+from bot.i18n import Translator
+from bot.venues.evidence import LandingEvidence, StatementEvidence
+from bot.venues.knowledge import Knowledge, Venue
+from bot.venues.results import Contribution, RankingChange, VenueScore
+from bot.venues.stored import StoredValue, factor_keys
+
+STRONGEST = 3
+
+
+def venue_data(venue: Venue) -> dict[str, Any]:
+    """What a renderer needs of a venue."""
+    return {
+        "slug": venue.slug,
+        "names": dict(venue.names),
+        "country": venue.country,
+        "timezone": venue.timezone,
+    }
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def reason_data(
+    contribution: Contribution, people: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any]:
+    """One contribution as JSON-ready data (see `bot.alerts.render_venue`)."""
+    data: dict[str, Any] = {
+        "kind": contribution.kind,
+        "label": contribution.label_key,
+        "params": {k: _plain(v) for k, v in contribution.params.items()},
+        "points": contribution.points,
+        "ref": contribution.evidence_ref,
+    }
+    person = contribution.params.get("person")
+    if contribution.kind == "landing" and isinstance(person, str) and person in people:
+        data["person_names"] = dict(people[person])
+    return data
+
+
+def strongest(item: VenueScore, n: int = STRONGEST) -> list[Contribution]:
+    """The `n` contributions that move the score most (either way), in score order."""
+    scored = [c for c in item.contributions if c.points != 0]
+    order = {id(c): i for i, c in enumerate(item.contributions)}
+    ranked = sorted(scored, key=lambda c: (-abs(c.points), order[id(c)]))
+    return ranked[:n]
+
+
+def freshest_data(item: VenueScore) -> dict[str, Any] | None:
+    """The newest counted landing or statement of a venue, as data."""
+    fresh = item.freshest_evidence
+    if isinstance(fresh, LandingEvidence):
+        return {"kind": "landing", "ts": _plain(fresh.ts), "airport": fresh.airport_icao}
+    if isinstance(fresh, StatementEvidence):
+        return {"kind": "statement", "ts": _plain(fresh.ts), "source": fresh.source_name}
+    return None
+
+
+def change_payload(
+    change: RankingChange, item: VenueScore | None, people: Mapping[str, Mapping[str, str]]
+) -> dict[str, Any]:
+    """The stored payload of a ranking-change alert."""
+    return {
+        "kind": change.kind,
+        "label": change.label_key,
+        "venue": venue_data(change.venue),
+        "previous": venue_data(change.previous_leader) if change.previous_leader else None,
+        "score": change.score,
+        "previous_score": change.previous_score,
+        "rank": change.rank,
+        "previous_rank": change.previous_rank,
+        "reasons": [reason_data(c, people) for c in strongest(item)] if item else [],
+        "freshest": freshest_data(item) if item else None,
+    }
+
+
+def ranking_list(
+    scores: Sequence[VenueScore],
+    people: Mapping[str, Mapping[str, str]],
+    t: Translator,
+    *,
+    limit: int | None,
+) -> str:
+    """The /venues answer: rank, score, strongest reasons, freshest evidence."""
+    shown = scores if limit is None else scores[:limit]
+    blocks: list[str] = []
+    for rank, item in enumerate(shown, start=1):
+        data = venue_data(item.venue)
+        zone = item.venue.timezone
+        lines = [f"{rank}. <b>{venue_name(data, t)}</b> — {amount(item.total, t)}"]
+        lines += [reason_line(reason_data(c, people), zone, t) for c in strongest(item)]
+        fresh = freshest_line(freshest_data(item), zone, t)
+        if fresh:
+            lines.append(fresh)
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _factor_line(
+    key: str, venue: Venue, knowledge: Knowledge, stored: StoredValue | None, t: Translator
+) -> str:
+    factor = dict(factor_keys(venue))[key]
+    urls = [
+        knowledge.sources[s.id].url if s.id in knowledge.sources else s.url for s in factor.source
+    ]
+    cited = ", ".join(
+        f"{escape(s.id)} {escape(url)}" for s, url in zip(factor.source, urls, strict=True)
+    )
+    line = t._(
+        "• <b>{key}</b>: {value} (as of {as_of}). {detail}",
+        key=escape(key),
+        value=escape(factor.value),
+        as_of=escape(str(factor.as_of)),
+        detail=escape(factor.detail),
+    )
+    if cited:
+        line += "\n  " + t._("Sources: {sources}", sources=cited)
+    if stored is not None and stored.set_by is not None:
+        line += "\n  " + t._(
+            "Corrected by {user} on {date}",
+            user=escape(str(stored.set_by)),
+            date=escape(stored.set_at.date().isoformat()),
+        )
+    return line
+
+
+def venue_detail(
+    item: VenueScore,
+    rank: int,
+    count: int,
+    knowledge: Knowledge,
+    stored: Mapping[str, StoredValue],
+    people: Mapping[str, Mapping[str, str]],
+    t: Translator,
+) -> str:
+    """The /venue answer: factors with sources, evidence, and the score's decomposition."""
+    venue = item.venue
+    zone = venue.timezone
+    data = venue_data(venue)
+    lines = [
+        t._(
+            "<b>{venue}</b> ({country}): score {score}, rank {rank} of {count}",
+            venue=venue_name(data, t),
+            country=escape(t.country(venue.country)),
+            score=amount(item.total, t),
+            rank=t.number(rank),
+            count=t.number(count),
+        ),
+        t._("Airports: {codes}", codes=escape(", ".join(venue.airports))),
+        "",
+        "<b>" + t._("Factors") + "</b>",
+    ]
+    lines += [_factor_line(k, venue, knowledge, stored.get(k), t) for k, _f in factor_keys(venue)]
+    lines += ["", "<b>" + t._("Live evidence") + "</b>"]
+    live = [c for c in item.contributions if c.live]
+    if live:
+        lines += [reason_line(reason_data(c, people), zone, t) for c in live]
+    else:
+        lines.append(t._("No landing or statement in the evidence window."))
+    lines += ["", "<b>" + t._("Score") + "</b>"]
+    lines += [
+        reason_line(reason_data(c, people), zone, t) for c in item.contributions if not c.live
+    ]
+    lines.append(
+        t._(
+            "= {total} (facts {prior}, live evidence {live})",
+            total=amount(item.total, t),
+            prior=amount(item.prior, t),
+            live=amount(item.live, t),
+        )
+    )
+    return "\n".join(lines)

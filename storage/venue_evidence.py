@@ -1,0 +1,87 @@
+"""Landings of watched aircraft at given airports, with who they are linked to.
+
+The venue analysis weighs each landing by how sure the aircraft–person link is
+(`person_aircraft.confidence`); a landing of an aircraft linked to nobody says
+nothing about a meeting and is not returned. Statements come from
+`storage.statements` (mentions of places, meeting words, silence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import FlightEvent, Person, PersonAircraft
+
+LANDING = "landing"
+
+
+@dataclass(frozen=True, slots=True)
+class LandingRecord:
+    """One landing and one person linked to its aircraft.
+
+    Attributes:
+        event_key: Identifies the landing across revisions (a probable landing later
+            confirmed shares its thread key), so it counts once.
+        event_id: The `flight_events` row.
+        hex: The aircraft.
+        airport_icao: Where it landed.
+        ts: When (aware UTC).
+        person_slug: The linked person.
+        person_names: Their names per language.
+        confidence: "believed" or "confirmed" (the link, not the landing).
+    """
+
+    event_key: str
+    event_id: int
+    hex: str
+    airport_icao: str
+    ts: datetime
+    person_slug: str
+    person_names: dict[str, str]
+    confidence: str
+
+
+async def landings_at(
+    session: AsyncSession, airports: Sequence[str], *, since: datetime, until: datetime
+) -> list[LandingRecord]:
+    """Landings at `airports` from `since` to `until` of aircraft linked to a person.
+
+    One record per landing and linked person, oldest first.
+    """
+    if not airports:
+        return []
+    query = (
+        select(FlightEvent, PersonAircraft, Person)
+        .join(PersonAircraft, col(PersonAircraft.aircraft_hex) == col(FlightEvent.hex))
+        .join(Person, col(Person.id) == col(PersonAircraft.person_id))
+        .where(
+            FlightEvent.kind == LANDING,
+            col(FlightEvent.airport_icao).in_([a.upper() for a in airports]),
+            col(FlightEvent.ts) >= since,
+            col(FlightEvent.ts) <= until,
+        )
+        .order_by(col(FlightEvent.ts), col(FlightEvent.id), col(Person.slug))
+    )
+    records: list[LandingRecord] = []
+    for event, link, person in (await session.exec(query)).all():
+        records.append(
+            LandingRecord(
+                event_key=f"flight:{event.thread_key or event.dedup_key}",
+                event_id=event.id or 0,
+                hex=event.hex,
+                airport_icao=event.airport_icao or "",
+                ts=event.ts,
+                person_slug=person.slug,
+                person_names=dict(person.names),
+                confidence=str(link.confidence),
+            )
+        )
+    return records
+
+
+__all__ = ["LandingRecord", "landings_at"]

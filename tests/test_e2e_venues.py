@@ -1,0 +1,261 @@
+"""Venue analysis end to end: fake ADS-B and fake feeds → the real bot → fake Bot API.
+
+The field case: a demo aircraft believed to carry the demo envoy flies Vnukovo → Baku
+and lands at 05:30 Baku time; the Kremlin's feed (served by the fake) then speaks of
+the envoy's meeting in Baku. The bot's own flight poll and statement poll jobs store
+the landing and the statement; its venue job alerts a chat following Baku that Baku
+moved into first place; /venues in en, ru and az ranks Baku first with the landing at
+05:30 Baku time and the statement among its reasons. Time is the fake provider's
+clock; the flight and venue jobs are run by the test at chosen instants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from bot.app import SummitApp
+from bot.flights.scenario import poll_instants
+from storage.models import Aircraft, Mention, Person, PersonAircraft, VenueFactor
+from tests import test_e2e_flights as flights
+from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
+from tests.fakes.adsb import FakeADSB
+from tests.fakes.feeds import FakeFeeds
+from tests.fakes.telegram_api import FakeBotAPI, Sent
+
+# The flights end-to-end test's flight (Vnukovo 01:54 → Baku 05:30) and its fakes.
+HEX, LANDING, _flight = flights.HEX, flights.LANDING, flights._flight
+adsb, telegram = flights.adsb, flights.telegram
+
+STATEMENT_AT = LANDING + timedelta(hours=1)
+NOW = LANDING + timedelta(hours=3)
+KREMLIN_PATH = "/kremlin.ru/events/president/news/feed"
+# Demo data, labelled as such: no real statement is quoted.
+TITLE = "Демо-данные: в Кремле подтвердили встречу посланника в Баку"
+CHATS = {"en": 5001, "ru": 5002, "az": 5003}
+
+
+@pytest.fixture
+async def feeds() -> AsyncIterator[FakeFeeds]:
+    async with FakeFeeds() as server:
+        server.add_feed(KREMLIN_PATH, "atom", title="Новости", language="ru", site="kremlin.ru")
+        server.add_item(
+            KREMLIN_PATH, TITLE, "Стороны договорились о встрече.", published=STATEMENT_AT
+        )
+        yield server
+
+
+@pytest.fixture
+async def app(
+    telegram: FakeBotAPI, adsb: FakeADSB, feeds: FakeFeeds, sqlite_url: str
+) -> AsyncIterator[SummitApp]:
+    settings = bot_settings(
+        telegram,
+        sqlite_url,
+        SUMMITWATCH_FLIGHT_PROVIDERS=f"adsb.lol={adsb.base_url('adsb.lol')}",
+        SUMMITWATCH_FLIGHT_PROVIDER_RATE="1000",
+        SUMMITWATCH_FLIGHT_POLL_SECONDS="3600",
+        SUMMITWATCH_STATEMENTS_ENABLED="true",
+        SUMMITWATCH_STATEMENTS_TICK_S="3600",
+        SUMMITWATCH_SOURCES_BASE_URL=feeds.root_url,
+        SUMMITWATCH_FEEDS_ALLOW="127.0.0.1/32",
+        SUMMITWATCH_VENUES_INTERVAL_S="3600",
+        SUMMITWATCH_DELIVERY_RATE="1000",
+    )
+    async with running_bot(settings) as application:
+        services = services_of(application)
+        services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
+        async with services.sessions.begin() as session:
+            envoy = Person(
+                slug="envoy",
+                names={"en": "Demo Envoy", "ru": "Демо-посланник", "az": "Demo nümayəndə"},
+                source="demo data",
+            )
+            session.add(envoy)
+            session.add(Aircraft(hex=HEX, registration="DEMO2", source="demo data"))
+            await session.flush()
+            assert envoy.id is not None
+            session.add(PersonAircraft(person_id=envoy.id, aircraft_hex=HEX, note="demo"))
+        yield application
+
+
+async def _say(
+    telegram: FakeBotAPI, chat: int, text: str, language: str = "en", replies: int = 1
+) -> list[Sent]:
+    before = len(telegram.sent_to(chat))
+    telegram.user_message(chat, text, language_code=language)
+    return (await telegram.wait_for_messages(chat, before + replies, timeout=20))[before:]
+
+
+async def _card(telegram: FakeBotAPI, chat: int, text: str, language: str) -> list[Sent]:
+    """A /venue answer: its text (in as many messages as it takes), then the map pin."""
+    before = len(telegram.sent_to(chat))
+    telegram.user_message(chat, text, language_code=language)
+    await telegram.wait_until(
+        lambda: any(s.method == "sendVenue" for s in telegram.sent_to(chat)[before:]), timeout=20
+    )
+    return telegram.sent_to(chat)[before:]
+
+
+async def _run(app: SummitApp, name: str) -> None:
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name(name)
+    await job.run(app)
+
+
+async def _statement_stored(app: SummitApp) -> None:
+    # The statement poll's first round runs a second after start-up.
+    await _run(app, "statement-poll")
+    async with services_of(app).sessions() as session:
+        places = (await session.exec(select(Mention.key).where(Mention.kind == "place"))).all()
+    assert list(places) == ["baku"]
+
+
+async def test_baku_ranks_first_after_the_landing_and_the_kremlin_statement(
+    telegram: FakeBotAPI, adsb: FakeADSB, app: SummitApp
+) -> None:
+    follower = CHATS["ru"]
+    await _say(telegram, follower, "/lang ru", "ru")
+    [reply] = await _say(telegram, follower, "/subscribe venue Баку", "ru")
+    assert "Баку" in (reply.plain_text or "")
+    # Before any evidence: the first round records the ranking and alerts nothing.
+    await _run(app, "venue-ranking")
+
+    for instant in poll_instants(_flight()):
+        adsb.set_time(instant)
+        await _run(app, "flight-poll")
+    await _statement_stored(app)
+    adsb.set_time(NOW.timestamp())
+    before = len(telegram.sent_to(follower))
+    await _run(app, "venue-ranking")
+    sent = await telegram.wait_for_messages(follower, before + 1, timeout=20)
+    [alert] = [s.plain_text or "" for s in sent[before:]]
+    lines = alert.split("\n")
+    assert lines[0] == "🥇 Новый лидер — Баку; прежний лидер — Эр-Рияд"
+    assert lines[1] == "Оценка 9,01 (была 4,17), место 1 (было 3)"
+    assert "приземлился в UBBB: 05:30 по местному времени (Баку), 01:30 UTC, 14 мар." in alert
+    assert f"говорит о встрече здесь: {TITLE}" in alert
+
+    expected = {
+        "en": (
+            "1. Baku — ",
+            "A jet believed to carry Demo Envoy landed at UBBB at "
+            "05:30 Baku time (01:30 UTC) on 14 Mar",
+            f"kremlin-ru (official) speaks of a meeting here: {TITLE}",
+            "🕑 Freshest evidence: statement by kremlin-ru, 06:30 Baku time (02:30 UTC) on 14 Mar",
+        ),
+        "ru": (
+            "1. Баку — ",
+            "Самолёт, на котором предположительно летит Демо-посланник, приземлился в UBBB: "
+            "05:30 по местному времени (Баку), 01:30 UTC, 14 мар.",
+            f"kremlin-ru (официальный источник) говорит о встрече здесь: {TITLE}",
+            "🕑 Самое свежее: заявление источника kremlin-ru, 06:30",
+        ),
+        "az": (
+            "1. Bakı — ",
+            "Təyyarə UBBB hava limanına endi: 14 mar, Bakı vaxtı ilə 05:30 (01:30 UTC); "
+            "ehtimal ki, göyərtədə Demo nümayəndə var",
+            f"kremlin-ru (rəsmi mənbə) burada görüşdən danışır: {TITLE}",
+            "🕑 Ən təzə sübut: kremlin-ru bəyanatı, 14 mar, Bakı vaxtı ilə 06:30",
+        ),
+    }
+    for language, (first, landing, statement, freshest) in expected.items():
+        [answer] = await _say(telegram, CHATS[language], "/venues", language)
+        text = answer.plain_text or ""
+        blocks = text.split("\n\n")
+        baku = blocks[1]
+        assert baku.startswith(first), text
+        assert landing in baku and statement in baku and freshest in baku, text
+        assert len(blocks) == 1 + 5 + 1  # heading, top five, footer
+
+    # The venue card: every factor with its sources, the evidence, the map pin.
+    card = await _card(telegram, CHATS["az"], "/venue Bakı", "az")
+    text = "\n".join(s.plain_text or "" for s in card[:-1])
+    assert text.startswith("Bakı (Azərbaycan): bal ")
+    assert "S3 english.almayadeen.net/" in text and "Təzə sübutlar" in text
+    pin = card[-1]
+    assert pin.method == "sendVenue"
+    assert (pin.extra["latitude"], pin.extra["longitude"]) == (40.4675, 50.0467)
+    assert pin.extra["title"] == "Bakı"
+    assert "UBBB" in pin.extra["address"]
+    ru_card = await _card(telegram, CHATS["ru"], "/venue баку", "ru")
+    assert (ru_card[0].plain_text or "").startswith("Баку (Азербайджан): оценка ")
+
+
+BAD_INPUT = [
+    (
+        "/venue set Parisss icc party https://example.org",
+        "I know no venue called “Parisss”. See /venues.",
+    ),
+    (
+        "/venue set Baku altitude high https://example.org",
+        "Baku has no factor “altitude”. Its factors: icc, ",
+    ),
+    (
+        "/venue set Baku icc maybe https://example.org",
+        "“maybe” is not a value of this factor. Use one of: not_party, party, unverified, "
+        "withdrawal_pending.",
+    ),
+    ("/venue set Baku icc party", "Nothing was changed: give a source"),
+    ("/venue set Baku icc", "Nothing was changed: give a value after the factor"),
+    (
+        "/venue set Baku icc party " + "x" * 600,
+        "Nothing was changed: “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…” is too long "
+        "(600 characters, at most 500).",
+    ),
+    ("/venue set Baku icc " + "y" * 40 + " src", "is too long (40 characters, at most 32)."),
+    ("/venue set", "Usage: /venue <name>"),
+    ("/venue Narnia", "I know no venue called “Narnia”."),
+    ("/venue history Narnia", "I know no venue called “Narnia”."),
+]
+
+
+@pytest.fixture
+async def quiet_app(telegram: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
+    settings = bot_settings(telegram, sqlite_url, SUMMITWATCH_VENUES_INTERVAL_S="3600")
+    async with running_bot(settings) as application:
+        yield application
+
+
+async def _corrections(app: SummitApp) -> int:
+    async with services_of(app).sessions() as session:
+        query = (
+            select(func.count())
+            .select_from(VenueFactor)
+            .where(
+                VenueFactor.set_by.is_not(None)  # type: ignore[union-attr]
+            )
+        )
+        return int((await session.exec(query)).one())
+
+
+async def test_bad_corrections_are_refused_clearly_and_store_nothing(
+    telegram: FakeBotAPI, quiet_app: SummitApp
+) -> None:
+    for command, answer in BAD_INPUT:
+        [reply] = await _say(telegram, ADMIN_ID, command)
+        assert answer in (reply.plain_text or ""), (command, reply.plain_text)
+    [ru] = await _say(telegram, ADMIN_ID, "/venue set Баку icc party", "ru")
+    assert (ru.plain_text or "") == (
+        "Ничего не изменено: после значения укажите источник (ссылку или цитату)."
+    )
+    [az] = await _say(telegram, ADMIN_ID, "/venue set Bakı hündürlük yox mənbə", "az")
+    assert (az.plain_text or "").startswith("Bakı üçün “hündürlük” amili yoxdur.")
+    [other] = await _say(telegram, 5009, "/venue set Baku icc party https://example.org")
+    assert other.plain_text == "Only the bot's administrators can do this."
+    assert await _corrections(quiet_app) == 0
+
+    [history] = await _say(telegram, ADMIN_ID, "/venue history Baku")
+    assert "No analyst has corrected a factor of Baku" in (history.plain_text or "")
+    [done] = await _say(telegram, ADMIN_ID, "/venue set Abu Dhabi icc party <b>Report</b> of 2026")
+    assert (done.plain_text or "").startswith(
+        f"Recorded: Abu Dhabi · icc = party (source: <b>Report</b> of 2026), by {ADMIN_ID}."
+    )
+    assert await _corrections(quiet_app) == 1
+    [history] = await _say(telegram, ADMIN_ID, "/venue history Абу-Даби", "ru")
+    lines = (history.plain_text or "").split("\n")
+    assert lines[0] == "Исправления по месту «Абу-Даби», сначала новые:"
+    assert lines[1].endswith(f"icc = party, автор: {ADMIN_ID}; источник: <b>Report</b> of 2026")
