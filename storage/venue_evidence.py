@@ -18,6 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import FlightEvent, Person, PersonAircraft
 
 LANDING = "landing"
+# A regained signal may withdraw a probable landing: `data["retracts"]` is its dedup key.
+REGAINED = "signal_regained"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,8 @@ async def landings_at(
 ) -> list[LandingRecord]:
     """Landings at `airports` from `since` to `until` of aircraft linked to a person.
 
-    One record per landing and linked person, oldest first.
+    One record per landing and linked person, oldest first. A probable landing that a
+    regained signal withdrew (the aircraft was still flying) is left out.
     """
     if not airports:
         return []
@@ -67,8 +70,12 @@ async def landings_at(
         )
         .order_by(col(FlightEvent.ts), col(FlightEvent.id), col(Person.slug))
     )
+    rows = (await session.exec(query)).all()
+    retracted = await _retracted(session, sorted({event.hex for event, _l, _p in rows}), since)
     records: list[LandingRecord] = []
-    for event, link, person in (await session.exec(query)).all():
+    for event, link, person in rows:
+        if event.dedup_key in retracted:
+            continue
         records.append(
             LandingRecord(
                 event_key=f"flight:{event.thread_key or event.dedup_key}",
@@ -82,6 +89,19 @@ async def landings_at(
             )
         )
     return records
+
+
+async def _retracted(session: AsyncSession, hexes: Sequence[str], since: datetime) -> set[str]:
+    if not hexes:
+        return set()
+    result = await session.exec(
+        select(FlightEvent).where(
+            FlightEvent.kind == REGAINED,
+            col(FlightEvent.hex).in_(list(hexes)),
+            col(FlightEvent.ts) >= since,
+        )
+    )
+    return {str(e.data["retracts"]) for e in result.all() if (e.data or {}).get("retracts")}
 
 
 __all__ = ["LandingRecord", "landings_at"]

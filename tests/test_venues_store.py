@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.render import render
+from bot.flights.store import record_flight_event
 from bot.i18n import translator
 from bot.venues import labels
 from bot.venues.corrections import Correction, parse_correction, record_correction
@@ -234,3 +235,32 @@ async def test_the_round_alerts_on_a_new_leader_once(
     az = render("venue_change", leader.data, translator("az")).text
     assert az.startswith("🥇 <b>Yeni lider: Bakı; əvvəlki lider: Riyad</b>")
     assert "Bakı vaxtı ilə 05:30 (01:30 UTC)" in az
+
+
+async def test_a_retracted_probable_landing_is_not_evidence(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await seed(sessions)
+    async with sessions.begin() as session:
+        await link_envoy(session, "ffa001", Confidence.CONFIRMED)
+    await store_landing(sessions, key="ffa001:landing:probable", confidence="probable")
+    async with sessions() as session:
+        gathered = await gather_evidence(session, KNOWLEDGE, NOW, WEIGHTS)
+    assert [e.event_id for e in gathered.evidence.landings] == ["flight:ffa001:landing:probable"]
+    async with sessions.begin() as session:
+        await record_flight_event(
+            session,
+            values={
+                "dedup_key": "ffa001:regained:1",
+                "kind": "signal_regained",
+                "hex": "ffa001",
+                "ts": LANDING_TS + timedelta(minutes=20),
+                "data": {"retracts": "ffa001:landing:probable"},
+            },
+            payload={"kind": "signal_regained"},
+            person_slugs=["envoy"],
+            now=utcnow(),
+        )
+    async with sessions() as session:
+        gathered = await gather_evidence(session, KNOWLEDGE, NOW, WEIGHTS)
+    assert gathered.evidence.landings == ()
