@@ -12,8 +12,9 @@ from bot.alerts.text import split_message
 from bot.flights import airports
 from bot.i18n import N_, Translator
 from bot.venues.corrections import Correction, Problem, Refusal, parse_correction, record_correction
-from bot.venues.knowledge import Venue
-from bot.venues.ranking import Ranking, compute_ranking, weights_from
+from bot.venues.knowledge import Knowledge, Venue
+from bot.venues.ranking import Ranking, compute_ranking, current_knowledge, weights_from
+from bot.venues.stored import StoredValue
 from bot.venues.views import ranking_list, venue_data, venue_detail
 from handlers.context import BotContext
 from handlers.locale import chat_translator
@@ -72,21 +73,26 @@ async def venues_command(update: Update, context: BotContext) -> None:
 def _refusal_text(refusal: Refusal, t: Translator) -> str:
     if refusal.problem is Problem.USAGE:
         return escape(t._(_USAGE))
-    options = refusal.options
+    options = tuple(escape(o) for o in refusal.options)
     if refusal.candidates:
         options = tuple(venue_name(venue_data(v), t) for v in refusal.candidates)
     return t._(
         _PROBLEMS[refusal.problem],
         text=escape(refusal.text),
         venue=venue_name(venue_data(refusal.venue), t) if refusal.venue else "",
-        options=escape(", ".join(options)),
+        options=", ".join(options),
         length=t.number(refusal.length),
         limit=t.number(refusal.limit),
     )
 
 
-def _find(ranking: Ranking, query: str) -> Venue | Refusal:
-    found = ranking.knowledge.match(query)
+async def _knowledge(context: BotContext) -> tuple[Knowledge, dict[str, dict[str, StoredValue]]]:
+    async with context.services.sessions() as session:
+        return await current_knowledge(session)
+
+
+def _find(knowledge: Knowledge, query: str) -> Venue | Refusal:
+    found = knowledge.match(query)
     if found.venue is not None:
         return found.venue
     if found.candidates:
@@ -96,7 +102,7 @@ def _find(ranking: Ranking, query: str) -> Venue | Refusal:
 
 async def _show(message: Message, context: BotContext, query: str, t: Translator) -> None:
     ranking = await _ranking(context)
-    found = _find(ranking, query)
+    found = _find(ranking.knowledge, query)
     if isinstance(found, Refusal):
         await message.reply_text(_refusal_text(found, t))
         return
@@ -145,8 +151,8 @@ def _history_line(row: VenueFactor, t: Translator) -> str:
 
 
 async def _history(message: Message, context: BotContext, query: str, t: Translator) -> None:
-    ranking = await _ranking(context)
-    found = _find(ranking, query)
+    knowledge, _stored = await _knowledge(context)
+    found = _find(knowledge, query)
     if isinstance(found, Refusal):
         await message.reply_text(_refusal_text(found, t))
         return
@@ -176,12 +182,12 @@ async def _set(
     message: Message, context: BotContext, tokens: list[str], user_id: int, t: Translator
 ) -> None:
     services = context.services
-    ranking = await _ranking(context)
-    checked = parse_correction(tokens, ranking.knowledge)
+    knowledge, stored = await _knowledge(context)
+    checked = parse_correction(tokens, knowledge)
     if isinstance(checked, Refusal):
         await message.reply_text(_refusal_text(checked, t))
         return
-    await _store(context, checked, ranking, user_id)
+    await _store(context, checked, stored.get(checked.venue.slug, {}).get(checked.key), user_id)
     after = await _ranking(context)
     place = after.position(checked.venue.slug)
     rank, item = place if place else (0, None)
@@ -203,9 +209,10 @@ async def _set(
     services.wake_delivery()
 
 
-async def _store(context: BotContext, checked: Correction, ranking: Ranking, user_id: int) -> None:
+async def _store(
+    context: BotContext, checked: Correction, current: StoredValue | None, user_id: int
+) -> None:
     services = context.services
-    current = ranking.stored.get(checked.venue.slug, {}).get(checked.key)
     async with services.sessions.begin() as session:
         # Who and when is the analyst's wall-clock time, whatever clock the scores use.
         await record_correction(session, checked, current, by=user_id, now=utcnow())

@@ -36,6 +36,7 @@ KREMLIN_PATH = "/kremlin.ru/events/president/news/feed"
 # Demo data, labelled as such: no real statement is quoted.
 TITLE = "Демо-данные: в Кремле подтвердили встречу посланника в Баку"
 CHATS = {"en": 5001, "ru": 5002, "az": 5003}
+DESKS = -1001000000100  # supergroup ids, counting down
 
 
 @pytest.fixture
@@ -210,6 +211,7 @@ BAD_INPUT = [
     ("/venue set", "Usage: /venue <name>"),
     ("/venue Narnia", "I know no venue called “Narnia”."),
     ("/venue history Narnia", "I know no venue called “Narnia”."),
+    ("/venue Венева", "“Венева” could be Geneva, Vienna. Please be more specific."),
 ]
 
 
@@ -235,18 +237,38 @@ async def _corrections(app: SummitApp) -> int:
 async def test_bad_corrections_are_refused_clearly_and_store_nothing(
     telegram: FakeBotAPI, quiet_app: SummitApp
 ) -> None:
-    for command, answer in BAD_INPUT:
-        [reply] = await _say(telegram, ADMIN_ID, command)
+    # The admin types each in its own group: the bot answers one message a second per
+    # chat, so one chat would make this test wait for the pacing, not for the bot.
+    cases = [(command, "en", answer) for command, answer in BAD_INPUT] + [
+        (
+            "/venue set Баку icc party",
+            "ru",
+            "Ничего не изменено: после значения укажите источник (ссылку или цитату).",
+        ),
+        ("/venue set Bakı hündürlük yox mənbə", "az", "Bakı üçün “hündürlük” amili yoxdur."),
+    ]
+    for n, (command, language, _answer) in enumerate(cases):
+        telegram.add_chat(DESKS - n, chat_type="supergroup", title="Desk")
+        telegram.user_message(DESKS - n, command, user_id=ADMIN_ID, language_code=language)
+    for n, (command, _language, answer) in enumerate(cases):
+        [reply] = await telegram.wait_for_messages(DESKS - n, 1, timeout=20)
         assert answer in (reply.plain_text or ""), (command, reply.plain_text)
-    [ru] = await _say(telegram, ADMIN_ID, "/venue set Баку icc party", "ru")
-    assert (ru.plain_text or "") == (
-        "Ничего не изменено: после значения укажите источник (ссылку или цитату)."
-    )
-    [az] = await _say(telegram, ADMIN_ID, "/venue set Bakı hündürlük yox mənbə", "az")
-    assert (az.plain_text or "").startswith("Bakı üçün “hündürlük” amili yoxdur.")
     [other] = await _say(telegram, 5009, "/venue set Baku icc party https://example.org")
     assert other.plain_text == "Only the bot's administrators can do this."
     assert await _corrections(quiet_app) == 0
+
+    # /venues all: every venue, in as many messages as it takes; no evidence, no 🕑 line.
+    before = len(telegram.sent_to(ADMIN_ID))
+    telegram.user_message(ADMIN_ID, "/venues all", language_code="ru")
+    await telegram.wait_until(
+        lambda: "\n14. " in "\n".join(s.plain_text or "" for s in telegram.sent_to(ADMIN_ID)),
+        timeout=20,
+    )
+    listing = "\n".join(s.plain_text or "" for s in telegram.sent_to(ADMIN_ID)[before:])
+    assert listing.startswith("Возможные места встречи, от лучшего к худшему:\n\n1. ")
+    assert "🕑" not in listing
+    ranks = [line.split(".")[0] for line in listing.split("\n") if line[:1].isdigit()]
+    assert ranks == [str(n) for n in range(1, 15)]
 
     [history] = await _say(telegram, ADMIN_ID, "/venue history Baku")
     assert "No analyst has corrected a factor of Baku" in (history.plain_text or "")

@@ -76,6 +76,14 @@ async def stored_values(session: AsyncSession) -> dict[str, dict[str, StoredValu
     return out
 
 
+async def current_knowledge(
+    session: AsyncSession, knowledge: Knowledge | None = None
+) -> tuple[Knowledge, dict[str, dict[str, StoredValue]]]:
+    """The knowledge base with stored corrections applied, and the stored values."""
+    stored = await stored_values(session)
+    return effective_knowledge(knowledge or shipped_knowledge(), stored), stored
+
+
 async def compute_ranking(
     session: AsyncSession,
     now: datetime,
@@ -83,8 +91,7 @@ async def compute_ranking(
     knowledge: Knowledge | None = None,
 ) -> Ranking:
     """Score every venue at `now` from the stored facts and the live evidence."""
-    stored = await stored_values(session)
-    effective = effective_knowledge(knowledge or shipped_knowledge(), stored)
+    effective, stored = await current_knowledge(session, knowledge)
     gathered = await gather_evidence(session, effective, now, weights)
     scores = score(effective.venues, gathered.evidence, now, weights)
     return Ranking(now, effective, tuple(scores), gathered.people, stored)
