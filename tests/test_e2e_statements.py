@@ -4,7 +4,9 @@ from the fake through SUMMITWATCH_SOURCES_BASE_URL) and alerts through the fake 
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,13 +14,16 @@ from sqlmodel import select
 
 from bot.app import SummitApp
 from bot.config import Settings
+from bot.statements.polling import StatementPoller
+from bot.statements.sources import load_sources
 from storage.chats import ensure_chat
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Person, Source, Subscription, SubscriptionKind
+from storage.models import Person, Source, Subscription, SubscriptionKind, Venue
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
 from tests.fakes.feeds import FakeFeeds
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.statement_fakes import FAKE_ONLY, Clock
 
 KREMLIN_PATH = "/kremlin.ru/events/president/news/feed"
 TITLE = "В Кремле состоялась встреча со Стивом Уиткоффом"
@@ -212,3 +217,53 @@ async def test_statements_off_means_no_feed_is_fetched(
         [reply] = await fake.wait_for_messages(AZ_CHAT, 1, timeout=15)
     assert reply.plain_text == "No sources are configured."
     assert feeds.requests == []
+
+
+async def test_an_edit_naming_a_new_place_edits_the_message_sent_before(
+    fake: FakeBotAPI, feeds: FakeFeeds, sqlite_url: str
+) -> None:
+    await prepare_store(sqlite_url)
+    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_HEALTH_PORT="0")
+    async with running_bot(settings) as application:
+        services = services_of(application)
+        async with services.sessions.begin() as session:
+            baku = (await session.exec(select(Venue).where(Venue.slug == "baku"))).first()
+            if baku is None:  # unless the venue knowledge was seeded at start
+                session.add(
+                    Venue(
+                        slug="baku",
+                        names={"en": "Baku", "ru": "Баку", "az": "Bakı"},
+                        country="AZ",
+                        lat=40.47,
+                        lon=50.05,
+                        timezone="Asia/Baku",
+                    )
+                )
+        clock = Clock(time.time())
+        spec = replace(load_sources()[1], url=feeds.url(KREMLIN_PATH))  # kremlin-ru
+        assert spec.name == "kremlin-ru"
+        poller = StatementPoller(
+            services.sessions, (spec,), FAKE_ONLY, clock=clock, wake=services.wake_delivery
+        )
+        await poller.run_once()
+        [first] = await fake.wait_for_messages(AZ_CHAT, 1, timeout=15)
+        # Re-worded only: stored as a revision, nothing sent or edited.
+        [item] = feeds.feed(KREMLIN_PATH).items
+        feeds.edit_item(KREMLIN_PATH, item.number, title=TITLE + " (обновлено)")
+        clock.advance(300)
+        reworded = await poller.run_once()
+        assert reworded is not None and reworded.edited == 1 and reworded.events == 0
+        # Baku named: the message sent before is edited, in Azerbaijani.
+        feeds.edit_item(KREMLIN_PATH, item.number, summary="Следующая встреча пройдёт в Баку.")
+        clock.advance(300)
+        moved = await poller.run_once()
+        assert moved is not None and moved.events == 1
+        await fake.wait_until(lambda: fake.count("editMessageText") == 1, timeout=15)
+    edited = fake.sent_to(AZ_CHAT)[-1]
+    assert edited.method == "editMessageText" and edited.message_id == first.message_id
+    lines = (edited.plain_text or "").split("\n")
+    assert lines[0] == "🏛 kremlin-ru · rəsmi mənbə: Stiv Uitkoff, Bakı, görüş"
+    assert lines[1] == "✏️ Dərcdən sonra dəyişdirilib: xatırlananlar dəyişib."
+    assert lines[3] == TITLE + " (обновлено)"
+    assert "🔎 Yerlər: Bakı («Баку»)" in lines
+    assert fake.count("sendMessage") == 1
