@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -151,3 +152,25 @@ async def test_the_running_bot_schedules_retention_from_its_settings(sqlite_url:
             await job.run(application)
             kept = await _positions(services.sessions)
     assert [p.ts for p in kept] == [p.ts for p in fresh]
+
+
+async def test_two_processes_running_it_at_once_remove_the_same_rows(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], database_url: str
+) -> None:
+    from storage.engine import create_engine
+
+    old = align(NOW - timedelta(days=2), 60)
+    await _store(sessions, _track(old, 20, 5, "ffa001") + _track(old, 20, 5, "ffa002"))
+    other = create_engine(database_url)  # a second process's own pool
+    try:
+        first, second = await asyncio.gather(
+            apply_retention(engine, POLICY, now=NOW), apply_retention(other, POLICY, now=NOW)
+        )
+    finally:
+        await other.dispose()
+    kept = await _positions(sessions)
+    assert len(kept) == 2 * 20
+    assert first.downsampled + second.downsampled == 2 * 20 * 11
+    assert {(p.hex, align(p.ts, 60)) for p in kept} == {
+        (h, old + timedelta(minutes=m)) for h in HEXES for m in range(20)
+    }
