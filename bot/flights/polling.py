@@ -115,7 +115,6 @@ class FlightWatch:
         self._wake = wake
         self._config = config or DetectorConfig()
         self._airports = airports
-        self._keep = keep
         self._detector: Detector | None = None
         self._sightings = Sightings(keep)
         self._revision: int | None = None  # None: restore from the store first
@@ -131,10 +130,9 @@ class FlightWatch:
         async with self._lock:
             async with self._sessions() as session:
                 watched = {a.hex: a for a in await all_aircraft(session)}
-            if not watched:
-                return PollResult()
-            detector = await self._ready_detector()
-            async with self._sessions() as session:
+                if not watched:
+                    return PollResult()
+                detector = await self._ready_detector()
                 await self._sync_state(session, detector)
             outcome = await self._fetcher.fetch(watched)
             try:
