@@ -130,6 +130,8 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                 # The local fake needs no politeness; the demo's rounds run back to back.
                 SUMMITWATCH_FLIGHT_PROVIDER_RATE="1000",
                 SUMMITWATCH_FLIGHT_POLL_SECONDS="3600",
+                # No listening port: the demo may run beside a real bot.
+                SUMMITWATCH_HEALTH_PORT="0",
             )
             async with running(settings) as application:
                 services: Services = application.bot_data.services
