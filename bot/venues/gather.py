@@ -27,8 +27,8 @@ from storage.watchlist import all_people
 # Keywords of `bot.statements.keywords` that speak of meeting in person; "visit" and
 # "call" do not say two sides will sit down together.
 MEETING_KEYWORDS = frozenset({"meeting", "talks", "summit"})
-# Far more than a week of matched statements about the venues; a cap, not a filter.
-MAX_STATEMENTS = 1000
+# More than a busy week of statements naming venues; a cap on memory, not a filter.
+MAX_STATEMENTS = 5000
 
 
 @dataclass(frozen=True)
