@@ -12,10 +12,26 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Venue, VenueEvent, VenueFactor, VenueRanking
+
+# "SWVENU": serialises seeding when several processes start at once on PostgreSQL.
+SEED_LOCK_KEY = 0x5357_5645_4E55
+
+
+async def lock_for_seeding(session: AsyncSession) -> None:
+    """On PostgreSQL, wait for any other process seeding venues (until this commit).
+
+    Without it two processes starting together would both insert the same venue and
+    one would fail on the unique slug. SQLite serves one process: nothing to do.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        lock = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=SEED_LOCK_KEY)
+        # A plain Core statement; sqlmodel's `exec` overloads do not cover it.
+        await session.exec(lock)  # type: ignore[call-overload]
 
 
 async def all_venues(session: AsyncSession) -> list[Venue]:
@@ -146,6 +162,7 @@ __all__ = [
     "current_factors",
     "factor_history",
     "last_ranking",
+    "lock_for_seeding",
     "save_ranking",
     "upsert_venue",
     "venue_by_slug",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -21,10 +22,13 @@ from bot.venues.knowledge import load_knowledge
 from bot.venues.ranking import compute_ranking
 from bot.venues.seed import seed_knowledge
 from bot.venues.weights import ScoringWeights
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
 from storage.models import Confidence, OutboxRow, SubscriptionKind, VenueEvent, VenueFactor
 from storage.types import utcnow
 from storage.venues import factor_history, last_ranking, venue_by_slug
 from tests.alerting import LANDING_TS, store_landing, subscribe_chats
+from tests.conftest import create_pg_database, drop_pg_database
 from tests.venue_store import KREMLIN_TITLE, add_source, add_statement, link_envoy
 
 NOW = LANDING_TS + timedelta(hours=3)  # 08:30 in Baku
@@ -264,3 +268,17 @@ async def test_a_retracted_probable_landing_is_not_evidence(
     async with sessions() as session:
         gathered = await gather_evidence(session, KNOWLEDGE, NOW, WEIGHTS)
     assert gathered.evidence.landings == ()
+
+
+async def test_processes_starting_together_seed_once_on_postgresql() -> None:
+    url = await create_pg_database()
+    engines = [create_engine(url) for _ in range(3)]
+    try:
+        await upgrade(engines[0])
+        makers = [session_factory(e) for e in engines]
+        await asyncio.gather(*(seed(m) for m in makers))
+        assert await count_factors(makers[0]) == sum(len(v.factors) for v in KNOWLEDGE.venues)
+    finally:
+        for e in engines:
+            await e.dispose()
+        await drop_pg_database(url)

@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.venues.knowledge import Knowledge, Venue, load_knowledge
 from bot.venues.stored import as_of_date, factor_keys, factor_value, seed_source
 from storage.types import utcnow
-from storage.venues import add_factor_value, current_factors, upsert_venue
+from storage.venues import add_factor_value, current_factors, lock_for_seeding, upsert_venue
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ async def seed_knowledge(
     session: AsyncSession, knowledge: Knowledge, *, now: datetime
 ) -> VenueSeedReport:
     """Bring the store in line with `knowledge` (see the module docstring)."""
+    await lock_for_seeding(session)
     added = values = kept = 0
     for venue in knowledge.venues:
         row = await upsert_venue(session, venue.slug, venue_columns(venue))
