@@ -118,6 +118,7 @@ async def _show(message: Message, context: BotContext, query: str, t: Translator
         ranking.knowledge,
         ranking.stored.get(found.slug, {}),
         ranking.people,
+        ranking.at,
         t,
     )
     await _reply(message, text)

@@ -177,6 +177,11 @@ async def test_baku_ranks_first_after_the_landing_and_the_kremlin_statement(
     text = "\n".join(s.plain_text or "" for s in card[:-1])
     assert text.startswith("Bakı (Azərbaycan): bal ")
     assert "S3 english.almayadeen.net/" in text and "Təzə sübutlar" in text
+    # Facts dated after the scored moment (14 Mar 2025) are listed but not counted.
+    assert "event:2025-06-27</b>" not in text  # plain text: no markup
+    assert "event:2025-06-27: against (2025-07-02 tarixinə). Yekaterinburg" in text
+    assert "nəzərə alınmır)" in text.split("event:2025-06-27")[1].split("\n")[0]
+    assert "nəzərə alınmır" not in text.split("event:2024-12-25")[1].split("\n")[0]
     pin = card[-1]
     assert pin.method == "sendVenue"
     assert (pin.extra["latitude"], pin.extra["longitude"]) == (40.4675, 50.0467)

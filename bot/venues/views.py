@@ -120,7 +120,12 @@ def ranking_list(
 
 
 def _factor_line(
-    key: str, venue: Venue, knowledge: Knowledge, stored: StoredValue | None, t: Translator
+    key: str,
+    venue: Venue,
+    knowledge: Knowledge,
+    stored: StoredValue | None,
+    at: datetime,
+    t: Translator,
 ) -> str:
     factor = dict(factor_keys(venue))[key]
     urls = [
@@ -136,6 +141,9 @@ def _factor_line(
         as_of=escape(str(factor.as_of)),
         detail=escape(factor.detail),
     )
+    if factor.name != "icc" and factor.when is not None and factor.when.start() > at.date():
+        # Replays and the demo score an earlier day: say why this fact adds nothing.
+        line += " " + t._("(later than the time scored: not counted)")
     if cited:
         line += "\n  " + t._("Sources: {sources}", sources=cited)
     if stored is not None and stored.set_by is not None:
@@ -154,9 +162,10 @@ def venue_detail(
     knowledge: Knowledge,
     stored: Mapping[str, StoredValue],
     people: Mapping[str, Mapping[str, str]],
+    at: datetime,
     t: Translator,
 ) -> str:
-    """The /venue answer: factors with sources, evidence, and the score's decomposition."""
+    """The /venue answer at `at`: factors with sources, evidence, the score's decomposition."""
     venue = item.venue
     zone = venue.timezone
     data = venue_data(venue)
@@ -173,7 +182,9 @@ def venue_detail(
         "",
         "<b>" + t._("Factors") + "</b>",
     ]
-    lines += [_factor_line(k, venue, knowledge, stored.get(k), t) for k, _f in factor_keys(venue)]
+    lines += [
+        _factor_line(k, venue, knowledge, stored.get(k), at, t) for k, _f in factor_keys(venue)
+    ]
     lines += ["", "<b>" + t._("Live evidence") + "</b>"]
     live = [c for c in item.contributions if c.live]
     if live:
