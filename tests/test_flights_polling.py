@@ -125,6 +125,7 @@ class Rig:
         providers: int = 1,
         wake: Callable[[], None] = lambda: None,
         names: Sequence[str] = ("adsb.lol", "airplanes.live"),
+        slice_size: int | None = None,
     ) -> FlightWatch:
         """A poller over the first `providers` fakes, in order (a new process each time)."""
         chosen = names[:providers]
@@ -137,7 +138,12 @@ class Rig:
         providers_ = build_providers(settings, self.http, limits=dict.fromkeys(chosen, FAST))
         fetcher = FlightFetcher(providers_, clock=self.clock)
         return FlightWatch(
-            self.sessions, fetcher, clock=self.clock, wake=wake, airports=default_index()
+            self.sessions,
+            fetcher,
+            clock=self.clock,
+            wake=wake,
+            airports=default_index(),
+            slice_size=slice_size,
         )
 
     async def follow(self, watch: FlightWatch, instants: Iterable[datetime]) -> list[PollResult]:
@@ -393,3 +399,26 @@ async def test_processes_taking_turns_continue_each_others_state(rig: Rig) -> No
         assert (
             await save_state(session, "detector", {}, revision=stale_revision, now=rig.clock())
         ) is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_a_watchlist_polled_in_slices_still_gets_every_event_on_time(rig: Rig) -> None:
+    """Two aircraft, one per round: each is asked every other round, none looks silent."""
+    other = "ffa0b2"
+    vko, gyd = get("UUWW"), get("UBBB")
+    assert vko is not None and gyd is not None
+    rig.fakes[0].load_reports(flight(other, gyd, vko, TAKEOFF, LANDING, step_s=60.0))
+    async with rig.sessions.begin() as session:
+        session.add(Aircraft(hex=other, registration="DEMO2", source="test"))
+    watch = rig.watch(slice_size=1)  # what a provider of one hex per round allows
+    start, end = TAKEOFF - timedelta(minutes=10), LANDING + timedelta(minutes=10)
+    rounds = int((end - start).total_seconds() // 30)
+    results = await rig.follow(watch, [start + timedelta(seconds=30 * i) for i in range(rounds)])
+    assert {r.watched for r in results} == {2} and max(r.reports for r in results) == 1
+    events = sorted(await rig.rows(FlightEvent), key=lambda e: (e.hex, e.ts))
+    assert [(e.hex, e.kind, e.airport_icao, e.ts) for e in events] == [
+        (HEX, "takeoff", "UUWW", TAKEOFF),
+        (HEX, "landing", "UBBB", LANDING),
+        (other, "takeoff", "UBBB", TAKEOFF),
+        (other, "landing", "UUWW", LANDING),
+    ]

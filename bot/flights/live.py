@@ -27,6 +27,7 @@ from bot.flights.providers import (
     load_health,
     profile_for,
 )
+from bot.flights.providers.pacing import requests_per_round
 from bot.flights.providers.profiles import UnknownProviderError
 from bot.flights.providers.status import ProviderHealth
 from bot.http import new_session
@@ -98,8 +99,19 @@ class LiveFlights:
             wake=self._wake,
             config=self._config,
             airports=self._airports,
+            slice_size=self._slice_size(),
         )
         return self._watch
+
+    def _slice_size(self) -> int | None:
+        """What the first provider answers in one round (the others are fallbacks)."""
+        pairs = self._settings.provider_list()
+        if not pairs:
+            return None
+        name, url = pairs[0]
+        profile = profile_for(name, url)
+        limits = self._limits().get(name, profile.limits)
+        return requests_per_round(limits) * profile.max_batch
 
     def _limits(self) -> dict[str, Limits]:
         """Every provider at the configured rate, when one is set."""

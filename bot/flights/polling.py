@@ -2,14 +2,16 @@
 
 `FlightWatch.poll` is the whole round:
 
-1. read the watched hexes (`aircraft` table) and, when another process saved the
-   detector state since we last did (a leader change), restore from the store;
+1. read the watched hexes (`aircraft` table; more than a provider answers in one round
+   are polled in slices, see `bot.flights.rotation`) and, when another process saved
+   the detector state since we last did (a leader change), restore from the store;
 2. ask the providers (`FlightFetcher`: failover, backoff, as few requests as each
    allows) and record each provider's health;
 3. feed the reports that are new (a position whose time is not newer than the last one
    seen for the aircraft is stale: `seen_pos` did not move) to the detector; when a
-   provider answered, let silence run too (`Detector.tick`): if none answered, the
-   silence is ours, not the aircraft's, and must not become "signal lost" or a landing;
+   provider answered (every slice of a cycle), let silence run too (`Detector.tick`):
+   if none answered, the silence is ours, not the aircraft's, and must not become
+   "signal lost" or a landing;
 4. in one transaction: keep positions (downsampled, with the provider), store each
    event once with its alert payload (`record_flight_event` routes it to the outbox),
    and save the detector state; then wake the delivery worker.
@@ -40,6 +42,7 @@ from bot.flights.keep import KeepRule, Sightings
 from bot.flights.payload import AircraftInfo, TrackPoint, event_payload
 from bot.flights.providers import FetchOutcome, FlightFetcher, record_health
 from bot.flights.reports import PositionReport
+from bot.flights.rotation import Rotation
 from bot.flights.store import record_flight_event
 from storage.flight_state import load_state, save_state, state_revision
 from storage.models import Aircraft, Position
@@ -96,6 +99,8 @@ class FlightWatch:
         config: detector thresholds.
         airports: nearest-airport index (the default one, loaded on first use).
         keep: which positions to store.
+        slice_size: most aircraft asked per round (what the first provider can answer
+            in one); a larger watchlist is polled in slices (`bot.flights.rotation`).
     """
 
     def __init__(
@@ -108,6 +113,7 @@ class FlightWatch:
         config: DetectorConfig | None = None,
         airports: AirportIndex | None = None,
         keep: KeepRule | None = None,
+        slice_size: int | None = None,
     ) -> None:
         self._sessions = sessions
         self._fetcher = fetcher
@@ -119,6 +125,8 @@ class FlightWatch:
         self._sightings = Sightings(keep)
         self._revision: int | None = None  # None: restore from the store first
         self._answered_at: float | None = None  # clock time of the last usable answer
+        self._rotation = Rotation(slice_size)
+        self._slices_told = 1
         self._lock = asyncio.Lock()
 
     async def poll(self) -> PollResult:
@@ -134,9 +142,19 @@ class FlightWatch:
                     return PollResult()
                 detector = await self._ready_detector()
                 await self._sync_state(session, detector)
-            outcome = await self._fetcher.fetch(watched)
+            part = self._rotation.take(watched, self._clock())
+            if self._rotation.slices != self._slices_told:
+                self._slices_told = self._rotation.slices
+                # A cycle longer than the silence thresholds makes aircraft look silent.
+                log.warning(
+                    "%d watched aircraft: polling them in %d slice(s), one per round",
+                    len(watched),
+                    self._rotation.slices,
+                )
+            outcome = await self._fetcher.fetch(part)
+            judge_at = self._rotation.judge_at(outcome.provider_used is not None)
             try:
-                result = await self._commit(detector, watched, outcome)
+                result = await self._commit(detector, watched, outcome, judge_at)
             except Exception:
                 self._revision = None
                 raise
@@ -173,7 +191,11 @@ class FlightWatch:
         self._answered_at = float(answered) if isinstance(answered, int | float) else None
 
     async def _commit(
-        self, detector: Detector, watched: dict[str, Aircraft], outcome: FetchOutcome
+        self,
+        detector: Detector,
+        watched: dict[str, Aircraft],
+        outcome: FetchOutcome,
+        judge_at: datetime | None,
     ) -> PollResult:
         now = self._clock()
         mine = [r for r in outcome.reports if r.hex in watched]
@@ -182,9 +204,9 @@ class FlightWatch:
         for report in fresh:
             events.extend(detector.feed(report))
         answered = outcome.provider_used is not None
-        if answered:
-            events.extend(detector.tick(now))
-            events = self._after_blindness(events, now)
+        if judge_at is not None:
+            events.extend(detector.tick(judge_at))
+            events = self._after_blindness(events, judge_at)
         events = [e for e in events if e.hex in watched]
         kept = [_position(r) for r in fresh if self._sightings.keep(r)]
         self._sightings.retain(watched)

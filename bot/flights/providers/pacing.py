@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 
 from aiolimiter import AsyncLimiter
 
@@ -57,3 +58,10 @@ def check_round(requests: int, limits: Limits, name: str) -> None:
             f"{name}: {requests} requests would wait {wait:g}s on our rate limit, "
             f"over the {limits.max_round_s:g}s a round may take"
         )
+
+
+def requests_per_round(limits: Limits) -> int:
+    """Most requests a round may make without `check_round` refusing it."""
+    return max(
+        1, math.floor(limits.requests + limits.max_round_s * limits.requests / limits.per_seconds)
+    )
