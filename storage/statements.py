@@ -78,6 +78,32 @@ async def _existing(session: AsyncSession, source_id: int, item: ItemValues) -> 
     return result.first()
 
 
+async def known_hashes(
+    session: AsyncSession, source_id: int, guids: Sequence[str], urls: Sequence[str]
+) -> dict[str, str]:
+    """Content hashes of stored statements of a source, by guid and by link.
+
+    One query for a whole poll: the items whose guid or link maps to their
+    own hash are unchanged and need no further work (most of every poll).
+    """
+    keys = [g for g in guids if g]
+    links = [u for u in urls if u]
+    if not keys and not links:
+        return {}
+    result = await session.exec(
+        select(Statement.guid, Statement.url, Statement.content_hash).where(
+            Statement.source_id == source_id,
+            or_(col(Statement.guid).in_(keys), col(Statement.url).in_(links)),
+        )
+    )
+    known: dict[str, str] = {}
+    for guid, url, digest in result.all():
+        known[guid] = digest
+        if url:
+            known.setdefault(url, digest)
+    return known
+
+
 async def store_item(
     session: AsyncSession, source_id: int, item: ItemValues, *, now: datetime
 ) -> Stored:
@@ -356,6 +382,7 @@ __all__ = [
     "Topic",
     "has_source_said",
     "has_statements",
+    "known_hashes",
     "last_said",
     "recent_statements",
     "replace_mentions",

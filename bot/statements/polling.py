@@ -47,7 +47,14 @@ from bot.statements.terms import TermKind
 from bot.statements.watchlist import Watchlist, load_watchlist
 from storage.events import insert_once
 from storage.models import Source, StatementEvent
-from storage.statements import Change, ItemValues, has_statements, replace_mentions, store_item
+from storage.statements import (
+    Change,
+    ItemValues,
+    has_statements,
+    known_hashes,
+    replace_mentions,
+    store_item,
+)
 from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.statements")
@@ -252,7 +259,15 @@ class StatementPoller:
             country=row.country,
             timezone=events.source_zone(row.country, listing_zone),
         )
+        known = await known_hashes(
+            session,
+            row.id,
+            [item.guid for item in result.items],
+            [item.url or "" for item in result.items],
+        )
         for item in result.items:
+            if known.get(item.guid, known.get(item.url or "")) == item.content_hash:
+                continue  # unchanged since the last poll: most items of every poll
             stored = await store_item(session, row.id, _values(item), now=result.at)
             if stored.change is Change.DUPLICATE:
                 report.duplicates += 1
