@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.statements.polling import PollPolicy, StatementPoller
-from bot.statements.sources import SourceSpec
+from bot.statements.sources import SourceSpec, load_sources
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -372,3 +373,27 @@ async def test_a_restart_neither_repeats_alerts_nor_forgets_health(
     assert len(await rows(sessions, OutboxRow)) == 2
     source = await source_row(sessions)
     assert source.consecutive_failures == 0 and source.last_error == "HTTP 503 Service Unavailable"
+
+
+async def test_a_listing_page_source_alerts_in_its_own_zone(
+    fake: FakeFeeds, lite: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    await watch(lite)
+    await subscribe_chats(lite, [(EN_CHAT, "en")], SubscriptionKind.SOURCE, "president-az-en")
+    shipped = next(s for s in load_sources() if s.name == "president-az-en")
+    url = fake.add_feed("/en/news/category/all", "listing", site="president.example")
+    # The listing gives dates only ("11 July 2026"): midnight in Baku, 16 hours ago,
+    # too old for a source's first poll (a baseline) but not for later ones.
+    fake.add_item("/en/news/category/all", "Ilham Aliyev met Steve Witkoff", number=990001)
+    poller = StatementPoller(lite, (replace(shipped, url=url),), FAKE_ONLY, clock=clock)
+    baseline = await poller.run_once()
+    assert baseline is not None and baseline.new == 1 and baseline.events == 0
+    clock.advance(600)
+    fake.add_item("/en/news/category/all", "Ilham Aliyev received Steve Witkoff", number=990002)
+    report = await poller.run_once()
+    assert report is not None and report.new == 1 and report.events == 1
+    [event] = await rows(lite, StatementEvent)
+    assert event.data["source"]["tz"] == "Asia/Baku"
+    assert event.data["published"] == "2026-07-10T20:00:00+00:00"
+    assert {m["key"] for m in event.data["matched"]} == {"steve-witkoff"}
+    assert sorted(r.chat_id for r in await rows(lite, OutboxRow)) == [AZ_CHAT, EN_CHAT]
