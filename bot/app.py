@@ -20,7 +20,7 @@ from bot.flights import alert_map  # noqa: F401  (registers the landing map pict
 from bot.flights.live import LiveFlights
 from bot.health import HealthServer
 from bot.i18n import translator
-from bot.leader import Leadership, gate_jobs
+from bot.leader import Leadership, gate_jobs, startup_lock
 from bot.metrics import DELIVERY
 from bot.observed import ObservedApplication
 from bot.retention import run_retention
@@ -99,10 +99,12 @@ async def publish_commands(application: SummitApp) -> None:
 async def open_services(settings: Settings) -> Services:
     """Connect to the store, bring its schema up to date and seed the watched people."""
     engine = create_engine(settings.database_url)
-    await upgrade(engine)
     sessions = session_factory(engine)
-    await seed_watchlist(sessions)
-    await seed_venues(sessions)
+    # Replicas starting together take turns here (PostgreSQL); see bot/leader.py.
+    async with startup_lock(engine):
+        await upgrade(engine)
+        await seed_watchlist(sessions)
+        await seed_venues(sessions)
     return Services(settings=settings, engine=engine, sessions=sessions)
 
 

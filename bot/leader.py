@@ -17,9 +17,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Collection
+import os
+import socket
+from collections.abc import AsyncIterator, Callable, Collection
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
@@ -39,12 +42,13 @@ LEADER_LOCK_KEY = 0x5357_504F_4C4C  # "SWPOLL"
 class Leadership:
     """Whether this process is the leader, kept true by `run` until `stop` is set."""
 
-    def __init__(self, database_url: str, *, retry_s: float, name: str = "") -> None:
+    def __init__(self, database_url: str, *, retry_s: float, name: str | None = None) -> None:
         self._url = database_url
         self._retry_s = retry_s
-        self._name = name
+        self._name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.single_process = database_url.startswith("sqlite")
         self._leader = self.single_process
+        self._announced = False
         self._engine: AsyncEngine | None = None
         self._connection: AsyncConnection | None = None
         self.changed = asyncio.Event()
@@ -77,7 +81,12 @@ class Leadership:
             return
         try:
             while not stop.is_set():
-                await self.step()
+                try:
+                    await self.step()
+                except Exception:
+                    # Whatever went wrong, a process unsure of its lock must not poll.
+                    log.exception("leader election round failed")
+                    await self._drop("election round failed")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self._retry_s)
         finally:
@@ -92,6 +101,14 @@ class Leadership:
                     await self._drop("the lock is no longer held")
             elif await try_advisory_lock(connection, LEADER_LOCK_KEY):
                 self._set(True, "took the advisory lock")
+            elif not self._announced:
+                log.info(
+                    "follower: this process %s answers and delivers; another polls the sources "
+                    "(trying for the lock every %gs)",
+                    self._name,
+                    self._retry_s,
+                )
+            self._announced = True
         except (OSError, SQLAlchemyError) as exc:
             # A dropped connection means PostgreSQL may already have freed the lock.
             await self._drop(f"lock connection lost: {type(exc).__name__}")
@@ -148,3 +165,26 @@ def _leader_only(
             await callback(context)
 
     return job
+
+
+# "SWSTRT": held while a process migrates and seeds the store at start.
+STARTUP_LOCK_KEY = 0x5357_5354_5254
+
+
+@contextlib.asynccontextmanager
+async def startup_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    """One process at a time through start-up's writes (migrations, seeding) on PostgreSQL.
+
+    Replicas started together on an empty database would otherwise insert the same
+    shipped rows at once and all but one would fail. SQLite has one process: no lock.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    async with engine.connect() as connection:
+        locked = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await locked.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
+        try:
+            yield
+        finally:
+            await locked.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})

@@ -8,10 +8,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# "SWMIGR": the transaction-level advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 0x5357_4D49_4752
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -33,6 +36,12 @@ def head_revision() -> str:
 
 async def _with_connection(engine: AsyncEngine, action: str, revision: str) -> None:
     def run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Several processes may start at once on one database: one migrates, the
+            # others wait here and then find nothing left to do. Released at commit.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         config = alembic_config(connection)
         if action == "upgrade":
             command.upgrade(config, revision)
