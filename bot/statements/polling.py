@@ -90,6 +90,7 @@ class RoundReport:
     events: int = 0
     routed: int = 0
     unreadable: list[str] = field(default_factory=list)
+    store_errors: list[str] = field(default_factory=list)
 
 
 def _values(item: FeedItem) -> ItemValues:
@@ -171,12 +172,18 @@ class StatementPoller:
                 return report
             async with new_guarded_session(self._addresses, resolver=self._resolver) as http:
                 fetcher.use_session(http)
-                await asyncio.gather(
+                outcomes = await asyncio.gather(
                     *(
                         self._poll(fetcher, target, matcher, watchlist, report, force)
                         for target in due
-                    )
+                    ),
+                    return_exceptions=True,
                 )
+            for target, outcome in zip(due, outcomes, strict=True):
+                # A store error in one source's transaction leaves the others alone.
+                if isinstance(outcome, Exception):
+                    log.error("statement source %s: storing failed", target.name, exc_info=outcome)
+                    report.store_errors.append(target.name)
             if report.routed:
                 self._wake()
             return report
