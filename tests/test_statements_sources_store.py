@@ -218,6 +218,27 @@ async def test_targets_are_the_enabled_feeds_with_their_selectors(seeded: Sessio
     assert by_name["tass-en"].selectors is None
 
 
+async def test_a_page_an_admin_added_is_read_with_its_sites_shipped_layout(
+    seeded: Sessions,
+) -> None:
+    shipped = next(s for s in SHIPPED if s.name == "president-az-en")
+    async with seeded.begin() as session:
+        session.add(
+            Source(
+                name="president-az-de",
+                kind=SourceKind.HTML,
+                url="https://www.president.az/de/news",
+                language="en",
+                added_by=7,
+            )
+        )
+    async with seeded() as session:
+        targets, unreadable = await load_targets(session, SHIPPED)
+    added = next(t for t in targets if t.name == "president-az-de")
+    assert added.kind == "html" and added.selectors == shipped.selectors
+    assert unreadable == []
+
+
 async def test_stored_health_reads_back(seeded: Sessions) -> None:
     async with seeded.begin() as session:
         await record_fetch(
