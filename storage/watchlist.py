@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -81,8 +82,15 @@ async def add_aircraft(
     if found is not None:
         return found, False
     aircraft = Aircraft(hex=hex_code, added_by=by, source=source)
-    session.add(aircraft)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(aircraft)
+    except IntegrityError:
+        # Added at the same moment by another admin or the importer: theirs stands.
+        existing = await session.get(Aircraft, hex_code)
+        if existing is None:
+            raise
+        return existing, False
     return aircraft, True
 
 
@@ -100,35 +108,39 @@ async def set_link(
 
     A restated link keeps its old note when no new one is given.
     """
-    found = (
-        await session.exec(
-            select(PersonAircraft).where(
-                PersonAircraft.person_id == person_id, PersonAircraft.aircraft_hex == hex_code
-            )
+    for _attempt in range(2):
+        found = await _link(session, person_id, hex_code)
+        link = found or PersonAircraft(person_id=person_id, aircraft_hex=hex_code)
+        link.confidence = confidence
+        link.note = note if note is not None else link.note
+        link.set_by = by
+        link.since = now
+        try:
+            async with session.begin_nested():
+                session.add(link)
+        except IntegrityError:
+            # Linked at the same moment by another admin: restate theirs with ours.
+            continue
+        return link
+    raise RuntimeError(f"could not link person {person_id} to {hex_code}")
+
+
+async def _link(session: AsyncSession, person_id: int, hex_code: str) -> PersonAircraft | None:
+    result = await session.exec(
+        select(PersonAircraft).where(
+            PersonAircraft.person_id == person_id, PersonAircraft.aircraft_hex == hex_code
         )
-    ).first()
-    link = found or PersonAircraft(person_id=person_id, aircraft_hex=hex_code)
-    link.confidence = confidence
-    link.note = note if note is not None else link.note
-    link.set_by = by
-    link.since = now
-    session.add(link)
-    await session.flush()
-    return link
+    )
+    return result.first()
 
 
 async def remove_link(session: AsyncSession, person_id: int, hex_code: str) -> bool:
     """Unlink a person from an aircraft; False when they were not linked."""
-    found = (
-        await session.exec(
-            select(PersonAircraft).where(
-                PersonAircraft.person_id == person_id, PersonAircraft.aircraft_hex == hex_code
-            )
-        )
-    ).first()
+    found = await _link(session, person_id, hex_code)
     if found is None:
         return False
     await session.delete(found)
+    await session.flush()
     return True
 
 
@@ -144,4 +156,5 @@ async def remove_aircraft(session: AsyncSession, hex_code: str) -> bool:
         await session.delete(link)
     await session.flush()
     await session.delete(found)
+    await session.flush()
     return True
