@@ -48,7 +48,7 @@ def _day(moment: datetime, airport: dict[str, Any] | None, t: Translator) -> str
 
 
 def state_line(where: Whereabouts, t: Translator) -> str:
-    """'🟢 Airborne, took off from Moscow (VKO) at …' and the like; last seen when known."""
+    """'✈️ Airborne — took off from Moscow (VKO), …' and the like, then when last seen."""
     airport = airport_info(where.airport)
     if where.state == State.AIRBORNE:
         text = "✈️ " + t._("Airborne")
