@@ -4,7 +4,8 @@ A load generator (a separate process, aiohttp) posts `/help` updates, each from 
 own private chat, to the webhooks of N `summitwatch run --webhook` processes on one
 PostgreSQL (round-robin, as a load balancer would), at `--rate` per second for
 `--seconds`, open loop: a post is sent on schedule whether or not earlier ones were
-answered. Replies go to the fake Bot API in this process, limits off.
+answered, but with at most `--connections` posts open at once (40, as Telegram keeps
+for a webhook by default). Replies go to the fake Bot API in this process, limits off.
 
 Reported per run:
 - handler latency p50/p99: the bots' own `summitwatch_handler_seconds` histograms
@@ -262,7 +263,7 @@ def _histogram_quantile(q: float, buckets: dict[float, float]) -> float:
 
 
 async def _generator(
-    targets: list[str], rate: float, seconds: float, command: str
+    targets: list[str], rate: float, seconds: float, command: str, connections: int
 ) -> dict[str, object]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -276,6 +277,8 @@ async def _generator(
         str(seconds),
         "--command",
         command,
+        "--connections",
+        str(connections),
         stdout=asyncio.subprocess.PIPE,
     )
     out, _ = await process.communicate()
@@ -284,7 +287,13 @@ async def _generator(
 
 
 async def run_once(
-    processes: int, rate: float, seconds: float, command: str, concurrent: int, drain_s: float
+    processes: int,
+    rate: float,
+    seconds: float,
+    command: str,
+    concurrent: int,
+    drain_s: float,
+    connections: int,
 ) -> dict[str, object]:
     """One run: fresh database, N bots, the load, the figures."""
     database_url = await create_pg_database()
@@ -308,7 +317,9 @@ async def run_once(
                     await _wait_up(bots)
                     fake.clear_records()
                     cpu_before = sum(_cpu_s(b.process.pid) for b in bots)
-                    load = await _generator([b.webhook for b in bots], rate, seconds, command)
+                    load = await _generator(
+                        [b.webhook for b in bots], rate, seconds, command, connections
+                    )
                     posted = int(load["posted"])  # type: ignore[call-overload]
                     # Only replies are recorded as sent during the load: a count suffices.
                     with contextlib.suppress(TimeoutError):
@@ -386,7 +397,13 @@ async def main_async(args: argparse.Namespace) -> int:
     for processes in args.processes:
         for _ in range(args.runs):
             result = await run_once(
-                processes, args.rate, args.seconds, args.command, args.concurrent, args.drain
+                processes,
+                args.rate,
+                args.seconds,
+                args.command,
+                args.concurrent,
+                args.drain,
+                args.max_in_flight,
             )
             runs.setdefault(processes, []).append(result)
             print(_row(result), flush=True)
@@ -410,7 +427,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--concurrent", type=int, default=32, help="SUMMITWATCH_CONCURRENT_UPDATES")
     parser.add_argument("--generate", metavar="TARGETS", help=argparse.SUPPRESS)
-    parser.add_argument("--max-in-flight", type=int, default=512, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--connections",
+        dest="max_in_flight",
+        type=int,
+        default=40,
+        help="posts open at once, all targets together (Telegram's max_connections: 40)",
+    )
     parser.add_argument("--profile", action="store_true", help=f"cProfile the bots ({PROFILE_DIR})")
     args = parser.parse_args(argv)
     if args.profile:

@@ -27,7 +27,7 @@ from bot.retention import run_retention
 from bot.services import BotData, Services
 from bot.statements.polling import statement_job
 from bot.telegram_request import AiohttpRequest
-from bot.update_order import ChatOrderedProcessor
+from bot.update_order import BacklogQueue, ChatOrderedProcessor
 from bot.venues.job import venue_job
 from bot.venues.seed import seed_venues
 from bot.watch.seed import seed_watchlist
@@ -270,6 +270,7 @@ def build_application(settings: Settings) -> SummitApp:
         Application.builder()
         .application_class(ObservedApplication)
         .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
+        .update_queue(BacklogQueue(settings.update_backlog))
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_file_base_url)

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     concurrent_updates: int = Field(
         default=32, ge=1, le=1024, validation_alias="SUMMITWATCH_CONCURRENT_UPDATES"
     )
+    # Updates taken in but not yet handled; past it the webhook's answer waits (Telegram
+    # slows down) and a crash can lose at most this many acknowledged updates.
+    update_backlog: int = Field(
+        default=128, ge=1, le=100_000, validation_alias="SUMMITWATCH_UPDATE_BACKLOG"
+    )
     # How often a follower tries to become the leader (keep it at most one poll interval).
     leader_retry_s: float = Field(
         default=10.0, gt=0, le=3600, validation_alias="SUMMITWATCH_LEADER_RETRY_S"

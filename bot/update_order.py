@@ -1,10 +1,16 @@
-"""Handle updates of different chats at once, and those of one chat in arrival order.
+"""How updates flow from Telegram to the handlers: order, concurrency, backpressure.
 
 PTB handles one update at a time by default, so a slow command in one chat holds up
 every other chat; with plain `concurrent_updates` two commands of one chat (/lang,
-then /help) could be answered out of order. This processor does both: up to
+then /help) could be answered out of order. `ChatOrderedProcessor` does both: up to
 `max_concurrent_updates` at once, one at a time per chat (or per user when an
 update has no chat), in the order they arrived (the locks are FIFO).
+
+`BacklogQueue` bounds the updates taken in but not yet handled. PTB's webhook answers
+Telegram as soon as an update is queued; without a bound, a burst piles up in memory,
+handlers starve behind the parsing of new requests, and a crash loses every
+acknowledged update still waiting. With it, the webhook's answer waits for room, so
+Telegram (which keeps at most `max_connections` requests open) slows down instead.
 """
 
 from __future__ import annotations
@@ -26,6 +32,37 @@ def order_key(update: object) -> int | None:
     if update.effective_user is not None:
         return update.effective_user.id
     return None
+
+
+class BacklogQueue(asyncio.Queue[object]):
+    """PTB's update queue, whose `put` waits while `limit` updates are queued or in hand.
+
+    An update counts from `put` until the application calls `task_done` for it
+    (after its handlers finished).
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.open = 0
+        self._room = asyncio.Event()
+        self._room.set()
+
+    async def put(self, item: object) -> None:
+        while self.open >= self.limit:
+            self._room.clear()
+            await self._room.wait()
+        self.put_nowait(item)
+
+    def put_nowait(self, item: object) -> None:
+        super().put_nowait(item)
+        self.open += 1
+
+    def task_done(self) -> None:
+        super().task_done()
+        self.open = max(0, self.open - 1)
+        if self.open < self.limit:
+            self._room.set()
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update
 
-from bot.update_order import ChatOrderedProcessor, order_key
+from bot.update_order import BacklogQueue, ChatOrderedProcessor, order_key
 
 ANN, BOB = 101, -100202
 
@@ -67,3 +67,18 @@ async def test_the_limit_holds_across_chats() -> None:
 def test_order_key_falls_back_to_nothing_for_other_objects() -> None:
     assert order_key(_update(1, BOB)) == BOB
     assert order_key("not an update") is None
+
+
+async def test_the_backlog_makes_put_wait_until_an_update_is_done() -> None:
+    queue = BacklogQueue(limit=2)
+    await queue.put("u1")
+    await queue.put("u2")
+    third = asyncio.create_task(queue.put("u3"))
+    await asyncio.sleep(0.01)
+    assert not third.done()  # two taken in, none handled: the webhook's answer waits
+    assert await queue.get() == "u1"
+    await asyncio.sleep(0.01)
+    assert not third.done()  # taken out of the queue is not handled yet
+    queue.task_done()  # u1 handled
+    await asyncio.wait_for(third, timeout=1)
+    assert queue.open == 2 and queue.qsize() == 2
