@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Table, insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Position
 
+POSITIONS: Table = Position.__table__  # type: ignore[attr-defined]
 
-async def add_positions(session: AsyncSession, positions: Iterable[Position]) -> int:
-    """Add positions (the caller commits); how many."""
-    rows = list(positions)
-    session.add_all(rows)
-    await session.flush()
-    return len(rows)
+
+async def add_positions(session: AsyncSession, positions: Sequence[Mapping[str, Any]]) -> int:
+    """Insert positions given as column values (the caller commits); how many.
+
+    One multi-row INSERT, without ORM objects: a round may keep thousands.
+    """
+    if positions:
+        statement = insert(POSITIONS)
+        await session.exec(statement, params=[dict(p) for p in positions])
+    return len(positions)
 
 
 async def track_between(

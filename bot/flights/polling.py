@@ -14,10 +14,11 @@
    "signal lost" or a landing;
 4. in one transaction: keep positions (downsampled, with the provider), store each
    event once with its alert payload (`record_flight_event` routes it to the outbox),
-   and save the detector state; then wake the delivery worker.
+   and save the detector state (with every event, else at most once a minute); then
+   wake the delivery worker.
 
 The state is saved in the transaction that stores the events, so after a restart the
-detector continues from exactly what was alerted; dedup keys make a replay or a
+detector continues from at least what was alerted; dedup keys make a replay or a
 repeated round store nothing twice anyway. If the transaction fails, the next round
 restores the state from the store and sees the same positions again.
 """
@@ -45,9 +46,10 @@ from bot.flights.reports import PositionReport
 from bot.flights.rotation import Rotation
 from bot.flights.store import record_flight_event
 from storage.flight_state import load_state, save_state, state_revision
-from storage.models import Aircraft, Position
+from storage.flight_watch import aircraft_by_hexes, watched_hexes
+from storage.models import Aircraft
 from storage.positions import add_positions, track_between
-from storage.watchlist import all_aircraft, links_of_aircraft
+from storage.watchlist import links_of_aircraft
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,12 @@ DEMO_TAG = "demo"
 # takeoff, the last hours.
 _TRACK_BEFORE_TAKEOFF = timedelta(minutes=10)
 _TRACK_WITHOUT_TAKEOFF = timedelta(hours=6)
+# The state is saved with every event (so the state that made an alert is the one a
+# restart continues from) and otherwise at most this often: it holds every track, which
+# for thousands of watched aircraft is megabytes. Positions polled since the last save
+# are fed again after a restart; their events have the same dedup keys and are not
+# stored twice.
+STATE_EVERY = timedelta(seconds=60)
 _MAP_POINTS = 600  # more than a map can show at Telegram's photo size
 _EMPTY_SNAPSHOT = {"version": SNAPSHOT_VERSION, "tracks": {}}
 
@@ -125,6 +133,7 @@ class FlightWatch:
         self._sightings = Sightings(keep)
         self._revision: int | None = None  # None: restore from the store first
         self._answered_at: float | None = None  # clock time of the last usable answer
+        self._saved_at: datetime | None = None
         self._rotation = Rotation(slice_size)
         self._slices_told = 1
         self._lock = asyncio.Lock()
@@ -137,7 +146,7 @@ class FlightWatch:
         """
         async with self._lock:
             async with self._sessions() as session:
-                watched = {a.hex: a for a in await all_aircraft(session)}
+                watched = await watched_hexes(session)
                 if not watched:
                     return PollResult()
                 detector = await self._ready_detector()
@@ -187,13 +196,14 @@ class FlightWatch:
             log.warning("flight detector state not restored: %s", exc)
             detector.restore(_EMPTY_SNAPSHOT)
         self._sightings.restore(snapshot.get("sightings", {}))
+        self._saved_at = None
         answered = snapshot.get("answered_at")
         self._answered_at = float(answered) if isinstance(answered, int | float) else None
 
     async def _commit(
         self,
         detector: Detector,
-        watched: dict[str, Aircraft],
+        watched: set[str],
         outcome: FetchOutcome,
         judge_at: datetime | None,
     ) -> PollResult:
@@ -217,11 +227,13 @@ class FlightWatch:
                     session, update.name, update.kind, update.base_url, update.health
                 )
             await add_positions(session, kept)
+            identities = await aircraft_by_hexes(session, (e.hex for e in events))
             for event in events:
-                event_id = await self._store_event(session, event, watched[event.hex], now)
+                aircraft = identities.get(event.hex, Aircraft(hex=event.hex))
+                event_id = await self._store_event(session, event, aircraft, now)
                 if event_id is not None:
                     stored.append(event_id)
-            if answered or self._revision == 0:
+            if events or self._revision == 0 or (answered and self._save_due(now)):
                 state = {
                     "detector": detector.snapshot(),
                     "sightings": self._sightings.to_dict(),
@@ -234,6 +246,8 @@ class FlightWatch:
                     raise StateConflict("the flight detector state was saved by another process")
             else:
                 revision = self._revision
+        if revision != self._revision:
+            self._saved_at = now
         self._revision = revision
         return PollResult(
             watched=len(watched),
@@ -244,6 +258,10 @@ class FlightWatch:
             events=events,
             stored=stored,
         )
+
+    def _save_due(self, now: datetime) -> bool:
+        """Whether a round without events should save the state (see STATE_EVERY)."""
+        return self._saved_at is None or now - self._saved_at >= STATE_EVERY
 
     def _after_blindness(self, events: list[FlightEvent], now: datetime) -> list[FlightEvent]:
         """Drop the silence events that our own blindness may have made.
@@ -333,18 +351,19 @@ def _thin(points: Sequence[TrackPoint], limit: int) -> list[TrackPoint]:
     return [points[round(i * step)] for i in range(limit)]
 
 
-def _position(report: PositionReport) -> Position:
-    return Position(
-        hex=report.hex,
-        ts=report.ts,
-        lat=report.lat,
-        lon=report.lon,
-        alt_ft=report.alt_ft,
-        on_ground=report.on_ground,
-        ground_speed_kt=report.gs_kt,
-        track_deg=report.track_deg,
-        vertical_rate_fpm=report.vrate_fpm,
-        squawk=report.squawk,
-        callsign=report.callsign,
-        provider=report.provider,
-    )
+def _position(report: PositionReport) -> dict[str, Any]:
+    """A `positions` row (provider kept: where each point came from)."""
+    return {
+        "hex": report.hex,
+        "ts": report.ts,
+        "lat": report.lat,
+        "lon": report.lon,
+        "alt_ft": report.alt_ft,
+        "on_ground": report.on_ground,
+        "ground_speed_kt": report.gs_kt,
+        "track_deg": report.track_deg,
+        "vertical_rate_fpm": report.vrate_fpm,
+        "squawk": report.squawk,
+        "callsign": report.callsign,
+        "provider": report.provider,
+    }
