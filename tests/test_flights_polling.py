@@ -4,6 +4,7 @@ provider faults survived, and the detector state carried across a restart."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,7 +45,14 @@ T = TypeVar("T")
 HEX = "ffa0b1"
 TAKEOFF = datetime(2025, 3, 13, 22, 54, tzinfo=UTC)
 LANDING = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
-FAST = Limits(requests=1000, per_seconds=1.0, timeout_s=0.5, max_wait_s=1.0, backoff_base_s=120.0)
+FAST = Limits(
+    requests=1000,
+    per_seconds=1.0,
+    timeout_s=0.5,
+    max_wait_s=1.0,
+    backoff_base_s=120.0,
+    backoff_max_s=240.0,
+)
 
 
 class Clock:
@@ -136,7 +144,7 @@ class Rig:
             )
         )
         providers_ = build_providers(settings, self.http, limits=dict.fromkeys(chosen, FAST))
-        fetcher = FlightFetcher(providers_, clock=self.clock)
+        fetcher = FlightFetcher(providers_, clock=self.clock, rng=random.Random(7))
         return FlightWatch(
             self.sessions,
             fetcher,
@@ -326,7 +334,8 @@ async def test_an_outage_on_approach_makes_no_event_and_the_landing_follows(rig:
     # Back, the provider shows the aircraft on the ground at Baku: a landing.
     for fake in rig.fakes:
         fake.clear_faults()
-    await rig.follow(watch, [outage[-1] + timedelta(seconds=60 * i) for i in range(1, 4)])
+    # (Both providers back off at most 240 s here; the parked aircraft stays listed.)
+    await rig.follow(watch, [outage[-1] + timedelta(seconds=60 * i) for i in range(1, 9)])
     events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
     # Touchdown was missed: the landing is confirmed when it is first seen on the ground.
     assert [(e.kind, e.airport_icao) for e in events] == [("takeoff", "UUWW"), ("landing", "UBBB")]
