@@ -1,0 +1,86 @@
+"""Venue reasons and alerts as text (pure): languages, local times, escaping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.alerts.render import render
+from bot.i18n import translator
+from bot.venues.evidence import Evidence, LandingEvidence, StatementEvidence
+from bot.venues.knowledge import load_knowledge
+from bot.venues.results import RankingChange
+from bot.venues.scoring import score
+from bot.venues.views import change_payload, ranking_list, strongest
+from bot.venues.weights import ScoringWeights
+
+KNOWLEDGE = load_knowledge()
+LANDING = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
+NOW = LANDING + timedelta(hours=3)
+PEOPLE = {"envoy": {"en": "Demo Envoy", "ru": "Демо-посланник", "az": "Demo nümayəndə"}}
+EVIDENCE = Evidence(
+    landings=(LandingEvidence("baku", "UBBB", LANDING, "envoy", "confirmed", "flight:1"),),
+    statements=(
+        StatementEvidence(
+            "baku",
+            LANDING + timedelta(hours=1),
+            "<script>x</script>",
+            official=True,
+            host_country_source=False,
+            has_meeting_words=True,
+            statement_id="statement:1",
+            title="Talks in <b>Baku</b> & more",
+        ),
+    ),
+)
+
+
+def test_the_list_escapes_source_text_and_shows_local_times() -> None:
+    ranking = score(KNOWLEDGE.venues, EVIDENCE, NOW, ScoringWeights())
+    text = ranking_list(ranking, PEOPLE, translator("en"), limit=1)
+    assert text.startswith("1. <b>Baku</b> — ")
+    assert "<script>" not in text and "&lt;script&gt;x&lt;/script&gt; (official) speaks of a meeting" in text
+    assert "Talks in &lt;b&gt;Baku&lt;/b&gt; &amp; more" in text
+    assert (
+        "A jet confirmed to carry Demo Envoy landed at UBBB at 05:30 Baku time (01:30 UTC)" in text
+    )
+    assert "🕑 Freshest evidence: statement by &lt;script&gt;" in text
+
+
+def test_the_strongest_reasons_count_either_way() -> None:
+    [minsk] = [s for s in score(KNOWLEDGE.venues, Evidence(), NOW) if s.venue.slug == "minsk"]
+    points = [c.points for c in strongest(minsk)]
+    assert len(points) == 3
+    assert [abs(p) for p in points] == sorted((abs(p) for p in points), reverse=True)
+    assert all(p != 0 for p in points)
+    every = sorted((abs(c.points) for c in minsk.contributions if c.points), reverse=True)
+    assert [abs(p) for p in points] == every[:3]
+
+
+def test_a_score_jump_alert_in_three_languages() -> None:
+    ranking = score(KNOWLEDGE.venues, EVIDENCE, NOW, ScoringWeights())
+    baku = ranking[0]
+    change = RankingChange(
+        kind="score_jump",
+        venue=baku.venue,
+        score=baku.total,
+        previous_score=4.17,
+        rank=1,
+        previous_rank=1,
+        previous_leader=None,
+        label_key="The score of {venue} jumped from {previous_score} to {score}",
+        params={},
+    )
+    payload = change_payload(change, baku, PEOPLE)
+    first = {
+        locale: render("venue_change", payload, translator(locale)).text.split("\n")[0]
+        for locale in ("en", "ru", "az")
+    }
+    total = f"{baku.total:.2f}"
+    assert first == {
+        "en": f"📈 <b>The score of Baku jumped from 4.17 to {total}</b>",
+        "ru": f"📈 <b>Баку: оценка резко выросла (4,17 → {total.replace('.', ',')})</b>",
+        "az": f"📈 <b>Bakı: bal kəskin artdı (4,17 → {total.replace('.', ',')})</b>",
+    }
+    ru = render("venue_change", payload, translator("ru")).text
+    assert "по подтверждённым данным, летит Демо-посланник" in ru
+    assert "05:30 по местному времени (Баку), 01:30 UTC, 14 мар." in ru
