@@ -15,15 +15,22 @@ from storage.models import Position
 POSITIONS: Table = Position.__table__  # type: ignore[attr-defined]
 
 
-async def add_positions(session: AsyncSession, positions: Sequence[Mapping[str, Any]]) -> int:
-    """Insert positions given as column values (the caller commits); how many.
+async def add_positions(
+    session: AsyncSession, positions: Sequence[Position | Mapping[str, Any]]
+) -> int:
+    """Insert positions, as rows or as column values (the caller commits); how many.
 
-    One multi-row INSERT, without ORM objects: a round may keep thousands.
+    One multi-row INSERT, without flushing ORM objects: a round may keep thousands.
     """
-    if positions:
-        statement = insert(POSITIONS)
-        await session.exec(statement, params=[dict(p) for p in positions])
-    return len(positions)
+    rows = [
+        p.model_dump(exclude={"id"})
+        if isinstance(p, Position)
+        else {k: v for k, v in p.items() if k != "id"}
+        for p in positions
+    ]
+    if rows:
+        await session.exec(insert(POSITIONS), params=rows)
+    return len(rows)
 
 
 async def track_between(
