@@ -19,12 +19,13 @@ from sqlmodel import func, select
 
 from bot.app import SummitApp
 from bot.flights.scenario import poll_instants
-from storage.models import Aircraft, Mention, Person, PersonAircraft, VenueFactor
+from storage.models import Mention, VenueFactor
 from tests import test_e2e_flights as flights
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
 from tests.fakes.adsb import FakeADSB
 from tests.fakes.feeds import FakeFeeds
 from tests.fakes.telegram_api import FakeBotAPI, Sent
+from tests.venue_store import link_envoy
 
 # The flights end-to-end test's flight (Vnukovo 01:54 → Baku 05:30) and its fakes.
 HEX, LANDING, _flight = flights.HEX, flights.LANDING, flights._flight
@@ -70,16 +71,7 @@ async def app(
         services = services_of(application)
         services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
         async with services.sessions.begin() as session:
-            envoy = Person(
-                slug="envoy",
-                names={"en": "Demo Envoy", "ru": "Демо-посланник", "az": "Demo nümayəndə"},
-                source="demo data",
-            )
-            session.add(envoy)
-            session.add(Aircraft(hex=HEX, registration="DEMO2", source="demo data"))
-            await session.flush()
-            assert envoy.id is not None
-            session.add(PersonAircraft(person_id=envoy.id, aircraft_hex=HEX, note="demo"))
+            await link_envoy(session, HEX)
         yield application
 
 

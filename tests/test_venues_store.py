@@ -29,7 +29,13 @@ from storage.types import utcnow
 from storage.venues import factor_history, last_ranking, venue_by_slug
 from tests.alerting import LANDING_TS, store_landing, subscribe_chats
 from tests.conftest import create_pg_database, drop_pg_database
-from tests.venue_store import KREMLIN_TITLE, add_source, add_statement, link_envoy
+from tests.venue_store import (
+    KREMLIN_TITLE,
+    add_kremlin_meeting,
+    add_source,
+    add_statement,
+    link_envoy,
+)
 
 NOW = LANDING_TS + timedelta(hours=3)  # 08:30 in Baku
 WEIGHTS = ScoringWeights()
@@ -157,16 +163,9 @@ async def test_statements_meeting_words_and_the_hosts_silence(
 ) -> None:
     await seed(sessions)
     async with sessions.begin() as session:
-        kremlin = await add_source(session, "kremlin-en", "RU")
+        kremlin = await add_kremlin_meeting(session, LANDING_TS + timedelta(hours=1))
         await add_source(session, "mfa-az", "AZ")
         await add_source(session, "apa", "AZ", official=False)
-        await add_statement(
-            session,
-            kremlin,
-            KREMLIN_TITLE,
-            LANDING_TS + timedelta(hours=1),
-            [("place", "baku", "Baku"), ("keyword", "meeting", "meeting")],
-        )
         await add_statement(
             session, kremlin, "Weather in Baku", LANDING_TS, [("place", "baku", "Baku")]
         )
@@ -211,14 +210,7 @@ async def test_the_round_alerts_on_a_new_leader_once(
 
     async with sessions.begin() as session:
         await link_envoy(session, "ffa001")
-        kremlin = await add_source(session, "kremlin-en", "RU")
-        await add_statement(
-            session,
-            kremlin,
-            KREMLIN_TITLE,
-            LANDING_TS + timedelta(hours=1),
-            [("place", "baku", "Baku"), ("keyword", "meeting", "meeting")],
-        )
+        await add_kremlin_meeting(session, LANDING_TS + timedelta(hours=1))
     await store_landing(sessions)
     changes = await run_venue_round(sessions, NOW, WEIGHTS)
     # Baku also jumped by more than the threshold: one alert says both.

@@ -78,3 +78,16 @@ async def add_statement(
     statement_id = stored.statement.id or 0
     await replace_mentions(session, statement_id, mentions)
     return statement_id
+
+
+async def add_kremlin_meeting(session: AsyncSession, published: datetime) -> Source:
+    """The Kremlin's (demo) statement naming Baku with a meeting word; its source."""
+    kremlin = await add_source(session, "kremlin-en", "RU")
+    await add_statement(
+        session,
+        kremlin,
+        KREMLIN_TITLE,
+        published,
+        [("place", "baku", "Baku"), ("keyword", "meeting", "meeting")],
+    )
+    return kremlin
