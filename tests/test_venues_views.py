@@ -38,7 +38,8 @@ def test_the_list_escapes_source_text_and_shows_local_times() -> None:
     ranking = score(KNOWLEDGE.venues, EVIDENCE, NOW, ScoringWeights())
     text = ranking_list(ranking, PEOPLE, translator("en"), limit=1)
     assert text.startswith("1. <b>Baku</b> — ")
-    assert "<script>" not in text and "&lt;script&gt;x&lt;/script&gt; (official) speaks of a meeting" in text
+    assert "<script>" not in text
+    assert "&lt;script&gt;x&lt;/script&gt; (official) speaks of a meeting" in text
     assert "Talks in &lt;b&gt;Baku&lt;/b&gt; &amp; more" in text
     assert (
         "A jet confirmed to carry Demo Envoy landed at UBBB at 05:30 Baku time (01:30 UTC)" in text
