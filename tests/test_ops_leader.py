@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 from telegram.ext import Application, CallbackContext
 
 from bot.leader import LEADER_LOCK_KEY, Leadership, gate_jobs
 from bot.metrics import REGISTRY
 from storage.engine import create_engine
-from tests.conftest import create_pg_database, drop_pg_database
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    url = await create_pg_database()
-    try:
-        yield url
-    finally:
-        await drop_pg_database(url)
 
 
 async def _kill_lock_holder(url: str) -> int:

@@ -11,31 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import socket
-import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Aircraft
 from tests.alerting import store_landing, subscribe_chats
-from tests.conftest import create_pg_database, drop_pg_database
 from tests.fakes.adsb import FakeADSB
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.webhook_bots import WebhookBot, start_webhook_bot
 
 TOKEN = "626262:MULTI-process-token"
 SECRET = "multi-Process_secret-0042"
-PUBLIC_URL = "https://summitwatch.test/telegram/updates"
 PROCESSES = 3
 CHATS = 1_000
 FIRST_CHAT = 20_000
@@ -44,45 +38,10 @@ LEASE_S = 4
 LEADER_RETRY_S = 0.5
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class BotProcess:
-    """One `summitwatch run --webhook` subprocess and its ports."""
-
-    process: asyncio.subprocess.Process
-    webhook_port: int
-    health_port: int
-    log_path: Path
-
-    @property
-    def health_url(self) -> str:
-        return f"http://127.0.0.1:{self.health_port}"
-
-    @property
-    def webhook_target(self) -> str:
-        return f"http://127.0.0.1:{self.webhook_port}/telegram/updates"
-
-
 async def _start(
     index: int, fake: FakeBotAPI, adsb: FakeADSB, database_url: str, tmp_path: Path
-) -> BotProcess:
-    webhook_port, health_port = _free_port(), _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("SUMMITWATCH_")},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "DATABASE_URL": database_url,
-        "SUMMITWATCH_WEBHOOK_URL": PUBLIC_URL,
-        "SUMMITWATCH_WEBHOOK_SECRET": SECRET,
-        "SUMMITWATCH_WEBHOOK_LISTEN": "127.0.0.1",
-        "SUMMITWATCH_WEBHOOK_PORT": str(webhook_port),
-        "SUMMITWATCH_HEALTH_LISTEN": "127.0.0.1",
-        "SUMMITWATCH_HEALTH_PORT": str(health_port),
+) -> WebhookBot:
+    settings = {
         "SUMMITWATCH_LOG_FORMAT": "json",
         "SUMMITWATCH_DELIVERY_CONCURRENCY": str(CONCURRENCY),
         # The fake's flood limits are off, as for a paid broadcast.
@@ -93,22 +52,10 @@ async def _start(
         "SUMMITWATCH_FLIGHT_PROVIDERS": f"adsb.lol={adsb.base_url('adsb.lol')}",
         "SUMMITWATCH_FLIGHT_PROVIDER_RATE": "1000",
         "SUMMITWATCH_FLIGHT_POLL_SECONDS": "1",
-        "SUMMITWATCH_STATEMENTS_ENABLED": "false",
     }
-    log_path = tmp_path / f"bot{index}.log"
-    with log_path.open("wb") as log_file:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            "--webhook",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=log_file,
-        )
-    return BotProcess(process, webhook_port, health_port, log_path)
+    return await start_webhook_bot(
+        fake, database_url, SECRET, tmp_path / f"bot{index}.log", settings
+    )
 
 
 async def _get_json(session: aiohttp.ClientSession, url: str) -> dict[str, object] | None:
@@ -120,7 +67,7 @@ async def _get_json(session: aiohttp.ClientSession, url: str) -> dict[str, objec
         return None
 
 
-async def _metric(session: aiohttp.ClientSession, bot: BotProcess, name: str) -> float:
+async def _metric(session: aiohttp.ClientSession, bot: WebhookBot, name: str) -> float:
     """Sum of a metric's samples (all labels) in one process; 0 when absent."""
     async with session.get(f"{bot.health_url}/metrics") as response:
         text = await response.text()
@@ -147,15 +94,6 @@ def _delivered(fake: FakeBotAPI) -> Counter[int]:
         for s in fake.sent
         if s.method == "sendMessage" and FIRST_CHAT <= s.chat_id < FIRST_CHAT + CHATS
     )
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    url = await create_pg_database()
-    try:
-        yield url
-    finally:
-        await drop_pg_database(url)
 
 
 async def test_three_processes_survive_kill_9_of_the_leader(pg_url: str, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ requests without it are refused; the health endpoint and /metrics see what happe
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,16 +18,11 @@ from storage.models import Source, SourceKind
 from storage.types import utcnow
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.webhook_bots import free_port
 
 SECRET = "webhook-Secret_0123456789"
 PUBLIC_URL = "https://summitwatch.example.org/telegram/updates"
 TOKEN = "123456:TEST-token-for-e2e"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
