@@ -3,6 +3,7 @@ requests without it are refused; the health endpoint and /metrics see what happe
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -16,6 +17,7 @@ from bot.app import SummitApp
 from bot.cli import EXIT_CONFIG, main
 from storage.models import Source, SourceKind
 from storage.types import utcnow
+from tests.alerting import store_landing, subscribe_chats
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.webhook_bots import free_port
@@ -142,6 +144,26 @@ async def test_health_ready_and_metrics(
     assert ("summitwatch_outbox_rows", (("status", "pending"),)) in samples
     assert samples[("summitwatch_outbox_oldest_age_seconds", ())] == 0.0
     assert ("summitwatch_alerts_sent_total", ()) in samples
+
+
+async def test_metrics_count_alerts_and_events(
+    fake: FakeBotAPI, app: SummitApp, ports: tuple[int, int]
+) -> None:
+    services = services_of(app)
+    await subscribe_chats(services.sessions, [(4545, "en")])
+    await store_landing(services.sessions)
+    services.wake_delivery()
+    await fake.wait_for_messages(4545, 1)
+    sent = ("summitwatch_alerts_sent_total", ())
+    for _ in range(50):  # the worker counts a send once Telegram's answer is back
+        samples = _samples((await _get(f"http://127.0.0.1:{ports[1]}/metrics"))[1])
+        if samples[sent] >= 1:
+            break
+        await asyncio.sleep(0.05)
+    assert samples[sent] == 1.0
+    assert samples[("summitwatch_alerts_dead_lettered_total", ())] == 0.0
+    assert samples[("summitwatch_events", (("kind", "landing"),))] == 1.0
+    assert samples[("summitwatch_events", (("kind", "statement"),))] == 0.0
 
 
 async def test_readyz_fails_on_a_silent_source(
