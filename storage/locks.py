@@ -22,7 +22,8 @@ async def holds_advisory_lock(connection: AsyncConnection, key: int) -> bool:
     result = await connection.execute(
         text(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND pid = pg_backend_pid() AND ((classid::bigint << 32) | objid::bigint) = :key"
+            "AND pid = pg_backend_pid() AND objsubid = 1 "  # 1: a single bigint key
+            "AND ((classid::bigint << 32) | objid::bigint) = :key"
         ),
         {"key": key},
     )

@@ -190,6 +190,9 @@ async def test_three_processes_survive_kill_9_of_the_leader(pg_url: str, tmp_pat
     # Only the dead process's messages in flight can repeat.
     assert duplicates <= CONCURRENCY
     assert [code for b, code in zip(bots, exits, strict=True) if b is not leader] == [0, 0]
+    # The takeover is in the logs of exactly one survivor (one JSON line per event).
+    took = [b for b in followers if "took the advisory lock" in b.log_path.read_text()]
+    assert len(took) == 1
     for bot in bots:
         text = bot.log_path.read_text()
         assert TOKEN not in text and SECRET not in text and TOKEN.split(":")[1] not in text
