@@ -16,6 +16,7 @@ from bot.flights import scenario
 from bot.flights.airports import default_index
 from bot.flights.detector import Detector, DetectorConfig
 from bot.flights.replay import replay_events
+from tests.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK_AND_RUN = (
@@ -23,27 +24,6 @@ CHECK_AND_RUN = (
     "assert bot.__file__.startswith(sys.argv[1]), bot.__file__; "
     "sys.exit(main(['demo']))"
 )
-
-
-def _wheel(folder: Path) -> Path:
-    subprocess.run(  # noqa: S603  (our interpreter, our project)
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(folder),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = folder.glob("summitwatch-*.whl")
-    return wheel
 
 
 def _section(output: str, header: str) -> str:
@@ -54,7 +34,7 @@ def _section(output: str, header: str) -> str:
 
 def test_the_demo_runs_from_the_wheel_and_shows_local_times(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    zipfile.ZipFile(_wheel(tmp_path / "dist")).extractall(site)
+    zipfile.ZipFile(build_wheel(tmp_path / "dist")).extractall(site)
     env = {**os.environ, "PYTHONPATH": str(site), "PYTHONWARNINGS": "error"}
     for variable in [v for v in env if v.startswith(("SUMMITWATCH_", "TELEGRAM_", "DATABASE_"))]:
         del env[variable]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 import zipfile
 from pathlib import Path
+
+from tests.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,23 +26,7 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
 
 
 def test_wheel_contains_catalogs_migrations_data_and_fakes(tmp_path: Path) -> None:
-    subprocess.run(  # noqa: S603  (our interpreter, our project)
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = tmp_path.glob("summitwatch-*.whl")
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for locale in ("en", "ru", "az"):
         assert f"locales/{locale}/LC_MESSAGES/messages.mo" in names
