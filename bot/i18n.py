@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
-from babel.dates import format_datetime, get_timezone_location
+from babel.dates import format_date, format_datetime, get_timezone_location
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -101,6 +101,16 @@ class Translator:
             city=self.city(zone),
             utc_time=utc,
         )
+
+    def dated_local_and_utc(self, moment: datetime, zone: str) -> str:
+        """'14 Mar 2025, 01:54 Moscow time (22:54 UTC)': the place's date once, then both clocks.
+
+        Where the zone is unknown ("UTC") it is the date and time in UTC alone.
+        """
+        if zone == "UTC":
+            return self._("{time} UTC", time=self.date_time(moment))
+        day = format_date(moment.astimezone(ZoneInfo(zone)), "medium", locale=self.locale)
+        return f"{day}, {self.local_and_utc(moment, zone)}"
 
 
 @functools.cache

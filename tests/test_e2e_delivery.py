@@ -74,7 +74,7 @@ async def test_fan_out_renders_each_chat_in_its_own_language(
     assert "believed to carry Demo Envoy" in en
     assert "🛬 Посадка: Баку, Азербайджан" in ru
     assert "05:30 по местному времени (Баку), 01:30 UTC" in ru
-    assert "Из Москва (VKO), вылет 01:54 по местному времени (Москва), 22:54 UTC" in ru
+    assert "Откуда: Москва (VKO), вылет 01:54 по местному времени (Москва), 22:54 UTC" in ru
     assert "предположительно на борту: Демо-посланник" in ru
     assert "🛬 Eniş etdi: Bakı, Azərbaycan" in az
     assert "Bakı vaxtı ilə 05:30 (01:30 UTC)" in az

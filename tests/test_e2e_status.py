@@ -105,7 +105,7 @@ STATUS = {
         "Steve Witkoff — United States special envoy",
         "",
         "• DEMO1 (ffa001) — believed (“test link”)",
-        "🅿️ On the ground — landed at Baku (GYD), Mar 14, 2025, 5:30:00 AM · "
+        "🅿️ On the ground — landed at Baku (GYD), Mar 14, 2025, "
         "05:30 Baku time (01:30 UTC)",
         "Last seen: Mar 14, 2025, 1:30:00 AM UTC",
         "Last flight: Mar 14, 2025 · Moscow (VKO) 01:54 Moscow time (22:54 UTC) → "
@@ -115,7 +115,7 @@ STATUS = {
         "Стив Уиткофф — United States special envoy",
         "",
         "• DEMO1 (ffa001) — предположительно (“test link”)",
-        "🅿️ На земле — посадка: Баку (GYD), 14 мар. 2025 г., 05:30:00 · "
+        "🅿️ На земле — посадка: Баку (GYD), 14 мар. 2025 г., "
         "05:30 по местному времени (Баку), 01:30 UTC",
         "Последний сигнал: 14 мар. 2025 г., 01:30:00 UTC",
         "Последний полёт: 14 мар. 2025 г. · Москва (VKO) 01:54 по местному времени (Москва), "
@@ -125,7 +125,7 @@ STATUS = {
         "Stiv Uitkoff — United States special envoy",
         "",
         "• DEMO1 (ffa001) — ehtimal (“test link”)",
-        "🅿️ Yerdədir — eniş: Bakı (GYD), 14 mar 2025 05:30:00 · Bakı vaxtı ilə 05:30 (01:30 UTC)",
+        "🅿️ Yerdədir — eniş: Bakı (GYD), 14 mar 2025, Bakı vaxtı ilə 05:30 (01:30 UTC)",
         "Son siqnal: 14 mar 2025 01:30:00 UTC",
         "Son uçuş: 14 mar 2025 · Moskva (VKO) Moskva vaxtı ilə 01:54 (22:54 UTC) → "
         "Bakı (GYD) Bakı vaxtı ilə 05:30 (01:30 UTC) · 2 saat 36 dəq",

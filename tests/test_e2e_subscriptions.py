@@ -55,9 +55,13 @@ async def _reply(fake: FakeBotAPI, chat_id: int, text: str, **kwargs: object) ->
         (
             "/subscribe человек Уиткоффа",
             "ru",
-            "Подписка оформлена: этот чат теперь следит за Стив Уиткофф.",
+            "Подписка оформлена: Стив Уиткофф. Оповещения будут приходить в этот чат.",
         ),
-        ("/subscribe şəxs uitkoff", "az", "Abunə oldunuz: bu söhbət artıq Stiv Uitkoff izləyir."),
+        (
+            "/subscribe şəxs uitkoff",
+            "az",
+            "Abunə oldunuz: Stiv Uitkoff. Bildirişlər bu söhbətə gələcək.",
+        ),
         ("/subscribe aircraft demo1", "en", "Subscribed: this chat now follows DEMO1 (ffa001)."),
         ("/subscribe all", "en", "Subscribed: this chat now follows everything."),
     ],
@@ -68,9 +72,11 @@ async def test_typed_subscribe_in_three_languages(
     assert await _reply(fake, 301, command, language_code=language) == answer
     assert len(await _subscriptions(app)) == 1
     assert (await _reply(fake, 301, command, language_code=language)).startswith(
-        {"en": "This chat already follows", "ru": "Этот чат уже следит", "az": "Bu söhbət artıq"}[
-            language
-        ]
+        {
+            "en": "This chat already follows",
+            "ru": "Этот чат уже подписан",
+            "az": "Bu söhbət artıq abunədir",
+        }[language]
     )
 
 

@@ -73,9 +73,7 @@ def when(ts: str, airport: dict[str, Any] | None, t: Translator) -> str:
     """Local time at the airport with the zone named, and UTC."""
     moment = datetime.fromisoformat(ts)
     zone = str(airport["tz"]) if airport and airport.get("tz") else "UTC"
-    if zone == "UTC":
-        return t._("{time} UTC", time=t.date_time(moment))
-    return f"{t.date_time(moment, zone)} · {t.local_and_utc(moment, zone)}"
+    return t.dated_local_and_utc(moment, zone)
 
 
 def duration(seconds: int, t: Translator) -> str:

@@ -19,10 +19,8 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel import Locale as BabelLocale
-from babel.dates import format_date
 
 from bot.alerts.render import RenderedAlert, renderer
 from bot.i18n import N_, Translator
@@ -59,13 +57,7 @@ def published_line(payload: dict[str, Any], t: Translator) -> str:
     else:
         moment = datetime.fromisoformat(str(payload["fetched"]))
         template = N_("Seen {time} (the source gives no time)")
-    if zone == "UTC":
-        when = t._("{time} UTC", time=t.date_time(moment))
-    else:
-        # The date where the source is, then its clock and UTC's (the date once).
-        day = format_date(moment.astimezone(ZoneInfo(zone)), "medium", locale=t.locale)
-        when = f"{day}, {t.local_and_utc(moment, zone)}"
-    return t._(template, time=when)
+    return t._(template, time=t.dated_local_and_utc(moment, zone))
 
 
 def _label(match: dict[str, Any], t: Translator) -> str:
