@@ -267,3 +267,17 @@ async def test_caption_over_1024_goes_as_photo_then_text(fake: FakeBotAPI, app: 
     assert [t.method for t in texts] == ["sendMessage"] * len(texts) and texts
     assert "Delegation member number 059" in "\n".join(t.plain_text or "" for t in texts)
     assert fake.count("sendPhoto", 400) == 0
+
+
+async def test_a_chat_reads_its_alerts_in_the_order_they_happened(
+    fake: FakeBotAPI, app: SummitApp
+) -> None:
+    """Per-chat pacing holds the later alerts back; none of them may overtake another."""
+    await subscribe_chats(services_of(app).sessions, [(101, "en")])
+    callsigns = [f"SEQ{n}" for n in range(5)]
+    for callsign in callsigns:
+        await store_landing(services_of(app).sessions, key=f"ffa001:{callsign}", callsign=callsign)
+    services_of(app).wake_delivery()
+    sent = await fake.wait_for_messages(101, len(callsigns), timeout=15)
+    seen = [next(c for c in callsigns if c in (s.plain_text or "")) for s in sent]
+    assert seen == callsigns

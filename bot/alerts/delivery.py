@@ -21,6 +21,7 @@ crash repeats at most the messages in flight: at most `concurrency` of them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random
@@ -116,6 +117,8 @@ class DeliveryWorker:
     )
     # Sent, not yet recorded: written by the next claim, in the same transaction.
     _sent: list[tuple[int, int | None]] = field(default_factory=list)
+    # The last send started for each chat: the next one for that chat waits for it.
+    _chat_tails: dict[int, asyncio.Task[None]] = field(default_factory=dict)
 
     def wake(self) -> None:
         """New rows were routed: look now rather than at the next poll."""
@@ -188,14 +191,18 @@ class DeliveryWorker:
         for row in rows:
             self._in_flight_ids.add(_row_id(row))
             task = asyncio.create_task(
-                self._deliver(row, chats.get(row.chat_id)), name=f"deliver-{row.id}"
+                self._deliver(row, chats.get(row.chat_id), self._chat_tails.get(row.chat_id)),
+                name=f"deliver-{row.id}",
             )
+            self._chat_tails[row.chat_id] = task
             self._in_flight.add(task)
-            task.add_done_callback(self._done)
+            task.add_done_callback(functools.partial(self._done, row.chat_id))
         return len(rows)
 
-    def _done(self, task: asyncio.Task[None]) -> None:
+    def _done(self, chat_id: int, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
+        if self._chat_tails.get(chat_id) is task:
+            del self._chat_tails[chat_id]
         if not task.cancelled() and task.exception() is not None:
             log.error("delivery task crashed", exc_info=task.exception())
 
@@ -240,8 +247,14 @@ class DeliveryWorker:
 
     # -- one row ---------------------------------------------------------------------
 
-    async def _deliver(self, row: OutboxRow, chat: Chat | None) -> None:
+    async def _deliver(
+        self, row: OutboxRow, chat: Chat | None, after: asyncio.Task[None] | None
+    ) -> None:
         try:
+            if after is not None:
+                # A chat reads its alerts in the order they happened (takeoff before
+                # landing): the rate limiter's slots are not first come, first served.
+                await asyncio.wait([after])
             await self._deliver_row(row, chat)
         finally:
             self._in_flight_ids.discard(_row_id(row))
