@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.i18n import Translator
 from handlers.context import BotContext
 from handlers.locale import chat_translator
+from handlers.rights import bot_admin_or_refuse
 from storage import outbox
 from storage.types import utcnow
 
@@ -44,11 +45,8 @@ async def _listing(context: BotContext, t: Translator) -> tuple[str, InlineKeybo
 async def deadletters_command(update: Update, context: BotContext) -> None:
     """List dead letters; `/deadletters retry [id ...|all]` queues them again."""
     t = await chat_translator(update, context)
-    message, user = update.effective_message, update.effective_user
-    if message is None:
-        return
-    if not context.services.is_bot_admin(user.id if user else None):
-        await message.reply_text(t._("Only the bot's administrators can do this."))
+    message = update.effective_message
+    if message is None or not await bot_admin_or_refuse(update, context, t):
         return
     args = context.args or []
     if args and args[0].lower() == "retry":
@@ -67,12 +65,11 @@ async def deadletters_command(update: Update, context: BotContext) -> None:
 
 async def deadletters_button(update: Update, context: BotContext) -> None:
     """The "Retry all" button."""
-    query, user = update.callback_query, update.effective_user
+    query = update.callback_query
     if query is None:
         return
     t = await chat_translator(update, context)
-    if not context.services.is_bot_admin(user.id if user else None):
-        await query.answer(t._("Only the bot's administrators can do this."), show_alert=True)
+    if not await bot_admin_or_refuse(update, context, t):
         return
     async with context.services.sessions.begin() as session:
         count = await outbox.retry_dead(session, now=utcnow())

@@ -9,7 +9,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.i18n import Translator, normalize_language, translator
 from handlers.context import BotContext
 from handlers.locale import chat_translator
-from handlers.rights import can_manage_chat
+from handlers.rights import chat_manager_or_refuse
 from storage.chats import set_chat_locale
 
 CALLBACK_PREFIX = "lang:"
@@ -56,8 +56,7 @@ async def lang_command(update: Update, context: BotContext) -> None:
             reply_markup=language_keyboard(t.locale),
         )
         return
-    if not await can_manage_chat(update, context):
-        await message.reply_text(t._("Only the group's administrators can change this."))
+    if not await chat_manager_or_refuse(update, context, t):
         return
     t = await _apply(update, context, wanted)
     await message.reply_text(t._("Done: I will speak English in this chat."))
@@ -73,8 +72,7 @@ async def lang_button(update: Update, context: BotContext) -> None:
     if wanted not in SUPPORTED_LOCALES:
         await query.answer(t._("This button is out of date."))
         return
-    if not await can_manage_chat(update, context):
-        await query.answer(t._("Only the group's administrators can change this."), show_alert=True)
+    if not await chat_manager_or_refuse(update, context, t):
         return
     t = await _apply(update, context, wanted)
     done = t._("Done: I will speak English in this chat.")

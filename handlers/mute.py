@@ -8,7 +8,7 @@ from telegram.ext import Application, CommandHandler
 from bot.alerts.mute import end_mute, parse_duration
 from handlers.context import BotContext
 from handlers.locale import chat_translator
-from handlers.rights import can_manage_chat
+from handlers.rights import chat_manager_or_refuse
 from storage.chats import set_mute
 from storage.types import utcnow
 
@@ -25,8 +25,7 @@ async def mute_command(update: Update, context: BotContext) -> None:
             t._("Send /mute with a duration, for example /mute 2h or /mute 1d (at most 30 days).")
         )
         return
-    if not await can_manage_chat(update, context):
-        await message.reply_text(t._("Only the group's administrators can change this."))
+    if not await chat_manager_or_refuse(update, context, t):
         return
     until = utcnow() + duration
     async with context.services.sessions.begin() as session:
@@ -46,8 +45,7 @@ async def unmute_command(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    if not await can_manage_chat(update, context):
-        await message.reply_text(t._("Only the group's administrators can change this."))
+    if not await chat_manager_or_refuse(update, context, t):
         return
     async with context.services.sessions.begin() as session:
         missed = await end_mute(session, chat.id, now=utcnow())

@@ -16,6 +16,7 @@ from bot.statements.watchlist import load_watchlist
 from bot.watch.lookup import resolve
 from handlers.context import BotContext
 from handlers.locale import chat_translator
+from handlers.rights import bot_admin_or_refuse
 from storage.models import SubscriptionKind
 from storage.statements import Topic, recent_statements, statement_sources
 from storage.types import utcnow
@@ -138,10 +139,7 @@ async def source_command(update: Update, context: BotContext) -> None:
     """`/source add <url> [lang]` and `/source remove <name>` (bot admins only)."""
     t = await chat_translator(update, context)
     message, user = update.effective_message, update.effective_user
-    if message is None:
-        return
-    if not context.services.is_bot_admin(user.id if user else None):
-        await message.reply_text(t._("Only the bot's administrators can do this."))
+    if message is None or not await bot_admin_or_refuse(update, context, t):
         return
     args = context.args or []
     action = args[0].lower() if args else ""

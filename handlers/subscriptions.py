@@ -11,7 +11,7 @@ from bot.i18n import N_, Translator
 from bot.watch.lookup import Choice, browse, describe, resolve
 from handlers.context import BotContext
 from handlers.locale import chat_translator
-from handlers.rights import can_manage_chat
+from handlers.rights import chat_manager_or_refuse
 from storage.models import SubscriptionKind
 from storage.subscriptions import (
     chat_subscriptions,
@@ -114,8 +114,7 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
             t._("What should this chat follow?"), reply_markup=kinds_keyboard(t)
         )
         return
-    if not await can_manage_chat(update, context):
-        await message.reply_text(t._("Only the group's administrators can change this."))
+    if not await chat_manager_or_refuse(update, context, t):
         return
     kind = parse_kind(args[0])
     if kind is None:
@@ -178,8 +177,7 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    if not await can_manage_chat(update, context):
-        await message.reply_text(t._("Only the group's administrators can change this."))
+    if not await chat_manager_or_refuse(update, context, t):
         return
     kind = parse_kind(args[0])
     query = " ".join(args[1:]).strip()
@@ -259,8 +257,7 @@ async def subscription_button(update: Update, context: BotContext) -> None:
     if action == "kind":
         await _show_kind(update, context, t, rest)
         return
-    if not await can_manage_chat(update, context):
-        await query.answer(t._("Only the group's administrators can change this."), show_alert=True)
+    if not await chat_manager_or_refuse(update, context, t):
         return
     if action == "add":
         kind_value, _, key = rest.partition(":")
@@ -294,10 +291,7 @@ async def _show_kind(update: Update, context: BotContext, t: Translator, value: 
         await query.answer(t._("This button is out of date."))
         return
     if kind == SubscriptionKind.ALL:
-        if not await can_manage_chat(update, context):
-            await query.answer(
-                t._("Only the group's administrators can change this."), show_alert=True
-            )
+        if not await chat_manager_or_refuse(update, context, t):
             return
         text = await _add(update, context, t, kind, Choice("*", "*"))
         await query.answer()

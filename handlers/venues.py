@@ -18,6 +18,7 @@ from bot.venues.stored import StoredValue
 from bot.venues.views import ranking_list, venue_data, venue_detail
 from handlers.context import BotContext
 from handlers.locale import chat_translator
+from handlers.rights import bot_admin_or_refuse
 from storage.models import VenueFactor
 from storage.types import utcnow
 from storage.venues import factor_history, venue_by_slug
@@ -228,10 +229,9 @@ async def venue_command(update: Update, context: BotContext) -> None:
     args = list(context.args or [])
     action = args[0].lower() if args else ""
     if action == "set":
-        if user is None or not context.services.is_bot_admin(user.id):
-            await message.reply_text(t._("Only the bot's administrators can do this."))
-            return
-        await _set(message, context, args[1:], user.id, t)
+        # The guard refuses a missing user too; the second test is for the type checker.
+        if await bot_admin_or_refuse(update, context, t) and user is not None:
+            await _set(message, context, args[1:], user.id, t)
         return
     if action == "history" and len(args) > 1:
         await _history(message, context, " ".join(args[1:])[:_QUERY_CHARS], t)

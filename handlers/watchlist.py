@@ -16,6 +16,7 @@ from bot.watch.subject import person_label, suggestions
 from bot.watch.watchlist_text import aircraft_label, watchlist_pages
 from handlers.context import BotContext
 from handlers.locale import chat_translator
+from handlers.rights import bot_admin_or_refuse
 from storage.models import Confidence, Person, SubscriptionKind
 from storage.types import utcnow
 from storage.watchlist import (
@@ -120,15 +121,6 @@ def _split(update: Update) -> tuple[list[str], str | None]:
     return text.split(), note
 
 
-async def _may_change(update: Update, context: BotContext, t: Translator) -> bool:
-    user, message = update.effective_user, update.effective_message
-    if context.services.is_bot_admin(user.id if user else None):
-        return True
-    if message is not None:
-        await message.reply_text(t._("Only the bot's administrators can do this."))
-    return False
-
-
 TRACK_USAGE = N_(
     "Send /track HEX [person] [believed|confirmed], for example "
     "/track a1b2c3 witkoff believed. A note may follow after “|”."
@@ -141,9 +133,7 @@ async def _change(update: Update, context: BotContext, usage: str, change: Chang
     """Run a watchlist change for a bot admin and reply with its outcome or refusal."""
     t = await chat_translator(update, context)
     message = update.effective_message
-    if message is None:
-        return
-    if not await _may_change(update, context, t):
+    if message is None or not await bot_admin_or_refuse(update, context, t):
         return
     words, note = _split(update)
     if not words:
