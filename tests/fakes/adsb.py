@@ -66,7 +66,6 @@ Recording
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import random
@@ -619,7 +618,7 @@ class FakeADSB(LoopbackServer):
         form: Mapping[str, str] | None = None,
     ) -> web.StreamResponse:
         if planned.body is None:
-            return await self._hold_and_drop(request, api, ids, form)
+            return await self._time_out(request, api, ids, form)
         return self._answer(
             request,
             api,
@@ -633,20 +632,12 @@ class FakeADSB(LoopbackServer):
             form=form,
         )
 
-    async def _hold_and_drop(
+    async def _time_out(
         self, request: web.Request, api: Api, ids: tuple[str, ...], form: Mapping[str, str] | None
     ) -> web.StreamResponse:
         # Recorded up front so tests can count timeouts while the client is still waiting.
         self._record(request, api, ids, None, "timeout", None, form)
-        try:
-            async with asyncio.timeout(self.fault_timeout):
-                await self._closing.wait()
-        except TimeoutError:
-            pass
-        # Closing the transport makes aiohttp drop the response below instead of sending it.
-        if request.transport is not None:
-            request.transport.close()
-        return web.Response(status=504)
+        return await self._hold_and_drop(request, self.fault_timeout)
 
     def _answer(
         self,

@@ -53,7 +53,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, get_args
 
 from aiohttp import web
 
@@ -95,21 +95,7 @@ FaultKind: TypeAlias = Literal[
     "oversized_stream",
     "redirect",
 ]
-FAULT_KINDS: Final[tuple[FaultKind, ...]] = (
-    "timeout",
-    "500",
-    "502",
-    "503",
-    "403",
-    "429",
-    "malformed_xml",
-    "billion_laughs",
-    "xxe",
-    "waf_block",
-    "oversized",
-    "oversized_stream",
-    "redirect",
-)
+FAULT_KINDS: Final[tuple[FaultKind, ...]] = get_args(FaultKind)
 ANY_PATH: Final = "*"
 _ERROR_PAGES: Final = {
     403: "403 Forbidden",
@@ -441,15 +427,7 @@ class FakeFeeds(LoopbackServer):
     async def _fault(self, request: web.Request, planned: _Fault) -> web.StreamResponse:
         kind = planned.kind
         if kind == "timeout":
-            try:
-                async with asyncio.timeout(self.fault_timeout):
-                    await self._closing.wait()
-            except TimeoutError:
-                pass
-            # Closing the transport makes aiohttp drop the response instead of sending it.
-            if request.transport is not None:
-                request.transport.close()
-            return web.Response(status=504)
+            return await self._hold_and_drop(request, self.fault_timeout)
         if kind in ("500", "502", "503", "403"):
             status = int(kind)
             page = f"<html><head><title>{_ERROR_PAGES[status]}</title></head><body></body></html>"

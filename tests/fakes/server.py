@@ -10,7 +10,13 @@ from aiohttp import web
 
 
 class LoopbackServer:
-    """Start, stop and address a fake; subclasses add their routes in `_routes`."""
+    """Start, stop and address a fake; subclasses add their routes in `_routes`.
+
+    Attributes:
+        client_max_size: Largest request body accepted, in bytes (aiohttp's default 1 MiB).
+    """
+
+    client_max_size: int = 1024**2
 
     def __init__(self) -> None:
         # Set when stopping, so requests a fault holds open are released at once.
@@ -30,8 +36,10 @@ class LoopbackServer:
         if self._runner is not None:
             raise RuntimeError(f"{type(self).__name__} is already running")
         self._closing = asyncio.Event()
-        app = web.Application()
+        app = web.Application(client_max_size=self.client_max_size)
         self._routes(app)
+        # handler_cancellation: a client that gives up (long poll cancelled, read timeout)
+        # must not leave a handler behind that later answers into the void.
         runner = web.AppRunner(
             app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
         )
@@ -46,7 +54,28 @@ class LoopbackServer:
         if runner is None:
             return
         self._closing.set()
+        await self._on_stop()
         await runner.cleanup()
+
+    async def _on_stop(self) -> None:
+        """Ends what waits on something other than `_closing`; runs before the server stops."""
+
+    async def _hold_and_drop(self, request: web.Request, seconds: float) -> web.StreamResponse:
+        """An injected timeout: hold the request until `seconds` pass or the fake stops.
+
+        Returns:
+            A response that is never sent: the connection is closed instead, as a hung
+            server's would be after the client's timeout.
+        """
+        try:
+            async with asyncio.timeout(seconds):
+                await self._closing.wait()
+        except TimeoutError:
+            pass
+        # Closing the transport makes aiohttp drop the response below instead of sending it.
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=504)
 
     async def __aenter__(self) -> Self:
         """Starts the server."""
@@ -63,8 +92,13 @@ class LoopbackServer:
         await self.stop()
 
     @property
-    def root_url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
+    def port(self) -> int:
+        """The TCP port the fake listens on."""
         if self._port is None:
             raise RuntimeError(f"{type(self).__name__} is not started")
-        return f"http://127.0.0.1:{self._port}"
+        return self._port
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"

@@ -106,12 +106,13 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType, TracebackType
-from typing import Any, Final, Literal, Self, TypeAlias, overload
+from types import MappingProxyType
+from typing import Any, Final, Literal, TypeAlias, overload
 from urllib.parse import parse_qsl
 
 from aiohttp import BodyPartReader, web
 
+from .server import LoopbackServer
 from .telegram_limits import SlidingWindow, retry_after_for
 from .telegram_objects import (
     ALL_UPDATE_TYPES,
@@ -236,7 +237,7 @@ def _error(status: int, description: str, parameters: JSON | None = None) -> web
 # ------------------------------------------------------------------------------- the fake
 
 
-class FakeBotAPI:
+class FakeBotAPI(LoopbackServer):
     """A Telegram Bot API server on 127.0.0.1 for one bot token.
 
     Attributes:
@@ -282,6 +283,7 @@ class FakeBotAPI:
             bot_username: The bot's username, without ``@``.
             bot_first_name: The bot's display name.
         """
+        super().__init__()
         self.token = token
         prefix = token.partition(":")[0]
         bot_id = int(prefix) if prefix.isdigit() else 123456
@@ -342,9 +344,6 @@ class FakeBotAPI:
         self._poll_generation = 0
 
         self._waiters: list[_Waiter] = []
-        self._closing = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
         handlers: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getMe": self._get_me,
@@ -374,54 +373,17 @@ class FakeBotAPI:
 
     # ------------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        """Starts listening on a free port of 127.0.0.1.
+    # Bot API uploads go up to 50 MB; leave room for the multipart framing.
+    client_max_size = 64 * 1024 * 1024
 
-        Raises:
-            RuntimeError: Already started.
-        """
-        if self._runner is not None:
-            raise RuntimeError("FakeBotAPI is already running")
-        self._closing = asyncio.Event()
-        self._updates_changed = asyncio.Event()
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+    def _routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
-        # handler_cancellation: a client that gives up (long poll cancelled, read timeout)
-        # must not leave a handler behind that later answers into the void.
-        runner = web.AppRunner(
-            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
-        )
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        address = runner.addresses[0]
-        self._port = int(address[1])
 
-    async def stop(self) -> None:
-        """Ends pending long polls and held requests, then stops the server. Idempotent."""
-        runner, self._runner = self._runner, None
-        if runner is None:
-            return
-        self._closing.set()
+    async def _on_stop(self) -> None:
+        # Pending long polls wait on their own event, and the webhook pusher on its task.
         self._wake_pollers()
         await self._stop_pusher()
-        await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        """Starts the server."""
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Stops the server."""
-        await self.stop()
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -436,13 +398,6 @@ class FakeBotAPI:
     def clock(self, clock: Callable[[], float]) -> None:
         self._clock = clock
         self.reset_limits()
-
-    @property
-    def port(self) -> int:
-        """The TCP port the fake listens on."""
-        if self._port is None:
-            raise RuntimeError("FakeBotAPI is not started")
-        return self._port
 
     @property
     def base_url(self) -> str:
@@ -1085,7 +1040,7 @@ class FakeBotAPI:
         planned = self._planned_failure(name)
         if planned is not None:
             if planned.status == "timeout":
-                return await self._hold_and_drop(request, name, params)
+                return await self._time_out(request, name, params)
             return self._answer_error(
                 name, planned.status, planned.description, planned.parameters, params.values, True
             )
@@ -1151,20 +1106,12 @@ class FakeBotAPI:
                 return _PlannedFailure(status, _ERROR_DEFAULTS[status], None)
         return None
 
-    async def _hold_and_drop(
+    async def _time_out(
         self, request: web.Request, name: str, params: Params
     ) -> web.StreamResponse:
         # Recorded up front so tests can count timeouts while the client is still waiting.
         self._record_request(name, None, "timeout (injected)", params.values, injected=True)
-        try:
-            async with asyncio.timeout(self.fault_timeout):
-                await self._closing.wait()
-        except TimeoutError:
-            pass
-        # Closing the transport makes aiohttp drop the response below instead of sending it.
-        if request.transport is not None:
-            request.transport.close()
-        return web.Response(status=504)
+        return await self._hold_and_drop(request, self.fault_timeout)
 
     def _answer_error(
         self,
