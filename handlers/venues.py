@@ -15,7 +15,7 @@ from bot.venues.corrections import Correction, Problem, Refusal, parse_correctio
 from bot.venues.knowledge import Knowledge, Venue
 from bot.venues.ranking import Ranking, compute_ranking, current_knowledge, weights_from
 from bot.venues.stored import StoredValue
-from bot.venues.views import ranking_list, venue_data, venue_detail
+from bot.venues.views import ranking_list, value_text, venue_data, venue_detail
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from handlers.rights import bot_admin_or_refuse
@@ -135,7 +135,9 @@ async def _show(message: Message, context: BotContext, query: str, t: Translator
 
 
 def _history_line(row: VenueFactor, t: Translator) -> str:
-    value = escape(str((row.value or {}).get("value", "")))
+    # Keys are `name`, `name:when` or either with `#n` (see `factor_keys`).
+    name = row.factor.partition(":")[0].partition("#")[0]
+    value = value_text(name, str((row.value or {}).get("value", "")), t)
     when = row.set_at.strftime("%Y-%m-%d %H:%M")
     who = (
         t._("by {user}", user=escape(str(row.set_by)))
@@ -199,7 +201,7 @@ async def _set(
             "Score now {score}, rank {rank}. See /venue history {slug}.",
             venue=venue_name(venue_data(checked.venue), t),
             factor=escape(checked.key),
-            value=escape(checked.value),
+            value=value_text(checked.name, checked.value, t),
             source=escape(checked.source),
             user=escape(str(user_id)),
             score=amount(item.total if item else 0.0, t),

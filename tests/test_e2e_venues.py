@@ -171,7 +171,8 @@ async def test_baku_ranks_first_after_the_landing_and_the_kremlin_statement(
     assert "S3 english.almayadeen.net/" in text and "Təzə sübutlar" in text
     # Facts dated after the scored moment (14 Mar 2025) are listed but not counted.
     assert "event:2025-06-27</b>" not in text  # plain text: no markup
-    assert "event:2025-06-27: against (2025-07-02 tarixinə). Yekaterinburg" in text
+    assert "event:2025-06-27: əleyhinə (2025-07-02 tarixinə). Yekaterinburg" in text
+    assert "icc: iştirakçı deyil (" in text and "not_party" not in text
     assert "nəzərə alınmır)" in text.split("event:2025-06-27")[1].split("\n")[0]
     assert "nəzərə alınmır" not in text.split("event:2024-12-25")[1].split("\n")[0]
     pin = card[-1]
@@ -277,4 +278,4 @@ async def test_bad_corrections_are_refused_clearly_and_store_nothing(
     [history] = await _say(telegram, ADMIN_ID, "/venue history Абу-Даби", "ru")
     lines = (history.plain_text or "").split("\n")
     assert lines[0] == "Исправления по месту «Абу-Даби», сначала новые:"
-    assert lines[1].endswith(f"icc = party, автор: {ADMIN_ID}; источник: <b>Report</b> of 2026")
+    assert lines[1].endswith(f"icc = участник, автор: {ADMIN_ID}; источник: <b>Report</b> of 2026")

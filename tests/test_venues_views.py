@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.alerts.render import render
 from bot.i18n import translator
+from bot.venues import labels
 from bot.venues.evidence import Evidence, LandingEvidence, StatementEvidence
-from bot.venues.knowledge import load_knowledge
+from bot.venues.knowledge import FACTOR_VALUES, load_knowledge
 from bot.venues.results import RankingChange
 from bot.venues.scoring import score
-from bot.venues.views import change_payload, ranking_list, strongest
+from bot.venues.views import change_payload, ranking_list, strongest, value_text, venue_detail
 from bot.venues.weights import ScoringWeights
 
 KNOWLEDGE = load_knowledge()
@@ -85,3 +89,50 @@ def test_a_score_jump_alert_in_three_languages() -> None:
     ru = render("venue_change", payload, translator("ru")).text
     assert "по подтверждённым данным, летит Демо-посланник" in ru
     assert "05:30 по местному времени (Баку), 01:30 UTC, 14 мар." in ru
+
+
+def test_every_factor_value_has_a_label_and_no_other() -> None:
+    every = {(name, value) for name, values in FACTOR_VALUES.items() for value in values}
+    assert set(labels.FACTOR_VALUES) == every
+
+
+@pytest.mark.parametrize("locale", ["ru", "az"])
+def test_every_value_label_is_translated(locale: str) -> None:
+    t = translator(locale)
+    for label in set(labels.FACTOR_VALUES.values()):
+        assert t._(label) != label, label
+
+
+# "• <b>key</b>: value (as of …). detail": the value sits between the key and the date.
+_FACTOR_LINE = re.compile(r"^• <b>[^<]+</b>: (?P<value>.+?) \(")
+
+
+@pytest.mark.parametrize("locale", ["en", "ru", "az"])
+def test_the_venue_card_shows_factor_values_in_the_chats_language(locale: str) -> None:
+    t = translator(locale)
+    raw = {value for values in FACTOR_VALUES.values() for value in values}
+    ranking = score(KNOWLEDGE.venues, EVIDENCE, NOW, ScoringWeights())
+    shown: set[str] = set()
+    for rank, item in enumerate(ranking, start=1):
+        card = venue_detail(item, rank, len(ranking), KNOWLEDGE, {}, PEOPLE, NOW, t)
+        values = [m["value"] for line in card.split("\n") if (m := _FACTOR_LINE.match(line))]
+        assert len(values) == len(item.venue.factors), item.venue.slug
+        shown.update(values)
+        # Details are English source text: only the underscored value keys are sure to be raw.
+        assert not {v for v in raw if "_" in v and v in card}, item.venue.slug
+    expected = {value_text(n, v, t) for n, values in FACTOR_VALUES.items() for v in values}
+    assert shown <= expected
+    if locale != "en":
+        assert not shown & raw
+    assert (
+        value_text("icc", "not_party", t)
+        == {
+            "en": "not a party",
+            "ru": "не участник",
+            "az": "iştirakçı deyil",
+        }[locale]
+    )
+
+
+def test_a_value_without_a_label_is_shown_as_stored_and_escaped() -> None:
+    assert value_text("icc", "<gone>", translator("ru")) == "&lt;gone&gt;"

@@ -1,4 +1,5 @@
-"""Message ids of every contribution and change label, with their `{named}` parameters.
+"""Message ids of every contribution and change label, with their `{named}` parameters,
+and of every factor value (`FACTOR_VALUES`, no parameters).
 
 Each `Contribution.label_key` is one of these English strings; the bot translates it with
 `Translator._(label_key, **params)` in the chat's language. Parameter values are raw data:
@@ -11,6 +12,9 @@ translated into ru/az.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from bot.i18n import N_
 
@@ -52,6 +56,33 @@ AIR_UNKNOWN = N_("Air route from Moscow avoiding closed airspace: unknown")
 EVENT_AGAINST = N_("Recent event against ({when}): {detail}")
 EVENT_IN_FAVOUR = N_("Recent event in favour ({when}): {detail}")
 EVENT_NEUTRAL = N_("Recent event, not scored ({when}): {detail}")
+
+# Factor values as /venue and /venue history show them (`/venue set` still takes the
+# keys). Keyed by factor name too, so a value may read differently under another factor.
+FACTOR_VALUES: Mapping[tuple[str, str], str] = MappingProxyType(
+    {
+        ("icc", "not_party"): N_("not a party"),
+        ("icc", "party"): N_("party"),
+        ("icc", "withdrawal_pending"): N_("withdrawal pending"),
+        ("icc", "unverified"): N_("unverified"),
+        ("war_stance", "mediator"): N_("mediator"),
+        ("war_stance", "ally_of_russia"): N_("ally of Russia"),
+        ("alliance", "nato_member"): N_("NATO member"),
+        ("alliance", "not_nato"): N_("not in NATO"),
+        ("host_offer", "offered"): N_("offer made"),
+        ("precedent", "held"): N_("meeting held"),
+        ("precedent", "held_elsewhere"): N_("meeting held elsewhere in the country"),
+        ("precedent", "none_found"): N_("none found"),
+        ("putin_visit", "visited"): N_("Putin visited"),
+        ("putin_visit", "none_found"): N_("none found"),
+        ("air_route", "demonstrated"): N_("route shown by a flight"),
+        ("air_route", "needs_exemption"): N_("needs an airspace exemption"),
+        ("air_route", "unknown"): N_("unknown"),
+        ("event", "against"): N_("counts against"),
+        ("event", "in_favour"): N_("counts in favour"),
+        ("event", "neutral"): N_("not scored"),
+    }
+)
 
 # Live evidence. {ts}: datetime; {person}, {airport}, {source}, {title}: as given.
 LANDING_BELIEVED = N_("A jet believed to carry {person} landed at {airport} at {ts}")

@@ -18,6 +18,7 @@ from bot.alerts.render_venue import (
     venue_name,
 )
 from bot.i18n import Translator
+from bot.venues import labels
 from bot.venues.evidence import LandingEvidence, StatementEvidence
 from bot.venues.knowledge import Knowledge, Venue
 from bot.venues.results import Contribution, RankingChange, VenueScore
@@ -119,6 +120,15 @@ def ranking_list(
     return "\n\n".join(blocks)
 
 
+def value_text(name: str, value: str, t: Translator) -> str:
+    """A factor's value in the chat's language, HTML-escaped.
+
+    A value without a label (a stored row older than the labels) is shown as stored.
+    """
+    label = labels.FACTOR_VALUES.get((name, value))
+    return escape(t._(label) if label is not None else value)
+
+
 def _factor_line(
     key: str,
     venue: Venue,
@@ -137,7 +147,7 @@ def _factor_line(
     line = t._(
         "• <b>{key}</b>: {value} (as of {as_of}). {detail}",
         key=escape(key),
-        value=escape(factor.value),
+        value=value_text(factor.name, factor.value, t),
         as_of=escape(str(factor.as_of)),
         detail=escape(factor.detail),
     )
