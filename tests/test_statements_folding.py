@@ -1,4 +1,4 @@
-"""Case folding per language, tokenising, and Azerbaijani endings."""
+"""Tokenising, and the word forms of each language (folding: tests/test_textfold.py)."""
 
 from __future__ import annotations
 
@@ -6,33 +6,8 @@ import pytest
 
 from bot.statements.azerbaijani import APOSTROPHE_SUFFIXES, noun_forms, possessed_forms
 from bot.statements.english import word_forms
-from bot.statements.folding import Token, fold, hyphen_parts, split_apostrophe, tokenize
 from bot.statements.russian import name_forms
-
-
-@pytest.mark.parametrize(
-    ("text", "language", "expected"),
-    [
-        ("BAKI", "az", "bakı"),
-        ("İlham", "az", "ilham"),
-        ("İLHAM ƏLİYEV", "az", "ilham əliyev"),
-        ("ISTANBUL", "tr", "ıstanbul"),
-        ("BAKI", "en", "baki"),
-        ("İlham", "en", "ilham"),  # no stray combining dot outside Turkic text either
-        ("I\u0307lham", "az", "ilham"),  # decomposed İ
-        ("ǝliyev", "az", "əliyev"),  # turned e typed for schwa
-        ("ƎLİYEV", "az", "əliyev"),
-        ("Алёна Ёлкина", "ru", "алена елкина"),
-        ("Witkoff’s", "en", "witkoff's"),
-        ("Witkoff`un", "az", "witkoff'un"),
-        ("Нью\u2011Йорк", "ru", "нью-йорк"),
-        ("ﬁnal", "en", "final"),  # NFKC: ligature
-        ("Straße", "en", "strasse"),
-        ("Ｇ２０", "en", "g20"),  # full-width forms
-    ],
-)
-def test_fold(text: str, language: str, expected: str) -> None:
-    assert fold(text, language) == expected
+from bot.statements.tokens import Token, hyphen_parts, split_apostrophe, tokenize
 
 
 def test_tokenize_keeps_names_whole_and_positions_true() -> None:

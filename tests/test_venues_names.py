@@ -7,7 +7,7 @@ import functools
 import pytest
 
 from bot.venues.knowledge import Knowledge, find_venue, load_knowledge
-from bot.venues.names import fold, match_venue, skeleton
+from bot.venues.names import match_venue
 
 
 @functools.cache
@@ -85,26 +85,3 @@ def test_a_typo_between_two_venues_is_ambiguous_not_a_guess() -> None:
     assert found.venue is None
     assert [v.slug for v in found.candidates] == ["geneva", "vienna"]
     assert find_venue("Венева", knowledge().venues) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "language", "expected"),
-    [
-        ("BAKI", "az", "bakı"),
-        ("BAKI", None, "baki"),
-        ("İlham", "az", "ilham"),
-        ("İlham", None, "ilham"),  # no stray combining dot
-        ("ƏLİYEV", "az", "əliyev"),
-        ("Straße", None, "strasse"),
-    ],
-)
-def test_case_folding_follows_the_language(text: str, language: str | None, expected: str) -> None:
-    assert fold(text, language) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("Əbu-Dabi", "ebudabi"), ("Bakı", "baki"), ("Bakú", "baku"), ("Улан-Батор", "уланбатор")],
-)
-def test_skeletons_drop_diacritics_and_punctuation(text: str, expected: str) -> None:
-    assert skeleton(text) == expected

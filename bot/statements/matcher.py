@@ -7,7 +7,7 @@ lookups, so its cost per item does not grow with the number of terms:
    forms it can take: Russian paradigms from pymorphy3 (`russian`), Azerbaijani
    endings by vowel harmony (`azerbaijani`), English plurals (`english`). Each
    form maps to the ids of the phrase words it can stand for.
-2. A text is tokenised (`folding`); each token (and each part of a hyphenated
+2. A text is tokenised (`tokens`); each token (and each part of a hyphenated
    token, so "Трамп-Путин" gives both names) is folded in the text's language
    and looked up. A Russian word the forms missed is lemmatised (cached) and
    looked up by lemma; "Name'ending" and "Name's" are looked up by their stem.
@@ -46,20 +46,19 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.statements import azerbaijani, english, russian
-from bot.statements.folding import (
+from bot.statements.items import FeedItem
+from bot.statements.keywords import MEETING_WORDS
+from bot.statements.terms import TermKind, WatchTerm
+from bot.statements.tokens import (
     TOKEN_RE,
-    TURKIC_LANGUAGES,
     Token,
-    fold,
     hyphen_parts,
     is_capitalised,
     is_cyrillic,
     split_apostrophe,
     tokenize,
 )
-from bot.statements.items import FeedItem
-from bot.statements.keywords import MEETING_WORDS
-from bot.statements.terms import TermKind, WatchTerm
+from bot.textfold import TURKIC_LANGUAGES, fold
 
 Field = Literal["title", "summary"]
 

@@ -2,8 +2,10 @@
 
 Matching goes from strict to loose and stops at the first stage that finds anything:
 
-1. exact, after case folding with each language's own rules (Azerbaijani I→ı, İ→i);
-2. the same without diacritics, hyphens or spaces ("Baki", "Bakú", "abudhabi");
+1. exact, after case folding with each language's own rules (Azerbaijani I→ı, İ→i;
+   `bot.textfold.fold`);
+2. the same without diacritics, hyphens or spaces ("Baki", "Bakú", "abudhabi"): the
+   `bot.textfold.skeleton` with its word spaces dropped;
 3. a unique prefix of at least `MIN_PREFIX` letters ("Bak" → Baku);
 4. a close spelling (difflib ratio ≥ `FUZZY_CUTOFF`): typos such as "Bakku", "Стамбул".
 
@@ -15,10 +17,11 @@ guess.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+from bot.textfold import fold, skeleton
 
 if TYPE_CHECKING:
     from bot.venues.knowledge import Venue
@@ -28,14 +31,6 @@ FUZZY_CUTOFF = 0.75
 AMBIGUITY_MARGIN = 0.05
 
 MatchHow = Literal["exact", "folded", "prefix", "fuzzy", "ambiguous", "none"]
-
-# Python's default case mapping is wrong for Azerbaijani (and Turkish): "I".lower() is
-# "i", not "ı", and "İ".lower() adds a combining dot. Map the dotted/dotless pairs first.
-_AZ_CASE = str.maketrans({"I": "ı", "İ": "i"})
-_DEFAULT_CASE = str.maketrans({"İ": "i"})
-# Letters with no Unicode decomposition that people replace when typing without the
-# right keyboard: "Baki" for "Bakı", "Ebu-Dabi" for "Əbu-Dabi".
-_LOOSE = str.maketrans({"ı": "i", "ə": "e", "ø": "o", "đ": "d", "ł": "l", "ß": "ss"})
 
 
 @dataclass(frozen=True)
@@ -58,30 +53,19 @@ class VenueMatch:
         return self.venue is not None
 
 
-def fold(text: str, language: str | None = None) -> str:
-    """Case-fold `text` with the language's I/ı rules ("az": "BAKI" → "bakı").
-
-    Without a language, the default Unicode folding is used, except that "İ" becomes a
-    plain "i" instead of "i" plus a combining dot.
-    """
-    table = _AZ_CASE if language == "az" else _DEFAULT_CASE
-    return unicodedata.normalize("NFC", text.strip()).translate(table).casefold()
-
-
-def skeleton(text: str) -> str:
-    """Fold, drop diacritics and everything but letters and digits ("Əbu-Dabi" → "ebudabi")."""
-    folded = fold(text).translate(_LOOSE)
-    decomposed = unicodedata.normalize("NFKD", folded)
-    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+def _key(text: str) -> str:
+    """The skeleton without word boundaries: "Abu Dhabi", "Abu-Dhabi", "AbuDhabi" meet."""
+    return skeleton(text).replace(" ", "")
 
 
 def match_venue(query: str, venues: Sequence[Venue]) -> VenueMatch:
     """Look a venue up by any of its names or aliases (see the module docstring)."""
+    query = query.strip()
     variants = {fold(query), fold(query, "az")}
     exact = _unique(v for v in venues if variants & {fold(n, lang) for lang, n in v.all_names()})
     if exact:
         return _answer(exact, "exact")
-    key = skeleton(query)
+    key = _key(query)
     if not key:
         return VenueMatch(None, "none")
     folded = _unique(v for v in venues if key in _skeletons(v))
@@ -96,7 +80,7 @@ def match_venue(query: str, venues: Sequence[Venue]) -> VenueMatch:
 
 
 def _skeletons(venue: Venue) -> set[str]:
-    return {skeleton(name) for _, name in venue.all_names()}
+    return {_key(name) for _, name in venue.all_names()}
 
 
 def _unique(found: Iterable[Venue]) -> list[Venue]:

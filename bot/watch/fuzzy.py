@@ -1,53 +1,25 @@
 """Fuzzy, multilingual name matching for commands: "witkof", "Уиткоффа", "BAKI" all find.
 
 Users type names in any of our languages, with or without diacritics, in any case,
-sometimes inflected or misspelled. Matching compares *skeletons*: case-folded,
-Azerbaijani and Turkish dotted and dotless i merged, diacritics and ə/ş/ç/ğ/ö/ü reduced
-to plain letters, ё to е. Then exact skeleton, prefix (for inflected Russian and
-Azerbaijani forms such as "Уиткоффа" or "Bakıda"), and close spelling (difflib) in
-that order.
+sometimes inflected or misspelled. Matching compares *skeletons*
+(`bot.textfold.skeleton`: case-folded, Azerbaijani and Turkish dotted and dotless i
+merged, diacritics and ə/ş/ç/ğ/ö/ü reduced to plain letters, ё to е, words kept apart).
+Then exact skeleton, prefix (for inflected Russian and Azerbaijani forms such as
+"Уиткоффа" or "Bakıda"), and close spelling (difflib) in that order.
 """
 
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-_PLAIN = str.maketrans(
-    {
-        "ı": "i",
-        "İ": "i",
-        "I": "i",
-        "ə": "e",
-        "Ə": "e",
-        "ş": "s",
-        "Ş": "s",
-        "ç": "c",
-        "Ç": "c",
-        "ğ": "g",
-        "Ğ": "g",
-        "ö": "o",
-        "Ö": "o",
-        "ü": "u",
-        "Ü": "u",
-        "ё": "е",
-        "Ё": "е",
-    }
-)
+from bot.textfold import skeleton
+
 # Shorter stems would let "Ба" find "Баку" and "Бахрейн" alike.
 MIN_PREFIX = 4
 # Inflectional endings we accept after a name: Russian and Azerbaijani cases are short.
 MAX_ENDING = 5
-
-
-def skeleton(text: str) -> str:
-    """A spelling- and script-detail-insensitive key for comparing names."""
-    mapped = text.translate(_PLAIN)
-    decomposed = unicodedata.normalize("NFKD", mapped.casefold())
-    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in kept).split())
 
 
 @dataclass(frozen=True)

@@ -1,44 +1,15 @@
-"""Case folding and tokenising for matching in English, Russian and Azerbaijani.
+"""Tokenising feed text for matching in English, Russian and Azerbaijani.
 
-Python's own lower-casing is wrong for Azerbaijani (and Turkish): the dotted and
-dotless i are different letters, so "BAKI" must fold to "bakı" and "İlham" to
-"ilham", while `str.lower` gives "baki" and "i̇lham" (with a combining dot).
-`fold` applies the language's own rules; everything else (compatibility forms,
-ё, curly apostrophes, the Unicode hyphens) is folded the same way for all
-languages so a term and a text always meet in one spelling.
-
-Folding works token by token: the tokenizer runs on the original text, so hit
-positions and surface forms always refer to what the source published.
+Folding itself (the language's own I/ı rules, ё, one apostrophe, one hyphen) is
+`bot.textfold.fold`, shared with the other features. Matching works token by token:
+the tokenizer runs on the original text, so hit positions and surface forms always
+refer to what the source published.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-
-TURKIC_LANGUAGES = frozenset({"az", "tr"})
-
-# One apostrophe and one hyphen: sources mix ’ ʼ ` and U+2010/U+2011 freely.
-_CHAR_FOLDS = str.maketrans(
-    {
-        "ё": "е",
-        "Ё": "е",
-        "’": "'",
-        "ʼ": "'",
-        "‘": "'",
-        "`": "'",
-        "′": "'",
-        "\u2010": "-",
-        "\u2011": "-",
-        # "ǝ" (turned e) is a common stand-in for the schwa "ə" in Azerbaijani typing.
-        "ǝ": "ə",
-        "Ǝ": "ə",
-    }
-)
-_TURKIC_UPPER = str.maketrans({"I": "ı", "İ": "i"})
-# Outside Turkic text a dotted capital İ is still an i (as in "İlham" quoted in English).
-_OTHER_UPPER = str.maketrans({"İ": "i"})
 
 # A word: letters/digits with any combining marks (decomposed input keeps its
 # accents inside the token); words joined by a hyphen or an apostrophe stay one
@@ -62,29 +33,6 @@ class Token:
     text: str
     start: int
     end: int
-
-
-def fold(text: str, language: str | None = None) -> str:
-    """Fold a word or a phrase for matching.
-
-    Args:
-        text: any text; usually one token.
-        language: the text's language code ("az", "ru", "en", ...); Turkic
-            languages get their own I/İ/ı/i rules.
-
-    Returns:
-        NFKC-normalised, case-folded text with ё→е, one apostrophe and one hyphen.
-    """
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    if language in TURKIC_LANGUAGES:
-        text = text.translate(_TURKIC_UPPER).casefold()
-        # A decomposed "i̇" (i + combining dot above) is just i.
-        if "\u0307" in text:
-            text = text.replace("i\u0307", "i")
-    else:
-        text = text.translate(_OTHER_UPPER).casefold()
-    return text.translate(_CHAR_FOLDS)
 
 
 def tokenize(text: str) -> list[Token]:
