@@ -23,6 +23,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
+from bot.statements.azerbaijani import BACK_VOWELS, FOUR_WAY, VOWELS
 from bot.statements.matcher import Matcher
 from bot.statements.terms import WatchTerm, person, place
 
@@ -118,22 +119,12 @@ def _vocabulary(rng: random.Random, language: str, size: int) -> list[str]:
     return ["".join(rng.choice(letters) for _ in range(rng.randint(3, 11))) for _ in range(size)]
 
 
-_BACK = "aıou"
-_FOUR_WAY = {
-    "a": "ı",
-    "ı": "ı",
-    "o": "u",
-    "u": "u",
-    "e": "i",
-    "ə": "i",
-    "i": "i",
-    "ö": "ü",
-    "ü": "ü",
-}
-
-
 def _inflect(surface: str, language: str, rng: random.Random) -> str:
-    """A watched name as a headline would write it (inflected by hand, not by the matcher)."""
+    """A watched name as a headline would write it (inflected by hand, not by the matcher).
+
+    Only the vowel-harmony table comes from `bot.statements.azerbaijani`: it is a fact
+    of the language; the endings themselves are chosen here.
+    """
     words = surface.split()
     if language == "ru":
         ending = rng.choice(["", "а", "у", "ым", "е"])
@@ -145,10 +136,10 @@ def _inflect(surface: str, language: str, rng: random.Random) -> str:
             words[-1] += {"ым": "ом"}.get(ending, ending)
         return " ".join(words)
     if language == "az":
-        vowel = next((c for c in reversed(words[-1].lower()) if c in _FOUR_WAY), "a")
-        a = "a" if vowel in _BACK else "ə"
-        i = _FOUR_WAY[vowel]
-        after_vowel = words[-1][-1] in _FOUR_WAY
+        vowel = next((c for c in reversed(words[-1].lower()) if c in VOWELS), "a")
+        a = "a" if vowel in BACK_VOWELS else "ə"
+        i = FOUR_WAY[vowel]
+        after_vowel = words[-1][-1] in VOWELS
         words[-1] += rng.choice(
             [
                 "",

@@ -27,7 +27,8 @@ import functools
 BACK_VOWELS = frozenset("aıou")
 FRONT_VOWELS = frozenset("eəiöü")
 VOWELS = BACK_VOWELS | FRONT_VOWELS
-_FOUR_WAY = {
+# The vowel of a four-way (ı/i/u/ü) ending after each vowel of the stem.
+FOUR_WAY = {
     "a": "ı",
     "ı": "ı",
     "o": "u",
@@ -56,7 +57,7 @@ def _case_endings(stem: str, *, after_possessive: bool) -> list[str]:
     endings: list[str] = []
     for v in vowels:
         a = "a" if v in BACK_VOWELS else "ə"
-        i = _FOUR_WAY[v]
+        i = FOUR_WAY[v]
         rel = "dakı" if v in BACK_VOWELS else "dəki"
         if after_possessive:
             # görüşü → görüşünün, görüşünü, görüşünə, görüşündə, görüşündən, görüşüylə
@@ -80,7 +81,7 @@ def _possessive(stem: str) -> list[str]:
     vowel = _last_vowel(stem)
     vowels = [vowel] if vowel else ["a", "e"]
     buffer_s = "s" if stem[-1] in VOWELS else ""
-    return [f"{stem}{buffer_s}{_FOUR_WAY[v]}" for v in vowels]
+    return [f"{stem}{buffer_s}{FOUR_WAY[v]}" for v in vowels]
 
 
 def _plural(stem: str) -> list[str]:
@@ -143,7 +144,7 @@ def possessed_forms(word: str) -> frozenset[str]:
     Returns:
         The case forms; empty when the word cannot be possessive.
     """
-    if not word or word[-1] not in _FOUR_WAY.values():
+    if not word or word[-1] not in FOUR_WAY.values():
         return frozenset()
     return frozenset(word + ending for ending in _case_endings(word, after_possessive=True))
 
