@@ -4,7 +4,6 @@ every mistake named by source and field."""
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -204,15 +203,3 @@ def test_bad_documents_are_refused(document: Any, message: str) -> None:
     with pytest.raises(SourcesError) as raised:
         parse_sources(document)
     assert message in str(raised.value)
-
-
-def test_a_duplicate_key_in_the_file_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "sources.yaml"
-    path.write_text("sources:\n  - name: a\n    name: b\n    kind: rss\n", encoding="utf-8")
-    with pytest.raises(SourcesError, match="duplicate key 'name'"):
-        load_sources(path)
-
-
-def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(SourcesError, match="cannot read"):
-        load_sources(tmp_path / "nope.yaml")

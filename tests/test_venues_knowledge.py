@@ -5,13 +5,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.venues.dates import PartialDate
-from bot.venues.knowledge import KnowledgeError, load_knowledge, parse_knowledge
+from bot.venues.knowledge import KnowledgeError, parse_knowledge
 
 
 def minimal() -> dict[str, Any]:
@@ -182,27 +181,6 @@ def test_malformed_documents_fail_loudly_naming_venue_and_factor(
 def test_a_document_that_is_not_a_mapping_is_refused() -> None:
     with pytest.raises(KnowledgeError, match="expected a mapping, got list"):
         parse_knowledge([1, 2])
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("as_of: 2026\nas_of: 2025\n", "found duplicate key 'as_of'"),
-        ("venues: [\n", "not valid YAML"),
-    ],
-)
-def test_files_with_duplicate_keys_or_broken_syntax_are_refused(
-    tmp_path: Path, text: str, expected: str
-) -> None:
-    path = tmp_path / "venues.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(KnowledgeError, match=expected):
-        load_knowledge(path)
-
-
-def test_a_missing_file_is_a_knowledge_error(tmp_path: Path) -> None:
-    with pytest.raises(KnowledgeError, match="cannot read"):
-        load_knowledge(tmp_path / "absent.yaml")
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,9 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+from bot.data_files import load_yaml
 from bot.statements.parsing import HtmlSelectors
 
 FeedKind = Literal["rss", "html"]
@@ -150,15 +150,7 @@ def load_sources(path: Path | None = None) -> tuple[SourceSpec, ...]:
         SourcesError: the file is unreadable or invalid.
     """
     path = path or default_sources_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SourcesError(f"{path}: cannot read: {exc}") from exc
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        raise SourcesError(f"{path.name}: not valid YAML: {exc}") from exc
-    return parse_sources(data, path.name)
+    return parse_sources(load_yaml(path, SourcesError), path.name)
 
 
 def parse_sources(data: object, origin: str = "sources.yaml") -> tuple[SourceSpec, ...]:
@@ -356,28 +348,6 @@ def _check_selectors_compile(selectors: HtmlSelectors, where: str) -> None:
             raise SourcesError(
                 f"{where}: field 'selectors.{field}': invalid CSS selector {selector!r}: {exc}"
             ) from exc
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last one."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[object] = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping",
-                node.start_mark,
-                f"found duplicate key {key!r}",
-                key_node.start_mark,
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def rebase_url(url: str, base: str) -> str:

@@ -17,8 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
+from bot.data_files import load_yaml
 from bot.venues.dates import PartialDate
 from bot.venues.names import VenueMatch, match_venue
 
@@ -229,15 +228,7 @@ def load_knowledge(path: Path | None = None) -> Knowledge:
         KnowledgeError: The file is not valid YAML or breaks the schema.
     """
     where = path or default_path()
-    try:
-        text = where.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise KnowledgeError(f"{where}: cannot read: {exc}") from exc
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{where.name}: not valid YAML: {exc}") from exc
-    return parse_knowledge(data, origin=where.name)
+    return parse_knowledge(load_yaml(where, KnowledgeError), origin=where.name)
 
 
 def parse_knowledge(data: object, origin: str = "venues.yaml") -> Knowledge:
@@ -282,31 +273,6 @@ def find_venue(query: str, venues: Sequence[Venue]) -> Venue | None:
     query is ambiguous (use `match_venue` to get the candidates).
     """
     return match_venue(query, venues).venue
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last one silently."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[object] = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping",
-                node.start_mark,
-                f"found duplicate key {key!r}",
-                key_node.start_mark,
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
 
 
 def _mapping(

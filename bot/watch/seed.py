@@ -16,11 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.data_files import load_yaml
 from storage.models import Person
 from storage.watchlist import all_people
 
@@ -67,11 +67,7 @@ def default_path() -> Path:
 def load_people(path: Path | None = None) -> list[SeedPerson]:
     """Read and validate a watchlist file (the shipped one by default)."""
     where = path or default_path()
-    try:
-        data = yaml.safe_load(where.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise WatchlistError(f"{where.name}: cannot read: {exc}") from exc
-    return parse_people(data, where.name)
+    return parse_people(load_yaml(where, WatchlistError), where.name)
 
 
 def parse_people(data: object, origin: str = "watchlist.yaml") -> list[SeedPerson]:
