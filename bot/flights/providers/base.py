@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import aiohttp
 from aiolimiter import AsyncLimiter
 
-from bot.flights.providers.pacing import new_limiter
+from bot.flights.providers.decoding import decode_json
+from bot.flights.providers.pacing import check_round, new_limiter, take_slot
 from bot.flights.providers.profiles import Limits, Profile, WireFormat
 from bot.flights.reports import PositionReport
+from bot.http import Response, fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +64,14 @@ class Provider(Protocol):
         ...
 
 
-class ProviderClient:
-    """What the clients share: a name, a base URL, a profile of its wire format, a limiter."""
+class ProviderClient(ABC):
+    """What the clients share: a name, a base URL, a profile of its wire format, a limiter,
+    and the round of requests that `positions` makes.
+
+    A wire format fills in how hexes become URLs (`hex_urls`), how large an answer may
+    be (`_body_cap`), how one request is sent (`_request`: its headers or token) and how
+    an answer becomes reports (`_parse`).
+    """
 
     wire: ClassVar[WireFormat]
 
@@ -102,3 +111,58 @@ class ProviderClient:
     def limits(self) -> Limits:
         """The profile's limits."""
         return self._profile.limits
+
+    async def positions(self, hexes: Sequence[str]) -> ProviderAnswer:
+        """Positions of the given aircraft; hexes must be valid and lowercase.
+
+        Raises:
+            FetchError: any request failed or answered something unusable; reports of
+                earlier batches are dropped, so a round is all or nothing.
+            ProviderBusy: our rate limiter had no slot in time, or the round needs
+                more requests than the provider's rate allows in one round.
+        """
+        planned = self.hex_urls(hexes)
+        check_round(len(planned), self._profile.limits, self._name)
+        reports: list[PositionReport] = []
+        latencies: list[float] = []
+        for url, batch in planned:
+            response = await self._get(url, self._body_cap(len(batch)))
+            reports.extend(self._parse(decode_json(response), only=frozenset(batch)))
+            latencies.append(response.latency_ms)
+        mean = sum(latencies) / len(latencies) if latencies else 0.0
+        return ProviderAnswer(reports, mean, len(latencies))
+
+    async def _get(self, url: str, max_body: int) -> Response:
+        """One request, once our rate limiter has a slot for it."""
+        await take_slot(self._limiter, self._profile.limits.max_wait_s, self._name)
+        return await self._request(url, max_body)
+
+    async def _fetch(self, url: str, max_body: int, headers: Mapping[str, str]) -> Response:
+        """One GET with the profile's timeout: what `_request` sends, with its headers."""
+        return await fetch(
+            self._session,
+            url,
+            headers=headers,
+            timeout_s=self._profile.limits.timeout_s,
+            max_body=max_body,
+        )
+
+    @abstractmethod
+    def hex_urls(self, hexes: Sequence[str]) -> list[tuple[str, list[str]]]:
+        """(URL, hexes in it) for each request `positions` would make."""
+
+    @abstractmethod
+    def _body_cap(self, count: int) -> int:
+        """The body cap of a request for `count` aircraft."""
+
+    @abstractmethod
+    async def _request(self, url: str, max_body: int) -> Response:
+        """Send one GET (the limiter slot is already taken)."""
+
+    @abstractmethod
+    def _parse(self, payload: Any, only: frozenset[str] | None) -> list[PositionReport]:
+        """Reports from a decoded answer, only of the `only` hexes when given.
+
+        Raises:
+            FetchMalformed: the answer is not of the expected shape.
+        """

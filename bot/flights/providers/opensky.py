@@ -15,15 +15,13 @@ from typing import Any
 import aiohttp
 from aiolimiter import AsyncLimiter
 
-from bot.flights.providers.base import ProviderAnswer, ProviderClient
+from bot.flights.providers.base import ProviderClient
 from bot.flights.providers.batching import chunks
-from bot.flights.providers.decoding import decode_json
 from bot.flights.providers.errors import FetchMalformed, ProviderAuthError
 from bot.flights.providers.opensky_auth import ClientCredentialsToken
-from bot.flights.providers.pacing import check_round, take_slot
 from bot.flights.providers.profiles import MAX_URL_CHARS, Profile
 from bot.flights.reports import PositionReport, ReportFormatError, from_opensky
-from bot.http import FetchHTTPStatus, Response, fetch
+from bot.http import FetchHTTPStatus, Response
 
 # A state vector is ~150-250 bytes of JSON; 1 KB each is generous.
 BODY_BASE = 8 * 1024
@@ -69,7 +67,7 @@ class OpenSkyClient(ProviderClient):
         """Whether requests carry a bearer token."""
         return self._token is not None
 
-    def state_urls(self, hexes: Sequence[str]) -> list[tuple[str, list[str]]]:
+    def hex_urls(self, hexes: Sequence[str]) -> list[tuple[str, list[str]]]:
         """(URL, hexes in it) for each request `positions` would make."""
         root = f"{self._base_url}{self._profile.hex_path}?"
         budget = MAX_URL_CHARS - len(root)
@@ -81,33 +79,13 @@ class OpenSkyClient(ProviderClient):
         )
         return [(root + "&".join(_PARAM + h for h in batch), batch) for batch in batches]
 
-    async def positions(self, hexes: Sequence[str]) -> ProviderAnswer:
-        """Positions of the given aircraft; hexes must be valid and lowercase.
+    def _body_cap(self, count: int) -> int:
+        return body_cap(count)
 
-        Raises:
-            FetchError: a request failed or answered something unusable (all or nothing).
-            ProviderBusy: our rate limiter had no slot in time, or the round needs
-                more requests than the provider's rate allows in one round.
-        """
-        planned = self.state_urls(hexes)
-        check_round(len(planned), self._profile.limits, self._name)
-        reports: list[PositionReport] = []
-        latencies: list[float] = []
-        for url, batch in planned:
-            response = await self._get(url, body_cap(len(batch)))
-            reports.extend(_parse(decode_json(response), self._name, frozenset(batch)))
-            latencies.append(response.latency_ms)
-        mean = sum(latencies) / len(latencies) if latencies else 0.0
-        return ProviderAnswer(reports, mean, len(latencies))
-
-    async def _get(self, url: str, max_body: int) -> Response:
-        limits = self._profile.limits
-        await take_slot(self._limiter, limits.max_wait_s, self._name)
+    async def _request(self, url: str, max_body: int) -> Response:
         token = self._token
         if token is None:
-            return await fetch(
-                self._session, url, headers=_ACCEPT, timeout_s=limits.timeout_s, max_body=max_body
-            )
+            return await self._fetch(url, max_body, _ACCEPT)
         try:
             return await self._get_with_token(token, url, max_body)
         except FetchHTTPStatus as exc:
@@ -123,27 +101,20 @@ class OpenSkyClient(ProviderClient):
                 raise ProviderAuthError("HTTP 401 with a fresh token") from None
             raise
 
+    def _parse(self, payload: Any, only: frozenset[str] | None) -> list[PositionReport]:
+        if not isinstance(payload, dict):
+            raise FetchMalformed("answer is not a JSON object")
+        moment = payload.get("time")
+        if type(moment) not in (int, float) or "states" not in payload:
+            # `states` is null when nothing matched, but the key and `time` are always there.
+            raise FetchMalformed("answer lacks 'time' or 'states'")
+        try:
+            return from_opensky(payload, self._name, only=only)
+        except ReportFormatError as exc:
+            raise FetchMalformed(str(exc)) from None
+
     async def _get_with_token(
         self, token: ClientCredentialsToken, url: str, max_body: int
     ) -> Response:
         bearer = await token.get()
-        return await fetch(
-            self._session,
-            url,
-            headers={**_ACCEPT, "Authorization": f"Bearer {bearer}"},
-            timeout_s=self._profile.limits.timeout_s,
-            max_body=max_body,
-        )
-
-
-def _parse(payload: Any, name: str, only: frozenset[str]) -> list[PositionReport]:
-    if not isinstance(payload, dict):
-        raise FetchMalformed("answer is not a JSON object")
-    moment = payload.get("time")
-    if type(moment) not in (int, float) or "states" not in payload:
-        # `states` is null when nothing matched, but the key and `time` are always there.
-        raise FetchMalformed("answer lacks 'time' or 'states'")
-    try:
-        return from_opensky(payload, name, only=only)
-    except ReportFormatError as exc:
-        raise FetchMalformed(str(exc)) from None
+        return await self._fetch(url, max_body, {**_ACCEPT, "Authorization": f"Bearer {bearer}"})

@@ -15,14 +15,13 @@ from urllib.parse import quote, urlsplit
 import aiohttp
 from aiolimiter import AsyncLimiter
 
-from bot.flights.providers.base import ProviderAnswer, ProviderClient
+from bot.flights.providers.base import ProviderClient
 from bot.flights.providers.batching import chunks
 from bot.flights.providers.decoding import decode_json
 from bot.flights.providers.errors import FetchMalformed, quote_remote
-from bot.flights.providers.pacing import check_round, take_slot
 from bot.flights.providers.profiles import MAX_URL_CHARS, Profile
 from bot.flights.reports import PositionReport, ReportFormatError, from_readsb_v2
-from bot.http import fetch
+from bot.http import Response
 
 # Body caps. A hex query answers at most one object per hex (~1 KB each in practice);
 # 4 KB each leaves room for every optional field. A provider that ignores the filter
@@ -75,26 +74,6 @@ class ReadsbV2Client(ProviderClient):
         suffix = "," if self._profile.trailing_comma else ""
         return [(template.format(",".join(batch) + suffix), batch) for batch in batches]
 
-    async def positions(self, hexes: Sequence[str]) -> ProviderAnswer:
-        """Positions of the given aircraft; hexes must be valid and lowercase.
-
-        Raises:
-            FetchError: any request failed or answered something unusable; reports of
-                earlier batches are dropped, so a round is all or nothing.
-            ProviderBusy: our rate limiter had no slot in time, or the round needs
-                more requests than the provider's rate allows in one round.
-        """
-        planned = self.hex_urls(hexes)
-        check_round(len(planned), self._profile.limits, self._name)
-        reports: list[PositionReport] = []
-        latencies: list[float] = []
-        for url, batch in planned:
-            envelope, latency = await self._get(url, hex_body_cap(len(batch)))
-            reports.extend(self._parse(envelope, only=frozenset(batch)))
-            latencies.append(latency)
-        mean = sum(latencies) / len(latencies) if latencies else 0.0
-        return ProviderAnswer(reports, mean, len(latencies))
-
     async def by_registration(self, registration: str) -> list[PositionReport]:
         """Aircraft seen now with this registration (exact match, case-insensitive).
 
@@ -117,20 +96,13 @@ class ReadsbV2Client(ProviderClient):
         if path is None:
             raise LookupError(f"{self._name} has no such lookup")
         url = self._base_url + path.format(quote(value.strip().upper(), safe=""))
-        envelope, _ = await self._get(url, LOOKUP_MAX_BODY)
-        return self._parse(envelope, only=None)
+        return self._parse(decode_json(await self._get(url, LOOKUP_MAX_BODY)), only=None)
 
-    async def _get(self, url: str, max_body: int) -> tuple[Any, float]:
-        limits = self._profile.limits
-        await take_slot(self._limiter, limits.max_wait_s, self._name)
-        response = await fetch(
-            self._session,
-            url,
-            headers=self._headers,
-            timeout_s=limits.timeout_s,
-            max_body=max_body,
-        )
-        return decode_json(response), response.latency_ms
+    def _body_cap(self, count: int) -> int:
+        return hex_body_cap(count)
+
+    async def _request(self, url: str, max_body: int) -> Response:
+        return await self._fetch(url, max_body, self._headers)
 
     def _parse(self, envelope: Any, only: frozenset[str] | None) -> list[PositionReport]:
         if not isinstance(envelope, dict):
