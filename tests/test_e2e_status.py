@@ -105,8 +105,7 @@ STATUS = {
         "Steve Witkoff — United States special envoy",
         "",
         "• DEMO1 (ffa001) — believed (“test link”)",
-        "🅿️ On the ground — landed at Baku (GYD), Mar 14, 2025, "
-        "05:30 Baku time (01:30 UTC)",
+        "🅿️ On the ground — landed at Baku (GYD), Mar 14, 2025, 05:30 Baku time (01:30 UTC)",
         "Last seen: Mar 14, 2025, 1:30:00 AM UTC",
         "Last flight: Mar 14, 2025 · Moscow (VKO) 01:54 Moscow time (22:54 UTC) → "
         "Baku (GYD) 05:30 Baku time (01:30 UTC) · 2 h 36 min",
