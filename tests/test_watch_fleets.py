@@ -113,7 +113,7 @@ async def test_subscribe_to_an_operator_then_its_aircraft_lands(
     answer = await _reply(fake, 501, f"/subscribe operator {GOVERNMENT}")
     assert answer == f"Subscribed: this chat now follows {GOVERNMENT}."
     answer = await _reply(fake, 502, "/subscribe категория governments", "ru")
-    assert answer == "Подписка оформлена: этот чат теперь следит за Governments."
+    assert answer == "Подписка оформлена: Governments. Оповещения будут приходить в этот чат."
     listing = await _reply(fake, 501, "/subscriptions")
     assert listing == f"This chat follows:\n• operator: {GOVERNMENT}"
     ambiguous = await _reply(fake, 503, "/subscribe operator examplestan")
