@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from storage.contacts import ContactBook
 from storage.types import utcnow
 
 
@@ -28,6 +29,11 @@ class Services:
     is_leader: Callable[[], bool] = field(default=lambda: True)
     # Run at shutdown, before the store closes (e.g. pollers' HTTP sessions).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Every update records its chat; a burst of updates shares those transactions.
+    contacts: ContactBook = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.contacts = ContactBook(self.sessions)
 
     def is_bot_admin(self, user_id: int | None) -> bool:
         """Analysts listed in SUMMITWATCH_ADMIN_IDS may change watchlists and sources."""

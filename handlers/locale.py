@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.i18n import Translator, resolve_locale, translator
 from handlers.context import BotContext
-from storage.chats import ensure_chat
+from storage.chats import Contact
 
 
 async def chat_translator(
@@ -22,13 +22,8 @@ async def chat_translator(
     default = services.settings.default_locale
     if chat is None:
         return translator(resolve_locale(None, user.language_code if user else None, default))
-    async with services.sessions.begin() as session:
-        record = await ensure_chat(
-            session,
-            chat.id,
-            chat.type,
-            chat.title or chat.full_name,
-            reactivate=reactivate,
-        )
-        chat_locale = record.locale
+    title = chat.title or chat.full_name
+    chat_locale = await services.contacts.locale(
+        Contact(chat.id, chat.type, title, reactivate=reactivate)
+    )
     return translator(resolve_locale(chat_locale, user.language_code if user else None, default))

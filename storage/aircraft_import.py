@@ -15,10 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Aircraft
+from storage.upsert import conflict_insert
 
 AIRCRAFT = Aircraft.__table__  # type: ignore[attr-defined]
 FIELDS = ("registration", "type_code", "type_name", "operator", "category")
@@ -77,8 +77,7 @@ async def existing_aircraft(session: AsyncSession) -> dict[str, Any]:
 
 def _insert(dialect: str) -> Any:
     # Another process may add the same hex between our read and our write.
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(AIRCRAFT).on_conflict_do_nothing(index_elements=["hex"])
+    return conflict_insert(dialect, AIRCRAFT).on_conflict_do_nothing(index_elements=["hex"])
 
 
 async def import_aircraft(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Chat, Subscription
 from storage.types import utcnow
+from storage.upsert import conflict_insert
 
 
 async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
@@ -43,6 +46,93 @@ async def ensure_chat(
         chat.updated_at = utcnow()
         session.add(chat)
     return chat
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A chat as an update shows it; `reactivate` undoes a block or kick (/start)."""
+
+    chat_id: int
+    type: str
+    title: str | None
+    reactivate: bool = False
+
+
+async def record_contacts(
+    session: AsyncSession, contacts: Sequence[Contact]
+) -> dict[int, str | None]:
+    """`ensure_chat` for many chats at once; each chat's /lang choice by id (None: none).
+
+    One read finds the known chats; new chats are inserted and changed ones (type,
+    title, or a /start after a block) updated, each as one executemany, so a known
+    unchanged chat, the common case, costs its share of one SELECT. Every statement
+    has a fixed shape, compiled once per process: a multi-row VALUES list would be
+    compiled anew for every batch size. Rows are written in id order, so processes
+    recording overlapping chats lock them in the same order (no deadlock).
+    """
+    if not contacts:
+        return {}
+    connection = await session.connection()
+    ids = sorted({c.chat_id for c in contacts})
+    found = await connection.execute(_KNOWN, {"ids": ids})
+    known = {row.id: row for row in found.all()}
+    now = utcnow()
+    new: dict[int, dict[str, object]] = {}
+    changed: dict[int, dict[str, object]] = {}
+    for contact in sorted(contacts, key=lambda c: c.chat_id):
+        row = known.get(contact.chat_id)
+        if row is None:
+            new[contact.chat_id] = _new_chat_row(contact, now)
+        elif (row.type, row.title) != (contact.type, contact.title) or (
+            contact.reactivate and not row.active
+        ):
+            changed[contact.chat_id] = {
+                "b_id": contact.chat_id,
+                "type": contact.type,
+                "title": contact.title,
+                "active": row.active or contact.reactivate,
+                "updated_at": now,
+            }
+    if new:
+        # Another process may create the same chat between our read and this write.
+        insert = conflict_insert(connection.dialect.name, _CHATS)
+        await connection.execute(
+            insert.on_conflict_do_nothing(index_elements=["id"]), list(new.values())
+        )
+    if changed:
+        await connection.execute(_UPDATE, list(changed.values()))
+    return {chat_id: (known[chat_id].locale if chat_id in known else None) for chat_id in ids}
+
+
+def _new_chat_row(contact: Contact, now: datetime) -> dict[str, object]:
+    return {
+        "id": contact.chat_id,
+        "type": contact.type,
+        "title": contact.title,
+        "locale": None,
+        "active": True,
+        "muted_until": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+_CHATS: Table = Chat.__table__  # type: ignore[attr-defined]
+_KNOWN = (
+    _CHATS.select()
+    .with_only_columns(_CHATS.c.id, _CHATS.c.type, _CHATS.c.title, _CHATS.c.active, _CHATS.c.locale)
+    .where(_CHATS.c.id.in_(bindparam("ids", expanding=True)))
+)
+_UPDATE = (
+    update(_CHATS)
+    .where(_CHATS.c.id == bindparam("b_id"))
+    .values(
+        type=bindparam("type"),
+        title=bindparam("title"),
+        active=bindparam("active"),
+        updated_at=bindparam("updated_at"),
+    )
+)
 
 
 async def set_chat_locale(session: AsyncSession, chat_id: int, locale: str) -> None:

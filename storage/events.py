@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import FlightEvent, StatementEvent
+from storage.upsert import conflict_insert
 
 EventRow = FlightEvent | StatementEvent
 _TABLES: dict[type[EventRow], Table] = {
@@ -20,8 +20,7 @@ async def insert_once(session: AsyncSession, event: EventRow) -> int | None:
     table = _TABLES[type(event)]
     # model_dump applies the model's defaults, which a Core insert would not.
     values = event.model_dump(exclude={"id"})
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    insert = conflict_insert(session.get_bind().dialect.name, table)
     statement = (
         insert.values(**values)
         .on_conflict_do_nothing(index_elements=["dedup_key"])

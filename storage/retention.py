@@ -19,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, cast, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import MaintenanceMark, Position
 from storage.types import utcnow
+from storage.upsert import conflict_insert
 
 POSITIONS = Position.__table__  # type: ignore[attr-defined]
 MARKS = MaintenanceMark.__table__  # type: ignore[attr-defined]
@@ -102,8 +102,7 @@ async def _mark(connection: AsyncConnection) -> datetime | None:
 
 
 async def _set_mark(connection: AsyncConnection, done_until: datetime) -> None:
-    dialect = connection.dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MARKS)
+    insert = conflict_insert(connection.dialect.name, MARKS)
     now = utcnow()
     await connection.execute(
         insert.values(
