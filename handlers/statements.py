@@ -120,19 +120,27 @@ def _usage(t: Translator) -> str:
     )
 
 
-def _added(outcome: AddOutcome, t: Translator, language: str) -> str:
+def _added(outcome: AddOutcome, t: Translator) -> str:
     name = f"<b>{escape(outcome.name or '')}</b>"
     if outcome.existing and not outcome.items:
         return t._("This address is already watched as {name}.", name=name)
     if outcome.existing:
         return t._("Source {name} is watched again.", name=name)
-    return t._(
+    added = t._(
         "Added source {name} ({language}): {count} items found now. "
         "New items will be alerted from the next poll.",
         name=name,
-        language=escape(language),
+        language=outcome.language,
         count=t.number(outcome.items),
     )
+    if not outcome.language_guessed:
+        return added
+    guessed = t._(
+        "Language: {language}, read off its items. If that is wrong, remove the source "
+        "and add it again with the language: /source add <url> en|ru|az",
+        language=outcome.language,
+    )
+    return f"{added}\n{escape(guessed)}"
 
 
 async def source_command(update: Update, context: BotContext) -> None:
@@ -145,8 +153,8 @@ async def source_command(update: Update, context: BotContext) -> None:
     action = args[0].lower() if args else ""
     services = context.services
     if action == "add" and len(args) in (2, 3):
-        language = args[2].lower() if len(args) == 3 else "en"
-        if language not in SOURCE_LANGUAGES:
+        language = args[2].lower() if len(args) == 3 else None
+        if language is not None and language not in SOURCE_LANGUAGES:
             refusal = _REFUSALS[Refusal.BAD_LANGUAGE]
             await message.reply_text(t._(refusal, detail=escape(language[:16])))
             return
@@ -163,7 +171,7 @@ async def source_command(update: Update, context: BotContext) -> None:
             detail = escape(outcome.detail[:200])
             await message.reply_text(t._(_REFUSALS[outcome.refusal], detail=detail))
             return
-        await message.reply_text(_added(outcome, t, language))
+        await message.reply_text(_added(outcome, t))
         return
     if action == "remove" and len(args) == 2:
         name = args[1].strip().lower()

@@ -188,6 +188,16 @@ async def test_source_add_and_remove_by_an_admin(
     feeds.fail_next("/apa/other", "billion_laughs")
     _, bomb = await ask(f"/source add {feeds.url('/apa/other')} az", count=2)
     assert bomb.startswith("Refused: the feed declares XML entities")
+    # No language given: read off the items (a Russian feed here), and said so.
+    feeds.add_feed("/tass/rss", "rss", title="TASS", language="ru", site="tass.ru")
+    feeds.add_item("/tass/rss", "Песков подтвердил встречу с Уиткоффом", "Встреча прошла в Кремле.")
+    _, guessed = await ask(f"/source add {feeds.url('/tass/rss')}", count=2)
+    assert guessed == (
+        "Added source 127-0-0-1-ru (ru): 1 items found now. "
+        "New items will be alerted from the next poll.\n"
+        "Language: ru, read off its items. If that is wrong, remove the source "
+        "and add it again with the language: /source add <url> en|ru|az"
+    )
     assert (await ask(f"/source add {feeds.url('/apa/rss')} de"))[0] == (
         "Unknown language “de”. Use en, ru or az."
     )
@@ -196,7 +206,8 @@ async def test_source_add_and_remove_by_an_admin(
     async with services_of(app).sessions() as session:
         added_rows = (await session.exec(select(Source).where(Source.added_by == ADMIN_ID))).all()
     assert [(s.name, s.kind, s.language, s.enabled) for s in added_rows] == [
-        ("127-0-0-1-az", "rss", "az", True)
+        ("127-0-0-1-az", "rss", "az", True),
+        ("127-0-0-1-ru", "rss", "ru", True),
     ]
 
     assert (await ask("/source remove 127-0-0-1-az"))[0] == (

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.statements.fetch import SourceCheck, check_new_source
 from bot.statements.guarded_http import new_guarded_session
+from bot.statements.language_guess import guess_language
 from bot.statements.source_store import retire_source
 from bot.statements.sources import SOURCE_LANGUAGES, SourceSpec, selectors_for_url
 from bot.statements.ssrf import AddressPolicy
@@ -50,6 +51,9 @@ class AddOutcome:
         existing: the URL was already a source (re-enabled if it was removed).
         items: how many items the check found.
         feed_title: the feed's own title, if any.
+        language: the language the source is stored with.
+        language_guessed: the admin gave none; `language` was read off the items
+            (English when they were too short to tell).
     """
 
     name: str | None = None
@@ -58,6 +62,8 @@ class AddOutcome:
     existing: bool = False
     items: int = 0
     feed_title: str | None = None
+    language: str = "en"
+    language_guessed: bool = False
 
 
 def refusal_of(check: SourceCheck) -> Refusal:
@@ -89,7 +95,7 @@ def name_for(url: str, language: str, taken: set[str]) -> str:
 async def add_source(
     sessions: async_sessionmaker[AsyncSession],
     url: str,
-    language: str,
+    language: str | None,
     *,
     by: int,
     specs: tuple[SourceSpec, ...],
@@ -101,7 +107,7 @@ async def add_source(
     Args:
         sessions: the store.
         url: what the admin typed.
-        language: the language of its items.
+        language: the language of its items; None to read it off them.
         by: the admin's Telegram user id (kept as `added_by`).
         specs: the shipped sources (listing layouts by site).
         addresses: the SSRF policy.
@@ -111,19 +117,24 @@ async def add_source(
         The outcome; nothing is stored on a refusal.
     """
     url = url.strip()
-    language = language.strip().lower()
+    guessed = language is None
+    # Checked as English when unknown: the check reads items the same in any language.
+    language = "en" if language is None else language.strip().lower()
     if language not in SOURCE_LANGUAGES:
         return AddOutcome(refusal=Refusal.BAD_LANGUAGE, detail=language)
     async with sessions() as session:
         same = (await session.exec(select(Source).where(Source.url == url))).first()
     if same is not None and same.enabled:
-        return AddOutcome(name=same.name, existing=True)
+        return AddOutcome(name=same.name, existing=True, language=same.language or "en")
     async with new_guarded_session(addresses) as http:
         check = await check_new_source(
             url, language, http, selectors=selectors_for_url(url, specs), timeout_s=timeout_s
         )
     if not check.ok or check.kind is None:
         return AddOutcome(refusal=refusal_of(check), detail=check.reason or "")
+    if guessed:
+        texts = (text for item in check.items for text in (item.title, item.summary))
+        language = guess_language(texts) or language
     async with sessions.begin() as session:
         if same is not None:
             row = await session.get(Source, same.id)
@@ -135,6 +146,7 @@ async def add_source(
                     existing=True,
                     items=len(check.items),
                     feed_title=check.feed_title,
+                    language=row.language or "en",
                 )
         taken = set((await session.exec(select(Source.name))).all())
         name = name_for(url, language, taken)
@@ -150,7 +162,13 @@ async def add_source(
                 last_modified=check.last_modified,
             )
         )
-    return AddOutcome(name=name, items=len(check.items), feed_title=check.feed_title)
+    return AddOutcome(
+        name=name,
+        items=len(check.items),
+        feed_title=check.feed_title,
+        language=language,
+        language_guessed=guessed,
+    )
 
 
 async def remove_source(sessions: async_sessionmaker[AsyncSession], name: str) -> bool:
