@@ -118,13 +118,7 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
         return
     kind = parse_kind(args[0])
     if kind is None:
-        await message.reply_text(
-            t._(
-                "Unknown category “{word}”. Use person, aircraft, operator, category, venue, "
-                "source or all, for example /subscribe person witkoff.",
-                word=escape(args[0][:40]),
-            )
-        )
+        await message.reply_text(_unknown_kind(args[0], t))
         return
     query = " ".join(args[1:]).strip()
     if kind != SubscriptionKind.ALL and not query:
@@ -182,13 +176,7 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     kind = parse_kind(args[0])
     query = " ".join(args[1:]).strip()
     if kind is None:
-        await message.reply_text(
-            t._(
-                "Unknown category “{word}”. Use person, aircraft, operator, category, venue, "
-                "source or all, for example /subscribe person witkoff.",
-                word=escape(args[0][:40]),
-            )
-        )
+        await message.reply_text(_unknown_kind(args[0], t))
         return
     async with context.services.sessions.begin() as session:
         resolved = await resolve(session, kind, query or "*", t.locale)
@@ -305,6 +293,14 @@ async def _show_kind(update: Update, context: BotContext, t: Translator, value: 
         return
     await query.edit_message_text(
         t._("Choose what to follow:"), reply_markup=choices_keyboard(kind, choices)
+    )
+
+
+def _unknown_kind(word: str, t: Translator) -> str:
+    return t._(
+        "Unknown category “{word}”. Use person, aircraft, operator, category, venue, "
+        "source or all, for example /subscribe person witkoff.",
+        word=escape(word[:40]),
     )
 
 
