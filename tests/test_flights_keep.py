@@ -67,3 +67,24 @@ def test_the_state_survives_a_round_trip_and_bad_entries_are_dropped() -> None:
     assert not restored.keep(_report(20))
     restored.retain(["ffa0c1"])
     assert restored.callsign("ffa0c2") is None
+
+
+def test_only_changed_entries_are_reported_for_the_store() -> None:
+    sightings = Sightings()
+    for report in sightings.fresh([_report(0), _report(0, hex="ffa0c2")]):
+        sightings.keep(report)
+    assert sightings.take_changed() == {"ffa0c1", "ffa0c2"}
+    assert sightings.take_changed() == set()
+    # A stale answer changes nothing; a new position of one aircraft changes it alone.
+    assert sightings.fresh([_report(0), _report(0, hex="ffa0c2")]) == []
+    assert sightings.take_changed() == set()
+    for report in sightings.fresh([_report(15)]):
+        sightings.keep(report)
+    assert sightings.take_changed() == {"ffa0c1"}
+    assert sightings.entry("ffa0c1") == sightings.to_dict()["ffa0c1"]
+    # Unwatched: gone, and reported so that its row goes too.
+    sightings.retain(["ffa0c1"])
+    assert sightings.take_changed() == {"ffa0c2"} and sightings.entry("ffa0c2") is None
+    # Restored entries are what the store holds; a malformed one is to be rewritten.
+    sightings.restore({**sightings.to_dict(), "ffa0c3": ["not", "a", "row"]})
+    assert sightings.take_changed() == {"ffa0c3"} and sightings.entry("ffa0c3") is None

@@ -13,7 +13,7 @@ from typing import TypeVar
 import aiohttp
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.render_flight import render_flight
@@ -26,10 +26,11 @@ from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
 from bot.http import new_session
 from bot.i18n import translator
-from storage.flight_state import save_state
+from storage.flight_state import AircraftState, save_state
 from storage.models import (
     Aircraft,
     FlightEvent,
+    FlightTrackState,
     FlightWatchState,
     OutboxRow,
     Person,
@@ -406,7 +407,9 @@ async def test_processes_taking_turns_continue_each_others_state(rig: Rig) -> No
     stale_revision = (await rig.rows(FlightWatchState))[0].revision - 1
     async with rig.sessions.begin() as session:
         assert (
-            await save_state(session, "detector", {}, revision=stale_revision, now=rig.clock())
+            await save_state(
+                session, "detector", {}, revision=stale_revision, now=rig.clock(), aircraft={}
+            )
         ) is None
 
 
@@ -431,3 +434,112 @@ async def test_a_watchlist_polled_in_slices_still_gets_every_event_on_time(rig: 
         (other, "takeoff", "UBBB", TAKEOFF),
         (other, "landing", "UUWW", LANDING),
     ]
+
+
+PARKED = "ffa0b3"
+
+
+async def _park(rig: Rig, at: datetime) -> None:
+    """A second watched aircraft, reported once standing at Vnukovo, then switched off."""
+    vko = get("UUWW")
+    assert vko is not None
+    rig.fakes[0].load_track(PARKED, [(at.timestamp(), vko.lat, vko.lon, "ground", 0.0)])
+    async with rig.sessions.begin() as session:
+        session.add(Aircraft(hex=PARKED, registration="DEMO3", source="test"))
+
+
+async def _tracks(rig: Rig) -> dict[str, FlightTrackState]:
+    return {row.hex: row for row in await rig.rows(FlightTrackState)}
+
+
+async def test_a_save_writes_only_the_aircraft_that_changed(rig: Rig) -> None:
+    instants = poll_instants(_flight())
+    await _park(rig, instants[0])
+    watch = rig.watch()
+    await rig.follow(watch, instants[:40])
+    rows = await _tracks(rig)
+    [state] = await rig.rows(FlightWatchState)
+    # Saved many times since (the flight took off), the parked aircraft's row only once.
+    assert state.revision > 2
+    parked, flying = rows[PARKED], rows[HEX]
+    assert parked.updated_at == instants[0]
+    assert parked.track is not None and parked.track["phase"] == "ground"
+    assert flying.updated_at > instants[30]
+    assert flying.track is not None and flying.track["t"] > instants[30].timestamp()
+    # The global row holds no track.
+    assert set(state.state) == {"version", "answered_at"}
+
+
+async def test_an_event_saves_its_aircraft_at_once_the_rest_once_a_minute(rig: Rig) -> None:
+    other = "ffa0b2"  # cruising towards Vnukovo, a new position every 20 s
+    vko, gyd = get("UUWW"), get("UBBB")
+    assert vko is not None and gyd is not None
+    rig.fakes[0].load_reports(
+        flight(other, gyd, vko, TAKEOFF - timedelta(hours=1), LANDING, step_s=20.0)
+    )
+    async with rig.sessions.begin() as session:
+        session.add(Aircraft(hex=other, registration="DEMO2", source="test"))
+    watch = rig.watch()
+    # Rounds every 20 s, a full save at 20 s past each minute; the takeoff is confirmed
+    # by a report on a full minute.
+    start = TAKEOFF - timedelta(minutes=10) + timedelta(seconds=20)
+    for k in range(60):
+        rig.clock.now = start + timedelta(seconds=20 * k)
+        if (await watch.poll()).stored:
+            break
+    assert await rig.kinds() == ["takeoff"]
+    rows = await _tracks(rig)
+    # Saved with its event; the other aircraft moved too, but waits for the minute.
+    assert rows[HEX].updated_at == rig.clock.now
+    assert rig.clock.now - timedelta(seconds=60) < rows[other].updated_at < rig.clock.now
+    rig.clock.now += timedelta(seconds=20)
+    await watch.poll()
+    assert (await _tracks(rig))[other].updated_at == rig.clock.now
+
+
+async def test_an_unwatched_aircraft_loses_its_row(rig: Rig) -> None:
+    instants = poll_instants(_flight())
+    await _park(rig, instants[0])
+    watch = rig.watch()
+    await rig.follow(watch, instants[:5])
+    assert set(await _tracks(rig)) == {HEX, PARKED}
+    async with rig.sessions.begin() as session:
+        await session.exec(delete(Aircraft).where(col(Aircraft.hex) == PARKED))
+    await rig.follow(watch, [instants[5], instants[5] + timedelta(seconds=61)])
+    assert set(await _tracks(rig)) == {HEX}
+    # A new process starts from the store: it does not know the aircraft either.
+    rig.clock.now += timedelta(seconds=61)
+    await rig.watch().poll()
+    assert set(await _tracks(rig)) == {HEX}
+
+
+async def test_a_foreign_save_is_restored_not_overwritten(rig: Rig) -> None:
+    instants = poll_instants(_flight())
+    takeoff_at = instants.index(TAKEOFF)
+    first, second = rig.watch(), rig.watch()
+    await rig.follow(first, instants[: takeoff_at + 5])
+    # A leader change: the second process polls a while and saves what it saw.
+    await rig.follow(second, instants[takeoff_at + 5 : takeoff_at + 40])
+    theirs = (await _tracks(rig))[HEX].track
+    assert theirs is not None
+    # The first one comes back: it restores their state (its own is 35 rounds behind)
+    # and goes on from there rather than writing its old track over theirs.
+    [result] = await rig.follow(first, [instants[takeoff_at + 40]])
+    assert result.fresh == 1 and result.events == []
+    ours = (await _tracks(rig))[HEX].track
+    assert ours is not None and ours["t"] > theirs["t"]
+    assert ours["dep_icao"] == theirs["dep_icao"] == "UUWW"
+    # A save over a revision that is not the stored one writes nothing at all.
+    [state] = await rig.rows(FlightWatchState)
+    async with rig.sessions.begin() as session:
+        refused = await save_state(
+            session,
+            "detector",
+            {},
+            revision=state.revision - 1,
+            now=rig.clock(),
+            aircraft={HEX: AircraftState(None, None)},
+        )
+    assert refused is None
+    assert (await _tracks(rig))[HEX].track == ours
+    assert [e.kind for e in await rig.rows(FlightEvent)] == ["takeoff"]

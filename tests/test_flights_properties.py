@@ -216,3 +216,42 @@ def test_snapshot_restore_anywhere_changes_nothing(
     events += [event for report in reports[cut:] for event in second.feed(report)]
     assert events == expected
     assert json.loads(json.dumps(second.snapshot())) == json.loads(json.dumps(whole.snapshot()))
+
+
+OFFSETS = (0, 200, 400, 4000)  # silences around the thresholds of 180, 300 and 3000 s
+
+
+@settings(max_examples=100, deadline=None)
+@given(reports=chaotic_reports(), data=st.data())
+def test_the_changed_tracks_are_all_a_store_needs_to_follow(
+    reports: list[PositionReport], data: st.DataObject
+) -> None:
+    """A copy kept up to date from `take_changed` alone equals the whole snapshot,
+    whenever it is taken, with ticks that expire and forget tracks, and unwatching."""
+    det = Detector(DetectorConfig(forget_after_s=3000.0), default_index())
+    copy: dict[str, object] = {}
+
+    def follow() -> None:
+        for hex_ in det.take_changed():
+            state = det.track_state(hex_)
+            if state is None:
+                copy.pop(hex_, None)
+            else:
+                copy[hex_] = json.loads(json.dumps(state))
+        assert copy == json.loads(json.dumps(det.snapshot()))["tracks"]
+
+    for report in reports:
+        det.feed(report)
+        for action in data.draw(st.lists(st.sampled_from(["tick", "sync", "unwatch"]))):
+            if action == "tick":
+                det.tick(report.ts + timedelta(seconds=data.draw(st.sampled_from(OFFSETS))))
+            elif action == "sync":
+                follow()
+            else:
+                det.retain({"ff2001"})
+    # Silence after the last report: a probable landing or none, lost, forgotten.
+    for offset in OFFSETS:
+        det.tick(max(r.ts for r in reports) + timedelta(seconds=offset))
+        follow()
+    # Nothing changed since: nothing to write.
+    assert det.take_changed() == set()

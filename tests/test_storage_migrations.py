@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -62,5 +65,52 @@ async def test_sqlite_runs_in_wal_mode_with_busy_timeout(sqlite_url: str) -> Non
             timeout = (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one()
             foreign_keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one()
         assert (mode, timeout, foreign_keys) == ("wal", 5000, 1)
+    finally:
+        await engine.dispose()
+
+
+async def test_0006_moves_the_flight_state_blob_into_rows_and_back(database_url: str) -> None:
+    """Upgrade splits the whole-state blob into one row per aircraft; downgrade folds it
+    back as it was; the revision stays, so a running poller has nothing to restore."""
+    from sqlalchemy import insert, select
+
+    from storage.models import FlightTrackState, FlightWatchState
+
+    state = FlightWatchState.__table__  # type: ignore[attr-defined]
+    tracks = FlightTrackState.__table__  # type: ignore[attr-defined]
+    saved = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
+    blob: dict[str, Any] = {
+        "detector": {
+            "version": 1,
+            "tracks": {"ffa0b1": {"t": 1.5, "phase": "air"}, "ffa0b2": {"t": 2.0}},
+        },
+        # ffa0b3: seen, but its track was forgotten (silent for long).
+        "sightings": {"ffa0b1": [1.5, None, 3000, False, 90.0, None, "DEMO1"], "ffa0b3": [0.5]},
+        "answered_at": 1741915800.0,
+    }
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, "0005")
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(state).values(name="detector", revision=7, state=blob, updated_at=saved)
+            )
+        await upgrade(engine, "0006")
+        async with engine.connect() as connection:
+            global_row = (await connection.execute(select(state))).one()
+            rows = {r.hex: r for r in (await connection.execute(select(tracks))).all()}
+        assert (global_row.revision, global_row.state) == (
+            7,
+            {"version": 1, "answered_at": 1741915800.0},
+        )
+        assert {h: (r.track, r.seen, r.updated_at) for h, r in rows.items()} == {
+            "ffa0b1": ({"t": 1.5, "phase": "air"}, blob["sightings"]["ffa0b1"], saved),
+            "ffa0b2": ({"t": 2.0}, None, saved),
+            "ffa0b3": (None, [0.5], saved),
+        }
+        await downgrade(engine, "0005")
+        async with engine.connect() as connection:
+            global_row = (await connection.execute(select(state))).one()
+        assert (global_row.revision, global_row.state) == (7, blob)
     finally:
         await engine.dispose()

@@ -61,7 +61,7 @@ Keys of `FlightEvent.data` (all JSON values; times ISO 8601 UTC):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -121,6 +121,9 @@ class Detector:
         self._config = config
         self._airports = airports
         self._tracks: dict[str, Track] = {}
+        # Hexes whose track changed, appeared or went since `take_changed` last ran:
+        # the store rewrites only those (serialising 15,000 tracks every save would not do).
+        self._changed: set[str] = set()
 
     @property
     def config(self) -> DetectorConfig:
@@ -138,9 +141,11 @@ class Detector:
         track = self._tracks.get(report.hex)
         if track is None:
             track = self._tracks[report.hex] = Track(report.hex)
+            self._changed.add(report.hex)
             return self._first(track, report, t, first_fix=True)
         if t <= track.t:
             return []  # stale: a position already seen (same seen_pos) or older
+        self._changed.add(report.hex)
         if not self._plausible(track, report, t):
             return self._reject(track, report, t)
         track.rej_n = 0
@@ -184,7 +189,26 @@ class Detector:
                 self._expire(track, t, out)
         for hex_ in dropped:
             del self._tracks[hex_]
+        self._changed.update(dropped)
         return out
+
+    def retain(self, hexes: Collection[str]) -> None:
+        """Forget the aircraft that are not in `hexes` (no longer watched)."""
+        gone = [hex_ for hex_ in self._tracks if hex_ not in hexes]
+        for hex_ in gone:
+            del self._tracks[hex_]
+        self._changed.update(gone)
+
+    def take_changed(self) -> set[str]:
+        """The hexes whose track changed, appeared or was forgotten since the last call
+        (or `restore`); the next call starts afresh. `track_state` gives their state."""
+        changed, self._changed = self._changed, set()
+        return changed
+
+    def track_state(self, hex_: str) -> dict[str, Any] | None:
+        """One aircraft's part of `snapshot()["tracks"]`, or None when it has no track."""
+        track = self._tracks.get(hex_)
+        return None if track is None else track.to_dict()
 
     def snapshot(self) -> dict[str, Any]:
         """The whole per-aircraft state as plain JSON-ready data."""
@@ -211,6 +235,7 @@ class Detector:
                 raise SnapshotError(f"track {hex_!r} is not a hex with an object")
             restored[hex_] = Track.from_dict(hex_, raw)
         self._tracks = restored
+        self._changed = set()  # what was restored is what the store holds
 
     # ---- classification and plausibility ----------------------------------------
 
@@ -583,10 +608,12 @@ class Detector:
         config = self._config
         silence = now - track.t
         if not track.checked and silence >= config.probable_landing_after_s:
+            self._changed.add(track.hex)
             track.checked = True
             if self._probable_landing(track, out):
                 return
         if silence >= config.lost_after_s:
+            self._changed.add(track.hex)
             track.lost = True
             self._emit(
                 out,

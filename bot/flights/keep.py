@@ -51,6 +51,7 @@ class Sightings:
     def __init__(self, rule: KeepRule | None = None) -> None:
         self._rule = rule or KeepRule()
         self._seen: dict[str, _Seen] = {}
+        self._changed: set[str] = set()  # see `take_changed`
 
     def fresh(self, reports: Iterable[PositionReport]) -> list[PositionReport]:
         """The reports newer than anything seen for their aircraft, oldest first.
@@ -66,6 +67,7 @@ class Sightings:
             if seen is None:
                 seen = self._seen[report.hex] = _Seen(t)
             seen.t = t
+            self._changed.add(report.hex)
             if report.callsign:
                 seen.callsign = report.callsign
             out.append(report)
@@ -73,8 +75,11 @@ class Sightings:
 
     def keep(self, report: PositionReport) -> bool:
         """Whether to store this (fresh) report; if so, it becomes the last kept."""
-        seen = self._seen.setdefault(report.hex, _Seen(report.ts.timestamp()))
         t = report.ts.timestamp()
+        seen = self._seen.get(report.hex)
+        if seen is None:
+            seen = self._seen[report.hex] = _Seen(t)
+            self._changed.add(report.hex)
         rule = self._rule
         wanted = (
             seen.kept_t is None
@@ -94,6 +99,7 @@ class Sightings:
             seen.kept_ground = report.on_ground
             seen.kept_track = report.track_deg
             seen.kept_squawk = report.squawk
+            self._changed.add(report.hex)
         return wanted
 
     def callsign(self, hex_code: str) -> str | None:
@@ -104,27 +110,31 @@ class Sightings:
     def retain(self, hexes: Iterable[str]) -> None:
         """Forget aircraft no longer watched."""
         keep = set(hexes)
-        for hex_code in [h for h in self._seen if h not in keep]:
+        gone = [h for h in self._seen if h not in keep]
+        for hex_code in gone:
             del self._seen[hex_code]
+        self._changed.update(gone)
+
+    def take_changed(self) -> set[str]:
+        """The aircraft whose entry changed, appeared or went since the last call (or
+        `restore`); the next call starts afresh. `entry` gives their state."""
+        changed, self._changed = self._changed, set()
+        return changed
+
+    def entry(self, hex_code: str) -> list[Any] | None:
+        """One aircraft's part of `to_dict()`, or None when it has none."""
+        seen = self._seen.get(hex_code)
+        return None if seen is None else _row(seen)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready state."""
-        return {
-            hex_code: [
-                s.t,
-                s.kept_t,
-                s.kept_alt,
-                s.kept_ground,
-                s.kept_track,
-                s.kept_squawk,
-                s.callsign,
-            ]
-            for hex_code, s in self._seen.items()
-        }
+        return {hex_code: _row(s) for hex_code, s in self._seen.items()}
 
     def restore(self, data: Mapping[str, Any]) -> None:
-        """Replace the state with one `to_dict` made; malformed entries are dropped."""
+        """Replace the state with one `to_dict` made; malformed entries are dropped
+        (and count as changed, so that the store forgets them too)."""
         seen: dict[str, _Seen] = {}
+        dropped: set[str] = set()
         for hex_code, row in data.items():
             try:
                 t, kept_t, alt, ground, track, squawk, callsign = row
@@ -138,8 +148,22 @@ class Sightings:
                     None if callsign is None else str(callsign),
                 )
             except (TypeError, ValueError):
-                continue
+                dropped.add(str(hex_code))
         self._seen = seen
+        # What was restored is what the store holds; a dropped entry is rewritten.
+        self._changed = dropped
+
+
+def _row(seen: _Seen) -> list[Any]:
+    return [
+        seen.t,
+        seen.kept_t,
+        seen.kept_alt,
+        seen.kept_ground,
+        seen.kept_track,
+        seen.kept_squawk,
+        seen.callsign,
+    ]
 
 
 def _changed(alt: int | None, kept: int | None, step: int) -> bool:

@@ -14,13 +14,18 @@
    "signal lost" or a landing;
 4. in one transaction: keep positions (downsampled, with the provider), store each
    event once with its alert payload (`record_flight_event` routes it to the outbox),
-   and save the detector state (with every event, else at most once a minute); then
-   wake the delivery worker.
+   and save the state (see below); then wake the delivery worker.
 
-The state is saved in the transaction that stores the events, so after a restart the
-detector continues from at least what was alerted; dedup keys make a replay or a
-repeated round store nothing twice anyway. If the transaction fails, the next round
-restores the state from the store and sees the same positions again.
+The state is a small global row plus one row per aircraft (`storage.flight_state`),
+and a save writes only the aircraft whose track or sighting changed since they were
+last written (the detector and `Sightings` say which), in a few bulk statements; rows
+of aircraft no longer watched are deleted. An aircraft with an event is written in
+the transaction that stores the event, so after a restart the detector continues from
+at least what was alerted; every other changed aircraft at most once a minute.
+Aircraft are independent, so rows written at different times still make one valid
+state, and dedup keys make a replay or a repeated round store nothing twice anyway. If
+the transaction fails, the next round restores the state from the store and sees the
+same positions again.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from bot.flights.providers import FetchOutcome, FlightFetcher, record_health
 from bot.flights.reports import PositionReport
 from bot.flights.rotation import Rotation
 from bot.flights.store import record_flight_event
-from storage.flight_state import load_state, save_state, state_revision
+from storage.flight_state import AircraftState, load_state, save_state, state_revision
 from storage.flight_watch import aircraft_by_hexes, watched_hexes
 from storage.models import Aircraft
 from storage.positions import add_positions, track_between
@@ -59,9 +64,9 @@ DEMO_TAG = "demo"
 # takeoff, the last hours.
 _TRACK_BEFORE_TAKEOFF = timedelta(minutes=10)
 _TRACK_WITHOUT_TAKEOFF = timedelta(hours=6)
-# The state is saved with every event (so the state that made an alert is the one a
-# restart continues from) and otherwise at most this often: it holds every track, which
-# for thousands of watched aircraft is megabytes. Positions polled since the last save
+# An aircraft with an event is saved with it (so the state that made an alert is the
+# one a restart continues from); the other changed aircraft at most this often: while
+# thousands fly, each round changes each of them. Positions polled since the last save
 # are fed again after a restart; their events have the same dedup keys and are not
 # stored twice.
 STATE_EVERY = timedelta(seconds=60)
@@ -132,6 +137,7 @@ class FlightWatch:
         self._detector: Detector | None = None
         self._sightings = Sightings(keep)
         self._revision: int | None = None  # None: restore from the store first
+        self._unsaved: set[str] = set()  # aircraft whose row is behind the memory
         self._answered_at: float | None = None  # clock time of the last usable answer
         self._saved_at: datetime | None = None
         self._rotation = Rotation(slice_size)
@@ -185,19 +191,29 @@ class FlightWatch:
             stored = await state_revision(session, STATE_NAME)
             if stored == self._revision or (stored is None and self._revision == 0):
                 return
-        row = await load_state(session, STATE_NAME)
-        self._revision = 0 if row is None else row.revision
-        snapshot = {} if row is None else row.state
+        saved = await load_state(session, STATE_NAME)
+        self._revision = 0 if saved is None else saved.revision
+        document = {} if saved is None else saved.document
+        aircraft = {} if saved is None else saved.aircraft
+        self._unsaved = set()
         try:
-            detector.restore(snapshot.get("detector", _EMPTY_SNAPSHOT))
+            detector.restore(
+                {
+                    "version": document.get("version", SNAPSHOT_VERSION),
+                    "tracks": {h: a.track for h, a in aircraft.items() if a.track is not None},
+                }
+            )
         except SnapshotError as exc:
-            # Another format: start afresh rather than not at all; the dedup keys
-            # still keep an event seen before from being stored twice.
+            # Another format: start afresh rather than not at all (every stored track
+            # is rewritten at the next save); the dedup keys still keep an event seen
+            # before from being stored twice.
             log.warning("flight detector state not restored: %s", exc)
             detector.restore(_EMPTY_SNAPSHOT)
-        self._sightings.restore(snapshot.get("sightings", {}))
+            self._unsaved.update(aircraft)
+        self._sightings.restore({h: a.seen for h, a in aircraft.items() if a.seen is not None})
+        self._unsaved.update(self._sightings.take_changed())
         self._saved_at = None
-        answered = snapshot.get("answered_at")
+        answered = document.get("answered_at")
         self._answered_at = float(answered) if isinstance(answered, int | float) else None
 
     async def _commit(
@@ -214,12 +230,17 @@ class FlightWatch:
         for report in fresh:
             events.extend(detector.feed(report))
         answered = outcome.provider_used is not None
+        detector.retain(watched)
         if judge_at is not None:
             events.extend(detector.tick(judge_at))
             events = self._after_blindness(events, judge_at)
         events = [e for e in events if e.hex in watched]
         kept = [_position(r) for r in fresh if self._sightings.keep(r)]
         self._sightings.retain(watched)
+        self._unsaved |= detector.take_changed() | self._sightings.take_changed()
+        full = self._revision == 0 or (answered and self._save_due(now))
+        # Not due: only the aircraft whose events are stored now.
+        saving = set(self._unsaved) if full else self._unsaved & {e.hex for e in events}
         stored: list[int] = []
         async with self._sessions.begin() as session:
             for update in outcome.health_updates:
@@ -233,21 +254,26 @@ class FlightWatch:
                 event_id = await self._store_event(session, event, aircraft, now)
                 if event_id is not None:
                     stored.append(event_id)
-            if events or self._revision == 0 or (answered and self._save_due(now)):
-                state = {
-                    "detector": detector.snapshot(),
-                    "sightings": self._sightings.to_dict(),
-                    "answered_at": self._answered_at,
-                }
+            if full or events:
                 revision = await save_state(
-                    session, STATE_NAME, state, revision=self._revision or 0, now=now
+                    session,
+                    STATE_NAME,
+                    {"version": SNAPSHOT_VERSION, "answered_at": self._answered_at},
+                    revision=self._revision or 0,
+                    now=now,
+                    aircraft={
+                        hex_: AircraftState(detector.track_state(hex_), self._sightings.entry(hex_))
+                        for hex_ in saving
+                    },
                 )
                 if revision is None:
                     raise StateConflict("the flight detector state was saved by another process")
             else:
                 revision = self._revision
-        if revision != self._revision:
+        if full:
             self._saved_at = now
+        if revision != self._revision:
+            self._unsaved -= saving
         self._revision = revision
         return PollResult(
             watched=len(watched),

@@ -1,7 +1,7 @@
 """All tables of the store; importing this package registers them on `SQLModel.metadata`."""
 
 from storage.models.chats import Chat, Subscription, SubscriptionKind
-from storage.models.flight_state import FlightWatchState
+from storage.models.flight_state import FlightTrackState, FlightWatchState
 from storage.models.flights import FlightEvent, Position
 from storage.models.operations import MaintenanceMark
 from storage.models.outbox import OutboxRow, OutboxStatus
@@ -15,6 +15,7 @@ __all__ = [
     "Chat",
     "Confidence",
     "FlightEvent",
+    "FlightTrackState",
     "FlightWatchState",
     "MaintenanceMark",
     "Mention",
