@@ -1,6 +1,10 @@
 # syntax=docker/dockerfile:1
+# The Python base image; a site without Docker Hub passes its mirror's copy
+# (`--build-arg PYTHON_IMAGE=registry.example/python:3.11-slim`, docs/operations.md).
+ARG PYTHON_IMAGE=python:3.11-slim
+
 # Build stage: compile the gettext catalogs and build the wheel the README installs.
-FROM python:3.11-slim AS build
+FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
 RUN pip install --no-cache-dir --upgrade pip build babel
 COPY . .
@@ -8,7 +12,7 @@ RUN python -m tools.catalogs compile && python -m tools.catalogs check \
     && python -m build --wheel --outdir /dist
 
 # Runtime stage: the same `pip install` as the README's quick start, as a non-root user.
-FROM python:3.11-slim
+FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite+aiosqlite:////data/summitwatch.db \
     SUMMITWATCH_HEALTH_PORT=9090

@@ -39,7 +39,8 @@ def _stages() -> list[list[str]]:
     for line in _dockerfile():
         if line.startswith("FROM "):
             stages.append([])
-        stages[-1].append(line)
+        if stages:  # lines before the first FROM are global ARGs
+            stages[-1].append(line)
     return stages
 
 
@@ -74,7 +75,9 @@ def test_build_stage_compiles_catalogs_and_builds_the_wheel() -> None:
 
 def test_runtime_is_slim_non_root_and_exposes_the_configured_ports() -> None:
     runtime = _stages()[1]
-    assert runtime[0] == "FROM python:3.11-slim"
+    assert runtime[0] == "FROM ${PYTHON_IMAGE}"
+    [base] = [line for line in _dockerfile() if line.startswith("ARG PYTHON_IMAGE=")]
+    assert base == "ARG PYTHON_IMAGE=python:3.11-slim"
     [user] = [line.split()[1] for line in runtime if line.startswith("USER ")]
     assert user not in ("root", "0")
     order = [line.split()[0] for line in runtime]
