@@ -1,9 +1,9 @@
 """Load and save the flight poller's state: a global row guarded by its revision, and
-one row per aircraft of which a save writes only those that changed."""
+one row per aircraft of which a save writes only those that changed, in batches."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,7 +24,7 @@ _DELETE_CHUNK = 500
 class AircraftState:
     """One aircraft's row: the detector's track and the poller's sighting (None: none)."""
 
-    track: Mapping[str, Any] | None
+    track: Sequence[Any] | None
     seen: Sequence[Any] | None
 
 
@@ -64,15 +64,17 @@ async def save_state(
     *,
     revision: int,
     now: datetime,
-    aircraft: Mapping[str, AircraftState],
+    aircraft: Iterable[Mapping[str, AircraftState]],
 ) -> int | None:
     """Store the global `document` over revision `revision` (0: the first save) and the
     rows of `aircraft` (a row with neither track nor sighting is deleted); the new revision.
 
-    Rows not named stay as they are, except on a first save, which starts from none.
-    Returns None, writing nothing, when the stored revision is no longer `revision`
-    (another process saved in between): the caller must restore from the store rather
-    than overwrite. The caller commits.
+    `aircraft` comes in batches, each taken (so built, if it is a generator) only once
+    the one before was sent: a save of thousands of rows leaves the event loop free
+    while the database writes each batch. Rows not named stay as they are, except on a
+    first save, which starts from none. Returns None, writing nothing, when the stored
+    revision is no longer `revision` (another process saved in between): the caller
+    must restore from the store rather than overwrite. The caller commits.
     """
     if revision == 0:
         if await session.get(FlightWatchState, name) is not None:
@@ -91,7 +93,8 @@ async def save_state(
         )
         if result.rowcount != 1:
             return None
-    await _write_tracks(session, aircraft, now)
+    for batch in aircraft:
+        await _write_tracks(session, batch, now)
     return revision + 1
 
 

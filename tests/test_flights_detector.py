@@ -593,6 +593,7 @@ def test_snapshot_restore_continues_where_it_left(split_minutes: int) -> None:
         {"version": 1},
         {"version": 1, "tracks": {HEX: {"phase": "air"}}},
         {"version": 1, "tracks": {HEX: "air"}},
+        {"version": 1, "tracks": {HEX: [1.5, 2.0]}},  # a row, but not a whole one
     ],
 )
 def test_restore_rejects_foreign_snapshots(snapshot: dict[str, object]) -> None:

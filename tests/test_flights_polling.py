@@ -8,7 +8,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 import pytest
@@ -24,6 +24,7 @@ from bot.flights.providers import FlightFetcher, Limits, build_providers
 from bot.flights.reports import PositionReport
 from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
+from bot.flights.track import Track
 from bot.http import new_session
 from bot.i18n import translator
 from storage.flight_state import AircraftState, save_state
@@ -408,7 +409,7 @@ async def test_processes_taking_turns_continue_each_others_state(rig: Rig) -> No
     async with rig.sessions.begin() as session:
         assert (
             await save_state(
-                session, "detector", {}, revision=stale_revision, now=rig.clock(), aircraft={}
+                session, "detector", {}, revision=stale_revision, now=rig.clock(), aircraft=[]
             )
         ) is None
 
@@ -452,6 +453,12 @@ async def _tracks(rig: Rig) -> dict[str, FlightTrackState]:
     return {row.hex: row for row in await rig.rows(FlightTrackState)}
 
 
+def _track(row: FlightTrackState) -> dict[str, Any]:
+    """The detector's state of the aircraft that a row holds."""
+    assert row.track is not None
+    return Track.from_row(row.hex, row.track).to_dict()
+
+
 async def test_a_save_writes_only_the_aircraft_that_changed(rig: Rig) -> None:
     instants = poll_instants(_flight())
     await _park(rig, instants[0])
@@ -463,9 +470,9 @@ async def test_a_save_writes_only_the_aircraft_that_changed(rig: Rig) -> None:
     assert state.revision > 2
     parked, flying = rows[PARKED], rows[HEX]
     assert parked.updated_at == instants[0]
-    assert parked.track is not None and parked.track["phase"] == "ground"
+    assert _track(parked)["phase"] == "ground"
     assert flying.updated_at > instants[30]
-    assert flying.track is not None and flying.track["t"] > instants[30].timestamp()
+    assert _track(flying)["t"] > instants[30].timestamp()
     # The global row holds no track.
     assert set(state.state) == {"version", "answered_at"}
 
@@ -520,14 +527,13 @@ async def test_a_foreign_save_is_restored_not_overwritten(rig: Rig) -> None:
     await rig.follow(first, instants[: takeoff_at + 5])
     # A leader change: the second process polls a while and saves what it saw.
     await rig.follow(second, instants[takeoff_at + 5 : takeoff_at + 40])
-    theirs = (await _tracks(rig))[HEX].track
-    assert theirs is not None
+    theirs = _track((await _tracks(rig))[HEX])
     # The first one comes back: it restores their state (its own is 35 rounds behind)
     # and goes on from there rather than writing its old track over theirs.
     [result] = await rig.follow(first, [instants[takeoff_at + 40]])
     assert result.fresh == 1 and result.events == []
-    ours = (await _tracks(rig))[HEX].track
-    assert ours is not None and ours["t"] > theirs["t"]
+    ours = _track((await _tracks(rig))[HEX])
+    assert ours["t"] > theirs["t"]
     assert ours["dep_icao"] == theirs["dep_icao"] == "UUWW"
     # A save over a revision that is not the stored one writes nothing at all.
     [state] = await rig.rows(FlightWatchState)
@@ -538,8 +544,8 @@ async def test_a_foreign_save_is_restored_not_overwritten(rig: Rig) -> None:
             {},
             revision=state.revision - 1,
             now=rig.clock(),
-            aircraft={HEX: AircraftState(None, None)},
+            aircraft=[{HEX: AircraftState(None, None)}],
         )
     assert refused is None
-    assert (await _tracks(rig))[HEX].track == ours
+    assert _track((await _tracks(rig))[HEX]) == ours
     assert [e.kind for e in await rig.rows(FlightEvent)] == ["takeoff"]

@@ -205,10 +205,11 @@ class Detector:
         changed, self._changed = self._changed, set()
         return changed
 
-    def track_state(self, hex_: str) -> dict[str, Any] | None:
-        """One aircraft's part of `snapshot()["tracks"]`, or None when it has no track."""
+    def track_row(self, hex_: str) -> list[Any] | None:
+        """One aircraft's track in row form (`Track.to_row`, which `restore` takes too),
+        or None when it has none."""
         track = self._tracks.get(hex_)
-        return None if track is None else track.to_dict()
+        return None if track is None else track.to_row()
 
     def snapshot(self) -> dict[str, Any]:
         """The whole per-aircraft state as plain JSON-ready data."""
@@ -218,7 +219,8 @@ class Detector:
         }
 
     def restore(self, snapshot: Mapping[str, Any]) -> None:
-        """Replace the per-aircraft state with one that `snapshot` made.
+        """Replace the per-aircraft state with one that `snapshot` made (each track may
+        also be in row form, `track_row`).
 
         Raises:
             SnapshotError: the snapshot is of another version or malformed; the
@@ -231,9 +233,13 @@ class Detector:
             raise SnapshotError("snapshot has no 'tracks' object")
         restored: dict[str, Track] = {}
         for hex_, raw in tracks.items():
-            if not isinstance(hex_, str) or not isinstance(raw, Mapping):
-                raise SnapshotError(f"track {hex_!r} is not a hex with an object")
-            restored[hex_] = Track.from_dict(hex_, raw)
+            if not isinstance(hex_, str) or not isinstance(raw, Mapping | list):
+                raise SnapshotError(f"track {hex_!r} is not a hex with an object or a row")
+            restored[hex_] = (
+                Track.from_dict(hex_, raw)
+                if isinstance(raw, Mapping)
+                else Track.from_row(hex_, raw)
+            )
         self._tracks = restored
         self._changed = set()  # what was restored is what the store holds
 

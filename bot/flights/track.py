@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 # Phases of a track.
@@ -57,6 +58,12 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "em_n": ((int,), False),
     "em_done": ((bool,), False),
 }
+
+
+# The order of a track's values in its row form (`Track.to_row`); a version 1 order:
+# changing the fields means a new snapshot version.
+ROW_FIELDS = (*_SCHEMA, "phase", "cand", "keys")
+_SCHEMA_VALUES = attrgetter(*_SCHEMA)
 
 
 class SnapshotError(ValueError):
@@ -128,6 +135,23 @@ class Track:
         out["cand"] = PHASE_NAMES[self.cand]
         out["keys"] = list(self.keys)
         return out
+
+    def to_row(self) -> list[Any]:
+        """The values of `to_dict` in `ROW_FIELDS` order: what the store keeps per
+        aircraft (a third of the size without the names, and quicker to encode)."""
+        phases = PHASE_NAMES[self.phase], PHASE_NAMES[self.cand]
+        return [*_SCHEMA_VALUES(self), *phases, list(self.keys)]
+
+    @classmethod
+    def from_row(cls, hex_: str, row: Sequence[Any]) -> Track:
+        """The state `to_row` gave, checked as `from_dict` checks it.
+
+        Raises:
+            SnapshotError: not a row of `ROW_FIELDS`, or a value of the wrong type.
+        """
+        if isinstance(row, str | bytes) or len(row) != len(ROW_FIELDS):
+            raise SnapshotError(f"track {hex_}: not a row of {len(ROW_FIELDS)} values")
+        return cls.from_dict(hex_, dict(zip(ROW_FIELDS, row, strict=True)))
 
     @classmethod
     def from_dict(cls, hex_: str, raw: Mapping[str, Any]) -> Track:

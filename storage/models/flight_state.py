@@ -32,14 +32,15 @@ class FlightWatchState(SQLModel, table=True):
 class FlightTrackState(SQLModel, table=True):
     """One aircraft's part of the poller's state (of the `detector` document).
 
-    `track` is the detector's state of it (`Track.to_dict`; None once the detector
-    forgot it), `seen` what the poller saw last (`Sightings` entry: newest position
-    time, last kept position, callsign). A row goes when the aircraft is unwatched.
+    `track` is the detector's state of it (`Track.to_row`: its values in a fixed
+    order, the names left out; None once the detector forgot it), `seen` what the
+    poller saw last (`Sightings` entry: newest position time, last kept position,
+    callsign). A row goes when the aircraft is unwatched.
     """
 
     __tablename__ = "flight_tracks"
 
     hex: str = Field(primary_key=True, max_length=6)
-    track: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    track: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     seen: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

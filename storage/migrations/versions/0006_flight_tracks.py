@@ -2,9 +2,10 @@
 
 The `detector` document of `flight_watch_state` held every track and sighting in one
 JSON blob (~11 MB for 15,000 airborne aircraft, rewritten whole on each save). Upgrade
-moves each aircraft's track and sighting into a `flight_tracks` row and leaves the
-global fields (`version`, `answered_at`) in the document; downgrade folds them back.
-The revision is kept both ways, so a running poller notices nothing it must restore.
+moves each aircraft's track (as a row: its values in the version 1 field order, the
+names left out) and sighting into a `flight_tracks` row and leaves the global fields
+(`version`, `answered_at`) in the document; downgrade folds them back. The revision
+is kept both ways, so a running poller notices nothing it must restore.
 
 Revision ID: 0006
 Revises: 0005
@@ -26,6 +27,16 @@ depends_on: str | Sequence[str] | None = None
 
 _NAME = "detector"  # the only document with tracks (bot.flights.polling.STATE_NAME)
 _HEX_LENGTH = 6
+# The fields of a version 1 track in row order (bot.flights.track.ROW_FIELDS then;
+# a migration keeps the order it was written for, whatever the code does later).
+_ROW_FIELDS = (
+    *("t", "lat", "lon", "plat", "plon", "course", "alt", "prev_alt", "gs", "vrate"),
+    *("provider", "g_t", "g_lat", "g_lon", "g_elev", "g_n", "cand_n", "cand_t"),
+    *("cand_prev_t", "cand_lat", "cand_lon", "cand_alt", "cand_vrate", "dep_icao"),
+    *("dep_t", "lost", "checked", "pend_key", "pend_thread", "pend_t", "pend_icao"),
+    *("rej_n", "rej_t", "rej_lat", "rej_lon", "em_code", "em_since", "em_n", "em_done"),
+    *("phase", "cand", "keys"),
+)
 
 _STATE = sa.table(
     "flight_watch_state",
@@ -87,7 +98,7 @@ def _split(blob: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if isinstance(detector, dict) and "version" in detector:
         document["version"] = detector["version"]
     rows = [
-        {"hex": hex_, "track": tracks.get(hex_), "seen": sightings.get(hex_)}
+        {"hex": hex_, "track": _row(tracks.get(hex_)), "seen": sightings.get(hex_)}
         for hex_ in sorted({*tracks, *sightings})
         # Watched hexes are six characters; anything else could never be polled.
         if isinstance(hex_, str) and len(hex_) <= _HEX_LENGTH
@@ -100,8 +111,22 @@ def _fold(document: dict[str, Any], rows: Sequence[tuple[str, Any, Any]]) -> dic
     return {
         "detector": {
             "version": document.get("version", 1),
-            "tracks": {hex_: track for hex_, track, _ in rows if track is not None},
+            "tracks": {hex_: _named(track) for hex_, track, _ in rows if track is not None},
         },
         "sightings": {hex_: seen for hex_, _, seen in rows if seen is not None},
         "answered_at": document.get("answered_at"),
     }
+
+
+def _row(track: Any) -> Any:
+    """A version 1 track as a row; anything else as it is (the poller rejects it)."""
+    if isinstance(track, dict) and set(track) == set(_ROW_FIELDS):
+        return [track[field] for field in _ROW_FIELDS]
+    return track
+
+
+def _named(track: Any) -> Any:
+    """A row as the track object it came from; anything else as it is."""
+    if isinstance(track, list) and len(track) == len(_ROW_FIELDS):
+        return dict(zip(_ROW_FIELDS, track, strict=True))
+    return track
