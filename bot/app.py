@@ -270,7 +270,12 @@ def build_application(settings: Settings) -> SummitApp:
         Application.builder()
         .application_class(ObservedApplication)
         .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
-        .update_queue(BacklogQueue(settings.update_backlog))
+        # Webhook mode exactly when a webhook URL is set (`bot.webhook.webhook_wanted`).
+        .update_queue(
+            BacklogQueue(
+                settings.update_backlog, ack_after_handling=settings.webhook_url is not None
+            )
+        )
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_file_base_url)

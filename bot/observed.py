@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot import metrics
 from bot.logs import log_ids
+from bot.update_order import BacklogQueue
 
 log = logging.getLogger("summitwatch.updates")
 OTHER_COMMAND = "other_command"
@@ -58,3 +59,5 @@ class ObservedApplication(Application[Any, Any, Any, Any, Any, Any]):
                 elapsed = time.perf_counter() - started
                 metrics.record_update(label, elapsed)
                 log.debug("handled %s in %.1f ms", label, elapsed * 1000)
+                if isinstance(self.update_queue, BacklogQueue):
+                    self.update_queue.handled(update)  # a webhook may answer Telegram now

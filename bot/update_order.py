@@ -11,6 +11,13 @@ Telegram as soon as an update is queued; without a bound, a burst piles up in me
 handlers starve behind the parsing of new requests, and a crash loses every
 acknowledged update still waiting. With it, the webhook's answer waits for room, so
 Telegram (which keeps at most `max_connections` requests open) slows down instead.
+
+In webhook mode the answer also waits until the update was handled
+(`ack_after_handling`): Telegram re-sends an update it got no answer for, so an update
+that a crash or a kill interrupts is handled again, by this process after a restart or
+by another replica, instead of being lost. The price is at-least-once: a command cut
+off after its reply went out is answered twice. Long polling keeps acknowledging on
+receipt: its fetch loop puts updates one by one and would otherwise run them one by one.
 """
 
 from __future__ import annotations
@@ -41,18 +48,37 @@ class BacklogQueue(asyncio.Queue[object]):
     (after its handlers finished).
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, *, ack_after_handling: bool = False) -> None:
         super().__init__()
         self.limit = limit
         self.open = 0
+        self.ack_after_handling = ack_after_handling
         self._room = asyncio.Event()
         self._room.set()
+        # By id(): an update object stays the same from `put` until it is handled.
+        self._handling: dict[int, asyncio.Future[None]] = {}
 
     async def put(self, item: object) -> None:
+        """Queue an update; with `ack_after_handling`, return only once it was handled."""
         while self.open >= self.limit:
             self._room.clear()
             await self._room.wait()
+        if not (self.ack_after_handling and isinstance(item, Update)):
+            self.put_nowait(item)
+            return
+        handled = asyncio.get_running_loop().create_future()
+        self._handling[id(item)] = handled
         self.put_nowait(item)
+        try:
+            await handled
+        finally:
+            self._handling.pop(id(item), None)
+
+    def handled(self, item: object) -> None:
+        """The application finished `item` (successfully or not): its `put` may return."""
+        waiting = self._handling.pop(id(item), None)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(None)
 
     def put_nowait(self, item: object) -> None:
         super().put_nowait(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from telegram import Chat, Message, Update
 
 from bot.update_order import BacklogQueue, ChatOrderedProcessor, order_key
@@ -82,3 +83,31 @@ async def test_the_backlog_makes_put_wait_until_an_update_is_done() -> None:
     queue.task_done()  # u1 handled
     await asyncio.wait_for(third, timeout=1)
     assert queue.open == 2 and queue.qsize() == 2
+
+
+async def test_a_webhook_put_returns_once_its_update_was_handled() -> None:
+    queue = BacklogQueue(limit=4, ack_after_handling=True)
+    update = _update(1, BOB)
+    put = asyncio.create_task(queue.put(update))
+    await asyncio.sleep(0.01)
+    assert not put.done()  # queued: Telegram gets no answer yet
+    assert await queue.get() is update
+    queue.task_done()
+    await asyncio.sleep(0.01)
+    assert not put.done()  # PTB's bookkeeping is not the handler finishing
+    queue.handled(update)
+    await asyncio.wait_for(put, timeout=1)
+    # PTB's own signals (not updates) are never held.
+    await asyncio.wait_for(queue.put("stop signal"), timeout=1)
+
+
+async def test_a_dropped_webhook_request_leaves_nothing_waiting() -> None:
+    queue = BacklogQueue(limit=4, ack_after_handling=True)
+    update = _update(2, BOB)
+    put = asyncio.create_task(queue.put(update))
+    await asyncio.sleep(0.01)
+    put.cancel()  # Telegram gave up on the request
+    with pytest.raises(asyncio.CancelledError):
+        await put
+    queue.handled(update)  # handled later all the same: nothing to wake, no error
+    assert await queue.get() is update
