@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import FlightTrackState, FlightWatchState
+from storage.upsert import conflict_insert
 
 TRACKS: Table = FlightTrackState.__table__  # type: ignore[attr-defined]
 # Hexes per DELETE .. IN: far below any driver's limit of bound parameters.
@@ -119,7 +119,7 @@ async def _write_tracks(
 
 
 def _upsert(dialect: str) -> Any:
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(TRACKS)
+    insert = conflict_insert(dialect, TRACKS)
     return insert.on_conflict_do_update(
         index_elements=["hex"],
         set_={
