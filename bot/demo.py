@@ -70,7 +70,11 @@ async def _seed_demo_watchlist(services: Services) -> None:
             slug=DEMO_PERSON,
             names={"en": "Demo Envoy", "ru": "Демо-посланник", "az": "Demo nümayəndə"},
             aliases={"en": ["Demo Envoy"], "ru": ["Демо-посланник"], "az": ["Demo nümayəndə"]},
-            role="fictional person of the offline demo",
+            roles={
+                "en": "fictional person of the offline demo",
+                "ru": "вымышленное лицо офлайн-демо",
+                "az": "oflayn demonun uydurma şəxsi",
+            },
             source=DEMO_SOURCE,
         )
         session.add(person)

@@ -17,7 +17,8 @@ from bot.flights.status_text import flight_line, globe_link, state_line, track_p
 from bot.i18n import Translator
 from bot.statements.views import status_section
 from bot.watch.confidence import confidence_label
-from bot.watch.subject import Subject, SubjectLookup, find_subject, person_label
+from bot.watch.person_text import person_label, person_role
+from bot.watch.subject import Subject, SubjectLookup, find_subject
 from bot.watch.watchlist_text import pages
 from handlers.context import BotContext
 from handlers.locale import chat_translator
@@ -86,8 +87,9 @@ def _aircraft_block(subject: Subject, overview: AircraftOverview, t: Translator)
 def _heading(subject: Subject, t: Translator) -> str:
     """The subject's name (and role), and the people an aircraft is linked to."""
     title = "<b>" + escape(subject.label) + "</b>"
-    if subject.person is not None and subject.person.role:
-        title += " — " + escape(subject.person.role)
+    role = person_role(subject.person, t.locale) if subject.person is not None else None
+    if role:
+        title += " — " + escape(role)
     lines = [title]
     for link, person in subject.people:
         lines.append(

@@ -12,7 +12,8 @@ from telegram.ext import Application, CommandHandler
 from bot.i18n import N_, Translator
 from bot.watch.confidence import confidence_hint, confidence_label, parse_confidence
 from bot.watch.lookup import HEX_RE, resolve
-from bot.watch.subject import person_label, suggestions
+from bot.watch.person_text import person_label
+from bot.watch.subject import suggestions
 from bot.watch.watchlist_text import aircraft_label, watchlist_pages
 from handlers.context import BotContext
 from handlers.locale import chat_translator

@@ -118,3 +118,74 @@ async def test_0006_moves_the_flight_state_blob_into_rows_and_back(database_url:
         assert (global_row.revision, global_row.state) == (7, blob)
     finally:
         await engine.dispose()
+
+
+async def test_0007_moves_a_role_into_roles_en_and_back(database_url: str) -> None:
+    """A role stored before 0007 is `roles["en"]` after it and `role` again after a
+    downgrade; the person's aircraft links survive both ways (no table rebuild)."""
+    from sqlalchemy import JSON, Integer, String, column, insert, select, table
+
+    from storage.types import UTCDateTime
+
+    saved = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
+    people = table(
+        "people",
+        column("id", Integer()),
+        column("slug", String()),
+        column("names", JSON()),
+        column("aliases", JSON()),
+        column("role", String()),
+        column("created_at", UTCDateTime()),
+    )
+    people_after = table("people", column("slug", String()), column("roles", JSON()))
+    aircraft = table(
+        "aircraft",
+        column("hex", String()),
+        column("tags", JSON()),
+        column("extra", JSON()),
+        column("added_at", UTCDateTime()),
+    )
+    links = table(
+        "person_aircraft",
+        column("person_id", Integer()),
+        column("aircraft_hex", String()),
+        column("confidence", String()),
+        column("since", UTCDateTime()),
+    )
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, "0006")
+        async with engine.begin() as connection:
+            for id_, slug, role in ((1, "envoy", " Special envoy "), (2, "aide", None)):
+                await connection.execute(
+                    insert(people).values(
+                        id=id_,
+                        slug=slug,
+                        names={"en": slug},
+                        aliases={},
+                        role=role,
+                        created_at=saved,
+                    )
+                )
+            await connection.execute(
+                insert(aircraft).values(hex="a1b2c3", tags=[], extra={}, added_at=saved)
+            )
+            await connection.execute(
+                insert(links).values(
+                    person_id=1, aircraft_hex="a1b2c3", confidence="believed", since=saved
+                )
+            )
+        await upgrade(engine, "0007")
+        async with engine.connect() as connection:
+            roles = {r.slug: r.roles for r in await connection.execute(select(people_after))}
+            linked = (await connection.execute(select(links.c.person_id))).scalars().all()
+        assert roles == {"envoy": {"en": "Special envoy"}, "aide": {}}
+        assert linked == [1]
+        await downgrade(engine, "0006")
+        async with engine.connect() as connection:
+            back = {r.slug: r.role for r in await connection.execute(select(people))}
+            linked = (await connection.execute(select(links.c.person_id))).scalars().all()
+        assert back == {"envoy": "Special envoy", "aide": None}
+        assert linked == [1]
+    finally:
+        await engine.dispose()

@@ -110,7 +110,7 @@ async def test_seeding_never_overwrites_an_analyst_edit(
         person = (await session.exec(select(Person).where(Person.slug == "witkoff"))).one()
         person.names = {"en": "Steven C. Witkoff"}  # ru and az dropped by mistake
         person.aliases = {"en": [], "ru": ["Уиткофф"]}  # English aliases removed on purpose
-        person.role = "Special Envoy for Peace Missions"
+        person.roles = {"en": "Special Envoy for Peace Missions"}
         person.source = "https://analyst.example/note"
         session.add(person)
     report = await seed_watchlist(sessions)
@@ -118,7 +118,7 @@ async def test_seeding_never_overwrites_an_analyst_edit(
     witkoff = (await _people(sessions))["witkoff"]
     assert witkoff.names == {"en": "Steven C. Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"}
     assert witkoff.aliases == {"en": [], "ru": ["Уиткофф"], "az": ["Uitkoff", "Vitkoff"]}
-    assert witkoff.role == "Special Envoy for Peace Missions"
+    assert witkoff.roles == {"en": "Special Envoy for Peace Missions"}
     assert witkoff.source == "https://analyst.example/note"
     assert (await seed_watchlist(sessions)).filled == ()
 

@@ -136,8 +136,8 @@ def _fill(person: Person, seed: SeedPerson) -> bool:
     changed = names != person.names or aliases != person.aliases
     # New dicts, not in-place edits: JSON columns only notice reassignment.
     person.names, person.aliases = names, aliases
-    if not person.role:
-        person.role, changed = seed.role, True
+    if not person.roles.get("en"):
+        person.roles, changed = {**person.roles, "en": seed.role}, True
     if not person.source:
         person.source, changed = seed.provenance, True
     return changed
@@ -158,7 +158,7 @@ async def seed_people(session: AsyncSession, people: list[SeedPerson]) -> SeedRe
                             slug=seed.slug,
                             names=seed.names,
                             aliases=seed.aliases,
-                            role=seed.role,
+                            roles={"en": seed.role},
                             source=seed.provenance,
                         )
                     )

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.watch.fuzzy import Candidate, find
 from bot.watch.lookup import HEX_RE, Choice, resolve
+from bot.watch.person_text import person_label
 from bot.watch.watchlist_text import aircraft_label
 from storage.flight_queries import hexes_by_callsign
 from storage.models import Aircraft, Person, PersonAircraft, SubscriptionKind
@@ -70,11 +71,6 @@ class SubjectLookup:
     subject: Subject | None
     choices: tuple[Choice, ...] = ()
     suggestions: tuple[str, ...] = ()
-
-
-def person_label(person: Person, locale: str) -> str:
-    """The person's name in the chat's language (English, then the slug, as fallbacks)."""
-    return person.names.get(locale) or person.names.get("en") or person.slug
 
 
 async def _aircraft_subject(session: AsyncSession, hex_code: str) -> Subject:

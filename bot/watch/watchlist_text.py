@@ -11,6 +11,7 @@ from html import escape
 from bot.alerts.render_flight import GLOBE_URL
 from bot.i18n import Translator
 from bot.watch.confidence import confidence_label
+from bot.watch.person_text import person_label, person_role
 from storage.models import Aircraft, Person, PersonAircraft
 
 _URL = re.compile(r"https?://\S+")
@@ -75,10 +76,10 @@ def watchlist_pages(
         linked_people[link.person_id].append(link.aircraft_hex)
     blocks = ["<b>" + escape(t._("People watched")) + "</b>"]
     for person in people:
-        name = escape(person.names.get(t.locale) or person.names.get("en") or person.slug)
-        line = f"• <b>{name}</b>"
-        if person.role:
-            line += f" — {escape(person.role)}"
+        line = f"• <b>{escape(person_label(person, t.locale))}</b>"
+        role = person_role(person, t.locale)
+        if role:
+            line += f" — {escape(role)}"
         hexes = linked_people.get(person.id or -1, [])
         if hexes:
             line += "\n  ✈ " + ", ".join(escape(h) for h in hexes)
@@ -112,7 +113,7 @@ def _aircraft_block(
     if aircraft.source:
         line += "; " + t._("source: {source}", source=source_html(aircraft.source))
     for link, person in links:
-        who = escape(person.names.get(t.locale) or person.names.get("en") or person.slug)
+        who = escape(person_label(person, t.locale))
         line += "\n  👤 " + link_line(link, who, t)
     return line
 

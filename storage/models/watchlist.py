@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -30,7 +30,13 @@ class Person(SQLModel, table=True):
     aliases: dict[str, list[str]] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )
-    role: str | None = Field(default=None, max_length=256)
+    # {"en": "United States special envoy", "ru": "...", "az": "..."}; {} when unknown.
+    # The database default lets 0007 add the column to a filled table; SQLite cannot
+    # drop it afterwards without rebuilding `people`, which would cascade-delete links.
+    roles: dict[str, str] = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=text("'{}'")),
+    )
     source: str | None = Field(default=None, max_length=512)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
