@@ -34,10 +34,16 @@ def test_the_shipped_file_names_everyone_in_three_languages_with_a_dated_source(
     }
     for person in people:
         assert set(person.names) == set(LANGUAGES)
-        assert person.role and person.source.startswith("https://")
+        assert set(person.roles) == set(LANGUAGES) and all(person.roles.values())
+        assert person.source.startswith("https://")
         assert re.match(r"^\d{4}-\d{2}", person.as_of)
     witkoff = next(p for p in people if p.slug == "witkoff")
     assert witkoff.names == {"en": "Steve Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"}
+    assert witkoff.roles == {
+        "en": "United States special envoy",
+        "ru": "специальный посланник США",
+        "az": "ABŞ-ın xüsusi nümayəndəsi",
+    }
 
 
 def test_the_shipped_file_carries_no_aircraft_identity() -> None:
@@ -55,7 +61,7 @@ def _valid() -> dict[str, Any]:
         "slug": "someone",
         "names": {"en": "Some One", "ru": "Некто", "az": "Kimsə"},
         "aliases": {"en": ["One"]},
-        "role": "Minister",
+        "role": {"en": "Minister", "ru": "Министр", "az": "Nazir"},
         "source": "https://example.org/page",
         "as_of": "2025-03",
     }
@@ -68,7 +74,12 @@ def _valid() -> dict[str, Any]:
         ({"people": [{**_valid(), "names": {"en": "Some One"}}]}, "names: one per language"),
         ({"people": [{**_valid(), "source": "http://example.org"}]}, "https:// URL"),
         ({"people": [{**_valid(), "as_of": "recently"}]}, "as_of"),
-        ({"people": [{**_valid(), "role": " "}]}, "role"),
+        ({"people": [{**_valid(), "role": "Minister"}]}, "role: one per language"),
+        ({"people": [{**_valid(), "role": {"en": "Minister"}}]}, "role: one per language"),
+        (
+            {"people": [{**_valid(), "role": {"en": "Minister", "ru": "Министр", "az": " "}}]},
+            "role: non-empty text",
+        ),
         ({"people": [{**_valid(), "hex": "0101be"}]}, "expected the keys"),
         ({"people": [_valid(), _valid()]}, "slug used twice: someone"),
         ({"people": [{**_valid(), "slug": "Bad Slug"}]}, "bad slug"),
@@ -110,7 +121,8 @@ async def test_seeding_never_overwrites_an_analyst_edit(
         person = (await session.exec(select(Person).where(Person.slug == "witkoff"))).one()
         person.names = {"en": "Steven C. Witkoff"}  # ru and az dropped by mistake
         person.aliases = {"en": [], "ru": ["Уиткофф"]}  # English aliases removed on purpose
-        person.roles = {"en": "Special Envoy for Peace Missions"}
+        # English and Russian edited; Azerbaijani emptied by mistake.
+        person.roles = {"en": "Special Envoy for Peace Missions", "ru": "спецпосланник", "az": ""}
         person.source = "https://analyst.example/note"
         session.add(person)
     report = await seed_watchlist(sessions)
@@ -118,9 +130,30 @@ async def test_seeding_never_overwrites_an_analyst_edit(
     witkoff = (await _people(sessions))["witkoff"]
     assert witkoff.names == {"en": "Steven C. Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"}
     assert witkoff.aliases == {"en": [], "ru": ["Уиткофф"], "az": ["Uitkoff", "Vitkoff"]}
-    assert witkoff.roles == {"en": "Special Envoy for Peace Missions"}
+    assert witkoff.roles == {
+        "en": "Special Envoy for Peace Missions",
+        "ru": "спецпосланник",
+        "az": "ABŞ-ın xüsusi nümayəndəsi",
+    }
     assert witkoff.source == "https://analyst.example/note"
     assert (await seed_watchlist(sessions)).filled == ()
+
+
+async def test_a_role_migrated_from_english_only_gets_russian_and_azerbaijani(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Migration 0007 leaves a stored role as {"en": ...}: the next start fills ru and az."""
+    await seed_watchlist(sessions)
+    async with sessions.begin() as session:
+        person = (await session.exec(select(Person).where(Person.slug == "lavrov"))).one()
+        person.roles = {"en": "Foreign Minister of Russia"}
+        session.add(person)
+    assert (await seed_watchlist(sessions)).filled == ("lavrov",)
+    assert (await _people(sessions))["lavrov"].roles == {
+        "en": "Foreign Minister of Russia",
+        "ru": "министр иностранных дел России",
+        "az": "Rusiyanın xarici işlər naziri",
+    }
 
 
 async def test_a_person_added_to_the_file_later_is_added(

@@ -1,9 +1,10 @@
 """Seed the watched people from `bot/data/watchlist.yaml`, never undoing an analyst's edit.
 
-The file ships people only (names and aliases in en/ru/az, role, a cited source and the
+The file ships people only (names, aliases and role in en/ru/az, a cited source and the
 date it is true as of); aircraft identities come from analysts through /track. Seeding
 is idempotent: a missing person is added; a stored one only gets what it lacks (a
-language missing from names or aliases, an empty role or source). Whatever is stored
+language missing from names or aliases, a language missing or empty in its role, an
+empty source). Whatever is stored
 stays as it is, so an edit made in the store since the last start survives a restart.
 """
 
@@ -41,7 +42,7 @@ class SeedPerson:
     slug: str
     names: dict[str, str]
     aliases: dict[str, list[str]]
-    role: str
+    roles: dict[str, str]
     source: str
     as_of: str
 
@@ -92,9 +93,7 @@ def _person(raw: object, where: str) -> SeedPerson:
     if not isinstance(slug, str) or not _SLUG.match(slug):
         raise WatchlistError(f"{where}: bad slug {slug!r}")
     where = f"{where} ({slug})"
-    names = raw["names"]
-    if not isinstance(names, dict) or set(names) != set(LANGUAGES):
-        raise WatchlistError(f"{where}: names: one per language {', '.join(LANGUAGES)}")
+    names = _per_language(raw["names"], "names", where)
     aliases = raw["aliases"]
     if not isinstance(aliases, dict) or not set(aliases) <= set(LANGUAGES):
         raise WatchlistError(f"{where}: aliases: lists per language {', '.join(LANGUAGES)}")
@@ -107,21 +106,26 @@ def _person(raw: object, where: str) -> SeedPerson:
     as_of_text = as_of.isoformat() if isinstance(as_of, date) else str(as_of)
     if not _AS_OF.match(as_of_text):
         raise WatchlistError(f"{where}: as_of: a date such as 2025-03-14 or 2025-12")
-    if not isinstance(raw["role"], str) or not raw["role"].strip():
-        raise WatchlistError(f"{where}: role: required")
     return SeedPerson(
         slug=slug,
-        names={k: _text(v, where) for k, v in names.items()},
+        names=names,
         aliases={k: list(v) for k, v in aliases.items()},
-        role=raw["role"].strip(),
+        roles=_per_language(raw["role"], "role", where),
         source=source,
         as_of=as_of_text,
     )
 
 
-def _text(value: Any, where: str) -> str:
+def _per_language(texts: object, key: str, where: str) -> dict[str, str]:
+    """One non-empty text per language, stripped (names, role)."""
+    if not isinstance(texts, dict) or set(texts) != set(LANGUAGES):
+        raise WatchlistError(f"{where}: {key}: one per language {', '.join(LANGUAGES)}")
+    return {language: _text(value, key, where) for language, value in texts.items()}
+
+
+def _text(value: Any, key: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise WatchlistError(f"{where}: names: non-empty text")
+        raise WatchlistError(f"{where}: {key}: non-empty text")
     return value.strip()
 
 
@@ -129,15 +133,17 @@ def _fill(person: Person, seed: SeedPerson) -> bool:
     """Give a stored person what it lacks from the seed; True when something was added."""
     names = dict(person.names)
     aliases = {k: list(v) for k, v in person.aliases.items()}
+    roles = dict(person.roles)
     for language, name in seed.names.items():
         names.setdefault(language, name)
     for language, words in seed.aliases.items():
         aliases.setdefault(language, words)
-    changed = names != person.names or aliases != person.aliases
+    for language, role in seed.roles.items():
+        # Empty counts as missing: a role migrated from one text has only "en".
+        roles[language] = roles.get(language) or role
+    changed = names != person.names or aliases != person.aliases or roles != person.roles
     # New dicts, not in-place edits: JSON columns only notice reassignment.
-    person.names, person.aliases = names, aliases
-    if not person.roles.get("en"):
-        person.roles, changed = {**person.roles, "en": seed.role}, True
+    person.names, person.aliases, person.roles = names, aliases, roles
     if not person.source:
         person.source, changed = seed.provenance, True
     return changed
@@ -158,7 +164,7 @@ async def seed_people(session: AsyncSession, people: list[SeedPerson]) -> SeedRe
                             slug=seed.slug,
                             names=seed.names,
                             aliases=seed.aliases,
-                            roles={"en": seed.role},
+                            roles=seed.roles,
                             source=seed.provenance,
                         )
                     )
