@@ -111,7 +111,7 @@ STATUS = {
         "Baku (GYD) 05:30 Baku time (01:30 UTC) · 2 h 36 min",
     ],
     "ru": [
-        "Стив Уиткофф — United States special envoy",
+        "Стив Уиткофф — специальный посланник США",
         "",
         "• DEMO1 (ffa001) — предположительно (“test link”)",
         "🅿️ На земле — посадка: Баку (GYD), 14 мар. 2025 г., "
@@ -121,7 +121,7 @@ STATUS = {
         "22:54 UTC → Баку (GYD) 05:30 по местному времени (Баку), 01:30 UTC · 2 ч 36 мин",
     ],
     "az": [
-        "Stiv Uitkoff — United States special envoy",
+        "Stiv Uitkoff — ABŞ-ın xüsusi nümayəndəsi",
         "",
         "• DEMO1 (ffa001) — ehtimal (“test link”)",
         "🅿️ Yerdədir — eniş: Bakı (GYD), 14 mar 2025, Bakı vaxtı ilə 05:30 (01:30 UTC)",
