@@ -6,8 +6,8 @@ import pytest
 
 from bot.i18n import translator
 from bot.watch.confidence import confidence_label, parse_confidence
-from bot.watch.watchlist_text import MESSAGE_BUDGET, pages, source_html
-from storage.models import Confidence
+from bot.watch.watchlist_text import MESSAGE_BUDGET, pages, source_html, watchlist_pages
+from storage.models import Aircraft, Confidence, Person
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,16 @@ def test_pages_split_between_blocks_within_telegrams_limit() -> None:
     assert "\n\n".join(found) == "\n\n".join(blocks)
     assert len(found) == 3
     assert pages([]) == [] and pages(["one", "two"]) == ["one\ntwo"]
+
+
+def test_the_aircraft_heading_never_ends_a_message() -> None:
+    t = translator("en")
+    heading = "<b>Aircraft watched</b>"
+    # One person whose line leaves room for the heading but not for the first aircraft.
+    people_part = len("<b>People watched</b>\n• <b>Envoy</b> — ")
+    role = "x" * (MESSAGE_BUDGET - people_part - len("\n" + heading) - 5)
+    envoy = Person(id=1, slug="envoy", names={"en": "Envoy"}, aliases={}, roles={"en": role})
+    fleet = [Aircraft(hex="ffa001", registration="DEMO1")]
+    first, second = watchlist_pages([envoy], fleet, [], t)
+    assert first.endswith(role)
+    assert second.startswith(heading + "\n• ")

@@ -86,12 +86,13 @@ def watchlist_pages(
         if person.source:
             line += "\n  " + t._("source: {source}", source=source_html(person.source))
         blocks.append(line)
-    blocks.append("<b>" + escape(t._("Aircraft watched")) + "</b>")
-    if not fleet:
-        blocks.append(t._("No aircraft yet. Admins add them with /track HEX [person]."))
-    for aircraft in fleet:
-        blocks.append(_aircraft_block(aircraft, by_hex.get(aircraft.hex, []), t))
-    return pages(blocks)
+    heading = "<b>" + escape(t._("Aircraft watched")) + "</b>"
+    aircraft_blocks = [_aircraft_block(a, by_hex.get(a.hex, []), t) for a in fleet] or [
+        t._("No aircraft yet. Admins add them with /track HEX [person].")
+    ]
+    # The heading rides with the first aircraft: a message never ends on a bare heading.
+    aircraft_blocks[0] = f"{heading}\n{aircraft_blocks[0]}"
+    return pages([*blocks, *aircraft_blocks])
 
 
 def _aircraft_block(
