@@ -29,7 +29,6 @@ import secrets
 import shutil
 import socket
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,8 +37,10 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.telegram_api import FakeBotAPI
+from tools.smoke import run_async, step
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "434343:SMOKE-compose-token"  # noqa: S105  (accepted only by the local fake)
@@ -56,56 +57,26 @@ def _free_port() -> int:
         return port
 
 
-def _step(name: str, ok: bool, detail: str) -> bool:
-    print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
-    return ok
-
-
 class Stack:
     """docker-compose on the shipped compose.yaml in a scratch project directory."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def compose(self, *args: str, timeout: float = 900) -> str:
-        done = subprocess.run(  # noqa: S603  (fixed docker-compose command lines)
-            [  # noqa: S607
-                "docker-compose",
-                "-p",
-                PROJECT,
-                "-f",
-                str(self.folder / "compose.yaml"),
-                "-f",
-                str(self.folder / "override.yaml"),
-                *args,
-            ],
-            cwd=self.folder,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"docker-compose {args[0]}: {done.stderr[-3000:]}")
-        return done.stdout
+    def _command(self, *args: str) -> list[str]:
+        files = ["-f", str(self.folder / "compose.yaml"), "-f", str(self.folder / "override.yaml")]
+        return ["docker-compose", "-p", PROJECT, *files, *args]
 
     async def run(self, *args: str, limit_s: float = 900) -> str:
-        """`compose` off the event loop, which also serves the fake Bot API."""
-        return await asyncio.to_thread(self.compose, *args, timeout=limit_s)
+        """docker-compose with these arguments, off the event loop."""
+        return await run_async(self._command(*args), cwd=self.folder, limit_s=limit_s)
 
     async def container(self, service: str) -> str:
         return (await self.run("ps", "-q", service)).strip()
 
     async def inspect(self, service: str, template: str) -> str:
         container = await self.container(service)
-        done = await asyncio.to_thread(
-            subprocess.run,
-            ["docker", "inspect", "-f", template, container],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip()
+        return (await run_async(["docker", "inspect", "-f", template, container])).strip()
 
     async def metrics(self, service: str) -> dict[str, float]:
         """The replica's own /metrics, read inside its container (the port is not published)."""
@@ -115,11 +86,9 @@ class Stack:
         )
         text = await self.run("exec", "-T", service, "python", "-c", script)
         values: dict[str, float] = {}
-        for line in text.splitlines():
-            if line.startswith("summitwatch_") and " " in line:
-                sample, value = line.rsplit(" ", 1)
-                name = sample.split("{", 1)[0]  # every label set of a metric added up
-                values[name] = values.get(name, 0.0) + float(value)
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:  # every label set of a metric added up
+                values[sample.name] = values.get(sample.name, 0.0) + sample.value
         return values
 
 
@@ -227,7 +196,7 @@ async def _check_stack(stack: Stack, fake: FakeBotAPI, secret: str) -> bool:
     started = time.monotonic()
     await stack.run("up", "-d", "--build", limit_s=1800)
     migrated = await stack.inspect("migrate", "{{.State.Status}} {{.State.ExitCode}}")
-    ok = _step("migrate", migrated == "exited 0", migrated)
+    ok = step("migrate", migrated == "exited 0", migrated)
     health = {}
     while time.monotonic() - started < 240:
         health = {s: await stack.inspect(s, "{{.State.Health.Status}}") for s in REPLICAS}
@@ -235,15 +204,15 @@ async def _check_stack(stack: Stack, fake: FakeBotAPI, secret: str) -> bool:
             break
         await asyncio.sleep(2)
     took = time.monotonic() - started
-    ok &= _step("replicas healthy", set(health.values()) == {"healthy"}, f"{health}, {took:.0f} s")
+    ok &= step("replicas healthy", set(health.values()) == {"healthy"}, f"{health}, {took:.0f} s")
     hook = fake.webhook or {}
-    ok &= _step(
+    ok &= step(
         "setWebhook",
         hook.get("url") == "https://localhost/telegram" and hook.get("secret_token") == secret,
         str(hook.get("url")),
     )
     leaders = {s: (await stack.metrics(s)).get("summitwatch_leader", 0.0) for s in REPLICAS}
-    ok &= _step("one leader", sorted(leaders.values()) == [0.0, 1.0], str(leaders))
+    ok &= step("one leader", sorted(leaders.values()) == [0.0, 1.0], str(leaders))
     before = {s: (await stack.metrics(s)).get("summitwatch_updates_total", 0.0) for s in REPLICAS}
     statuses, refused = await _post_updates(secret)
     answered = True
@@ -254,17 +223,17 @@ async def _check_stack(stack: Stack, fake: FakeBotAPI, secret: str) -> bool:
         )
     except TimeoutError:
         answered = False
-    ok &= _step("updates answered", statuses == {200: UPDATES} and answered, str(statuses))
+    ok &= step("updates answered", statuses == {200: UPDATES} and answered, str(statuses))
     after = {s: (await stack.metrics(s)).get("summitwatch_updates_total", 0.0) for s in REPLICAS}
     spread = {s: int(after[s] - before[s]) for s in REPLICAS}
-    ok &= _step("spread over replicas", all(spread.values()), str(spread))
-    ok &= _step("no secret refused", refused == 403, str(refused))
+    ok &= step("spread over replicas", all(spread.values()), str(spread))
+    ok &= step("no secret refused", refused == 403, str(refused))
     ok &= await _failover(stack, leaders)
     await stack.run("stop", "-t", "30")
     codes = {s: await stack.inspect(s, "{{.State.ExitCode}}") for s in REPLICAS}
     codes["postgres"] = await stack.inspect("postgres", "{{.State.ExitCode}}")
     # The killed leader's 137 is what a SIGKILL leaves; the rest must stop cleanly.
-    ok &= _step("clean stop", sorted(codes.values()) == ["0", "0", "137"], str(codes))
+    ok &= step("clean stop", sorted(codes.values()) == ["0", "0", "137"], str(codes))
     return ok
 
 
@@ -277,11 +246,11 @@ async def _failover(stack: Stack, leaders: dict[str, float]) -> bool:
     while time.monotonic() - killed < 60:
         if (await stack.metrics(follower)).get("summitwatch_leader") == 1.0:
             took = time.monotonic() - killed
-            return _step(
+            return step(
                 "failover", True, f"{follower} leads {took:.1f} s after kill -9 of {leader}"
             )
         await asyncio.sleep(0.5)
-    return _step("failover", False, f"{follower} did not take the lead within 60 s")
+    return step("failover", False, f"{follower} did not take the lead within 60 s")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -28,6 +26,8 @@ from pathlib import Path
 import aiohttp
 
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.webhook_bots import free_port
+from tools.smoke import run, run_async, step
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "424242:SMOKE-docker-token"  # noqa: S105  (accepted only by the local fake)
@@ -35,33 +35,11 @@ CHAT = 4242
 
 
 def _docker(*args: str, check: bool = True, timeout: float = 600) -> str:
-    done = subprocess.run(  # noqa: S603  (our own fixed docker command lines)
-        ["docker", *args],  # noqa: S607
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if check and done.returncode != 0:
-        raise RuntimeError(f"docker {args[0]} failed ({done.returncode}): {done.stderr[-2000:]}")
-    return done.stdout
+    return run(["docker", *args], check=check, timeout=timeout)
 
 
 async def _docker_async(*args: str, check: bool = True) -> str:
-    """`_docker` off the event loop, which also runs the fake Bot API."""
-    return await asyncio.to_thread(_docker, *args, check=check)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _step(name: str, ok: bool, detail: str) -> bool:
-    print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
-    return ok
+    return await run_async(["docker", *args], check=check)
 
 
 def build(tag: str, base: str | None) -> bool:
@@ -73,25 +51,25 @@ def build(tag: str, base: str | None) -> bool:
     _docker(*args, str(ROOT), timeout=1800)
     size = _docker("image", "inspect", "-f", "{{.Size}}", tag).strip()
     elapsed = time.monotonic() - started
-    return _step("build", True, f"{tag}, {int(size) / 1e6:.0f} MB, {elapsed:.0f} s")
+    return step("build", True, f"{tag}, {int(size) / 1e6:.0f} MB, {elapsed:.0f} s")
 
 
 def runs_as_non_root(tag: str) -> bool:
     """Step 2: the runtime user."""
     uid = _docker("run", "--rm", "--entrypoint", "id", tag, "-u").strip()
-    return _step("non-root", uid not in ("", "0"), f"uid {uid}")
+    return step("non-root", uid not in ("", "0"), f"uid {uid}")
 
 
 def demo_offline(tag: str) -> bool:
     """Step 3: the README's first command, inside the image, without a network."""
     output = _docker("run", "--rm", "--network", "none", tag, "demo", timeout=300)
     ok = "05:30" in output and "01:54" in output
-    return _step("demo without network", ok, f"{len(output.splitlines())} lines of alerts")
+    return step("demo without network", ok, f"{len(output.splitlines())} lines of alerts")
 
 
 async def serves_telegram(tag: str) -> bool:
     """Step 4: a real `run` in the container, against the fake on this host."""
-    health_port = _free_port()
+    health_port = free_port()
     async with FakeBotAPI(token=TOKEN) as fake:
         started = await _docker_async(
             "run",
@@ -129,21 +107,21 @@ async def _check_running(container: str, fake: FakeBotAPI, health_port: int) -> 
         if status in ("healthy", "unhealthy"):
             break
         await asyncio.sleep(1)
-    ok = _step(
+    ok = step(
         "HEALTHCHECK", status == "healthy", f"{status} after {time.monotonic() - started:.0f} s"
     )
     ok &= await _ready(health_port)
     fake.user_message(CHAT, "/start")
     [reply] = await fake.wait_for_messages(CHAT, 1, timeout=30)
     text = reply.plain_text or ""
-    ok &= _step("/start answered", text.startswith("Hello"), text.splitlines()[0][:60])
+    ok &= step("/start answered", text.startswith("Hello"), text.splitlines()[0][:60])
     stopped = time.monotonic()
     # In a thread: the fake in this event loop must answer the bot while it stops.
     await _docker_async("stop", "-t", "20", container)
     exited = await _docker_async("inspect", "-f", "{{.State.ExitCode}}", container)
     code = exited.strip()
     took = time.monotonic() - stopped
-    ok &= _step("docker stop", code == "0", f"exit code {code} after {took:.1f} s")
+    ok &= step("docker stop", code == "0", f"exit code {code} after {took:.1f} s")
     return ok
 
 
@@ -161,7 +139,7 @@ async def _ready(health_port: int) -> bool:
     detail = f"{status}: {others}" if others else f"{status}: store and schema ready"
     if unreachable:
         detail += f"; {unreachable} statement sources unreachable from here"
-    return _step("/readyz", not others, detail)
+    return step("/readyz", not others, detail)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
