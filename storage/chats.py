@@ -28,23 +28,15 @@ async def ensure_chat(
     *,
     reactivate: bool = False,
 ) -> Chat:
-    """Return the chat, creating it on first contact; `reactivate` undoes a block or kick."""
-    chat = await session.get(Chat, chat_id)
-    if chat is None:
-        chat = Chat(id=chat_id, type=chat_type, title=title)
-        session.add(chat)
-        await session.flush()
-        return chat
-    changed = False
-    if chat.type != chat_type or chat.title != title:
-        chat.type, chat.title = chat_type, title
-        changed = True
-    if reactivate and not chat.active:
-        chat.active = True
-        changed = True
-    if changed:
-        chat.updated_at = utcnow()
-        session.add(chat)
+    """Return the chat, creating it on first contact; `reactivate` undoes a block or kick.
+
+    One chat by `record_contacts`' rules, then loaded as a model the caller may edit.
+    """
+    await session.flush()  # this session's pending edits first: the statements read rows
+    await record_contacts(session, [Contact(chat_id, chat_type, title, reactivate=reactivate)])
+    chat = await session.get(Chat, chat_id, populate_existing=True)
+    if chat is None:  # only if another transaction deleted it in between
+        raise LookupError(f"chat {chat_id} vanished while it was recorded")
     return chat
 
 
