@@ -45,3 +45,6 @@ class OutboxRow(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=1024)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Telegram's file id of the picture this row was sent with: later chats of the
+    # same event are sent the id instead of uploading the picture again.
+    photo_file_id: str | None = Field(default=None, max_length=256)
