@@ -8,12 +8,21 @@ from storage.models.outbox import OutboxRow, OutboxStatus
 from storage.models.sources import Source, SourceKind
 from storage.models.statements import Mention, Statement, StatementEvent, StatementRevision
 from storage.models.venues import Venue, VenueEvent, VenueFactor, VenueRanking
-from storage.models.watchlist import Aircraft, Confidence, Person, PersonAircraft
+from storage.models.watchlist import (
+    Aircraft,
+    AircraftDismissal,
+    Confidence,
+    DatasetImport,
+    Person,
+    PersonAircraft,
+)
 
 __all__ = [
     "Aircraft",
+    "AircraftDismissal",
     "Chat",
     "Confidence",
+    "DatasetImport",
     "FlightEvent",
     "FlightTrackState",
     "FlightWatchState",

@@ -79,3 +79,42 @@ class PersonAircraft(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=1024)
     set_by: int | None = Field(default=None, sa_type=BigInteger)
     since: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Where a link read from a dataset comes from ("plane-alert-db"); None when an
+    # analyst set it. A dataset never changes a link whose source is None.
+    source: str | None = Field(default=None, max_length=64)
+    # The dataset row's own reference (its $#Link) and the date the data is true as of.
+    source_url: str | None = Field(default=None, max_length=1024)
+    as_of: str | None = Field(default=None, max_length=10)
+    # Set when a refresh no longer supports the link (row gone, operator changed, the
+    # person no longer named): the link is kept and shown with this date, never deleted.
+    stale_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    stale_reason: str | None = Field(default=None, max_length=32)
+
+
+class DatasetImport(SQLModel, table=True):
+    """The last copy of a dataset applied to the store, so an unchanged one is skipped."""
+
+    __tablename__ = "dataset_imports"
+
+    name: str = Field(primary_key=True, max_length=64)
+    # sha256 of what was applied (the file and the people it was matched against).
+    digest: str = Field(max_length=64)
+    as_of: str | None = Field(default=None, max_length=10)
+    # The HTTP validators of the last download, for a conditional GET.
+    etag: str | None = Field(default=None, max_length=256)
+    last_modified: str | None = Field(default=None, max_length=64)
+    applied_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AircraftDismissal(SQLModel, table=True):
+    """An admin's /untrack, remembered so no dataset import brings the aircraft (or link) back.
+
+    `person_slug` is "" when the whole aircraft was dropped, else the unlinked person.
+    """
+
+    __tablename__ = "aircraft_dismissals"
+
+    aircraft_hex: str = Field(primary_key=True, max_length=6)
+    person_slug: str = Field(default="", primary_key=True, max_length=64)
+    dismissed_by: int | None = Field(default=None, sa_type=BigInteger)
+    dismissed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
