@@ -211,15 +211,16 @@ async def test_several_hexes_go_in_one_request_and_parse(
     ]
 
 
-async def test_adsb_fi_asks_one_hex_per_request(
+async def test_adsb_fi_asks_a_comma_list_on_its_icao_path(
     fake: FakeADSB, session: aiohttp.ClientSession
 ) -> None:
+    # adsb.fi's README: `curl https://opendata.adsb.fi/api/v2/icao/461E1A,4ACA0B`.
     _load_three(fake)
     answer = await readsb(fake, session, "adsb.fi").positions(["ff0a01", "ff0a02"])
 
-    assert [r.path for r in fake.requests] == ["/api/v2/hex/ff0a01", "/api/v2/hex/ff0a02"]
+    assert [r.path for r in fake.requests] == ["/api/v2/icao/ff0a01,ff0a02"]
     assert [r.hex for r in answer.reports] == ["ff0a01", "ff0a02"]
-    assert answer.requests == 2
+    assert answer.requests == 1
 
 
 async def test_long_watchlists_are_chunked_under_the_url_budget(
@@ -434,7 +435,13 @@ async def test_our_rate_limit_spaces_requests(
     fake: FakeADSB, session: aiohttp.ClientSession
 ) -> None:
     _load_three(fake)
-    client = readsb(fake, session, "adsb.fi", limits=Limits(requests=1, per_seconds=0.2))
+    client = readsb(
+        fake,
+        session,
+        "adsbexchange-rapidapi",
+        limits=Limits(requests=1, per_seconds=0.2),
+        api_key=KEY,
+    )
 
     started = time.monotonic()
     await client.positions(["ff0a01", "ff0a02", "ff0a03"])
@@ -473,9 +480,11 @@ def test_round_wait(requests: int, limits: Limits, wait: float) -> None:
 async def test_a_round_too_long_for_the_rate_is_skipped_before_sending(
     fake: FakeADSB, session: aiohttp.ClientSession
 ) -> None:
-    # adsb.fi takes one hex per request at one request per second: 25 hexes would keep
-    # the round waiting 24 s, longer than the 20 s a round may take.
-    client = readsb(fake, session, "adsb.fi", limits=PROFILES["adsb.fi"].limits)
+    # adsbexchange-rapidapi takes one hex per request at one request per second: 25
+    # hexes would keep the round waiting over 20 s, longer than a round may take.
+    client = readsb(
+        fake, session, "adsbexchange-rapidapi", limits=PROFILES["adsb.fi"].limits, api_key=KEY
+    )
 
     with pytest.raises(ProviderBusy, match="25 requests"):
         await client.positions(synthetic_hexes(25))

@@ -55,6 +55,7 @@ def test_a_watchlist_that_changes_size_starts_a_new_cycle() -> None:
 
 def test_a_round_holds_what_the_provider_rate_allows() -> None:
     adsb_lol, opensky = PROFILES["adsb.lol"], PROFILES["opensky"]
-    assert requests_per_round(adsb_lol.limits) * adsb_lol.max_batch == 21 * 250
+    # 1 + 20 s / 1.1 s: 19 requests of 250 hexes.
+    assert requests_per_round(adsb_lol.limits) * adsb_lol.max_batch == 19 * 250
     assert requests_per_round(opensky.limits) * opensky.max_batch == 100
     assert requests_per_round(Limits(requests=1, per_seconds=60.0, max_round_s=1.0)) == 1

@@ -1,7 +1,7 @@
 """Polling a watchlist larger than a provider's round in slices, one slice per round. Pure.
 
 A provider answers only so many aircraft per round (adsb.lol: 250 per request and, at
-one request per second, 21 requests before a round would outlast its budget: 5,250; an
+one request per 1.1 s, 19 requests before a round would outlast its budget: 4,750; an
 anonymous OpenSky account: 100). A larger watchlist (an imported plane-alert-db has
 ~15,000 aircraft) is split into interleaved slices of the sorted hexes, polled in turn.
 

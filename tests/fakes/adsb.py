@@ -39,7 +39,13 @@ What behaves like the real services
       answers ``{"access_token", "expires_in": token_ttl, "token_type": "Bearer", ...}``;
       unknown clients get 401 ``unauthorized_client``, another grant 400.
     * ``readsb_rate_limit = (n, seconds)`` answers 429 with ``Retry-After`` beyond ``n``
-      readsb requests per sliding window.
+      readsb requests per sliding window (``FakeADSB(readsb_rate_limit=(1, 1.0))`` is
+      adsb.fi's and airplanes.live's published one request per second). A refused
+      request does not count against the window, as with nginx's ``limit_req``. The
+      window runs on ``rate_clock``: the fake's own ``clock`` unless set, so tests that
+      freeze or jump the data clock set ``rate_clock = time.monotonic`` to rate-limit
+      real request spacing. The 429 body and ``Retry-After`` are an assumption: the
+      providers document the rate, not the refusal's exact form.
 
 Time
     ``clock`` gives Unix seconds (``time.time`` by default); :meth:`set_time` and
@@ -149,6 +155,8 @@ class FakeADSB(LoopbackServer):
         token_ttl: ``expires_in`` of issued tokens.
         drop_after_s: an aircraft unseen this long is not listed.
         readsb_rate_limit: ``(requests, seconds)`` sliding window, or None.
+        rate_clock: the clock of that window (None: ``clock``).
+        rate_limited: readsb requests refused with 429 by that window.
         opensky_credits: credits left (None: unlimited).
         opensky_credit_reset_s: ``X-Rate-Limit-Retry-After-Seconds`` when exhausted.
         requests: every request, in order.
@@ -163,6 +171,8 @@ class FakeADSB(LoopbackServer):
         opensky_clients: Mapping[str, str] | None = None,
         comma_lists: bool = True,
         max_ids: int = 1000,
+        readsb_rate_limit: tuple[int, float] | None = None,
+        rate_clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
         self.api_key = api_key
@@ -175,7 +185,9 @@ class FakeADSB(LoopbackServer):
         self.oversized_bytes = 6 * 1024 * 1024
         self.token_ttl = 1800
         self.drop_after_s = 300.0
-        self.readsb_rate_limit: tuple[int, float] | None = None
+        self.readsb_rate_limit = readsb_rate_limit
+        self.rate_clock = rate_clock
+        self.rate_limited = 0
         self.opensky_credits: int | None = None
         self.opensky_credit_reset_s = 3600
         self.requests: list[ADSBRequest] = []
@@ -576,11 +588,12 @@ class FakeADSB(LoopbackServer):
         if self.readsb_rate_limit is None:
             return None
         limit, window = self.readsb_rate_limit
-        now = self.clock()
+        now = (self.rate_clock or self.clock)()
         hits = self._readsb_hits
         while hits and hits[0] <= now - window:
             hits.popleft()
         if len(hits) >= limit:
+            self.rate_limited += 1
             return max(1, math.ceil(hits[0] + window - now))
         hits.append(now)
         return None
