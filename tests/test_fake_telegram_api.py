@@ -301,10 +301,14 @@ async def test_migrated_group_raises_chat_migrated(fake: FakeBotAPI, bot: Bot) -
 # ----------------------------------------------------------------------- flood control
 
 
-async def test_one_message_per_second_per_chat(fake: FakeBotAPI, bot: Bot) -> None:
+async def test_one_message_per_second_per_chat_after_a_short_burst(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    """Telegram tolerates short bursts in a chat, then holds it to one message a second."""
     clock = ManualClock()
     fake.clock = clock
-    await bot.send_message(7, "first")
+    for i in range(fake.chat_burst):  # a burst of 20 at one instant goes through
+        await bot.send_message(7, f"burst {i}")
 
     with pytest.raises(RetryAfter) as raised:
         await bot.send_message(7, "too soon")
@@ -315,12 +319,26 @@ async def test_one_message_per_second_per_chat(fake: FakeBotAPI, bot: Bot) -> No
     with pytest.raises(RetryAfter):
         await bot.send_message(7, "still too soon")
     clock.now += 0.001
-    await bot.send_message(7, "now")
+    await bot.send_message(7, "now")  # the bucket refilled one send
+    with pytest.raises(RetryAfter):
+        await bot.send_message(7, "and no more this second")
 
-    assert [s.plain_text for s in fake.sent_to(7)] == ["first", "now"]
-    assert fake.count("sendMessage", 429) == 2
-    refused = fake.requests[2]  # after getMe and the first send
+    assert len(fake.sent_to(7)) == fake.chat_burst + 1
+    assert fake.count("sendMessage", 429) == 3
+    refused = fake.requests[fake.chat_burst + 1]  # after getMe and the burst
     assert (refused.status, refused.description) == (429, "Too Many Requests: retry after 1")
+
+
+async def test_a_burst_of_one_is_the_strict_second(fake: FakeBotAPI, bot: Bot) -> None:
+    clock = ManualClock()
+    fake.clock = clock
+    fake.chat_burst = 1
+    await bot.send_message(7, "first")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(7, "too soon")
+    clock.now += 1.0
+    await bot.send_message(7, "now")
+    assert [s.plain_text for s in fake.sent_to(7)] == ["first", "now"]
 
 
 async def test_twenty_messages_per_minute_per_group(fake: FakeBotAPI, bot: Bot) -> None:
@@ -364,7 +382,7 @@ async def test_limits_can_be_switched_off_and_tuned(fake: FakeBotAPI, bot: Bot) 
         await bot.send_message(9, f"m{i}")
     fake.limits_enabled = True
     fake.reset_limits()
-    fake.chat_limit = 3
+    fake.chat_burst = 3
     for i in range(3):
         await bot.send_message(9, f"burst {i}")
     with pytest.raises(RetryAfter):

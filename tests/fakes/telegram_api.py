@@ -40,21 +40,27 @@ What behaves like Telegram
       neither commands for this bot nor replies to it.
 
 Flood control (``limits_enabled``, on by default)
-    Three sliding windows over *accepted* sends, with the numbers as attributes:
+    Three limits over *accepted* sends, with the numbers as attributes:
 
     * overall: ``global_limit`` (30) sends per ``global_window`` (1 s), counting
       ``sendMessage``, ``sendPhoto``, ``sendLocation`` and ``sendVenue``;
-    * per chat: ``chat_limit`` (1) per ``chat_window`` (1 s), counting those and the edits
-      ``editMessageText`` and ``editMessageReplyMarkup``;
+    * per chat: a token bucket of ``chat_burst`` (20) sends, refilled at ``chat_limit`` (1)
+      per ``chat_window`` (1 s), counting those and the edits ``editMessageText`` and
+      ``editMessageReplyMarkup``. Telegram asks for one message per second in a chat but
+      tolerates "short bursts" and does not say how long; 20 is the fake's assumption (the
+      burst a group may send at once under its 20 a minute), so a reply split in parts or
+      a text and its map go through, while a sustained second-by-second excess is refused
+      as Telegram eventually refuses it (``chat_burst = 1`` is a strict one per second);
     * per group (any negative chat id): ``group_limit`` (20) per ``group_window`` (60 s),
       counting the same methods as the per-chat window.
 
     A send is refused with ``429 Too Many Requests: retry after N`` and
     ``parameters.retry_after = N`` when a window already holds ``limit`` accepted sends
-    younger than its length. ``N`` is whole seconds, rounded up, at least 1, until the
-    blocking send expires (the largest ``N`` if several windows refuse). Refused sends do not
-    count. Time comes from ``clock`` (``time.monotonic`` by default), which a test may
-    replace to move time without sleeping. Other methods are never limited. A send is
+    younger than its length, or the chat's bucket has no whole token. ``N`` is whole
+    seconds, rounded up, at least 1, until the blocking send expires or the token is back
+    (the largest ``N`` if several refuse). Refused sends do not count. Time comes from
+    ``clock`` (``time.monotonic`` by default), which a test may replace to move time without
+    sleeping. Other methods are never limited. A send is
     checked in this order: parameters and markup; the chat (not found, migrated, kicked);
     text emptiness and length; blocked or deactivated user; replied message; flood control.
     Only a request that passes all of them is recorded as sent.
@@ -113,7 +119,7 @@ from urllib.parse import parse_qsl
 from aiohttp import BodyPartReader, web
 
 from .server import LoopbackServer
-from .telegram_limits import SlidingWindow, retry_after_for
+from .telegram_limits import SlidingWindow, TokenBucket, retry_after_for
 from .telegram_objects import (
     ALL_UPDATE_TYPES,
     DEFAULT_ALLOWED_UPDATES,
@@ -248,8 +254,9 @@ class FakeBotAPI(LoopbackServer):
         limits_enabled: Whether flood control applies (switch off for throughput runs).
         global_limit: Sends accepted per ``global_window`` seconds overall.
         global_window: Length of the overall window in seconds.
-        chat_limit: Sends and edits accepted per ``chat_window`` seconds in one chat.
-        chat_window: Length of the per-chat window in seconds.
+        chat_limit: Sustained sends and edits per ``chat_window`` seconds in one chat.
+        chat_window: Seconds over which ``chat_limit`` sends refill a chat's bucket.
+        chat_burst: Sends one chat accepts at once (its bucket's size).
         group_limit: Sends and edits accepted per ``group_window`` seconds in one group.
         group_window: Length of the per-group window in seconds.
         clock: Source of time for flood control and ``at`` stamps.
@@ -299,6 +306,7 @@ class FakeBotAPI(LoopbackServer):
         self.global_window = 1.0
         self.chat_limit = 1
         self.chat_window = 1.0
+        self.chat_burst = 20
         self.group_limit = 20
         self.group_window = 60.0
         self._clock: Callable[[], float] = time.monotonic
@@ -328,7 +336,7 @@ class FakeBotAPI(LoopbackServer):
         self._callback_counter = itertools.count(4_170_000_000_000_000_001)
 
         self._global_hits = SlidingWindow()
-        self._chat_hits: dict[int, SlidingWindow] = {}
+        self._chat_hits: dict[int, TokenBucket] = {}
         self._group_hits: dict[int, SlidingWindow] = {}
 
         self._fault_rate = 0.0
@@ -1309,9 +1317,9 @@ class FakeBotAPI(LoopbackServer):
         counts_globally = method in MESSAGE_METHODS
         chat_hits = self._chat_hits.get(chat_id)
         if chat_hits is None:
-            chat_hits = self._chat_hits[chat_id] = SlidingWindow()
+            chat_hits = self._chat_hits[chat_id] = TokenBucket()
         retries = [
-            retry_after_for(chat_hits, now, self.chat_limit, self.chat_window),
+            chat_hits.retry_after(now, self.chat_limit / self.chat_window, self.chat_burst),
         ]
         if counts_globally:
             retries.append(
@@ -1327,7 +1335,7 @@ class FakeBotAPI(LoopbackServer):
         if refused:
             retry = max(refused)
             raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
-        chat_hits.add(now)
+        chat_hits.take()
         if counts_globally:
             self._global_hits.add(now)
         if group_hits is not None:

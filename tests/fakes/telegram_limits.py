@@ -14,6 +14,12 @@ into exact, testable rules:
   as far as that window is concerned.
 * When several windows refuse a send, the answer carries the largest ``retry_after``.
 
+Within one chat Telegram asks for no more than one message per second but "may allow short
+bursts that go over this limit" (Bot FAQ) before it answers 429. That is a token bucket: a
+chat holds up to ``burst`` sends, refilled at the sustained rate, and a send needs a whole
+token (:class:`TokenBucket`). Telegram does not publish the burst size; the fake's default
+is an assumption, see :mod:`tests.fakes.telegram_api`.
+
 The windows are checked and updated without awaiting anything, so concurrent requests on the
 event loop cannot overtake each other between check and accept. All bookkeeping is O(1)
 amortised per send: each window is a deque from which expired timestamps are popped.
@@ -24,7 +30,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-__all__ = ["SlidingWindow", "retry_after_for"]
+__all__ = ["SlidingWindow", "TokenBucket", "retry_after_for"]
 
 
 class SlidingWindow:
@@ -84,3 +90,46 @@ def retry_after_for(window: SlidingWindow, now: float, limit: int, length: float
     # The event that must expire is the one ``limit`` places from the newest.
     frees_at = hits[len(hits) - limit] + length
     return max(1, math.ceil(frees_at - now))
+
+
+class TokenBucket:
+    """Sends allowed in one chat: ``burst`` at once, refilled at ``rate`` per second.
+
+    Attributes:
+        tokens: Sends available at :attr:`at` (at most the burst).
+        at: Time on the fake's clock when :attr:`tokens` was last brought up to date;
+            ``None`` before the first send (a full bucket).
+    """
+
+    __slots__ = ("at", "tokens")
+
+    def __init__(self) -> None:
+        """Creates a full bucket."""
+        self.tokens = 0.0
+        self.at: float | None = None
+
+    def _refill(self, now: float, rate: float, burst: int) -> None:
+        if self.at is None:
+            self.tokens = float(burst)
+        else:
+            self.tokens = min(float(burst), self.tokens + (now - self.at) * rate)
+        self.at = now
+
+    def retry_after(self, now: float, rate: float, burst: int) -> int | None:
+        """``None`` if one more send fits now, else Telegram's ``retry_after`` (whole seconds).
+
+        Args:
+            now: Current time on the fake's clock; must not go backwards.
+            rate: Tokens added per second (the sustained sends per second).
+            burst: Capacity of the bucket: how many sends may go at once.
+        """
+        self._refill(now, rate, burst)
+        if self.tokens >= 1.0:
+            return None
+        if rate <= 0:
+            return 1
+        return max(1, math.ceil((1.0 - self.tokens) / rate))
+
+    def take(self) -> None:
+        """Spends one token for an accepted send (after :meth:`retry_after` said it fits)."""
+        self.tokens -= 1.0
