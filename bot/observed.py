@@ -11,6 +11,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import metrics
+from bot.alerts.ratelimiter import replying
 from bot.logs import log_ids
 from bot.update_order import BacklogQueue
 
@@ -52,7 +53,8 @@ class ObservedApplication(Application[Any, Any, Any, Any, Any, Any]):
                 "user_id": user.id if user else None,
             }
         started = time.perf_counter()
-        with log_ids(**ids):
+        # Whatever handling the update sends is a reply: no per-chat second for it.
+        with log_ids(**ids), replying():
             try:
                 await super().process_update(update)
             finally:

@@ -1,7 +1,11 @@
 """Pace sends within Telegram's limits, before Telegram has to say 429.
 
 Telegram allows about 30 messages per second overall, one per second in a chat and
-20 per minute in a group, counted when the requests reach it. We cannot see that
+20 per minute in a group, counted when the requests reach it. The per-chat second is
+advice that tolerates short bursts ("We may allow short bursts that go over this
+limit", Bot FAQ); the other two are hard. So alert fan-out keeps one message a second
+per chat, while a reply to the user's own command skips that wait (`per_chat=False`)
+and only counts in the chat's window, so an alert that follows still waits its second. We cannot see that
 moment, but we can bound it: a request reaches Telegram before its answer reaches us.
 So a send is counted from when it starts until its answer returns (in flight), and
 from then on at its *completion* time. A new send is allowed when, over the last
@@ -85,13 +89,18 @@ class SendPacer:
     _chat_paused: dict[int, float] = field(default_factory=dict)
     _changed: asyncio.Event | None = None
     _records: int = 0
+    #: Sends that had to wait for a window or a pause, and their total wait in seconds.
+    held: int = 0
+    held_s: float = 0.0
 
-    def _wait(self, chat_id: int, now: float, overall: bool) -> float | None:
+    def _wait(self, chat_id: int, now: float, overall: bool, per_chat: bool) -> float | None:
         """Seconds to wait (0: go now; None: until a send in flight completes)."""
         limits = self.limits
         waits = [self._paused_until - now, self._chat_paused.get(chat_id, 0.0) - now, 0.0]
         blocked_by_flight = False
-        checks = [(self._chats.get(chat_id), 1, limits.per_chat_interval_s)]
+        checks: list[tuple[_Window | None, int, float]] = []
+        if per_chat:
+            checks.append((self._chats.get(chat_id), 1, limits.per_chat_interval_s))
         if overall:
             checks.append((self._overall, limits.overall, 1.0))
         if is_group(chat_id):
@@ -112,26 +121,34 @@ class SendPacer:
             return wait
         return None if blocked_by_flight else 0.0
 
-    async def acquire(self, chat_id: int, *, overall: bool = True) -> Permit:
+    async def acquire(self, chat_id: int, *, overall: bool = True, per_chat: bool = True) -> Permit:
         """Wait until a send to `chat_id` is within every limit; it is then in flight.
 
         Edits count against the chat and group limits but not the overall one (`overall`
-        False), as Telegram counts them.
+        False), as Telegram counts them. A reply to a command (`per_chat` False) skips the
+        chat's one-per-second wait but still counts in the chat's window; the overall and
+        group limits and any pause after a 429 hold it like any other send.
         """
         permit = Permit(self, chat_id, overall)
         if not self.limits.enabled:
             permit.released = True
             return permit
+        started: float | None = None
         while True:
-            wait = self._wait(chat_id, self.clock(), overall)
+            now = self.clock()
+            wait = self._wait(chat_id, now, overall, per_chat)
             if wait == 0.0:
                 break
+            started = now if started is None else started
             if wait is None:
                 # Only sends in flight block us: their answers are what we wait for.
                 await self._changed_event().wait()
             else:
                 # A completion never shortens a time-based wait, so a plain sleep will do.
                 await asyncio.sleep(wait)
+        if started is not None:
+            self.held += 1
+            self.held_s += self.clock() - started
         if overall:
             self._overall.in_flight += 1
         self._chats.setdefault(chat_id, _Window()).in_flight += 1

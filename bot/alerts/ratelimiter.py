@@ -3,15 +3,20 @@
 Every Bot API call of the bot goes through here: command replies and alert delivery
 share one pacer, so a fan-out and a user's /status never exceed Telegram's limits
 together. Unlike AIORateLimiter (leaky buckets), the windows match how Telegram
-counts, the one-message-per-second-per-chat limit is kept too, and a 429 for one chat
-pauses that chat only instead of every request of the bot.
+counts, and a 429 for one chat pauses that chat only instead of every request of the
+bot. Alerts keep one message per second per chat; what the bot sends while handling
+an update (inside `replying()`: replies, the parts of a long answer, a text and its
+map, edits) skips that wait, as AIORateLimiter never paces private chats: Telegram
+tolerates short bursts in a chat, and the user is waiting for the answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any, TypedDict
 
@@ -25,6 +30,20 @@ log = logging.getLogger("summitwatch.ratelimit")
 # Methods Telegram counts against its message limits; edits only per chat and group.
 SENDING = frozenset({"sendMessage", "sendPhoto", "sendLocation", "sendVenue", "sendDocument"})
 EDITING = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
+
+
+# Set while an update is handled; tasks started from there inherit it.
+_REPLYING: ContextVar[bool] = ContextVar("summitwatch_replying", default=False)
+
+
+@contextmanager
+def replying() -> Iterator[None]:
+    """Sends inside the block answer a user: no per-chat second (other limits stay)."""
+    token = _REPLYING.set(True)
+    try:
+        yield
+    finally:
+        _REPLYING.reset(token)
 
 
 class RateLimitArgs(TypedDict, total=False):
@@ -61,9 +80,10 @@ class PacedRateLimiter(BaseRateLimiter[RateLimitArgs]):
         chat_id = _chat_id(data.get("chat_id"))
         paced = chat_id is not None and (endpoint in SENDING or endpoint in EDITING)
         retries = (rate_limit_args or {}).get("retries", self.default_retries)
+        per_chat = not _REPLYING.get()
         for attempt in range(retries + 1):
             permit = (
-                await self.pacer.acquire(chat_id, overall=endpoint in SENDING)
+                await self.pacer.acquire(chat_id, overall=endpoint in SENDING, per_chat=per_chat)
                 if paced and chat_id is not None
                 else None
             )
