@@ -30,6 +30,7 @@ from bot.telegram_request import AiohttpRequest
 from bot.update_order import BacklogQueue, ChatOrderedProcessor
 from bot.venues.job import venue_job
 from bot.venues.seed import seed_venues
+from bot.watch.fleet_seed import seed_fleet
 from bot.watch.seed import seed_watchlist
 from handlers import (
     access,
@@ -104,6 +105,8 @@ async def open_services(settings: Settings) -> Services:
     async with startup_lock(engine):
         await upgrade(engine)
         await seed_watchlist(sessions)
+        # After the people: the fleet's believed links name them.
+        await seed_fleet(sessions)
         await seed_venues(sessions)
     return Services(settings=settings, engine=engine, sessions=sessions)
 

@@ -1,14 +1,25 @@
-"""Queries on watched people and aircraft."""
+"""Queries on watched people and aircraft.
+
+An admin's /untrack is remembered in `aircraft_dismissals` so that no dataset import
+(the shipped fleet, a refresh) brings the aircraft or the link back; /track of the
+same aircraft or link forgets it again.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Aircraft, Confidence, Person, PersonAircraft
+from storage.models import Aircraft, AircraftDismissal, Confidence, Person, PersonAircraft
+from storage.types import utcnow
+from storage.upsert import conflict_insert
+
+DISMISSALS = AircraftDismissal.__table__  # type: ignore[attr-defined]
+WHOLE_AIRCRAFT = ""  # AircraftDismissal.person_slug when the aircraft itself was dropped
 
 
 async def all_people(session: AsyncSession) -> list[Person]:
@@ -78,6 +89,7 @@ async def add_aircraft(
     session: AsyncSession, hex_code: str, *, by: int | None, source: str
 ) -> tuple[Aircraft, bool]:
     """The aircraft with this hex, created (with provenance) when new; True if created."""
+    await _forget_dismissal(session, hex_code, WHOLE_AIRCRAFT)
     found = await session.get(Aircraft, hex_code)
     if found is not None:
         return found, False
@@ -106,8 +118,13 @@ async def set_link(
 ) -> PersonAircraft:
     """Link a person to an aircraft, or restate an existing link (new confidence, note, by, since).
 
-    A restated link keeps its old note when no new one is given.
+    A restated link keeps its old note when no new one is given. The link becomes the
+    analyst's: a dataset's provenance and staleness on it are cleared, and a dataset
+    never changes it again.
     """
+    person = await session.get(Person, person_id)
+    if person is not None:
+        await _forget_dismissal(session, hex_code, person.slug)
     for _attempt in range(2):
         found = await _link(session, person_id, hex_code)
         link = found or PersonAircraft(person_id=person_id, aircraft_hex=hex_code)
@@ -115,6 +132,8 @@ async def set_link(
         link.note = note if note is not None else link.note
         link.set_by = by
         link.since = now
+        link.source = link.source_url = link.as_of = None
+        link.stale_since = link.stale_reason = None
         try:
             async with session.begin_nested():
                 session.add(link)
@@ -134,21 +153,27 @@ async def _link(session: AsyncSession, person_id: int, hex_code: str) -> PersonA
     return result.first()
 
 
-async def remove_link(session: AsyncSession, person_id: int, hex_code: str) -> bool:
-    """Unlink a person from an aircraft; False when they were not linked."""
+async def remove_link(
+    session: AsyncSession, person_id: int, hex_code: str, *, by: int | None = None
+) -> bool:
+    """Unlink a person from an aircraft (remembered); False when they were not linked."""
     found = await _link(session, person_id, hex_code)
     if found is None:
         return False
+    person = await session.get(Person, person_id)
+    if person is not None:
+        await _dismiss(session, hex_code, person.slug, by)
     await session.delete(found)
     await session.flush()
     return True
 
 
-async def remove_aircraft(session: AsyncSession, hex_code: str) -> bool:
-    """Stop watching an aircraft: the aircraft and its links go; its history stays."""
+async def remove_aircraft(session: AsyncSession, hex_code: str, *, by: int | None = None) -> bool:
+    """Stop watching an aircraft (remembered): the aircraft and its links go; history stays."""
     found = await session.get(Aircraft, hex_code)
     if found is None:
         return False
+    await _dismiss(session, hex_code, WHOLE_AIRCRAFT, by)
     links = await session.exec(
         select(PersonAircraft).where(PersonAircraft.aircraft_hex == hex_code)
     )
@@ -158,3 +183,33 @@ async def remove_aircraft(session: AsyncSession, hex_code: str) -> bool:
     await session.delete(found)
     await session.flush()
     return True
+
+
+async def dismissed(session: AsyncSession) -> set[tuple[str, str]]:
+    """Every remembered /untrack as (hex, person slug or WHOLE_AIRCRAFT)."""
+    connection = await session.connection()
+    rows = await connection.execute(select(DISMISSALS.c.aircraft_hex, DISMISSALS.c.person_slug))
+    return {(hex_code, slug) for hex_code, slug in rows.all()}
+
+
+async def _dismiss(session: AsyncSession, hex_code: str, slug: str, by: int | None) -> None:
+    connection = await session.connection()
+    statement = conflict_insert(connection.dialect.name, DISMISSALS).on_conflict_do_nothing()
+    await connection.execute(
+        statement,
+        {
+            "aircraft_hex": hex_code,
+            "person_slug": slug,
+            "dismissed_by": by,
+            "dismissed_at": utcnow(),
+        },
+    )
+
+
+async def _forget_dismissal(session: AsyncSession, hex_code: str, slug: str) -> None:
+    connection = await session.connection()
+    await connection.execute(
+        delete(DISMISSALS).where(
+            DISMISSALS.c.aircraft_hex == hex_code, DISMISSALS.c.person_slug == slug
+        )
+    )

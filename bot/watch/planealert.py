@@ -179,3 +179,14 @@ def parse(lines: Iterable[bytes]) -> Iterator[Entry | Problem]:
         yield found
     if columns is None:
         raise HeaderError("not a plane-alert-db CSV: the file is empty")
+
+
+# The rows the bot ships and refreshes (bot/data/fleet.csv): every government aircraft
+# and every aircraft of the "Dictator Alert" category (heads of state, some civil).
+SHIPPED_CMPG = "Gov"
+SHIPPED_CATEGORY = "Dictator Alert"
+
+
+def shipped(entry: Entry) -> bool:
+    """True for a row of the shipped fleet selection."""
+    return entry.cmpg == SHIPPED_CMPG or entry.category == SHIPPED_CATEGORY
