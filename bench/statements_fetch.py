@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 
 from bench.statements_parsing import rss
 from bot.statements.fetch import FeedFetcher, FetchStatus
-from bot.statements.guarded_http import new_guarded_session
+from bot.guarded_http import new_guarded_session
 from bot.statements.parsing import parse_feed
 from bot.statements.sources import FeedTarget
-from bot.statements.ssrf import AddressPolicy
+from bot.ssrf import AddressPolicy
 from tests.fakes.feeds import FakeFeeds
 
 _TICK_S = 0.010

@@ -29,7 +29,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.statements.polling import StatementPoller
 from bot.statements.sources import SourceSpec
-from bot.statements.ssrf import AddressPolicy
+from bot.ssrf import AddressPolicy
 from storage.chats import ensure_chat
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade

@@ -104,7 +104,7 @@ def cmd_sources_check(args: argparse.Namespace, settings: Settings) -> int:
     """Fetch every statement source once and report what each gave (nothing is stored)."""
     from bot.statements.check import check_sources, report
     from bot.statements.sources import load_sources, rebased
-    from bot.statements.ssrf import AddressPolicy
+    from bot.ssrf import AddressPolicy
 
     specs = rebased(load_sources(settings.sources_file), settings.sources_base_url)
     if args.source:

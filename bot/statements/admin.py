@@ -19,11 +19,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.statements.fetch import SourceCheck, check_new_source
-from bot.statements.guarded_http import new_guarded_session
+from bot.guarded_http import new_guarded_session
 from bot.statements.language_guess import guess_language
 from bot.statements.source_store import retire_source
 from bot.statements.sources import SOURCE_LANGUAGES, SourceSpec, selectors_for_url
-from bot.statements.ssrf import AddressPolicy
+from bot.ssrf import AddressPolicy
 from storage.models import Source, SourceKind
 
 _NAME_LIMIT = 64

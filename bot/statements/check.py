@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
-from bot.statements.guarded_http import new_guarded_session
+from bot.guarded_http import new_guarded_session
 from bot.statements.sources import SourceSpec
-from bot.statements.ssrf import AddressPolicy
+from bot.ssrf import AddressPolicy
 from bot.statements.text import shorten
 
 _TITLE_CHARS = 70

@@ -47,7 +47,7 @@ from bot.http import (
     Response,
     fetch,
 )
-from bot.statements.guarded_http import GuardedSession, RefusedURL
+from bot.guarded_http import GuardedSession, RefusedURL
 from bot.statements.health import FeedHealth, FetchResult, FetchStatus
 from bot.statements.items import FeedItem
 from bot.statements.parsing import (

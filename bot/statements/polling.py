@@ -37,12 +37,12 @@ from bot.http import DEFAULT_MAX_BODY
 from bot.services import Services
 from bot.statements import events
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
-from bot.statements.guarded_http import new_guarded_session
+from bot.guarded_http import new_guarded_session
 from bot.statements.items import FeedItem
 from bot.statements.matcher import Matcher
 from bot.statements.source_store import load_health, load_targets, record_fetch, seed_sources
 from bot.statements.sources import FeedTarget, SourceSpec, load_sources, rebased
-from bot.statements.ssrf import AddressPolicy
+from bot.ssrf import AddressPolicy
 from bot.statements.terms import TermKind
 from bot.statements.watchlist import Watchlist, load_watchlist
 from storage.events import insert_once

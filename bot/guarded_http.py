@@ -31,7 +31,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.http import USER_AGENT, FetchError
-from bot.statements.ssrf import AddressPolicy
+from bot.ssrf import AddressPolicy
 
 
 class RefusedURL(FetchError):
