@@ -203,6 +203,38 @@ async def release_expired_claims(session: Session, *, older_than: datetime) -> i
     return _count(result)
 
 
+async def event_photo_file_id(session: Session, *, event_type: str, event_id: int) -> str | None:
+    """Telegram's file id of the event's picture, if a row of the event was sent with one."""
+    query = (
+        select(OUTBOX.c.photo_file_id)
+        .where(OUTBOX.c.event_type == event_type)
+        .where(OUTBOX.c.event_id == event_id)
+        .where(OUTBOX.c.photo_file_id.is_not(None))
+        .limit(1)
+    )
+    value = (await _run(session, query)).scalar_one_or_none()
+    return str(value) if value is not None else None
+
+
+async def record_photo_file_id(session: Session, row_id: int, file_id: str) -> None:
+    """The row's picture was uploaded and Telegram named it `file_id`."""
+    await _run(session, update(OUTBOX).where(OUTBOX.c.id == row_id).values(photo_file_id=file_id))
+
+
+async def forget_photo_file_id(
+    session: Session, *, event_type: str, event_id: int, file_id: str
+) -> None:
+    """Telegram refused `file_id` for this event's picture: stop offering it."""
+    await _run(
+        session,
+        update(OUTBOX)
+        .where(OUTBOX.c.event_type == event_type)
+        .where(OUTBOX.c.event_id == event_id)
+        .where(OUTBOX.c.photo_file_id == file_id)
+        .values(photo_file_id=None),
+    )
+
+
 async def thread_message(
     session: Session, *, chat_id: int, thread_key: str, since: datetime, before_id: int
 ) -> int | None:

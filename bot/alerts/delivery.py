@@ -11,11 +11,18 @@ Every Bot API outcome has a defined effect on the row:
 - ChatMigrated: the chat and its rows move to the new id and are sent again at once;
 - 400 can't parse entities: sent again as plain text;
 - 400 message to edit not found: sent as a new message;
+- 400 wrong file identifier (a picture's remembered file id): the picture is uploaded;
 - any other 400: dead-lettered with Telegram's description;
 - attempts exhausted: dead-lettered with the last error.
 
 A row is claimed (`sending`) just before it is sent and marked right after, so a
 crash repeats at most the messages in flight: at most `concurrency` of them.
+
+An event's picture (a landing map) is uploaded once: the first chat's send uploads
+it, while the other chats of the event wait, and Telegram's file id of it is kept on
+that outbox row; every later chat is sent the file id. The id is in the store, so a
+restarted worker or another process reuses it too (two processes that find none at
+the same moment each upload once).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ExtBot
@@ -54,6 +62,9 @@ NO_RETRY: RateLimitArgs = {"retries": 0}
 THREAD_WAIT_S = 0.5
 RENDER_CACHE_SIZE = 256
 PHOTO_CACHE_SIZE = 16
+FILE_ID_CACHE_SIZE = 256
+# Telegram's answer to a file id it does not know (expired, or from another bot).
+WRONG_FILE_ID = "wrong file identifier"
 # Alerts are sent with do_api_request("sendMessage") on purpose (see _send_text);
 # PTB's advice to use send_message instead is noise here.
 RAW_SEND_WARNING = r"Please use 'Bot\.sendMessage' instead of 'Bot\.do_api_request"
@@ -115,6 +126,9 @@ class DeliveryWorker:
     _photos: OrderedDict[tuple[str, int], asyncio.Task[bytes | None]] = field(
         default_factory=OrderedDict
     )
+    # Telegram's file id of each event's picture, and one upload at a time per event.
+    _file_ids: OrderedDict[tuple[str, int], str] = field(default_factory=OrderedDict)
+    _uploads: OrderedDict[tuple[str, int], asyncio.Lock] = field(default_factory=OrderedDict)
     # Sent, not yet recorded: written by the next claim, in the same transaction.
     _sent: list[tuple[int, int | None]] = field(default_factory=list)
     # The last send started for each chat: the next one for that chat waits for it.
@@ -351,7 +365,7 @@ class DeliveryWorker:
             caption = alert.text if len(html_to_plain(alert.text)) <= CAPTION_LIMIT else None
             first = await self._call(
                 row.chat_id,
-                lambda parse_mode, text: self._send_photo(row.chat_id, photo, text, parse_mode),
+                lambda parse_mode, text: self._send_picture(row, photo, text, parse_mode),
                 caption,
             )
             if caption is not None:
@@ -384,13 +398,78 @@ class DeliveryWorker:
         )
         return int(result["message_id"])
 
-    async def _send_photo(
-        self, chat_id: int, photo: bytes, caption: str | None, parse_mode: str | None
+    async def _send_picture(
+        self, row: OutboxRow, photo: bytes, caption: str | None, parse_mode: str | None
     ) -> int:
-        message = await self.bot.send_photo(
+        """Send the event's picture by Telegram's file id, uploading it only if none works."""
+        key = (row.event_type, row.event_id)
+        refused: set[str] = set()
+        while True:
+            # The first send of an event uploads while the rest of its fan-out waits here,
+            # then finds the file id: one upload per event, not one per chat.
+            async with self._upload_lock(key):
+                file_id = await self._known_file_id(key)
+                if file_id is None or file_id in refused:
+                    message = await self._send_photo(row.chat_id, photo, caption, parse_mode)
+                    if message.photo:
+                        await self._remember_file_id(row, message.photo[-1].file_id)
+                    return message.message_id
+            try:
+                sent = await self._send_photo(row.chat_id, file_id, caption, parse_mode)
+            except BadRequest as exc:
+                if WRONG_FILE_ID not in exc.message.lower():
+                    raise
+                log.warning("%s %s: Telegram refused the picture's file id", *key)
+                refused.add(file_id)
+                await self._forget_file_id(key, file_id)
+                continue
+            return sent.message_id
+
+    def _upload_lock(self, key: tuple[str, int]) -> asyncio.Lock:
+        lock = self._uploads.get(key)
+        if lock is None:
+            lock = self._uploads[key] = asyncio.Lock()
+            if len(self._uploads) > FILE_ID_CACHE_SIZE:
+                self._uploads.popitem(last=False)
+        return lock
+
+    async def _known_file_id(self, key: tuple[str, int]) -> str | None:
+        file_id = self._file_ids.get(key)
+        if file_id is None:
+            # Uploaded before a restart, or by another process.
+            async with self.sessions() as session:
+                file_id = await outbox.event_photo_file_id(
+                    session, event_type=key[0], event_id=key[1]
+                )
+            if file_id is not None:
+                self._cache_file_id(key, file_id)
+        return file_id
+
+    async def _remember_file_id(self, row: OutboxRow, file_id: str) -> None:
+        self._cache_file_id((row.event_type, row.event_id), file_id)
+        async with self.sessions.begin() as session:
+            await outbox.record_photo_file_id(session, _row_id(row), file_id)
+
+    async def _forget_file_id(self, key: tuple[str, int], file_id: str) -> None:
+        if self._file_ids.get(key) == file_id:
+            del self._file_ids[key]
+        async with self.sessions.begin() as session:
+            await outbox.forget_photo_file_id(
+                session, event_type=key[0], event_id=key[1], file_id=file_id
+            )
+
+    def _cache_file_id(self, key: tuple[str, int], file_id: str) -> None:
+        self._file_ids[key] = file_id
+        self._file_ids.move_to_end(key)
+        if len(self._file_ids) > FILE_ID_CACHE_SIZE:
+            self._file_ids.popitem(last=False)
+
+    async def _send_photo(
+        self, chat_id: int, photo: bytes | str, caption: str | None, parse_mode: str | None
+    ) -> Message:
+        return await self.bot.send_photo(
             chat_id, photo, caption=caption, parse_mode=parse_mode, **self._extra()
         )
-        return message.message_id
 
     def _extra(self) -> dict[str, Any]:
         # Pacing is the rate limiter's; a 429 comes back to us to reschedule the row

@@ -269,6 +269,8 @@ class FakeBotAPI(LoopbackServer):
         fault_timeout: Seconds an injected timeout holds a request before dropping it.
         sent: Every successful send or edit, in order.
         requests: Every call, in order, including failures.
+        uploads: Files received in ``multipart/form-data`` requests (photos and documents
+            uploaded as bytes, not sent by file id or URL), whatever the answer.
         answered_callbacks: Every successful ``answerCallbackQuery``.
         deleted: ``(chat_id, message_id)`` of every successful ``deleteMessage``.
         commands: Current bot commands by ``(scope key, language code)``; see
@@ -317,6 +319,7 @@ class FakeBotAPI(LoopbackServer):
 
         self.sent: list[Sent] = []
         self.requests: list[RequestRecord] = []
+        self.uploads = 0
         self.answered_callbacks: list[AnsweredCallback] = []
         self.deleted: list[tuple[int, int]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
@@ -875,9 +878,10 @@ class FakeBotAPI(LoopbackServer):
         )
 
     def clear_records(self) -> None:
-        """Forgets sent messages, requests, answers and deletions (not chats or updates)."""
+        """Forgets sent messages, requests, uploads, answers, deletions (not chats or updates)."""
         self.sent.clear()
         self.requests.clear()
+        self.uploads = 0
         self.answered_callbacks.clear()
         self.deleted.clear()
         self._sent_by_chat.clear()
@@ -1075,6 +1079,7 @@ class FakeBotAPI(LoopbackServer):
                     continue
                 if part.filename is not None:
                     files[part.name] = Upload(part.filename, bytes(await part.read()))
+                    self.uploads += 1
                 else:
                     values[part.name] = await part.text()
             return Params(values, files)
@@ -1730,7 +1735,8 @@ class FakeBotAPI(LoopbackServer):
         if upload is None:
             if not reference:
                 raise ApiError(400, "Bad Request: there is no photo in the request")
-            stored = self._files.get(reference)
+            # Any size's file id names the photo, the thumbnail's ("…_s") included.
+            stored = self._files.get(reference.removesuffix("_s"))
             if stored is None and not reference.startswith(("http://", "https://")):
                 raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         markup = self._reply_markup(p)
