@@ -15,9 +15,10 @@ from telegram.ext import Application, CommandHandler
 from bot.flights.overview import AircraftOverview, aircraft_overview, recent_flights, recent_track
 from bot.flights.status_text import flight_line, globe_link, state_line, track_picture
 from bot.i18n import Translator
+from bot.inflection import Name
 from bot.statements.views import status_section
 from bot.watch.confidence import confidence_label
-from bot.watch.person_text import person_label, person_role
+from bot.watch.person_text import person_name, person_role
 from bot.watch.subject import Subject, SubjectLookup, find_subject
 from bot.watch.watchlist_text import pages
 from handlers.context import BotContext
@@ -96,7 +97,7 @@ def _heading(subject: Subject, t: Translator) -> str:
             "👤 "
             + t._(
                 "Linked to {person} ({confidence})",
-                person=escape(person_label(person, t.locale)),
+                person=person_name(person, t.locale),
                 confidence=escape(confidence_label(link.confidence, t)),
             )
         )
@@ -150,7 +151,9 @@ async def status_command(update: Update, context: BotContext) -> None:
         lines.append(
             t._(
                 "No aircraft is linked to {person} yet. Admins link one with /track.",
-                person=escape(subject.label),
+                person=person_name(subject.person, t.locale)
+                if subject.person is not None
+                else Name(subject.label, t.locale, "fixed"),
             )
         )
     lines.extend(_aircraft_block(subject, o, t) for o in overviews)

@@ -129,27 +129,27 @@ async def test_baku_ranks_first_after_the_landing_and_the_kremlin_statement(
     lines = alert.split("\n")
     assert lines[0] == "🥇 Новый лидер — Баку; прежний лидер — Эр-Рияд"
     assert lines[1] == "Оценка 9,01 (была 4,17), место 1 (было 3)"
-    assert "приземлился в UBBB: 05:30 по местному времени (Баку), 01:30 UTC, 14 мар." in alert
+    assert "приземлился в Баку (UBBB): 05:30 по местному времени (Баку), 01:30 UTC, 14 мар." in alert
     assert f"говорит о встрече здесь: {TITLE}" in alert
 
     expected = {
         "en": (
             "1. Baku — ",
-            "A jet believed to carry Demo Envoy landed at UBBB at "
+            "A jet believed to carry Demo Envoy landed at Baku (UBBB) at "
             "05:30 Baku time (01:30 UTC) on 14 Mar",
             f"kremlin-ru (official) speaks of a meeting here: {TITLE}",
             "🕑 Freshest evidence: statement by kremlin-ru, 06:30 Baku time (02:30 UTC) on 14 Mar",
         ),
         "ru": (
             "1. Баку — ",
-            "Самолёт, на котором предположительно летит Демо-посланник, приземлился в UBBB: "
+            "Самолёт, на котором предположительно летит Демо-посланник, приземлился в Баку (UBBB): "
             "05:30 по местному времени (Баку), 01:30 UTC, 14 мар.",
             f"kremlin-ru (официальный источник) говорит о встрече здесь: {TITLE}",
             "🕑 Самое свежее: заявление источника kremlin-ru, 06:30",
         ),
         "az": (
             "1. Bakı — ",
-            "Təyyarə UBBB hava limanına endi: 14 mar, Bakı vaxtı ilə 05:30 (01:30 UTC); "
+            "Təyyarə Bakı (UBBB) hava limanına endi: 14 mar, Bakı vaxtı ilə 05:30 (01:30 UTC); "
             "ehtimal ki, göyərtədə Demo nümayəndə var",
             f"kremlin-ru (rəsmi mənbə) burada görüşdən danışır: {TITLE}",
             "🕑 Ən təzə sübut: kremlin-ru bəyanatı, 14 mar, Bakı vaxtı ilə 06:30",

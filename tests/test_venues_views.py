@@ -46,7 +46,7 @@ def test_the_list_escapes_source_text_and_shows_local_times() -> None:
     assert "&lt;script&gt;x&lt;/script&gt; (official) speaks of a meeting" in text
     assert "Talks in &lt;b&gt;Baku&lt;/b&gt; &amp; more" in text
     assert (
-        "A jet confirmed to carry Demo Envoy landed at UBBB at 05:30 Baku time (01:30 UTC)" in text
+        "A jet confirmed to carry Demo Envoy landed at Baku (UBBB) at 05:30 Baku time (01:30 UTC)" in text
     )
     assert "🕑 Freshest evidence: statement by &lt;script&gt;" in text
 

@@ -8,6 +8,7 @@ A reason is one contribution of a venue's score as plain data (see
     points: its share of the score
     ref: S-numbers, "A<row>" for an analyst's correction, or the evidence id
     person_names: for landings, the person's names per language
+    airport_city: for landings, the venue's names per language (the airport's city)
 
 Payload of a "venue_change" alert (stored with the event, rendered at send time):
     kind: new_leader | score_jump
@@ -15,7 +16,7 @@ Payload of a "venue_change" alert (stored with the event, rendered at send time)
     venue, previous: {slug, names, country, timezone} (previous: the former leader or null)
     score, previous_score, rank, previous_rank
     reasons: the strongest reasons, strongest first
-    freshest: {kind: landing | statement, ts, airport, source} or null
+    freshest: {kind: landing | statement, ts, airport, airport_city, source} or null
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from babel.numbers import format_decimal
 
 from bot.alerts.render import RenderedAlert, renderer
 from bot.i18n import N_, Translator
+from bot.inflection import Name
 
 EVENT_TYPE = "venue_change"
 # Placeholders that hold a moment: shown in the venue's local time and in UTC.
@@ -73,10 +75,27 @@ def reason_text(reason: dict[str, Any], zone: str, t: Translator) -> str:
             params[key] = t.number(round(value, 2))
         else:
             params[key] = escape(str(value))
+    values: dict[str, object] = dict(params)
     names = reason.get("person_names")
-    if isinstance(names, dict) and "person" in params:
-        params["person"] = escape(str(names.get(t.locale) or names.get("en") or params["person"]))
-    return t._(str(reason["label"]), **params)
+    if "person" in params:
+        # Not escaped yet: a Name escapes itself once a translation has declined it.
+        raw = str((reason.get("params") or {}).get("person", ""))
+        if isinstance(names, dict):
+            raw = str(names.get(t.locale) or names.get("en") or raw)
+        values["person"] = Name(raw, t.locale, "person")
+    if "airport" in params:
+        values["airport"] = airport_place(reason, t)
+    return t._(str(reason["label"]), **values)
+
+
+def airport_place(item: dict[str, Any], t: Translator) -> Name:
+    """'Baku (UBBB)' for a landing, the city declinable ("в Баку (UBBB)"); else the code."""
+    code = str((item.get("params") or item).get("airport", ""))
+    cities = item.get("airport_city")
+    city = (cities.get(t.locale) or cities.get("en")) if isinstance(cities, dict) else None
+    if not city:
+        return Name(code, t.locale, "fixed")
+    return Name(str(city), t.locale, "place", tail=f" ({code})")
 
 
 def reason_line(reason: dict[str, Any], zone: str, t: Translator) -> str:
@@ -90,7 +109,7 @@ def freshest_line(freshest: dict[str, Any] | None, zone: str, t: Translator) -> 
         return None
     when = moment(str(freshest["ts"]), zone, t)
     if freshest.get("kind") == "landing":
-        what = t._("landing at {airport}", airport=escape(str(freshest.get("airport", ""))))
+        what = t._("landing at {airport}", airport=airport_place(freshest, t))
     else:
         what = t._("statement by {source}", source=escape(str(freshest.get("source", ""))))
     return t._("🕑 Freshest evidence: {what}, {when}", when=when, what=what)

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.render_statement import KEYWORD_LABELS
 from bot.i18n import Translator
+from bot.inflection import Name
 from bot.statements.text import shorten
 from bot.statements.watchlist import load_watchlist
 from storage.models import Source
@@ -74,10 +75,11 @@ async def person_statements_section(
     """
     views = await recent_statements(session, topics=[("person", slug)], limit=limit)
     watchlist = await load_watchlist(session)
-    label = mention_label("person", slug, watchlist.names, t)
+    # A Name, so a translation can decline it ("не упоминал {name:acc}").
+    name = Name(mention_label("person", slug, watchlist.names, t), t.locale, "person")
     if not views:
-        return t._("No watched source has mentioned {name} yet.", name=escape(label))
-    heading = t._("Latest statements mentioning {name}:", name=escape(label))
+        return t._("No watched source has mentioned {name} yet.", name=name)
+    heading = t._("Latest statements mentioning {name}:", name=name)
     return f"<b>{heading}</b>\n" + statement_list(views, watchlist.names, t)
 
 

@@ -46,7 +46,9 @@ def _plain(value: object) -> object:
 
 
 def reason_data(
-    contribution: Contribution, people: Mapping[str, Mapping[str, str]]
+    contribution: Contribution,
+    people: Mapping[str, Mapping[str, str]],
+    venue: Venue | None = None,
 ) -> dict[str, Any]:
     """One contribution as JSON-ready data (see `bot.alerts.render_venue`)."""
     data: dict[str, Any] = {
@@ -59,6 +61,9 @@ def reason_data(
     person = contribution.params.get("person")
     if contribution.kind == "landing" and isinstance(person, str) and person in people:
         data["person_names"] = dict(people[person])
+    if contribution.kind == "landing" and venue is not None:
+        # A landing counts only at the venue's own airports: its city is the venue.
+        data["airport_city"] = dict(venue.names)
     return data
 
 
@@ -74,7 +79,12 @@ def freshest_data(item: VenueScore) -> dict[str, Any] | None:
     """The newest counted landing or statement of a venue, as data."""
     fresh = item.freshest_evidence
     if isinstance(fresh, LandingEvidence):
-        return {"kind": "landing", "ts": _plain(fresh.ts), "airport": fresh.airport_icao}
+        return {
+            "kind": "landing",
+            "ts": _plain(fresh.ts),
+            "airport": fresh.airport_icao,
+            "airport_city": dict(item.venue.names),
+        }
     if isinstance(fresh, StatementEvidence):
         return {"kind": "statement", "ts": _plain(fresh.ts), "source": fresh.source_name}
     return None
@@ -93,7 +103,7 @@ def change_payload(
         "previous_score": change.previous_score,
         "rank": change.rank,
         "previous_rank": change.previous_rank,
-        "reasons": [reason_data(c, people) for c in strongest(item)] if item else [],
+        "reasons": [reason_data(c, people, item.venue) for c in strongest(item)] if item else [],
         "freshest": freshest_data(item) if item else None,
     }
 
@@ -112,7 +122,7 @@ def ranking_list(
         data = venue_data(item.venue)
         zone = item.venue.timezone
         lines = [f"{rank}. <b>{venue_name(data, t)}</b> — {amount(item.total, t)}"]
-        lines += [reason_line(reason_data(c, people), zone, t) for c in strongest(item)]
+        lines += [reason_line(reason_data(c, people, item.venue), zone, t) for c in strongest(item)]
         fresh = freshest_line(freshest_data(item), zone, t)
         if fresh:
             lines.append(fresh)
@@ -198,12 +208,14 @@ def venue_detail(
     lines += ["", "<b>" + t._("Live evidence") + "</b>"]
     live = [c for c in item.contributions if c.live]
     if live:
-        lines += [reason_line(reason_data(c, people), zone, t) for c in live]
+        lines += [reason_line(reason_data(c, people, venue), zone, t) for c in live]
     else:
         lines.append(t._("No landing or statement in the evidence window."))
     lines += ["", "<b>" + t._("Score") + "</b>"]
     lines += [
-        reason_line(reason_data(c, people), zone, t) for c in item.contributions if not c.live
+        reason_line(reason_data(c, people, venue), zone, t)
+        for c in item.contributions
+        if not c.live
     ]
     lines.append(
         t._(
