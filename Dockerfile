@@ -15,17 +15,19 @@ RUN python -m tools.catalogs compile && python -m tools.catalogs check \
 FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite+aiosqlite:////data/summitwatch.db \
-    SUMMITWATCH_HEALTH_PORT=9090
+    SUMMITWATCH_HEALTH_LISTEN=0.0.0.0 SUMMITWATCH_HEALTH_PORT=8479
 RUN useradd --create-home --uid 10001 summitwatch && mkdir /data && chown summitwatch /data
 COPY --from=build /dist/*.whl /tmp/
 RUN pip install --no-cache-dir /tmp/*.whl && rm /tmp/*.whl
 USER summitwatch
 WORKDIR /home/summitwatch
 VOLUME ["/data"]
-# 8443: PTB's webhook server (SUMMITWATCH_WEBHOOK_PORT); 9090: /healthz /readyz /metrics.
-EXPOSE 8443 9090
+# 8443: PTB's webhook server (SUMMITWATCH_WEBHOOK_PORT); 8479: /healthz /readyz /metrics
+# (SUMMITWATCH_HEALTH_PORT; outside a container the bot listens on loopback only, here on
+# every address of the container so that Docker and Prometheus can reach it).
+EXPOSE 8443 8479
 # /healthz on the health port; Python's urllib, so the slim image needs no curl.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('SUMMITWATCH_HEALTH_PORT', '9090'), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('SUMMITWATCH_HEALTH_PORT', '8479'), timeout=4)"]
 ENTRYPOINT ["summitwatch"]
 CMD ["run"]

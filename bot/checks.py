@@ -1,15 +1,21 @@
-"""`summitwatch check`: what the configuration and the store look like, secrets masked."""
+"""`summitwatch check`: what the configuration and the store look like, secrets masked.
+
+It only reads: a store that does not exist is reported, not created.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings, mask_token
-from storage.engine import create_engine
+from bot.startup import get_me, store_failure, telegram_failure
 from storage.migrate import current_revision, head_revision
 
 
@@ -28,10 +34,28 @@ class CheckReport:
         self.ok = False
 
 
+def _read_only(database_url: str) -> str:
+    """SQLite: the URL opening the file read-only (SQLite would create a missing one)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return database_url
+    path = quote(str(Path(url.database).resolve()))
+    return f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true"
+
+
 async def _check_store(settings: Settings, report: CheckReport) -> None:
+    """Reads only: a missing SQLite file (or its folder) is reported, never created."""
     url = make_url(settings.database_url)
     shown = url.render_as_string(hide_password=True)
-    engine = create_engine(settings.database_url)
+    path = settings.sqlite_path()
+    if path is not None and not path.is_file():
+        report.bad(
+            f"store file {path} does not exist: check DATABASE_URL "
+            "(`summitwatch db upgrade` creates it)"
+        )
+        return
+    # Not storage.engine.create_engine: it makes the folder and switches the file to WAL.
+    engine = create_async_engine(_read_only(settings.database_url))
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -43,24 +67,21 @@ async def _check_store(settings: Settings, report: CheckReport) -> None:
             found = revision or "nothing"
             report.bad(f"schema at {found}, code expects {head}: run `summitwatch db upgrade`")
     except (SQLAlchemyError, OSError) as exc:
-        report.bad(f"store unreachable: {shown}: {type(exc).__name__}")
+        report.bad(f"store: {store_failure(exc, settings).message}")
     finally:
         await engine.dispose()
 
 
 async def _check_telegram(settings: Settings, report: CheckReport) -> None:
-    from telegram import Bot
     from telegram.error import TelegramError
 
     try:
-        async with Bot(
-            settings.token(),
-            base_url=settings.bot_api_base_url,
-            base_file_url=settings.bot_file_base_url,
-        ) as bot:
-            report.good(f"Bot API answers: @{bot.username} (id {bot.id})")
+        me = await get_me(settings)
     except TelegramError as exc:
-        report.bad(f"Bot API: {type(exc).__name__}: {exc.message}")
+        # Never the exception's own text: PTB quotes the rejected token in it.
+        report.bad(f"Bot API: {telegram_failure(exc, settings).message}")
+    else:
+        report.good(f"Bot API answers: @{me.username} (id {me.id})")
 
 
 async def run_checks(settings: Settings, *, telegram: bool = False) -> CheckReport:

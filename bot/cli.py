@@ -12,26 +12,53 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 
+EXIT_FAILED = 1
 EXIT_CONFIG = 2
+log = logging.getLogger("summitwatch")
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot until interrupted: long polling, or webhooks (--webhook or a webhook URL)."""
+    from bot.startup import StartupError, classify, preflight
+    from bot.startup import log as startup_log
+
+    try:
+        asyncio.run(preflight(settings))
+    except StartupError as exc:
+        startup_log.error("%s", exc.message)
+        return exc.status
+    # Imported after the preflight: a failing start-up need not wait for the whole bot.
     from telegram import Update
 
     from bot.app import build_application
     from bot.webhook import webhook_options, webhook_wanted
 
     application = build_application(settings)
-    if webhook_wanted(settings, flag=args.webhook):
-        application.run_webhook(**webhook_options(settings))
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if webhook_wanted(settings, flag=args.webhook):
+            application.run_webhook(**webhook_options(settings), close_loop=False)
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+    except Exception as exc:
+        # What went wrong after the preflight (the Bot API or the store gone in between,
+        # a busy health port, a schema newer than the code): still one line.
+        failure = classify(exc, settings)
+        if failure is None:
+            raise
+        startup_log.error("%s", failure.message)
+        return failure.status
+    finally:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+        # PTB skips the bot's shutdown when its own start-up failed; closing the HTTP
+        # sessions here keeps "Unclosed client session" out of the output.
+        loop.run_until_complete(application.bot.shutdown())
+        loop.close()
     return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Apply every pending migration."""
+    from bot.startup import classify
     from storage.engine import create_engine
     from storage.migrate import current_revision, head_revision, upgrade
 
@@ -43,7 +70,14 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await engine.dispose()
 
-    revision = asyncio.run(run())
+    try:
+        revision = asyncio.run(run())
+    except Exception as exc:
+        failure = classify(exc, settings)
+        if failure is None:
+            raise
+        print(f"summitwatch: db upgrade: {failure.message}", file=sys.stderr)
+        return failure.status
     print(f"database at revision {revision} (code head {head_revision()})")
     return 0
 
@@ -102,12 +136,21 @@ def cmd_import_watchlist(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sources_check(args: argparse.Namespace, settings: Settings) -> int:
     """Fetch every statement source once and report what each gave (nothing is stored)."""
+    from bot.ssrf import AddressPolicy
     from bot.statements.check import check_sources, report
     from bot.statements.sources import load_sources, rebased
-    from bot.ssrf import AddressPolicy
 
     specs = rebased(load_sources(settings.sources_file), settings.sources_base_url)
     if args.source:
+        known = [spec.name for spec in specs]
+        unknown = [name for name in dict.fromkeys(args.source) if name not in known]
+        if unknown:
+            print(
+                f"summitwatch: sources check: no source named {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(known)}",
+                file=sys.stderr,
+            )
+            return EXIT_CONFIG
         specs = tuple(spec for spec in specs if spec.name in set(args.source))
     policy = AddressPolicy.build(allow=settings.feeds_allow_list())
     lines = asyncio.run(check_sources(specs, policy, timeout_s=args.timeout))
@@ -224,3 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the log, so the secret filter scrubs the traceback: Python's own
+        # printout of an uncaught exception would show the token PTB put in it.
+        log.critical("summitwatch %s stopped by an unexpected error", args.command, exc_info=True)
+        return EXIT_FAILED

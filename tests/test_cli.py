@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,7 @@ def test_db_upgrade_then_check_reports_everything_with_token_masked(tmp_path: Pa
 
 
 def test_check_fails_on_an_unmigrated_store(tmp_path: Path) -> None:
+    sqlite3.connect(tmp_path / "empty.db").close()
     env = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}",

@@ -90,6 +90,9 @@ def test_runtime_is_slim_non_root_and_exposes_the_configured_ports() -> None:
     }
     env_line = next(line for line in runtime if line.startswith("ENV "))
     assert f"SUMMITWATCH_HEALTH_PORT={defaults['health_port'].default}" in env_line
+    # Loopback is the default outside containers; the image listens on all its addresses.
+    assert defaults["health_listen"].default == "127.0.0.1"
+    assert "SUMMITWATCH_HEALTH_LISTEN=0.0.0.0" in env_line
 
 
 def _healthcheck_command() -> list[str]:
@@ -141,6 +144,7 @@ def test_compose_runs_postgres_a_migration_two_webhook_replicas_and_a_proxy() ->
         assert bot["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
         assert bot["depends_on"]["postgres"] == {"condition": "service_healthy"}
         health = bot["healthcheck"]["test"][-1]
+        assert bot["environment"]["SUMMITWATCH_HEALTH_LISTEN"] == "0.0.0.0"  # noqa: S104
         assert f":{bot['environment']['SUMMITWATCH_HEALTH_PORT']}/healthz" in health
     proxy = services["proxy"]
     targets = [proxy["command"][i + 1] for i, arg in enumerate(proxy["command"]) if arg == "--to"]

@@ -81,8 +81,9 @@ class Stack:
     async def metrics(self, service: str) -> dict[str, float]:
         """The replica's own /metrics, read inside its container (the port is not published)."""
         script = (
-            "import urllib.request;"
-            "print(urllib.request.urlopen('http://127.0.0.1:9090/metrics').read().decode())"
+            "import os, urllib.request;"
+            "port = os.environ['SUMMITWATCH_HEALTH_PORT'];"
+            "print(urllib.request.urlopen(f'http://127.0.0.1:{port}/metrics').read().decode())"
         )
         text = await self.run("exec", "-T", service, "python", "-c", script)
         values: dict[str, float] = {}
