@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.flight_records import EventRecord, Fix
 from storage.models import FlightEvent, Position
-from storage.positions import track_between
+from storage.positions import POSITIONS, track_between
 
 # The events that make or revise a flight; signal_regained may retract a probable landing.
 FLIGHT_KINDS = ("takeoff", "landing", "signal_regained")
@@ -93,11 +93,13 @@ async def hexes_by_callsign(session: AsyncSession, callsign: str, *, limit: int 
     wanted = "".join(callsign.split()).upper()
     if not wanted:
         return []
-    newest = func.max(Position.ts)
+    # callsign_key is upper(trim(callsign)), indexed with hex and ts (migration 0008):
+    # the index alone answers, however many positions are kept.
+    newest = func.max(POSITIONS.c.ts)
     result = await session.exec(
-        select(Position.hex, newest)
-        .where(func.upper(func.trim(Position.callsign)) == wanted)
-        .group_by(col(Position.hex))
+        select(POSITIONS.c.hex, newest)
+        .where(POSITIONS.c.callsign_key == wanted)
+        .group_by(POSITIONS.c.hex)
         .order_by(newest.desc())
         .limit(limit)
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.flights.history import State
@@ -160,3 +161,32 @@ async def test_recent_flights_limit_and_order(sessions: async_sessionmaker[Async
         found = await recent_flights(session, [HEX], 3)
     assert [f.departed for f in found] == [T0 + timedelta(minutes=n * 600) for n in (5, 4, 3)]
     assert all(f.arrival == "UBBB" for f in found)
+
+
+async def test_callsign_lookup_reads_the_callsign_index(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """`/status <callsign>` is answered from ix_positions_callsign_key, never a table scan."""
+    await _positions(sessions, [0, 5], callsign="DMO1    ")
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with sessions() as session:
+            assert await hexes_by_callsign(session, "dmo1") == [HEX]
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    statement, parameters = seen[-1]
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            rows = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        else:
+            # A few rows make any table cheap to scan: ask whether the index can serve.
+            await connection.exec_driver_sql("SET enable_seqscan = off")
+            rows = await connection.exec_driver_sql("EXPLAIN " + statement, parameters)
+        plan = "\n".join(str(row[-1]) for row in rows.all())
+    assert "ix_positions_callsign_key" in plan, plan
+    assert "SCAN positions\n" not in plan + "\n" and "Seq Scan" not in plan, plan

@@ -189,3 +189,60 @@ async def test_0007_moves_a_role_into_roles_en_and_back(database_url: str) -> No
         assert linked == [1]
     finally:
         await engine.dispose()
+
+
+async def test_0008_computes_and_indexes_the_callsign_key_and_back(database_url: str) -> None:
+    """Positions stored before 0008 get `callsign_key` (upper, trimmed) and so do new
+    ones, with nothing written by the caller; downgrade drops it and keeps the rows."""
+    from sqlalchemy import Boolean, Float, String, column, insert, inspect, select, table
+
+    from storage.types import UTCDateTime
+
+    positions = table(
+        "positions",
+        column("hex", String()),
+        column("ts", UTCDateTime()),
+        column("lat", Float()),
+        column("lon", Float()),
+        column("on_ground", Boolean()),
+        column("callsign", String()),
+        column("provider", String()),
+    )
+    saved = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
+    row = {"ts": saved, "lat": 55.6, "lon": 37.3, "on_ground": False, "provider": "test"}
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, "0007")
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(positions),
+                [
+                    {**row, "hex": "ffa001", "callsign": "DMO1    "},
+                    {**row, "hex": "ffa002", "callsign": "dmo1"},
+                    {**row, "hex": "ffa003", "callsign": None},
+                ],
+            )
+        await upgrade(engine, "0008")
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(positions), [{**row, "hex": "ffa004", "callsign": " afl100 "}]
+            )
+        keys = table("positions", column("hex", String()), column("callsign_key", String()))
+        async with engine.connect() as connection:
+            found = dict((await connection.execute(select(keys.c.hex, keys.c.callsign_key))).all())
+            indexes = await connection.run_sync(
+                lambda sync: {
+                    i["name"]: i["column_names"] for i in inspect(sync).get_indexes("positions")
+                }
+            )
+        assert found == {"ffa001": "DMO1", "ffa002": "DMO1", "ffa003": None, "ffa004": "AFL100"}
+        assert indexes["ix_positions_callsign_key"] == ["callsign_key", "hex", "ts"]
+        await downgrade(engine, "0007")
+        async with engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda sync: {c["name"] for c in inspect(sync).get_columns("positions")}
+            )
+            count = len((await connection.execute(select(positions.c.hex))).all())
+        assert "callsign_key" not in columns and count == 4
+    finally:
+        await engine.dispose()

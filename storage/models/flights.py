@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Computed, Index, String
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -13,7 +13,21 @@ class Position(SQLModel, table=True):
     """One kept position report of a watched aircraft."""
 
     __tablename__ = "positions"
-    __table_args__ = (Index("ix_positions_hex_ts", "hex", "ts"),)
+    __table_args__ = (
+        # The callsign as `/status <callsign>` matches it, computed by the database
+        # (migration 0008) and indexed with hex and ts, so a lookup reads the index
+        # instead of every position. A table column only, not a model field: nothing
+        # writes it and the ORM never tries to.
+        Column(
+            "callsign_key",
+            String(16),
+            Computed("upper(trim(callsign))", persisted=True),
+            nullable=True,
+        ),
+        Index("ix_positions_hex_ts", "hex", "ts"),
+        Index("ix_positions_callsign_key", "callsign_key", "hex", "ts"),
+    )
+    __mapper_args__ = {"exclude_properties": ["callsign_key"]}
 
     id: int | None = Field(default=None, primary_key=True)
     hex: str = Field(max_length=6)
