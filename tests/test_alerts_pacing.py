@@ -118,3 +118,39 @@ async def test_same_chat_waits_for_the_previous_answer(clock: VirtualClock) -> N
     first.release()
     (await waiting).release()
     assert clock.now == 1.4
+
+
+async def test_replies_skip_the_chat_second_but_count_in_it(clock: VirtualClock) -> None:
+    """A burst of replies goes at once; an alert right after them still waits its second."""
+    pacer = SendPacer(PaceLimits(margin_s=0.0), clock=clock)
+    for _ in range(5):
+        (await pacer.acquire(7, per_chat=False)).release()
+    assert clock.now == 0.0
+    assert pacer.held == 0
+    (await pacer.acquire(7)).release()
+    assert clock.now == 1.0
+    assert (pacer.held, pacer.held_s) == (1, 1.0)
+
+
+async def test_replies_keep_the_group_minute_and_the_overall_second(
+    clock: VirtualClock,
+) -> None:
+    pacer = SendPacer(PaceLimits(margin_s=0.0), clock=clock)
+    group = [await _reply_time(pacer, clock, -100) for _ in range(21)]
+    assert group[19] == 0.0 and group[20] == 60.0
+    pacer = SendPacer(PaceLimits(margin_s=0.0), clock=clock)
+    start = clock.now
+    overall = [await _reply_time(pacer, clock, 5) for _ in range(31)]
+    assert overall[29] == start and overall[30] == start + 1.0
+
+
+async def test_a_paused_chat_holds_replies_too(clock: VirtualClock) -> None:
+    pacer = SendPacer(PaceLimits(margin_s=0.0), clock=clock)
+    pacer.pause_chat(7, 3.0)
+    assert await _reply_time(pacer, clock, 7) == 3.0
+
+
+async def _reply_time(pacer: SendPacer, clock: VirtualClock, chat: int) -> float:
+    permit = await pacer.acquire(chat, per_chat=False)
+    permit.release()
+    return clock.now

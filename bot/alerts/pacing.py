@@ -1,17 +1,18 @@
 """Pace sends within Telegram's limits, before Telegram has to say 429.
 
 Telegram allows about 30 messages per second overall, one per second in a chat and
-20 per minute in a group, counted when the requests reach it. The per-chat second is
-advice that tolerates short bursts ("We may allow short bursts that go over this
-limit", Bot FAQ); the other two are hard. So alert fan-out keeps one message a second
-per chat, while a reply to the user's own command skips that wait (`per_chat=False`)
-and only counts in the chat's window, so an alert that follows still waits its second. We cannot see that
+20 per minute in a group, counted when the requests reach it. We cannot see that
 moment, but we can bound it: a request reaches Telegram before its answer reaches us.
 So a send is counted from when it starts until its answer returns (in flight), and
 from then on at its *completion* time. A new send is allowed when, over the last
 window, fewer than `limit` sends are in flight or completed. Telegram then sees at
 most `limit` arrivals in any window however the network jitters, at the price of
 one round trip per window (about 1% at a local Bot API server).
+
+The per-chat second is advice that tolerates bursts ("We may allow short bursts that
+go over this limit", Bot FAQ); the other two are hard. Alert fan-out keeps the second,
+while a reply to the user's own command skips it (`per_chat=False`) and is only
+counted in the chat's window, so an alert right after it still waits its second.
 """
 
 from __future__ import annotations
