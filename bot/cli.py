@@ -128,7 +128,11 @@ def cmd_replay_flights(args: argparse.Namespace, settings: Settings | None) -> i
 
 
 def cmd_import_watchlist(args: argparse.Namespace, settings: Settings) -> int:
-    """Import aircraft from a plane-alert-db CSV; bad lines are reported, never fatal."""
+    """Import aircraft from a plane-alert-db CSV file, or refresh the fleet from a URL.
+
+    A file: every row; bad lines are reported, never fatal. An http(s) URL: the shipped
+    fleet's rows (Gov, Dictator Alert), conditionally, all or nothing.
+    """
     from bot.watch.import_command import import_command
 
     return import_command(args, settings)
@@ -210,7 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="import aircraft from a plane-alert-db CSV",
         description=cmd_import_watchlist.__doc__,
     )
-    imp.add_argument("file", help="CSV with the plane-alert-db header ($ICAO,$Registration,...)")
+    imp.add_argument(
+        "file",
+        help="CSV with the plane-alert-db header ($ICAO,$Registration,...), or its http(s) URL",
+    )
     imp.add_argument(
         "--dry-run", action="store_true", help="report what would change; write nothing"
     )

@@ -96,18 +96,10 @@ class Settings(BaseSettings):
     webhook_port: int = Field(
         default=8443, ge=1, le=65535, validation_alias="SUMMITWATCH_WEBHOOK_PORT"
     )
-    # /healthz, /readyz and /metrics; 0 turns the endpoint off. Loopback by default: the
-    # image and compose listen on 0.0.0.0 explicitly. 8479 is outside Prometheus'
-    # exporter range (9100-9999) and clear of 9090 (Prometheus), 9093 (Alertmanager),
-    # 3000 (Grafana) and 8080-8089 (web servers, cAdvisor, Splunk's 8089).
-    health_listen: str = Field(default="127.0.0.1", validation_alias="SUMMITWATCH_HEALTH_LISTEN")
+    # /healthz, /readyz and /metrics; 0 turns the endpoint off.
+    health_listen: str = Field(default="0.0.0.0", validation_alias="SUMMITWATCH_HEALTH_LISTEN")  # noqa: S104
     health_port: int = Field(
-        default=8479, ge=0, le=65535, validation_alias="SUMMITWATCH_HEALTH_PORT"
-    )
-    # `run` waits this long for an unreachable Bot API or PostgreSQL, retrying with
-    # backoff, before it exits (status 75); 0 tries once.
-    startup_timeout_s: float = Field(
-        default=300.0, ge=0, le=86_400, validation_alias="SUMMITWATCH_STARTUP_TIMEOUT_S"
+        default=9090, ge=0, le=65535, validation_alias="SUMMITWATCH_HEALTH_PORT"
     )
     # /readyz fails when an enabled source has not answered for this long.
     source_silence_s: float = Field(
@@ -225,6 +217,15 @@ class Settings(BaseSettings):
     )
     # Networks feeds may be fetched from although private ("10.0.0.0/8,127.0.0.1").
     feeds_allow: str = Field(default="", validation_alias="SUMMITWATCH_FEEDS_ALLOW")
+    # Refresh the shipped fleet from this plane-alert-db CSV (off when unset), through
+    # the feeds' SSRF guard and SUMMITWATCH_FEEDS_ALLOW; weekly by default.
+    fleet_url: str | None = Field(default=None, validation_alias="SUMMITWATCH_FLEET_URL")
+    fleet_refresh_s: float = Field(
+        default=7 * 86400.0,
+        ge=60.0,
+        le=365 * 86400.0,
+        validation_alias="SUMMITWATCH_FLEET_REFRESH_S",
+    )
 
     # Venue analysis: how often the ranking is recomputed (and alerts checked), how fast
     # live evidence ages, how far back it counts, and the rise that is alert-worthy.
@@ -251,7 +252,7 @@ class Settings(BaseSettings):
         """Live venue evidence older than this is ignored."""
         return timedelta(days=self.venue_window_days)
 
-    @field_validator("sources_base_url")
+    @field_validator("sources_base_url", "fleet_url")
     @classmethod
     def _sources_base_shape(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):

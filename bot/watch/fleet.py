@@ -66,7 +66,8 @@ class FleetOutcome:
     stale: int = 0
 
 
-def _aircraft(entry: Entry) -> ImportedAircraft:
+def imported(entry: Entry) -> ImportedAircraft:
+    """A parsed row as `storage.aircraft_import` takes it (category of use and link in details)."""
     details = {k: v for k, v in (("cmpg", entry.cmpg), ("link", entry.link)) if v}
     return ImportedAircraft(
         hex=entry.hex,
@@ -98,18 +99,18 @@ async def apply_fleet(
         for e in entries
         if e.hex in existing and _operator_changed(existing[e.hex].operator, e.operator)
     }
-    imported = await import_aircraft(
+    result = await import_aircraft(
         session,
-        [_aircraft(e) for e in entries],
+        [imported(e) for e in entries],
         existing=existing,
         source=copy.source[:SOURCE_LENGTH],
         provenance=copy.provenance,
         now=now,
         write=write,
     )
-    outcome.added = len(imported.added)
-    outcome.updated = len(imported.updated)
-    outcome.unchanged = len(imported.unchanged)
+    outcome.added = len(result.added)
+    outcome.updated = len(result.updated)
+    outcome.unchanged = len(result.unchanged)
     people = await all_people(session)
     ids = {p.slug: p.id for p in people if p.id is not None}
     index = name_index(people)

@@ -90,7 +90,7 @@ def parse_all(data: bytes, origin: str) -> list[Entry]:
             else:
                 entries.append(item)
     except HeaderError as exc:
-        raise FleetFileError(f"{origin}: {exc}") from exc
+        raise FleetFileError(f"{origin}: {exc}; nothing imported") from exc
     if problems:
         shown = "; ".join(f"line {p.line}: {p.detail}" for p in problems[:20])
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""

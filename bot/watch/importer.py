@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.progress import ProgressBar
-from bot.watch.planealert import Entry, Problem, parse
+from bot.watch.fleet import imported
+from bot.watch.planealert import Problem, parse
 from storage.aircraft_import import CHUNK, ImportedAircraft, existing_aircraft, import_aircraft
 
 SOURCE_LENGTH = 512  # aircraft.source
@@ -53,20 +54,6 @@ class ImportReport:
         return out
 
 
-def _aircraft(entry: Entry) -> ImportedAircraft:
-    details = {k: v for k, v in (("cmpg", entry.cmpg), ("link", entry.link)) if v}
-    return ImportedAircraft(
-        hex=entry.hex,
-        registration=entry.registration,
-        type_code=entry.type_code,
-        type_name=entry.type_name,
-        operator=entry.operator,
-        category=entry.category,
-        tags=entry.tags,
-        details=details,
-    )
-
-
 async def import_watchlist(
     path: Path,
     sessions: async_sessionmaker[AsyncSession],
@@ -87,7 +74,7 @@ async def import_watchlist(
         if isinstance(item, Problem):
             report.problems.append(item)
         else:
-            entries.append(_aircraft(item))
+            entries.append(imported(item))
     if progress is not None:
         progress.total = len(entries) + len(report.problems)
         progress.advance(len(report.problems))
