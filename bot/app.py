@@ -106,8 +106,9 @@ async def open_services(settings: Settings) -> Services:
     async with startup_lock(engine):
         await upgrade(engine)
         await seed_watchlist(sessions)
-        # After the people: the fleet's believed links name them.
-        await seed_fleet(sessions)
+        if settings.fleet_seed:
+            # After the people: the fleet's believed links name them.
+            await seed_fleet(sessions)
         await seed_venues(sessions)
     return Services(settings=settings, engine=engine, sessions=sessions)
 

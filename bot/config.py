@@ -217,6 +217,9 @@ class Settings(BaseSettings):
     )
     # Networks feeds may be fetched from although private ("10.0.0.0/8,127.0.0.1").
     feeds_allow: str = Field(default="", validation_alias="SUMMITWATCH_FEEDS_ALLOW")
+    # Seed the shipped plane-alert-db fleet (bot/data/fleet.csv) at start; off keeps what
+    # is stored and adds nothing.
+    fleet_seed: bool = Field(default=True, validation_alias="SUMMITWATCH_FLEET_SEED")
     # Refresh the shipped fleet from this plane-alert-db CSV (off when unset), through
     # the feeds' SSRF guard and SUMMITWATCH_FEEDS_ALLOW; weekly by default.
     fleet_url: str | None = Field(default=None, validation_alias="SUMMITWATCH_FLEET_URL")

@@ -23,6 +23,8 @@ def bot_settings(fake: FakeBotAPI, database_url: str, **overrides: Any) -> Setti
         "SUMMITWATCH_ADMIN_IDS": str(ADMIN_ID),
         # No test fetches the real statement sources; statement tests turn it on.
         "SUMMITWATCH_STATEMENTS_ENABLED": "false",
+        # The shipped fleet (1,772 aircraft) only where a test is about it.
+        "SUMMITWATCH_FLEET_SEED": "false",
         # No health endpoint unless a test asks for one (0 is off; tests run side by side).
         "SUMMITWATCH_HEALTH_PORT": "0",
     }
