@@ -30,6 +30,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("deadletters", N_("Undeliverable alerts (bot admins)"), "[retry]", in_groups=False),
     CommandInfo("status", N_("Where a person's or aircraft's jet is now"), "who"),
     CommandInfo("flights", N_("Recent flights of a person or aircraft"), "who [n]"),
+    CommandInfo("fleet", N_("Where an operator's aircraft are"), "operator [page]"),
+    CommandInfo("providers", N_("Flight data providers and how fresh the fleet is")),
     CommandInfo("watchlist", N_("Watched people and aircraft")),
     CommandInfo(
         "track",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.flight_records import EventRecord, Fix
-from storage.models import FlightEvent, Position
+from storage.models import FlightEvent, FlightWatchState, Position, Source, SourceKind
 from storage.positions import POSITIONS, track_between
 
 # The events that make or revise a flight; signal_regained may retract a probable landing.
@@ -104,3 +105,98 @@ async def hexes_by_callsign(session: AsyncSession, callsign: str, *, limit: int 
         .limit(limit)
     )
     return [str(row[0]) for row in result.all()]
+
+
+# ---------------------------------------------------------------- fleets (many aircraft)
+
+# Hexes per IN list: well under SQLite's and asyncpg's parameter limits.
+_IN_CHUNK = 500
+
+
+def _chunked(hexes: Sequence[str]) -> list[list[str]]:
+    unique = sorted(set(hexes))
+    return [unique[i : i + _IN_CHUNK] for i in range(0, len(unique), _IN_CHUNK)]
+
+
+async def last_fixes(session: AsyncSession, hexes: Sequence[str]) -> dict[str, Fix]:
+    """The newest kept position of each of these aircraft (those with none are absent).
+
+    One statement per few hundred aircraft: the newest time per aircraft comes from the
+    (hex, ts) index, then those rows are read.
+    """
+    found: dict[str, Fix] = {}
+    for chunk in _chunked(hexes):
+        newest = (
+            select(Position.hex, func.max(Position.ts).label("ts"))
+            .where(col(Position.hex).in_(chunk))
+            .group_by(col(Position.hex))
+            .subquery()
+        )
+        result = await session.exec(
+            select(Position)
+            .join(newest, (col(Position.hex) == newest.c.hex) & (col(Position.ts) == newest.c.ts))
+            .order_by(col(Position.id))
+        )
+        for position in result.all():
+            found[position.hex] = _fix(position)  # on a tie of times, the last stored wins
+    return found
+
+
+async def events_by_aircraft(
+    session: AsyncSession, hexes: Sequence[str], *, per_aircraft: int
+) -> dict[str, list[EventRecord]]:
+    """Each aircraft's newest `per_aircraft` flight events (oldest first), and its newest
+    event of any kind on top when that is not one of them (a signal lost, an emergency).
+
+    Ranked per aircraft in SQL (a window function, on SQLite and PostgreSQL alike), so a
+    fleet of hundreds costs one statement per few hundred aircraft, not one per aircraft.
+    """
+    found: dict[str, list[EventRecord]] = {}
+    for chunk in _chunked(hexes):
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=col(FlightEvent.hex),
+                order_by=(col(FlightEvent.ts).desc(), col(FlightEvent.id).desc()),
+            )
+            .label("rank")
+        )
+        kinds = col(FlightEvent.kind).in_(FLIGHT_KINDS)
+        flights_ranked = (
+            select(col(FlightEvent.id), rank).where(col(FlightEvent.hex).in_(chunk), kinds)
+        ).subquery()
+        any_ranked = (
+            select(col(FlightEvent.id), rank).where(col(FlightEvent.hex).in_(chunk))
+        ).subquery()
+        wanted = (
+            select(flights_ranked.c.id)
+            .where(flights_ranked.c.rank <= per_aircraft)
+            .union(select(any_ranked.c.id).where(any_ranked.c.rank == 1))
+        )
+        result = await session.exec(
+            select(FlightEvent)
+            .where(col(FlightEvent.id).in_(wanted))
+            .order_by(col(FlightEvent.ts), col(FlightEvent.id))
+        )
+        for event in result.all():
+            found.setdefault(event.hex, []).append(_record(event))
+    return found
+
+
+async def flight_provider_sources(session: AsyncSession) -> list[Source]:
+    """The flight providers' `sources` rows (readsb and OpenSky kinds), with their health."""
+    result = await session.exec(
+        select(Source)
+        .where(col(Source.kind).in_([SourceKind.READSB, SourceKind.OPENSKY]))
+        .order_by(col(Source.name))
+    )
+    return list(result.all())
+
+
+async def watch_document(session: AsyncSession, name: str) -> dict[str, Any] | None:
+    """The flight poller's global state document (not its per-aircraft rows), or None."""
+    result = await session.exec(
+        select(FlightWatchState.state).where(col(FlightWatchState.name) == name)
+    )
+    found = result.first()
+    return dict(found) if found is not None else None

@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.flights.history import Flight, Whereabouts, flights, whereabouts
-from storage.flight_queries import flight_events, last_event, last_fix, track
+from storage.flight_queries import (
+    events_by_aircraft,
+    flight_events,
+    last_event,
+    last_fix,
+    last_fixes,
+    track,
+)
 from storage.flight_records import Fix
 
 # Events read to find the last flight: a few revisions and retractions on top of it.
@@ -49,6 +56,27 @@ async def aircraft_overview(
         last_flight=found[0] if found else None,
         last_fix=fix,
     )
+
+
+async def fleet_overviews(
+    session: AsyncSession, hexes: Sequence[str], now: datetime
+) -> list[AircraftOverview]:
+    """`aircraft_overview` of many aircraft in a few statements (in the order given)."""
+    fixes = await last_fixes(session, hexes)
+    events = await events_by_aircraft(session, hexes, per_aircraft=EVENTS_FOR_LAST_FLIGHT)
+    overviews = []
+    for hex_code in hexes:
+        fix, seen = fixes.get(hex_code), events.get(hex_code, [])
+        found = flights(seen)
+        overviews.append(
+            AircraftOverview(
+                hex=hex_code,
+                where=whereabouts(fix, seen, now),
+                last_flight=found[0] if found else None,
+                last_fix=fix,
+            )
+        )
+    return overviews
 
 
 async def recent_flights(session: AsyncSession, hexes: Sequence[str], count: int) -> list[Flight]:

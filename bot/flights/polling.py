@@ -44,6 +44,7 @@ from bot.flights import airports as airport_data
 from bot.flights.airports import AirportIndex, default_index
 from bot.flights.detector import SNAPSHOT_VERSION, Detector, DetectorConfig, SnapshotError
 from bot.flights.events import EventKind, FlightEvent
+from bot.flights.freshness import Freshness, Refreshes
 from bot.flights.keep import KeepRule, Sightings
 from bot.flights.payload import AircraftInfo, TrackPoint, event_payload
 from bot.flights.providers import FetchOutcome, FlightFetcher, record_health
@@ -88,6 +89,7 @@ class PollResult:
         kept: positions stored.
         events: events detected this round.
         stored: ids of the events stored now (a dedup key seen before stores nothing).
+        freshness: how fresh the watched fleet is after this round.
     """
 
     watched: int = 0
@@ -97,6 +99,7 @@ class PollResult:
     kept: int = 0
     events: list[FlightEvent] = field(default_factory=list)
     stored: list[int] = field(default_factory=list)
+    freshness: Freshness | None = None
 
 
 class StateConflict(RuntimeError):
@@ -144,6 +147,7 @@ class FlightWatch:
         self._saved_at: datetime | None = None
         self._rotation = Rotation(slice_size)
         self._slices_told = 1
+        self._refreshes = Refreshes()
         self._lock = asyncio.Lock()
 
     async def poll(self) -> PollResult:
@@ -169,6 +173,8 @@ class FlightWatch:
                     self._rotation.slices,
                 )
             outcome = await self._fetcher.fetch(part)
+            if outcome.provider_used is not None:
+                self._refreshes.answered(part, self._clock())
             judge_at = self._rotation.judge_at(outcome.provider_used is not None)
             try:
                 result = await self._commit(detector, watched, outcome, judge_at)
@@ -243,6 +249,8 @@ class FlightWatch:
         full = self._revision == 0 or (answered and self._save_due(now))
         # Not due: only the aircraft whose events are stored now.
         saving = set(self._unsaved) if full else self._unsaved & {e.hex for e in events}
+        # Stored with the document, so /providers in any process can tell how fresh we are.
+        freshness = self._refreshes.summary(watched, now)
         stored: list[int] = []
         async with self._sessions.begin() as session:
             for update in outcome.health_updates:
@@ -260,7 +268,11 @@ class FlightWatch:
                 revision = await save_state(
                     session,
                     STATE_NAME,
-                    {"version": SNAPSHOT_VERSION, "answered_at": self._answered_at},
+                    {
+                        "version": SNAPSHOT_VERSION,
+                        "answered_at": self._answered_at,
+                        "freshness": freshness.to_document(),
+                    },
                     revision=self._revision or 0,
                     now=now,
                     aircraft=self._rows(detector, sorted(saving)),
@@ -282,6 +294,7 @@ class FlightWatch:
             kept=len(kept),
             events=events,
             stored=stored,
+            freshness=freshness,
         )
 
     def _rows(self, detector: Detector, hexes: Sequence[str]) -> Iterator[dict[str, AircraftState]]:

@@ -8,7 +8,7 @@ stored event needs nothing but its code to be shown with city, country and IATA 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -117,3 +117,70 @@ def track_picture(fixes: Sequence[Fix], flight: Flight | None) -> bytes | None:
                 marks.append(AirportMark(airport.iata or airport.icao, airport.lat, airport.lon))
     points = [(f.lat, f.lon, None if f.on_ground else f.alt_ft) for f in fixes]
     return render_track_png(points, airports=marks)
+
+
+# ---------------------------------------------------------------- fleets
+
+# An aircraft not seen for this long is "not seen for N days" rather than "since 14:02".
+_DAY = timedelta(days=1)
+
+
+def activity_key(where: Whereabouts) -> tuple[int, float]:
+    """Sort key, most recently active first: airborne, then by last sighting, never seen last."""
+    seen = where.last_seen.timestamp() if where.last_seen is not None else float("-inf")
+    return (0 if where.state == State.AIRBORNE else 1, -seen)
+
+
+def fleet_summary(states: Sequence[Whereabouts], t: Translator) -> str:
+    """'27 aircraft: ✈️ 1 airborne · 🅿️ 3 on the ground · ❔ 23 not seen lately'."""
+    airborne = sum(1 for w in states if w.state == State.AIRBORNE)
+    grounded = sum(1 for w in states if w.state == State.ON_GROUND)
+    unseen = len(states) - airborne - grounded
+    parts = [
+        "✈️ " + t.n_("{n} airborne", "{n} airborne", airborne),
+        "🅿️ " + t.n_("{n} on the ground", "{n} on the ground", grounded),
+        "❔ " + t.n_("{n} not seen lately", "{n} not seen lately", unseen),
+    ]
+    total = t.n_("{n} aircraft", "{n} aircraft", len(states))
+    return f"{total}: " + " · ".join(parts)
+
+
+def fleet_state_line(where: Whereabouts, fix: Fix | None, now: datetime, t: Translator) -> str:
+    """One line of an aircraft in a fleet list: where it is and since when, in brief."""
+    airport = airport_info(where.airport)
+    if where.state == State.AIRBORNE:
+        parts = ["✈️ " + t._("Airborne")]
+        if fix is not None and not fix.on_ground:
+            parts.append(f"{fix.lat:.2f}, {fix.lon:.2f}")
+            if fix.alt_ft is not None:
+                parts.append(t._("{feet} ft", feet=t.number(round(fix.alt_ft, -2))))
+        if where.since is not None:
+            took_off = t._("took off from {place}", place=short_place(airport, t))
+            parts.append(f"{took_off}, {when(where.since.isoformat(), airport, t)}")
+        return " · ".join(parts)
+    if where.state == State.ON_GROUND:
+        text = "🅿️ " + t._("On the ground")
+        if airport is not None and where.since is not None:
+            landed = (
+                t._("probably landed at {place}", place=short_place(airport, t))
+                if where.probable
+                else t._("landed at {place}", place=short_place(airport, t))
+            )
+            return f"{text} — {landed}, {when(where.since.isoformat(), airport, t)}"
+        if where.last_seen is not None:
+            seen = t._("{time} UTC", time=t.date_time(where.last_seen))
+            text += " · " + t._("Last seen: {time}", time=seen)
+        return text
+    if where.last_seen is None:
+        return "❔ " + t._("Never seen since it is watched")
+    age = now - where.last_seen
+    if age >= _DAY:
+        days = age.days
+        return "❔ " + t.n_(
+            "Not seen for {n} day (last: {date})",
+            "Not seen for {n} days (last: {date})",
+            days,
+            date=_day(where.last_seen, None, t),
+        )
+    seen = t._("{time} UTC", time=t.date_time(where.last_seen))
+    return "❔ " + t._("Whereabouts unknown") + " · " + t._("Last seen: {time}", time=seen)

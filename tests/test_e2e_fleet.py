@@ -1,0 +1,204 @@
+"""Fleet status end to end: a person with a dozen believed aircraft, /status and /fleet in
+en/ru/az, one of them flown on the fake ADS-B provider, and /providers' freshness.
+
+The fleet is built through the store as the shipped plane-alert-db seed builds it: the
+aircraft with their operator, each linked to Vladimir Putin as *believed* with
+"plane-alert-db" as the source. Hexes are from the unassigned "ff" block and
+registrations are "DEMO" ones: test data, not the real fleet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import SummitApp
+from bot.flights.airports import get
+from bot.flights.reports import PositionReport
+from bot.flights.scenario import poll_instants
+from bot.flights.synthetic import flight
+from storage.models import Confidence
+from storage.watchlist import add_aircraft, links_of_person, person_by_slug, set_link
+from tests.e2e import bot_settings, running_bot, services_of
+from tests.fakes.adsb import FakeADSB
+from tests.fakes.telegram_api import FakeBotAPI
+
+CHAT = 5151
+OPERATOR = "Russia Special Flight Detachment"
+FLEET = [f"ff2{n:03x}" for n in range(12)]
+FLOWN = FLEET[5]
+TAKEOFF = datetime(2025, 3, 13, 22, 54, tzinfo=UTC)  # 01:54 in Moscow
+LANDING = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)  # 05:30 in Baku
+SOURCE_URL = "https://github.com/sdr-enthusiasts/plane-alert-db"
+
+
+def _flight() -> list[PositionReport]:
+    vko, gyd = get("UUWW"), get("UBBB")
+    assert vko is not None and gyd is not None
+    return flight(FLOWN, vko, gyd, TAKEOFF, LANDING, step_s=60.0)
+
+
+@pytest.fixture
+async def adsb() -> AsyncIterator[FakeADSB]:
+    async with FakeADSB() as fake:
+        fake.set_time(TAKEOFF.timestamp() - 3600)
+        fake.load_reports(_flight())
+        yield fake
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI(token="123456:TEST-token-for-e2e") as server:
+        server.limits_enabled = False
+        yield server
+
+
+@pytest.fixture
+async def app(telegram: FakeBotAPI, adsb: FakeADSB, sqlite_url: str) -> AsyncIterator[SummitApp]:
+    settings = bot_settings(
+        telegram,
+        sqlite_url,
+        # adsb.fi: the fleet is asked in comma lists on its /v2/icao/ path.
+        SUMMITWATCH_FLIGHT_PROVIDERS=f"adsb.fi={adsb.base_url('adsb.fi')}",
+        SUMMITWATCH_FLIGHT_PROVIDER_RATE="1000",
+        SUMMITWATCH_FLIGHT_POLL_SECONDS="3600",
+        SUMMITWATCH_DELIVERY_RATE="1000",
+    )
+    async with running_bot(settings) as application:
+        services = services_of(application)
+        services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
+        async with services.sessions.begin() as session:
+            putin = await person_by_slug(session, "putin")
+            assert putin is not None and putin.id is not None
+            for index, hex_code in enumerate(FLEET):
+                aircraft, _ = await add_aircraft(session, hex_code, by=None, source="test data")
+                aircraft.registration = f"DEMO{index:02d}"
+                aircraft.operator = OPERATOR
+                aircraft.type_code = "IL96"
+                link = await set_link(
+                    session,
+                    putin.id,
+                    hex_code,
+                    confidence=Confidence.BELIEVED,
+                    note=None,
+                    by=None,
+                    now=TAKEOFF,
+                )
+                link.source, link.source_url, link.as_of = (
+                    "plane-alert-db",
+                    SOURCE_URL,
+                    "2025-06-01",
+                )
+                session.add(link)
+        yield application
+
+
+async def _putin_fleet(app: SummitApp) -> int:
+    """How many aircraft are linked to Putin (ours, and the shipped fleet's when seeded)."""
+    async with services_of(app).sessions() as session:
+        putin = await person_by_slug(session, "putin")
+        assert putin is not None and putin.id is not None
+        return len(await links_of_person(session, putin.id))
+
+
+async def _ask(telegram: FakeBotAPI, text: str, language: str = "en") -> str:
+    before = len(telegram.sent_to(CHAT))
+    telegram.user_message(CHAT, text, language_code=language)
+    return (await telegram.wait_for_messages(CHAT, before + 1))[-1].plain_text or ""
+
+
+async def _alerts(telegram: FakeBotAPI, heads: tuple[str, ...]) -> list[str]:
+    """The first message to the chat starting with each head, waiting for delivery."""
+    for _ in range(100):
+        texts = [m.plain_text or "" for m in telegram.sent_to(CHAT)]
+        found = [next((x for x in texts if x.startswith(h)), None) for h in heads]
+        if all(found):
+            return [x for x in found if x is not None]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {heads} among {texts}")
+
+
+async def test_status_lists_a_persons_fleet_a_page_at_a_time_in_three_languages(
+    telegram: FakeBotAPI, app: SummitApp
+) -> None:
+    total = await _putin_fleet(app)
+    assert total >= len(FLEET)
+    text = await _ask(telegram, "/status putin")
+    assert "Vladimir Putin — President of Russia" in text
+    assert f"{total} aircraft: ✈️ 0 airborne · 🅿️ 0 on the ground · ❔ {total} not seen" in text
+    assert text.count("believed — source: plane-alert-db") == 10
+    assert "confirmed" not in text
+    assert "Never seen since it is watched" in text
+    assert f"Aircraft 1–10 of {total}, most recently active first. Next: /status putin 2" in text
+    second = await _ask(telegram, "/status putin 2")
+    assert f"Aircraft 11–{min(20, total)} of {total}" in second
+    assert second.count("• ") == min(10, total - 10)
+    last = await _ask(telegram, "/status putin 99")  # past the end: the last page
+    assert f"of {total}, most recently active first." in last and "Next:" not in last
+
+    await _ask(telegram, "/lang ru", "ru")
+    russian = await _ask(telegram, "/status Путин", "ru")
+    assert "Владимир Путин" in russian
+    assert f"{total} самолёт" in russian and "✈️ 0 в воздухе" in russian
+    assert russian.count("предположительно — источник: plane-alert-db") == 10
+    assert "Дальше: /status Путин 2" in russian
+
+    await _ask(telegram, "/lang az", "az")
+    azeri = await _ask(telegram, "/status Putin", "az")
+    assert f"{total} təyyarə" in azeri and "mənbə: plane-alert-db" in azeri
+
+
+async def test_fleet_finds_an_operator_in_any_language(
+    telegram: FakeBotAPI, app: SummitApp
+) -> None:
+    for query, language in (
+        ("/fleet russia special flight", "en"),
+        ("/fleet Россия", "ru"),
+        ("/fleet Rusiya", "az"),
+    ):
+        text = await _ask(telegram, query, language)
+        assert OPERATOR in text, (query, text)
+        assert "👤" in text  # each aircraft with the person it is linked to
+    assert "No watched operator" in await _ask(telegram, "/fleet Atlantis Airways")
+
+
+async def test_a_flown_fleet_aircraft_alerts_putins_subscribers_and_tops_the_list(
+    telegram: FakeBotAPI, adsb: FakeADSB, app: SummitApp
+) -> None:
+    await _ask(telegram, "/lang ru", "ru")
+    assert "Путин" in await _ask(telegram, "/subscribe person Путин", "ru")
+    subscribed = len(telegram.sent_to(CHAT))
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name("flight-poll")
+    airborne = ""
+    for instant in poll_instants(_flight()):
+        adsb.set_time(instant)
+        await job.run(app)
+        if not airborne and instant > TAKEOFF.replace(minute=59):
+            airborne = await _ask(telegram, "/status Путин", "ru")
+            subscribed += 1
+
+    # The fleet went out in comma lists on adsb.fi's /v2/icao/ path, not one hex a request.
+    asked = adsb.requests_to("readsb")
+    assert all(r.path.startswith("/api/v2/icao/") for r in asked)
+    assert max(len(r.ids) for r in asked) >= len(FLEET)
+    assert "✈️ 1 в воздухе" in airborne
+    first = airborne.split("• ")[1]
+    assert "DEMO05" in first and "✈️ В воздухе" in first and "Москва (VKO)" in first
+
+    takeoff, landing = await _alerts(telegram, ("🛫 Вылет: Москва", "🛬 Посадка: Баку"))
+    assert "Путин" in takeoff and "Путин" in landing
+    assert "предположительно на борту" in takeoff
+
+    landed = await _ask(telegram, "/status Путин", "ru")
+    assert "🅿️ 1 на земле" in landed
+    assert "посадка: Баку (GYD)" in landed.split("• ")[1]
+
+    providers = await _ask(telegram, "/providers", "ru")
+    assert "adsb.fi · ✓" in providers
+    plain = providers.replace("\xa0", " ")
+    assert re.search(r"([\d ]+) из \1 отслеживаемых самолётов \(100,0%\)", plain), plain
