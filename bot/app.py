@@ -37,6 +37,7 @@ from handlers import (
     access,
     deadletters,
     errors,
+    fleet,
     flight_status,
     language,
     mute,
@@ -64,6 +65,7 @@ HANDLER_MODULES = (
     deadletters,
     watchlist,
     flight_status,
+    fleet,
     statements,
     venues,
 )

@@ -22,6 +22,7 @@ from bot.watch.person_text import person_name, person_role
 from bot.watch.subject import Subject, SubjectLookup, find_subject
 from bot.watch.watchlist_text import pages
 from handlers.context import BotContext
+from handlers.fleet import DETAIL_UP_TO, Member, fleet_messages, split_page
 from handlers.locale import chat_translator
 from storage.flight_records import Fix
 from storage.types import utcnow
@@ -130,8 +131,12 @@ async def status_command(update: Update, context: BotContext) -> None:
         "Send /status and a person, ICAO hex, registration or callsign, "
         "for example /status witkoff."
     )
-    subject = await _subject(update, context, t, context.args or [], usage)
+    words, page_no = split_page(context.args or [])
+    subject = await _subject(update, context, t, words, usage)
     if message is None or subject is None:
+        return
+    if len(subject.aircraft) > DETAIL_UP_TO:
+        await _fleet_status(update, context, subject, " ".join(words), page_no or 1, t)
         return
     now = utcnow()
     lines = [_heading(subject, t)]
@@ -163,6 +168,37 @@ async def status_command(update: Update, context: BotContext) -> None:
         await message.reply_text(page, link_preview_options=_NO_PREVIEW)
     if newest is not None and track:
         await _send_map(update, newest, track, t)
+
+
+async def _fleet_status(
+    update: Update, context: BotContext, subject: Subject, query: str, page: int, t: Translator
+) -> None:
+    """A person with many aircraft: grouped by state, a page at a time (`handlers.fleet`)."""
+    members = [
+        Member(a.hex, a.aircraft, ((a.link, None),) if a.link else ()) for a in subject.aircraft
+    ]
+    async with context.services.sessions() as session:
+        extra = [
+            await section(
+                session, subject.person.slug if subject.person else None, subject.hexes, t
+            )
+            for section in STATUS_SECTIONS
+        ]
+        texts = await fleet_messages(
+            session,
+            members,
+            [_heading(subject, t)],
+            page=page,
+            more=f"/status {query}",
+            now=context.services.clock(),
+            t=t,
+            extra=[s for s in extra if s],
+        )
+    message = update.effective_message
+    if message is None:
+        return
+    for text in texts:
+        await message.reply_text(text, link_preview_options=_NO_PREVIEW)
 
 
 def _newest(overviews: Sequence[AircraftOverview]) -> AircraftOverview | None:
