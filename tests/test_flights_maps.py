@@ -98,8 +98,9 @@ def colour_at(
 def moscow_baku() -> tuple[bytes, View]:
     track = flight(VKO, GYD)
     marks = [("VKO", *VKO), ("GYD", *GYD)]
-    png = render_track_png(track, airports=marks, title="DEMO1 · Внуково → Баку · Bakı, Əliyev")
-    return png, map_view(track, airports=marks)
+    title = "DEMO1 · Внуково → Баку · Bakı, Əliyev"
+    png = render_track_png(track, airports=marks, title=title)
+    return png, map_view(track, airports=marks, title=title)
 
 
 def test_moscow_baku_is_a_png_of_the_asked_size(moscow_baku: tuple[bytes, View]) -> None:
@@ -163,11 +164,11 @@ def test_long_hop_is_drawn_along_the_great_circle_not_the_straight_line() -> Non
 def test_single_point_shows_its_region() -> None:
     track = [TrackPoint(*VKO, 2500, T0)]
     png = render_track_png(track, airports=[("VKO", *VKO)], title="Последняя позиция DEMO1")
-    view = map_view(track, airports=[("VKO", *VKO)])
+    view = map_view(track, airports=[("VKO", *VKO)], title="Последняя позиция DEMO1")
     assert png_size(png) == (1024, 768)
     assert view.width_km == pytest.approx(MIN_WIDTH_KM, rel=0.01)
     col, row = view.pixel(*VKO)
-    assert (col, row) == pytest.approx((512, 384), abs=1)
+    assert (col, row) == pytest.approx((512, 384), abs=1)  # nothing under the title
     assert colour_at(pixels(png), view, *VKO, END) < 0.03
 
 

@@ -1,7 +1,9 @@
-"""The map picture sent with landing alerts: the flight's recent track.
+"""The map picture sent with landing alerts: the flight's recent track, titled.
 
 Registered as the picture of "flight" events; the composition root imports this
-module so that the alerts package, which may not import flights, finds it.
+module so that the alerts package, which may not import flights, finds it. One
+picture per event, for every chat whatever its language (it is uploaded once and
+then sent by file id), so its text is language-neutral: see `bot.flights.maps_title`.
 """
 
 from __future__ import annotations
@@ -9,20 +11,33 @@ from __future__ import annotations
 from typing import Any
 
 from bot.alerts.render import photo_maker
-from bot.flights.maps import AirportMark, render_track_png
+from bot.flights.maps import AirportMark, MapTitle, render_track_png
+from bot.flights.maps_title import aircraft_name, airport_mark, flight_title, parse_time
 
 # Payload key: the recent track as [lat, lon, alt_ft or null] triples, oldest first.
 TRACK_KEY = "track"
 
 
 def _marks(payload: dict[str, Any]) -> list[AirportMark]:
-    marks = []
-    for key in ("origin", "airport"):
-        airport = payload.get(key) or {}
-        if "lat" in airport and "lon" in airport:
-            label = str(airport.get("iata") or airport.get("icao") or "")
-            marks.append(AirportMark(label, float(airport["lat"]), float(airport["lon"])))
-    return marks
+    found = (airport_mark(payload.get(key)) for key in ("origin", "airport"))
+    return [mark for mark in found if mark is not None]
+
+
+def landing_title(payload: dict[str, Any]) -> MapTitle:
+    """'DEMO1 · GLF6' / 'Moscow (VKO) → Baku (GYD)' / '2025-03-13 22:54 – … UTC'."""
+    aircraft = aircraft_name(
+        payload.get("registration"),
+        payload.get("callsign"),
+        payload.get("type_code"),
+        payload.get("hex"),
+    )
+    return flight_title(
+        aircraft,
+        payload.get("origin"),
+        payload.get("airport"),
+        departed=parse_time(payload.get("departed_ts")),
+        landed=parse_time(payload.get("ts")),
+    )
 
 
 @photo_maker("flight")
@@ -32,4 +47,4 @@ def landing_map(payload: dict[str, Any]) -> bytes | None:
     if payload.get("kind") != "landing" or not track:
         return None
     points = [(float(p[0]), float(p[1]), p[2] if len(p) > 2 else None) for p in track]
-    return render_track_png(points, airports=_marks(payload))
+    return render_track_png(points, airports=_marks(payload), title=landing_title(payload))

