@@ -51,16 +51,16 @@ def test_the_demo_runs_from_the_wheel_and_shows_local_times(tmp_path: Path) -> N
     out = done.stdout
     assert out.startswith("DEMO DATA:")
     ru = _section(out, "── Русский (ru)")
-    assert "🛫 Вылет: Москва, Россия — Vnukovo International Airport (VKO)" in ru
-    assert "01:54 по местному времени (Москва), 22:54 UTC" in ru
+    assert "🛫 Вылет: Москва, Россия — Международный аэропорт Внуково (VKO)" in ru
+    assert "01:54 по местному времени (Москва), 13 мар., 22:54 UTC" in ru
     assert "🗺 [map photo" in ru
-    assert "🛬 Посадка: Баку, Азербайджан — Heydar Aliyev International Airport (GYD)" in ru
+    assert "🛬 Посадка: Баку, Азербайджан — Международный аэропорт Гейдар Алиев (GYD)" in ru
     assert "05:30 по местному времени (Баку), 01:30 UTC" in ru
     assert "[ДЕМОНСТРАЦИОННЫЕ ДАННЫЕ]" in ru and "Демо-посланник" in ru
     az = _section(out, "── Azərbaycanca (az)")
     assert "🛫 Havaya qalxdı: Moskva, Rusiya" in az
-    assert "Moskva vaxtı ilə 01:54 (22:54 UTC)" in az
-    assert "🛬 Eniş etdi: Bakı, Azərbaycan — Heydar Aliyev International Airport (GYD)" in az
+    assert "Moskva vaxtı ilə 01:54 (13 mar, 22:54 UTC)" in az
+    assert "🛬 Eniş etdi: Bakı, Azərbaycan — Heydər Əliyev adına Beynəlxalq Hava Limanı (GYD)" in az
     assert "Bakı vaxtı ilə 05:30 (01:30 UTC)" in az
     assert "[NÜMAYİŞ MƏLUMATLARI]" in az
     en = _section(out, "── English (en)")

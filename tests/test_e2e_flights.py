@@ -101,16 +101,16 @@ async def test_a_russian_chat_gets_takeoff_and_landing_in_local_time(
     takeoff, landing = (await telegram.wait_for_messages(CHAT, subscribed + 2))[-2:]
     assert takeoff.method == "sendMessage"
     text = takeoff.plain_text or ""
-    assert "🛫 Вылет: Москва, Россия — Vnukovo International Airport (VKO)" in text
-    assert "01:54 по местному времени (Москва), 22:54 UTC" in text
+    assert "🛫 Вылет: Москва, Россия — Международный аэропорт Внуково (VKO)" in text
+    assert "01:54 по местному времени (Москва), 13 мар., 22:54 UTC" in text
     assert "предположительно на борту: Демо-посланник" in text
     assert f"https://globe.adsb.lol/?icao={HEX}" in (takeoff.text or "")
     assert landing.method == "sendPhoto"
     assert landing.photo_size is not None and landing.photo_size > 10_000
     caption = landing.plain_text or ""
-    assert "🛬 Посадка: Баку, Азербайджан — Heydar Aliyev International Airport (GYD)" in caption
+    assert "🛬 Посадка: Баку, Азербайджан — Международный аэропорт Гейдар Алиев (GYD)" in caption
     assert "05:30 по местному времени (Баку), 01:30 UTC" in caption
-    assert "вылет 01:54 по местному времени (Москва), 22:54 UTC" in caption
+    assert "вылет 01:54 по местному времени (Москва), 13 мар., 22:54 UTC" in caption
     assert "2 ч 36 мин" in caption
 
     # Polling on after the landing, or the same instant again, alerts nothing more.

@@ -60,7 +60,7 @@ def kremlin_payload(**changes: Any) -> dict[str, Any]:
                 "Original text (Russian):",
                 TITLE,
                 "Встреча прошла в Кремле.",
-                "🕑 Published Mar 14, 2025, 01:54 Moscow time (22:54 UTC)",
+                "🕑 Published Mar 14, 2025, 01:54 Moscow time (Mar 13, 22:54 UTC)",
                 "🔎 People: Steve Witkoff («Стивом Уиткоффом»)",
                 "🔎 Meeting words: meeting",
                 "Read at the source",
@@ -73,7 +73,7 @@ def kremlin_payload(**changes: Any) -> dict[str, Any]:
                 "Orijinal mətn (rus):",
                 TITLE,
                 "Встреча прошла в Кремле.",
-                "🕑 Dərc olunub: 14 mar 2025, Moskva vaxtı ilə 01:54 (22:54 UTC)",
+                "🕑 Dərc olunub: 14 mar 2025, Moskva vaxtı ilə 01:54 (13 mar, 22:54 UTC)",
                 "🔎 Şəxslər: Stiv Uitkoff («Стивом Уиткоффом»)",
                 "🔎 Görüş sözləri: görüş",
                 "Mənbədə oxuyun",
@@ -93,7 +93,9 @@ def test_russian_chat_sees_its_own_words_around_the_original() -> None:
     plain = html_to_plain(render("statement", kremlin_payload(), translator("ru")).text)
     assert plain.startswith("🏛 kremlin-ru · официальный источник: Стив Уиткофф, встреча\n")
     assert "Оригинал (русский):" in plain
-    published = "🕑 Опубликовано 14 мар. 2025 г., 01:54 по местному времени (Москва), 22:54 UTC"
+    published = (
+        "🕑 Опубликовано 14 мар. 2025 г., 01:54 по местному времени (Москва), 13 мар., 22:54 UTC"
+    )
     assert published in plain.replace("\u202f", " ")
 
 
@@ -114,7 +116,7 @@ def test_an_edit_says_so_and_an_undated_item_shows_when_it_was_seen() -> None:
     lines = html_to_plain(render("statement", payload, translator("en")).text).split("\n")
     assert lines[1] == "✏️ Updated after publication: what it mentions changed."
     assert lines[-4] == (
-        "🕑 Seen Mar 14, 2025, 01:57 Moscow time (22:57 UTC) (the source gives no time)"
+        "🕑 Seen Mar 14, 2025, 01:57 Moscow time (Mar 13, 22:57 UTC) (the source gives no time)"
     )
 
 
@@ -133,7 +135,8 @@ def test_a_news_agency_in_utc_and_a_place_named_in_its_own_words() -> None:
     )
     lines = html_to_plain(render("statement", payload, translator("en")).text).split("\n")
     assert lines[0] == "📰 apa-az · news agency: Baku"
-    assert "🕑 Published Mar 13, 2025, 10:54:00\u202fPM UTC" in lines
+    # The same format as a source with a zone: no seconds, no AM/PM.
+    assert "🕑 Published Mar 13, 2025, 22:54 UTC" in lines
     assert "🔎 Places: Baku («Bakıya»)" in lines
 
 

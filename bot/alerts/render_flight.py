@@ -14,11 +14,14 @@ Payload (written when the event is stored, see `bot.flights`):
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from bot.alerts.airport_names import airport_name
 from bot.alerts.render import RenderedAlert, renderer
+from bot.alerts.text import dated_moment
 from bot.i18n import N_, Translator, translator
 
 GLOBE_URL = "https://globe.adsb.lol/?icao={hex}"
@@ -31,7 +34,12 @@ UNKNOWN_SQUAWK = N_("emergency")
 
 
 def airport_city(airport: dict[str, Any], t: Translator) -> str:
-    """The airport's city in the chat's language.
+    """The airport's city in the chat's language (English when it cannot be translated)."""
+    return _translated_city(airport, t) or str(airport.get("city") or "")
+
+
+def _translated_city(airport: dict[str, Any], t: Translator) -> str | None:
+    """The city in the chat's language, or None when only the English name is known.
 
     CLDR names cities only as exemplar cities of time zones; when the airport's city
     is its zone's exemplar city (Baku in Asia/Baku) we can translate it, otherwise
@@ -41,7 +49,7 @@ def airport_city(airport: dict[str, Any], t: Translator) -> str:
     zone = airport.get("tz")
     if zone and city and city.casefold() == _english_city(str(zone)).casefold():
         return t.city(str(zone))
-    return city
+    return city if t.locale == "en" and city else None
 
 
 def _english_city(zone: str) -> str:
@@ -49,16 +57,30 @@ def _english_city(zone: str) -> str:
 
 
 def place(airport: dict[str, Any] | None, t: Translator) -> str:
-    """'Baku, Azerbaijan — Heydar Aliyev International Airport (GYD)'."""
+    """'Baku, Azerbaijan — Heydar Aliyev International Airport (GYD)'.
+
+    In ru/az the airport's name comes from the shipped table of sourced names; an
+    airport it lacks is named by its translated city and code alone ("Стамбул,
+    Турция (IST)"), and by its English name only when the city is not translated either.
+    """
     if not airport:
         return t._("an unknown place")
     code = airport.get("iata") or airport.get("icao")
+    city = _translated_city(airport, t)
     where = ", ".join(
         part
-        for part in (airport_city(airport, t), t.country(str(airport.get("country", ""))))
+        for part in (
+            city or str(airport.get("city") or ""),
+            t.country(str(airport.get("country", ""))),
+        )
         if part
     )
-    return f"{escape(where)} — {escape(str(airport.get('name', '')))} ({escape(str(code))})"
+    name: str | None = str(airport.get("name", ""))
+    if t.locale != "en":
+        name = airport_name(str(airport.get("icao", "")), t.locale) or (None if city else name)
+    if not name:
+        return f"{escape(where)} ({escape(str(code))})"
+    return f"{escape(where)} — {escape(name)} ({escape(str(code))})"
 
 
 def short_place(airport: dict[str, Any] | None, t: Translator) -> str:
@@ -70,10 +92,16 @@ def short_place(airport: dict[str, Any] | None, t: Translator) -> str:
 
 
 def when(ts: str, airport: dict[str, Any] | None, t: Translator) -> str:
-    """Local time at the airport with the zone named, and UTC."""
-    moment = datetime.fromisoformat(ts)
-    zone = str(airport["tz"]) if airport and airport.get("tz") else "UTC"
-    return t.dated_local_and_utc(moment, zone)
+    """Local date and time at the airport with the zone named, and UTC (dated if it differs)."""
+    return dated_moment(datetime.fromisoformat(ts), _zone(airport), t)
+
+
+def _zone(airport: dict[str, Any] | None) -> str:
+    return str(airport["tz"]) if airport and airport.get("tz") else "UTC"
+
+
+def _day(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def duration(seconds: int, t: Translator) -> str:
@@ -149,16 +177,19 @@ def render_flight(payload: dict[str, Any], t: Translator) -> RenderedAlert:
     lines.append(f"<b>{headline(payload, t)}</b>")
     lines.append(aircraft_line(payload, t))
     lines.append("🕑 " + when(str(payload["ts"]), payload.get("airport"), t))
+    landed_day = _day(datetime.fromisoformat(str(payload["ts"])), _zone(payload.get("airport")))
     if payload["kind"] == "landing" and payload.get("origin") and payload.get("departed_ts"):
         origin = payload["origin"]
+        departed = datetime.fromisoformat(str(payload["departed_ts"]))
+        origin_zone = str(origin.get("tz") or "UTC")
         lines.append(
             "↗ "
             + t._(
                 "From {origin}, departed {time}",
                 origin=short_place(origin, t),
-                time=t.local_and_utc(
-                    datetime.fromisoformat(str(payload["departed_ts"])),
-                    str(origin.get("tz") or "UTC"),
+                # The date only when the departure's local day is not the landing's.
+                time=dated_moment(
+                    departed, origin_zone, t, day=_day(departed, origin_zone) != landed_day
                 ),
             )
         )

@@ -23,7 +23,11 @@ from typing import Any
 from babel import Locale as BabelLocale
 
 from bot.alerts.render import RenderedAlert, renderer
+from bot.alerts.text import cut_at_word, dated_moment
 from bot.i18n import N_, Translator
+
+# The longest title the store keeps (statements.title is String(2048)).
+TITLE_LIMIT = 2048
 
 KEYWORD_LABELS = {
     "meeting": N_("meeting"),
@@ -57,7 +61,7 @@ def published_line(payload: dict[str, Any], t: Translator) -> str:
     else:
         moment = datetime.fromisoformat(str(payload["fetched"]))
         template = N_("Seen {time} (the source gives no time)")
-    return t._(template, time=t.dated_local_and_utc(moment, zone))
+    return t._(template, time=dated_moment(moment, zone, t))
 
 
 def _label(match: dict[str, Any], t: Translator) -> str:
@@ -113,7 +117,12 @@ def render_statement(payload: dict[str, Any], t: Translator) -> RenderedAlert:
     language = str(payload.get("language") or "")
     tag = t._("Original text ({language}):", language=escape(language_name(language, t)))
     lines.append(f"<i>{tag}</i>")
-    lines.append(f"<b>{escape(str(payload.get('title', '')))}</b>")
+    title = str(payload.get("title", ""))
+    if len(title) >= TITLE_LIMIT:
+        # The store cut it hard at its column's size, maybe mid-word: drop the
+        # broken word and mark the cut.
+        title = cut_at_word(title, TITLE_LIMIT - 1)
+    lines.append(f"<b>{escape(title)}</b>")
     if payload.get("lead"):
         lines.append(escape(str(payload["lead"])))
     lines.append("🕑 " + published_line(payload, t))

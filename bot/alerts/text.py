@@ -1,9 +1,16 @@
-"""Telegram text limits: split long messages on line boundaries, strip HTML for fallback."""
+"""Text shared by the renderers: Telegram's limits (split long messages on line boundaries,
+cut long titles at a word, strip HTML for fallback) and moments as local and UTC time."""
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_skeleton
+
+from bot.i18n import Translator
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -57,3 +64,40 @@ def _lines_within(lines: list[str], limit: int) -> list[str]:
 def html_to_plain(text: str) -> str:
     """The visible text of our HTML, for resending after a parse error."""
     return html.unescape(_TAG.sub("", text))
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut after a whole word and marked with "…".
+
+    A text without a space in its second half (one very long word) is cut hard.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def dated_moment(moment: datetime, zone: str, t: Translator, *, day: bool = True) -> str:
+    """'14 Mar 2025, 01:54 Moscow time (13 Mar, 22:54 UTC)': one format for every alert.
+
+    The date is the place's; the UTC clock gets its own date only when that differs,
+    so a reader in UTC never takes a late-evening event for the next day's. Where the
+    zone is unknown ("UTC") it is the date and time in UTC alone: '7 Dec 2026, 07:39 UTC'.
+    `day=False` leaves the place's date out (the line above already gave it).
+    """
+    zone_info = ZoneInfo(zone)
+    local = moment.astimezone(zone_info)
+    prefix = f"{format_date(local, 'medium', locale=t.locale)}, " if day else ""
+    utc = moment.astimezone(UTC)
+    utc_time = format_datetime(utc, "HH:mm", tzinfo=UTC, locale=t.locale)
+    if zone == "UTC":
+        return prefix + t._("{time} UTC", time=utc_time)
+    if utc.date() != local.date():
+        utc_time = f"{format_skeleton('MMMd', utc, locale=t.locale)}, {utc_time}"
+    local_time = format_datetime(local, "HH:mm", tzinfo=zone_info, locale=t.locale)
+    return prefix + t._(
+        "{time} {city} time ({utc_time} UTC)", time=local_time, city=t.city(zone), utc_time=utc_time
+    )

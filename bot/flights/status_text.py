@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.alerts.render_flight import GLOBE_URL, duration, short_place, when
+from bot.alerts.text import dated_moment
 from bot.flights import airports, payload
 from bot.flights.history import Flight, State, Whereabouts
 from bot.flights.maps import AirportMark, render_track_png
@@ -35,11 +36,8 @@ def _zone(airport: dict[str, Any] | None) -> str:
 
 
 def _clock(moment: datetime, airport: dict[str, Any] | None, t: Translator) -> str:
-    """'01:54 Moscow time (22:54 UTC)', or '22:54 UTC' where the zone is unknown."""
-    zone = _zone(airport)
-    if zone == "UTC":
-        return t._("{time} UTC", time=moment.strftime("%H:%M"))
-    return t.local_and_utc(moment, zone)
+    """'01:54 Moscow time (Mar 13, 22:54 UTC)' (UTC dated when on another day), or '22:54 UTC'."""
+    return dated_moment(moment, _zone(airport), t, day=False)
 
 
 def _day(moment: datetime, airport: dict[str, Any] | None, t: Translator) -> str:
@@ -68,7 +66,7 @@ def state_line(where: Whereabouts, t: Translator) -> str:
     else:
         text = "❔ " + t._("Whereabouts unknown")
     if where.last_seen is not None:
-        seen = t._("{time} UTC", time=t.date_time(where.last_seen))
+        seen = dated_moment(where.last_seen, "UTC", t)
         text += "\n" + t._("Last seen: {time}", time=seen)
     else:
         text += "\n" + t._("No position or flight of this aircraft is stored yet.")
