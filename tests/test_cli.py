@@ -6,9 +6,13 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine.url import make_url
+
+from tests.conftest import PG_URL
 
 TOKEN = "987654321:AAFsupersecretsupersecretsupersecret"
 
@@ -100,3 +104,48 @@ def test_replay_flights_prints_events_and_reports_bad_lines(tmp_path: Path) -> N
     bad = run_cli("replay-flights", str(data / "replay_malformed.jsonl"), cwd=tmp_path)
     assert bad.returncode == 2
     assert "replay_malformed.jsonl:4:" in bad.stderr
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    return line
+
+
+def test_db_upgrade_to_an_unknown_revision_is_one_line(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"}
+    result = run_cli("db", "upgrade", "9999", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    line = _one_line(result)
+    assert line.startswith("summitwatch: db upgrade: migrations: ")
+    assert "Can't locate revision identified by '9999'" in line
+
+
+def test_db_upgrade_on_a_missing_postgresql_database_is_one_line(tmp_path: Path) -> None:
+    name = f"summitwatch_missing_{uuid.uuid4().hex[:8]}"
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    result = run_cli("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == 2
+    line = _one_line(result)
+    assert f'database "{name}" does not exist' in line
+    assert "DBAPIError" not in line
+
+
+def test_check_reads_only_and_says_the_sqlite_file_does_not_exist(tmp_path: Path) -> None:
+    store = tmp_path / "typo" / "bot.db"
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": f"sqlite+aiosqlite:///{store}"}
+    checked = run_cli("check", env=env, cwd=tmp_path)
+    assert checked.returncode == 1
+    assert f"FAIL  store file {store} does not exist" in checked.stdout
+    assert "store reachable" not in checked.stdout
+    assert not store.parent.exists()
+
+
+def test_check_shows_the_postgresql_servers_reason(tmp_path: Path) -> None:
+    name = f"summitwatch_missing_{uuid.uuid4().hex[:8]}"
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    checked = run_cli("check", env={"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": url}, cwd=tmp_path)
+    assert checked.returncode == 1
+    [line] = [line for line in checked.stdout.splitlines() if line.startswith("FAIL")]
+    assert f'database "{name}" does not exist' in line
+    assert "DBAPIError" not in checked.stdout
