@@ -29,7 +29,9 @@ def update_label(update: object, commands: Collection[str]) -> str:
     message = update.effective_message
     text = (message.text or message.caption or "") if message is not None else ""
     if update.message is not None and text.startswith("/"):
-        name = text[1:].split(maxsplit=1)[0].partition("@")[0].lower() if len(text) > 1 else ""
+        # "/" alone or followed by a space of any script ("/\u00a0") has no name at all.
+        words = text[1:].split(maxsplit=1)
+        name = words[0].partition("@")[0].lower() if words else ""
         return name if name in commands else OTHER_COMMAND
     for kind in ("message", "edited_message", "callback_query", "my_chat_member", "chat_member"):
         if getattr(update, kind, None) is not None:
@@ -43,23 +45,38 @@ class ObservedApplication(Application[Any, Any, Any, Any, Any, Any]):
     known_commands: frozenset[str] = frozenset()
 
     async def process_update(self, update: object) -> None:
-        label = update_label(update, self.known_commands)
-        ids: dict[str, int | str | None] = {}
-        if isinstance(update, Update):
-            chat, user = update.effective_chat, update.effective_user
-            ids = {
-                "update_id": update.update_id,
-                "chat_id": chat.id if chat else None,
-                "user_id": user.id if user else None,
-            }
         started = time.perf_counter()
-        # Whatever handling the update sends is a reply: no per-chat second for it.
-        with log_ids(**ids), replying():
-            try:
+        label = "other"
+        try:
+            label = update_label(update, self.known_commands)
+            # Whatever handling the update sends is a reply: no per-chat second for it
+            # (bot.alerts.ratelimiter; issue 13). Keep this when editing process_update.
+            with log_ids(**_ids(update)), replying():
                 await super().process_update(update)
-            finally:
-                elapsed = time.perf_counter() - started
-                metrics.record_update(label, elapsed)
-                log.debug("handled %s in %.1f ms", label, elapsed * 1000)
-                if isinstance(self.update_queue, BacklogQueue):
-                    self.update_queue.handled(update)  # a webhook may answer Telegram now
+        except Exception:
+            # PTB hands handler errors to the error handler; this is anything around them.
+            # Logged and not raised: the update counts as handled, so it is acknowledged
+            # below and cannot come back (by webhook) to fail again and again.
+            log.exception("update %s could not be processed", _update_id(update))
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.record_update(label, elapsed)
+            log.debug("handled %s in %.1f ms", label, elapsed * 1000)
+            if isinstance(self.update_queue, BacklogQueue):
+                self.update_queue.handled(update)  # a webhook may answer Telegram now
+
+
+def _update_id(update: object) -> int | None:
+    return update.update_id if isinstance(update, Update) else None
+
+
+def _ids(update: object) -> dict[str, int | str | None]:
+    """The ids that log lines written while handling `update` carry."""
+    if not isinstance(update, Update):
+        return {}
+    chat, user = update.effective_chat, update.effective_user
+    return {
+        "update_id": update.update_id,
+        "chat_id": chat.id if chat else None,
+        "user_id": user.id if user else None,
+    }

@@ -8,6 +8,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import Translator
+from bot.numbers import MAX_ROW_ID, parse_int
+from handlers.buttons import show
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from handlers.rights import bot_admin_or_refuse
@@ -15,6 +17,7 @@ from storage import outbox
 from storage.types import utcnow
 
 PREFIX = "dl:"
+RETRY_ALL = f"{PREFIX}retry:all"
 SHOWN = 20
 
 
@@ -37,9 +40,20 @@ async def _listing(context: BotContext, t: Translator) -> tuple[str, InlineKeybo
             )
         )
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t._("Retry all"), callback_data=f"{PREFIX}retry:all")]]
+        [[InlineKeyboardButton(t._("Retry all"), callback_data=RETRY_ALL)]]
     )
     return "\n".join(lines), keyboard
+
+
+def _retry_ids(words: list[str]) -> tuple[int, ...] | None:
+    """The ids after `retry`: () for all (nothing or "all"), None when a word is neither.
+
+    An id beyond any row's is refused here: the database would raise on binding it.
+    """
+    if not words or [w.lower() for w in words] == ["all"]:
+        return ()
+    ids = tuple(parse_int(word, low=1, high=MAX_ROW_ID) for word in words)
+    return None if None in ids else tuple(i for i in ids if i is not None)
 
 
 async def deadletters_command(update: Update, context: BotContext) -> None:
@@ -50,12 +64,12 @@ async def deadletters_command(update: Update, context: BotContext) -> None:
         return
     args = context.args or []
     if args and args[0].lower() == "retry":
-        ids = [int(a) for a in args[1:] if a.isdigit()]
-        if args[1:] and not ids and args[1].lower() != "all":
+        ids = _retry_ids(args[1:])
+        if ids is None:
             await message.reply_text(t._("Send /deadletters retry all, or the numbers to retry."))
             return
         async with context.services.sessions.begin() as session:
-            count = await outbox.retry_dead(session, now=utcnow(), ids=ids or None)
+            count = await outbox.retry_dead(session, now=utcnow(), ids=list(ids) or None)
         context.services.wake_delivery()
         await message.reply_text(t.n_("{n} alert queued again.", "{n} alerts queued again.", count))
         return
@@ -69,6 +83,9 @@ async def deadletters_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     t = await chat_translator(update, context)
+    if query.data != RETRY_ALL:
+        await query.answer(t._("This button is out of date."))
+        return
     if not await bot_admin_or_refuse(update, context, t):
         return
     async with context.services.sessions.begin() as session:
@@ -76,7 +93,7 @@ async def deadletters_button(update: Update, context: BotContext) -> None:
     context.services.wake_delivery()
     await query.answer(t.n_("{n} alert queued again.", "{n} alerts queued again.", count))
     text, keyboard = await _listing(context, t)
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await show(query, text, reply_markup=keyboard)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

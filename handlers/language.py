@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.config import SUPPORTED_LOCALES
 from bot.i18n import Translator, normalize_language, translator
+from handlers.buttons import show
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from handlers.rights import chat_manager_or_refuse
@@ -77,7 +78,7 @@ async def lang_button(update: Update, context: BotContext) -> None:
     t = await _apply(update, context, wanted)
     done = t._("Done: I will speak English in this chat.")
     await query.answer(done)
-    await query.edit_message_text(done, reply_markup=language_keyboard(wanted))
+    await show(query, done, reply_markup=language_keyboard(wanted))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -8,7 +8,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import N_, Translator
+from bot.numbers import MAX_ROW_ID, parse_int
 from bot.watch.lookup import Choice, browse, describe, resolve
+from handlers.buttons import show
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from handlers.rights import chat_manager_or_refuse
@@ -258,13 +260,13 @@ async def subscription_button(update: Update, context: BotContext) -> None:
             label = await describe(session, kind, key, t.locale)
         text = await _add(update, context, t, kind, Choice(key, label))
         await query.answer()
-        await query.edit_message_text(text)
-    elif action == "rm" and rest.isdigit():
+        await show(query, text)
+    elif action == "rm" and (subscription_id := parse_int(rest, low=1, high=MAX_ROW_ID)):
         async with context.services.sessions.begin() as session:
-            removed = await unsubscribe_by_id(session, chat.id, int(rest))
+            removed = await unsubscribe_by_id(session, chat.id, subscription_id)
         await query.answer(t._("Removed.") if removed else t._("This button is out of date."))
         text, keyboard = await subscriptions_text(update, context, t)
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await show(query, text, reply_markup=keyboard)
     else:
         await query.answer(t._("This button is out of date."))
 
@@ -283,17 +285,15 @@ async def _show_kind(update: Update, context: BotContext, t: Translator, value: 
             return
         text = await _add(update, context, t, kind, Choice("*", "*"))
         await query.answer()
-        await query.edit_message_text(text)
+        await show(query, text)
         return
     async with context.services.sessions() as session:
         choices = await browse(session, kind, t.locale)
     await query.answer()
     if not choices:
-        await query.edit_message_text(t._("Nothing to follow in this category yet."))
+        await show(query, t._("Nothing to follow in this category yet."))
         return
-    await query.edit_message_text(
-        t._("Choose what to follow:"), reply_markup=choices_keyboard(kind, choices)
-    )
+    await show(query, t._("Choose what to follow:"), reply_markup=choices_keyboard(kind, choices))
 
 
 def _unknown_kind(word: str, t: Translator) -> str:

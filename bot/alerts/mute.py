@@ -7,12 +7,17 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.numbers import parse_int
 from storage import outbox
 from storage.chats import set_mute
 
 MAX_MUTE = timedelta(days=30)
 DIGEST_DELAY = timedelta(seconds=2)
-_PART = re.compile(r"(\d+)\s*(m|min|h|d|w)", re.IGNORECASE)
+# ASCII digits only: `\d` would take "٣" too. Any part above a month in minutes, the
+# smallest unit, is over MAX_MUTE whatever its unit, and bounding it keeps `timedelta` from
+# overflowing on "99999999999d".
+_PART = re.compile(r"([0-9]+)\s*(min|m|h|d|w)", re.IGNORECASE)
+_MAX_PART = int(MAX_MUTE.total_seconds() // 60)
 _UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
@@ -29,7 +34,12 @@ def parse_duration(text: str) -> timedelta | None:
     for match in _PART.finditer(compact):
         if match.start() != position:
             return None
-        total += timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+        amount = parse_int(match.group(1), high=_MAX_PART)
+        if amount is None:
+            return None
+        total += timedelta(**{_UNITS[match.group(2)]: amount})
+        if total > MAX_MUTE:
+            return None
         position = match.end()
     if position != len(compact) or total <= timedelta() or total > MAX_MUTE:
         return None
