@@ -16,6 +16,7 @@ from bot.flights.overview import AircraftOverview, aircraft_overview, recent_fli
 from bot.flights.status_text import flight_line, globe_link, state_line, track_picture
 from bot.i18n import Translator
 from bot.inflection import Name
+from bot.numbers import looks_numeric, parse_int
 from bot.statements.views import status_section
 from bot.watch.confidence import confidence_label
 from bot.watch.person_text import person_name, person_role
@@ -230,14 +231,20 @@ async def flights_command(update: Update, context: BotContext) -> None:
     t = await chat_translator(update, context)
     message = update.effective_message
     args = list(context.args or [])
-    count = DEFAULT_FLIGHTS
-    if len(args) > 1 and args[-1].isdigit():
-        count = max(1, min(MAX_FLIGHTS, int(args.pop())))
+    count: int | None = DEFAULT_FLIGHTS
+    if len(args) > 1 and looks_numeric(args[-1]):
+        # A count above the maximum means "as many as you show"; "²" or 20 digits is no count.
+        count = parse_int(args.pop())
+        count = None if count is None else max(1, min(MAX_FLIGHTS, count))
     usage = t._(
         "Send /flights and a person, ICAO hex, registration or callsign, and how many "
         "flights (up to {max}), for example /flights witkoff 5.",
         max=MAX_FLIGHTS,
     )
+    if count is None:
+        if message is not None:
+            await message.reply_text(usage)
+        return
     subject = await _subject(update, context, t, args, usage)
     if message is None or subject is None:
         return
