@@ -205,13 +205,15 @@ async def _untrack(
 ) -> str:
     hex_code = await _hex_of(context, words[0], t)
     person = await _person(context, words[1:], t) if words[1:] else None
+    user = update.effective_user
+    by = user.id if user else None
     async with context.services.sessions.begin() as session:
         if person is not None and person.id is not None:
             name = "<b>" + escape(person_label(person, t.locale)) + "</b>"
-            if await remove_link(session, person.id, hex_code):
+            if await remove_link(session, person.id, hex_code, by=by):
                 return t._("{person} is no longer linked to {hex}.", person=name, hex=hex_code)
             return t._("{person} was not linked to {hex}.", person=name, hex=hex_code)
-        if await remove_aircraft(session, hex_code):
+        if await remove_aircraft(session, hex_code, by=by):
             return t._("Stopped watching {hex}. Its stored flights are kept.", hex=hex_code)
     return t._("{hex} is not on the watchlist. See /watchlist.", hex=hex_code)
 

@@ -105,7 +105,7 @@ async def test_seed_links_the_named_people_as_believed_with_the_source(
         "Russia Special Flight Detachment",
     )
     assert aircraft.source is not None and "plane-alert-db" in aircraft.source
-    assert "2026-08-21" in aircraft.source and "ODbL" in aircraft.source
+    assert "bf1e2baa70fb" in aircraft.source and "2026-08-21" in aircraft.source
     assert count == 1772
 
 

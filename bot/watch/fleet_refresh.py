@@ -26,7 +26,7 @@ from bot.http import FetchError, fetch
 from bot.services import Services
 from bot.ssrf import AddressPolicy
 from bot.watch.fleet import DATASET, FleetCopy, FleetOutcome, apply_fleet
-from bot.watch.fleet_seed import CREDIT, FleetFileError, digest, parse_all
+from bot.watch.fleet_seed import FleetFileError, digest, parse_all
 from bot.watch.planealert import shipped
 from storage.datasets import dataset_state, save_dataset_state
 from storage.types import utcnow
@@ -146,7 +146,7 @@ async def refresh_fleet(
         copy = FleetCopy(
             entries=entries,
             as_of=as_of,
-            source=f"{CREDIT}, downloaded from {url} on {as_of}",
+            source=f"plane-alert-db, {url}, downloaded {as_of}",
             provenance={"dataset": DATASET, "url": url[:512], "as_of": as_of},
             complete=True,
         )

@@ -27,8 +27,6 @@ from storage.models import Person
 from storage.types import utcnow
 from storage.watchlist import all_people
 
-CREDIT = "plane-alert-db by SDR-Enthusiasts and contributors (ODbL)"
-
 
 class FleetFileError(ValueError):
     """The shipped fleet file or its sidecar is missing, damaged or inconsistent."""
@@ -46,8 +44,11 @@ class ShippedFleet:
 
     @property
     def source(self) -> str:
-        """`aircraft.source` for its rows: the dataset, where, which commit, as of when."""
-        return f"{CREDIT}, {self.repository} at commit {self.commit[:12]}, as of {self.as_of}"
+        """`aircraft.source` for its rows: the dataset, where, which commit, as of when.
+
+        The credit (`watchlist_text.CREDIT`) goes in the footer of every listing that shows them.
+        """
+        return f"plane-alert-db, {self.repository} commit {self.commit[:12]}, as of {self.as_of}"
 
 
 def default_path() -> Path:

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
+
+from babel.dates import format_date
 
 from bot.alerts.render_flight import GLOBE_URL
 from bot.i18n import Translator
 from bot.watch.confidence import confidence_label
+from bot.watch.fleet import DATASET
 from bot.watch.person_text import person_label, person_role
 from storage.models import Aircraft, Person, PersonAircraft
 
 _URL = re.compile(r"https?://\S+")
+# The dataset credit the ODbL asks for, with where the data comes from.
+DATASET_URL = "https://github.com/sdr-enthusiasts/plane-alert-db"
+CREDIT = "plane-alert-db by SDR-Enthusiasts and contributors (ODbL)"
+# How many of the largest operators the summary of unlinked dataset aircraft names.
+TOP_OPERATORS = 5
 # Telegram's limit is 4096 characters; leave room for the entities of the HTML.
 MESSAGE_BUDGET = 3500
 
@@ -51,15 +59,82 @@ def _day(moment: datetime, t: Translator) -> str:
     return t._("{time} UTC", time=t.date_time(moment))
 
 
+def _as_of(text: str, t: Translator) -> str:
+    """'21 Aug 2026' for '2026-08-21' in the chat's language; other text as it is."""
+    try:
+        return str(format_date(date.fromisoformat(text), "medium", locale=t.locale))
+    except ValueError:
+        return text
+
+
+def stale_text(link: PersonAircraft, t: Translator) -> str:
+    """'stale since 7 Dec 2026: the operator changed', or '' for a current link."""
+    if link.stale_since is None:
+        return ""
+    reasons = {
+        "operator": t._("the aircraft's operator changed in the data"),
+        "unnamed": t._("the data no longer names this person"),
+        "removed": t._("the aircraft is no longer in the data"),
+    }
+    reason = reasons.get(link.stale_reason or "", t._("the data no longer supports it"))
+    when = _as_of(link.stale_since.date().isoformat(), t)
+    return t._("stale since {date}: {reason}", date=when, reason=reason)
+
+
+def link_provenance(link: PersonAircraft, t: Translator) -> str:
+    """Where a link comes from: 'plane-alert-db, as of 21 Aug 2026' (the dataset's name
+    linked to the row's reference), or 'set by 777, <time>' for an analyst's link; a
+    stale link says since when and why."""
+    if link.source:
+        name = escape(link.source)
+        if link.source_url and _URL.fullmatch(link.source_url):
+            name = f'<a href="{escape(link.source_url, quote=True)}">{name}</a>'
+        text = (
+            t._("{source}, as of {date}", source=name, date=_as_of(link.as_of, t))
+            if link.as_of
+            else name
+        )
+    else:
+        text = t._("set by {who}, {time}", who=user_link(link.set_by, t), time=_day(link.since, t))
+    stale = stale_text(link, t)
+    return f"{text}; ⚠ {escape(stale)}" if stale else text
+
+
 def link_line(link: PersonAircraft, who: str, t: Translator) -> str:
     """'Steve Witkoff — believed; “note”; set by 777, 14 Mar 2025, 01:30:00 UTC'."""
     parts = [f"{who} — {escape(confidence_label(link.confidence, t))}"]
     if link.note:
         parts.append(f"“{escape(link.note)}”")
-    parts.append(
-        t._("set by {who}, {time}", who=user_link(link.set_by, t), time=_day(link.since, t))
-    )
+    parts.append(link_provenance(link, t))
     return "; ".join(parts)
+
+
+def from_dataset(aircraft: Aircraft) -> bool:
+    """True for an aircraft the shipped fleet or a refresh of it added."""
+    details = (aircraft.extra or {}).get("import")
+    return isinstance(details, dict) and details.get("dataset") == DATASET
+
+
+def credit_line(t: Translator) -> str:
+    """The footer the ODbL asks for wherever the dataset's aircraft are shown."""
+    source = f'<a href="{DATASET_URL}">{escape(CREDIT)}</a>'
+    return "<i>" + t._("Aircraft data: {source}", source=source) + "</i>"
+
+
+def _unlinked_summary(unlinked: Sequence[Aircraft], t: Translator) -> str:
+    operators = Counter(a.operator for a in unlinked if a.operator)
+    largest = ", ".join(
+        f"{escape(name)} ({t.number(count)})"
+        for name, count in operators.most_common(TOP_OPERATORS)
+    )
+    text = t.n_(
+        "{n} more aircraft from plane-alert-db is watched without a linked person.",
+        "{n} more aircraft from plane-alert-db are watched without a linked person.",
+        len(unlinked),
+    )
+    if largest:
+        text += " " + t._("Largest operators: {operators}.", operators=largest)
+    return text
 
 
 def watchlist_pages(
@@ -87,11 +162,18 @@ def watchlist_pages(
             line += "\n  " + t._("source: {source}", source=source_html(person.source))
         blocks.append(line)
     heading = "<b>" + escape(t._("Aircraft watched")) + "</b>"
-    aircraft_blocks = [_aircraft_block(a, by_hex.get(a.hex, []), t) for a in fleet] or [
-        t._("No aircraft yet. Admins add them with /track HEX [person].")
-    ]
+    # The shipped fleet's ~1,800 unlinked aircraft would be dozens of messages: counted.
+    unlinked = [a for a in fleet if a.hex not in by_hex and from_dataset(a)]
+    shown = [a for a in fleet if a.hex in by_hex or not from_dataset(a)]
+    aircraft_blocks = [_aircraft_block(a, by_hex.get(a.hex, []), t) for a in shown]
+    if unlinked:
+        aircraft_blocks.append(_unlinked_summary(unlinked, t))
+    if not aircraft_blocks:
+        aircraft_blocks = [t._("No aircraft yet. Admins add them with /track HEX [person].")]
     # The heading rides with the first aircraft: a message never ends on a bare heading.
     aircraft_blocks[0] = f"{heading}\n{aircraft_blocks[0]}"
+    if unlinked or any(link.source == DATASET for link, _p in links):
+        aircraft_blocks.append(credit_line(t))
     return pages([*blocks, *aircraft_blocks])
 
 
@@ -105,14 +187,19 @@ def _aircraft_block(
     ]
     if details:
         line += " — " + ", ".join(details)
-    added = t._(
-        "added by {who}, {time}",
-        who=user_link(aircraft.added_by, t),
-        time=_day(aircraft.added_at, t),
-    )
-    line += f"\n  {added}"
+    notes = []
+    if not from_dataset(aircraft):
+        notes.append(
+            t._(
+                "added by {who}, {time}",
+                who=user_link(aircraft.added_by, t),
+                time=_day(aircraft.added_at, t),
+            )
+        )
     if aircraft.source:
-        line += "; " + t._("source: {source}", source=source_html(aircraft.source))
+        notes.append(t._("source: {source}", source=source_html(aircraft.source)))
+    if notes:
+        line += "\n  " + "; ".join(notes)
     for link, person in links:
         who = escape(person_label(person, t.locale))
         line += "\n  👤 " + link_line(link, who, t)
