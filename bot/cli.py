@@ -115,9 +115,19 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings | None) -> int:
     """Run the offline demo against local fake servers and print the chat."""
-    from bot.demo import run_demo
+    from bot.demo import prepare_picture_folder, run_demo
 
-    return asyncio.run(run_demo())
+    folder = None
+    if args.save_pictures is not None:
+        try:
+            folder = prepare_picture_folder(Path(args.save_pictures))
+        except OSError as exc:
+            print(
+                f"summitwatch demo: cannot save pictures in {args.save_pictures}: {exc.strerror}",
+                file=sys.stderr,
+            )
+            return 2
+    return asyncio.run(run_demo(save_pictures=folder))
 
 
 def cmd_replay_flights(args: argparse.Namespace, settings: Settings | None) -> int:
@@ -244,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser(
         "demo", help="offline demo with local fakes", description=cmd_demo.__doc__
+    )
+    demo.add_argument(
+        "--save-pictures",
+        metavar="DIR",
+        help="write each picture the bot sends (the landing map) into DIR and print its path",
     )
     demo.set_defaults(handler=cmd_demo, needs_settings=False)
     return parser

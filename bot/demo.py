@@ -5,7 +5,8 @@ ones the tests use), the store a temporary SQLite file. Three chats, one per lan
 follow a demo person; a DEMO aircraft believed to carry them flies the bundled
 scenario (`bot.flights.scenario`: Vnukovo 01:54 Moscow time → Baku 05:30 Baku time)
 through the real pipeline: provider → detector → store → outbox → delivery. What the
-bot sends is printed as each chat would read it. Everything shown is demo data.
+bot sends is printed as each chat would read it, and with `save_pictures` each picture
+is written to a folder, as the fake Bot API received it. Everything shown is demo data.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -55,12 +56,53 @@ def _short(text: str) -> str:
     return first + (" […]" if rest else "")
 
 
-def _show_alert(sent: Sent) -> str:
+def _largest_photo(sent: Sent) -> Mapping[str, object] | None:
+    sizes = sent.message.get("photo") if sent.method == "sendPhoto" else None
+    return sizes[-1] if isinstance(sizes, list) and sizes else None
+
+
+def _show_alert(sent: Sent, pictures: Mapping[str, Path]) -> str:
     text = _indent(sent.plain_text or "")
-    if sent.method == "sendPhoto":
-        size_kb = (sent.photo_size or 0) / 1024
-        return f"  🤖 🗺 [map photo: the flight's track, PNG {size_kb:.0f} KB]\n     {text}\n"
+    photo = _largest_photo(sent)
+    if photo is not None:
+        size_kb = int(str(photo.get("file_size") or 0)) / 1024
+        # The bot uploads a picture once and sends the same file by its id to the next chats.
+        how = "uploaded" if sent.photo_size is not None else "sent by file id"
+        saved = pictures.get(str(photo.get("file_unique_id")))
+        where = f" → {saved}" if saved is not None else ""
+        return (
+            f"  🤖 🗺 [map photo: the flight's track, PNG {size_kb:.0f} KB, {how}{where}]\n"
+            f"     {text}\n"
+        )
     return f"  🤖 {text}\n"
+
+
+def prepare_picture_folder(folder: Path) -> Path:
+    """The folder for `--save-pictures`, created if missing, as an absolute path.
+
+    Raises:
+        OSError: it cannot be created, or is not a folder.
+    """
+    folder = folder.expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _save_pictures(fake: FakeBotAPI, sent: Sequence[Sent], folder: Path) -> dict[str, Path]:
+    """Write each distinct picture the bot sent; its path by Telegram's file_unique_id."""
+    saved: dict[str, Path] = {}
+    for message in sent:
+        photo = _largest_photo(message)
+        if photo is None or str(photo.get("file_unique_id")) in saved:
+            continue
+        data = fake.file_bytes(str(photo.get("file_id")))
+        if data is None:
+            continue
+        extension = "png" if data.startswith(b"\x89PNG") else "jpg"
+        path = folder / f"summitwatch-demo-picture-{len(saved) + 1}.{extension}"
+        path.write_bytes(data)
+        saved[str(photo.get("file_unique_id"))] = path
+    return saved
 
 
 async def _seed_demo_watchlist(services: Services) -> None:
@@ -116,9 +158,15 @@ async def _fly(application: SummitApp, adsb: FakeADSB) -> None:
         await job.run(application)
 
 
-async def run_demo(out: TextIO = sys.stdout) -> int:
-    """Run the scripted conversations and the demo flight; print every chat."""
+async def run_demo(out: TextIO = sys.stdout, *, save_pictures: Path | None = None) -> int:
+    """Run the scripted conversations and the demo flight; print every chat.
+
+    Args:
+        out: where the chats are printed.
+        save_pictures: a folder (see `prepare_picture_folder`) to write the pictures to.
+    """
     reports = scenario.load()
+    pictures: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="summitwatch-demo-") as folder:
         async with FakeBotAPI(token=DEMO_TOKEN) as fake, FakeADSB() as adsb:
             adsb.set_time(reports[0].ts)
@@ -154,12 +202,17 @@ async def run_demo(out: TextIO = sys.stdout) -> int:
                     )[before[chat_id] :]
                     for chat_id, _, _ in CHATS
                 ]
-    _print(out, talks, alerts)
+            if save_pictures is not None:
+                pictures = _save_pictures(fake, [s for sent in alerts for s in sent], save_pictures)
+    _print(out, talks, alerts, pictures)
     return 0
 
 
 def _print(
-    out: TextIO, talks: Sequence[Sequence[tuple[str, str]]], alerts: Sequence[Sequence[Sent]]
+    out: TextIO,
+    talks: Sequence[Sequence[tuple[str, str]]],
+    alerts: Sequence[Sequence[Sent]],
+    pictures: Mapping[str, Path],
 ) -> None:
     out.write(
         "DEMO DATA: a fictional aircraft (hex ffd001, DEMO1) and a fictional person fly a\n"
@@ -171,8 +224,10 @@ def _print(
             out.write(f"  👤 {said}\n  🤖 {_indent(_short(reply))}\n")
         out.write("  ✈ … the demo flight: Vnukovo → Baku …\n")
         for message in sent:
-            out.write(_show_alert(message))
+            out.write(_show_alert(message, pictures))
         out.write("\n")
+    for path in pictures.values():
+        out.write(f"Picture saved: {path}\n")
     out.write("Demo data only: no real aircraft, people's movements or statements are shown.\n")
 
 
