@@ -119,7 +119,6 @@ async def seed_fleet(
 ) -> FleetSeedReport:
     """Apply the shipped fleet unless this copy (or a newer one) is already applied."""
     shipped = load_shipped(path)
-    entries = parse_all(shipped.data, "fleet.csv")
     now = utcnow()
     async with sessions.begin() as session:
         people = await all_people(session)
@@ -128,7 +127,8 @@ async def seed_fleet(
         if state is not None and (state.digest == wanted or (state.as_of or "") > shipped.as_of):
             return FleetSeedReport(None)
         copy = FleetCopy(
-            entries=entries,
+            # Parsed only now: an unchanged restart needs the digest, not the rows.
+            entries=parse_all(shipped.data, "fleet.csv"),
             as_of=shipped.as_of,
             source=shipped.source,
             provenance={"dataset": DATASET, "commit": shipped.commit, "as_of": shipped.as_of},
