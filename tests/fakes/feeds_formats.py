@@ -1,7 +1,7 @@
 """Bodies the fake feed server serves: the formats of the watched sources, and faults.
 
 Pure rendering, no server: :class:`tests.fakes.feeds.FakeFeeds` calls these. The
-shapes follow what shared/SOURCES.md reports for each publisher; the text, ids and
+shapes follow what each publisher's public feed is reported to look like; the text, ids and
 links are synthetic (``*.example`` hosts, item numbers 9xxxxx, dates in 2026).
 
 Styles
