@@ -26,6 +26,7 @@ from handlers.context import BotContext
 from handlers.fleet import DETAIL_UP_TO, Member, fleet_messages, split_page
 from handlers.locale import chat_translator
 from storage.flight_records import Fix
+from storage.models import Aircraft
 from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.status")
@@ -133,6 +134,9 @@ async def status_command(update: Update, context: BotContext) -> None:
         "for example /status witkoff."
     )
     words, page_no = split_page(context.args or [])
+    if page_no is not None and not await _names_something(context, words, t):
+        # Not a page after all: a callsign typed with a space ("/status dmo 1").
+        words, page_no = list(context.args or []), None
     subject = await _subject(update, context, t, words, usage)
     if message is None or subject is None:
         return
@@ -168,7 +172,15 @@ async def status_command(update: Update, context: BotContext) -> None:
     for page in pages(lines, separator="\n\n"):
         await message.reply_text(page, link_preview_options=_NO_PREVIEW)
     if newest is not None and track:
-        await _send_map(update, newest, track, t)
+        linked = next((a.aircraft for a in subject.aircraft if a.hex == newest.hex), None)
+        await _send_map(update, newest, track, t, linked)
+
+
+async def _names_something(context: BotContext, words: Sequence[str], t: Translator) -> bool:
+    """Whether the words name a subject (without answering the user)."""
+    async with context.services.sessions() as session:
+        lookup = await find_subject(session, " ".join(words), t.locale)
+    return lookup.subject is not None
 
 
 async def _fleet_status(
@@ -209,14 +221,18 @@ def _newest(overviews: Sequence[AircraftOverview]) -> AircraftOverview | None:
 
 
 async def _send_map(
-    update: Update, overview: AircraftOverview, track: list[Fix], t: Translator
+    update: Update,
+    overview: AircraftOverview,
+    track: list[Fix],
+    t: Translator,
+    aircraft: Aircraft | None,
 ) -> None:
     message = update.effective_message
     if message is None:
         return
     try:
         # Drawing takes a CPU-bound fraction of a second: keep it off the event loop.
-        picture = await asyncio.to_thread(track_picture, track, overview.last_flight)
+        picture = await asyncio.to_thread(track_picture, track, overview.last_flight, t, aircraft)
     except ValueError:
         log.warning("could not draw the track of %s", overview.hex, exc_info=True)
         return

@@ -9,12 +9,22 @@ import numpy as np
 import pytest
 
 from bot.flights.alert_map import landing_map, landing_title
+from bot.flights.history import Flight
 from bot.flights.maps import AirportMark, MapTitle, map_view, render_track_png
 from bot.flights.maps_title import aircraft_name, airport_mark, flight_title, route, utc_span
-from tests.alerting import BAKU, VNUKOVO, landing_payload
+from bot.flights.status_text import track_picture
+from bot.i18n import translator
+from storage.flight_records import Fix
+from storage.models import Aircraft
+from tests.alerting import BAKU, LANDING_TS, TAKEOFF_TS, VNUKOVO, landing_payload
 from tests.test_flights_maps import GYD, VKO, flight, pixels, png_size
 
-TRACK: list[list[float]] = [[55.5915, 37.2615, 0], [50.0, 44.0, 39000], [45.0, 48.5, 30000], [40.4675, 50.0467, 0]]
+TRACK: list[list[float]] = [
+    [55.5915, 37.2615, 0],
+    [50.0, 44.0, 39000],
+    [45.0, 48.5, 30000],
+    [40.4675, 50.0467, 0],
+]
 ORIGIN = {**VNUKOVO, "lat": 55.5915, "lon": 37.2615}
 ARRIVAL = {**BAKU, "lat": 40.4675, "lon": 50.0467}
 TITLE = MapTitle("DEMO1 · GLF6", ("Moscow (VKO) → Baku (GYD)", "2025-03-13 22:54 UTC"))
@@ -50,7 +60,7 @@ def test_the_aircraft_is_its_registration_else_callsign_else_hex(
 
 
 def test_route_and_times_say_what_is_known() -> None:
-    assert route(None, BAKU) == "? → Baku (GYD)"
+    assert route(None, BAKU) == "… → Baku (GYD)"
     assert route({"icao": "UUEE", "name": "Sheremetyevo"}, {"icao": "ZZZZ"}) == (
         "Sheremetyevo (UUEE) → ZZZZ"
     )
@@ -59,7 +69,7 @@ def test_route_and_times_say_what_is_known() -> None:
     assert utc_span(early, late) == "2025-03-14 00:10 – 01:30 UTC"
     assert utc_span(None, late) == "2025-03-14 01:30 UTC"
     assert utc_span(None, None) == ""
-    assert flight_title("DEMO1", None, BAKU) == MapTitle("DEMO1", ("? → Baku (GYD)",))
+    assert flight_title("DEMO1", None, BAKU) == MapTitle("DEMO1", ("… → Baku (GYD)",))
 
 
 def test_airports_are_labelled_with_code_and_city() -> None:
@@ -106,3 +116,43 @@ def test_the_landing_map_carries_its_title() -> None:
     )
     assert png != untitled
     assert landing_map({**payload, "kind": "takeoff"}) is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        (
+            "ru",
+            (
+                "Москва (VKO) → Баку (GYD)",
+                "13 мар. 2025\u202fг., 22:54 – 14 мар. 2025\u202fг., 01:30 UTC",
+            ),
+        ),
+        ("az", ("Moskva (VKO) → Bakı (GYD)", "13 mar 2025, 22:54 – 14 mar 2025, 01:30 UTC")),
+        ("en", ("Moscow (VKO) → Baku (GYD)", "Mar 13, 2025, 22:54 – Mar 14, 2025, 01:30 UTC")),
+    ],
+)
+def test_a_map_drawn_for_one_chat_is_titled_in_its_language(
+    locale: str, expected: tuple[str, str]
+) -> None:
+    """The /status map is drawn per chat: cities and dates in its language, codes and UTC kept."""
+    t = translator(locale)
+    title = flight_title("DEMO1", VNUKOVO, BAKU, departed=TAKEOFF_TS, landed=LANDING_TS, t=t)
+    assert title == MapTitle("DEMO1", expected)
+    city = expected[0].split(" (")[0]
+    assert airport_mark(ORIGIN, t) == AirportMark("VKO", 55.5915, 37.2615, city)
+
+
+def test_the_status_map_carries_the_aircraft_and_the_chats_language() -> None:
+    points = flight(VKO, GYD, n=20)
+    fixes = [
+        Fix("ffd001", p.ts or LANDING_TS, p.lat, p.lon, int(p.alt_ft or 0), False, "DMO1")
+        for p in points
+    ]
+    last = Flight("ffd001", "UUWW", fixes[0].ts, "UBBB", fixes[-1].ts, "confirmed")
+    demo = Aircraft(hex="ffd001", registration="DEMO1", type_code="GLF6")
+    ru = track_picture(fixes, last, translator("ru"), demo)
+    en = track_picture(fixes, last, translator("en"), demo)
+    assert ru is not None and en is not None and png_size(ru) == (1024, 768)
+    assert ru != en
+    assert track_picture(fixes, last, translator("ru"), None) != ru  # "DMO1", not "DEMO1 · GLF6"

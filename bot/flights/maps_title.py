@@ -2,10 +2,14 @@
 
 A landing map is drawn once per event and the same picture (one upload, then its
 Telegram file id) goes to every chat, whatever its language; the localized story is
-in the caption under it. So the text on the picture is language-neutral, in the forms
-aviation itself uses in every country: the registration (or callsign), the ICAO type,
-IATA codes, dates and times as ISO 8601 in UTC, and the city names in the Latin
+in the caption under it. So its text is language-neutral (no `Translator`), in the
+forms aviation itself uses in every country: the registration (or callsign), the ICAO
+type, IATA codes, dates and times as ISO 8601 in UTC, and the city names in the Latin
 script of the airport data, as on aeronautical charts.
+
+The /status map is drawn for one chat at a time: given the chat's `Translator`, the
+same title names the cities and the date in the chat's language (CLDR's names, as
+the alerts' text), with IATA codes and UTC kept.
 """
 
 from __future__ import annotations
@@ -14,9 +18,15 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from babel.dates import format_date
+
+from bot.alerts.render_flight import airport_city
 from bot.flights.maps import AirportMark, MapTitle
+from bot.i18n import Translator
 
 Airport = Mapping[str, Any]
+# An end of the route that was not seen (a departure before coverage, a flight in the air).
+UNSEEN = "…"
 
 
 def aircraft_name(
@@ -33,33 +43,52 @@ def aircraft_name(
     return " · ".join(part for part in parts if part)
 
 
-def place_name(airport: Airport | None) -> str:
+def city_name(airport: Airport, t: Translator | None = None) -> str:
+    """The airport's city: in the chat's language with `t`, else as the airport data has it."""
+    if t is not None:
+        return airport_city(dict(airport), t).strip()
+    return str(airport.get("city") or "").strip()
+
+
+def place_name(airport: Airport | None, t: Translator | None = None) -> str:
     """'Moscow (VKO)'; the airport's name when its city is unknown, the code alone last."""
     if not airport:
-        return "?"
+        return UNSEEN
     code = str(airport.get("iata") or airport.get("icao") or "")
-    city = str(airport.get("city") or airport.get("name") or "").strip()
+    city = city_name(airport, t) or str(airport.get("name") or "").strip()
     if city and code:
         return f"{city} ({code})"
-    return city or code or "?"
+    return city or code or UNSEEN
 
 
-def route(origin: Airport | None, destination: Airport | None) -> str:
-    """'Moscow (VKO) → Baku (GYD)', with '?' for an end that was not seen."""
-    return f"{place_name(origin)} → {place_name(destination)}"
+def route(origin: Airport | None, destination: Airport | None, t: Translator | None = None) -> str:
+    """'Moscow (VKO) → Baku (GYD)', with '…' for an end that was not seen."""
+    return f"{place_name(origin, t)} → {place_name(destination, t)}"
 
 
-def utc_span(start: datetime | None, end: datetime | None) -> str:
-    """'2025-03-13 22:54 – 2025-03-14 01:30 UTC', shortened to one date within a day."""
-    if start is None and end is None:
-        return ""
+def utc_span(start: datetime | None, end: datetime | None, t: Translator | None = None) -> str:
+    """'2025-03-13 22:54 – 2025-03-14 01:30 UTC', one date when both are on the same day.
+
+    With `t` the dates are the chat's ('13 мар. 2025 г., 22:54 – 14 мар. 2025 г., 01:30 UTC').
+    """
     if start is None or end is None:
-        only = (start or end or datetime.min.replace(tzinfo=UTC)).astimezone(UTC)
-        return f"{only:%Y-%m-%d %H:%M} UTC"
+        only = start or end
+        return "" if only is None else f"{_day(only, t)} {_clock(only)} UTC"
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if start.date() == end.date():
-        return f"{start:%Y-%m-%d %H:%M} – {end:%H:%M} UTC"
-    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} UTC"
+        return f"{_day(start, t)} {_clock(start)} – {_clock(end)} UTC"
+    return f"{_day(start, t)} {_clock(start)} – {_day(end, t)} {_clock(end)} UTC"
+
+
+def _day(moment: datetime, t: Translator | None) -> str:
+    moment = moment.astimezone(UTC)
+    if t is None:
+        return f"{moment:%Y-%m-%d}"
+    return str(format_date(moment, "medium", locale=t.locale)) + ","
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%H:%M}"
 
 
 def flight_title(
@@ -69,22 +98,25 @@ def flight_title(
     *,
     departed: datetime | None = None,
     landed: datetime | None = None,
+    t: Translator | None = None,
 ) -> MapTitle:
-    """The title box of a flight's map: aircraft, route, times in UTC."""
-    lines = [route(origin, destination)]
-    span = utc_span(departed, landed)
+    """The title box of a flight's map: aircraft, route, times in UTC.
+
+    Without `t` it is language-neutral; with it, cities and dates are in its language.
+    """
+    lines = [route(origin, destination, t)]
+    span = utc_span(departed, landed, t)
     if span:
         lines.append(span)
     return MapTitle(aircraft, tuple(lines))
 
 
-def airport_mark(airport: Airport | None) -> AirportMark | None:
+def airport_mark(airport: Airport | None, t: Translator | None = None) -> AirportMark | None:
     """The airport's marker, labelled with its code and city; None without a position."""
     if not airport or airport.get("lat") is None or airport.get("lon") is None:
         return None
     code = str(airport.get("iata") or airport.get("icao") or "")
-    city = str(airport.get("city") or "").strip()
-    return AirportMark(code, float(airport["lat"]), float(airport["lon"]), city)
+    return AirportMark(code, float(airport["lat"]), float(airport["lon"]), city_name(airport, t))
 
 
 def parse_time(value: object) -> datetime | None:

@@ -19,9 +19,11 @@ from bot.alerts.render_flight import GLOBE_URL, duration, short_place, when
 from bot.alerts.text import dated_moment
 from bot.flights import airports, payload
 from bot.flights.history import Flight, State, Whereabouts
-from bot.flights.maps import AirportMark, render_track_png
+from bot.flights.maps import render_track_png
+from bot.flights.maps_title import aircraft_name, airport_mark, flight_title
 from bot.i18n import Translator
 from storage.flight_records import Fix
+from storage.models import Aircraft
 
 
 def airport_info(icao: str | None) -> dict[str, Any] | None:
@@ -103,18 +105,33 @@ def globe_link(hex_code: str, label: str) -> str:
     return f'<a href="{url}">{escape(label)}</a>'
 
 
-def track_picture(fixes: Sequence[Fix], flight: Flight | None) -> bytes | None:
-    """PNG of the track with departure and arrival marked; CPU-heavy: call off the loop."""
+def track_picture(
+    fixes: Sequence[Fix],
+    flight: Flight | None,
+    t: Translator | None = None,
+    aircraft: Aircraft | None = None,
+) -> bytes | None:
+    """PNG of the track with departure and arrival marked; CPU-heavy: call off the loop.
+
+    Drawn for one chat, so its title (aircraft, route, the times the track spans) is
+    in that chat's language when `t` is given (see `bot.flights.maps_title`).
+    """
     if not fixes:
         return None
-    marks = []
-    if flight is not None:
-        for code in (flight.departure, flight.arrival):
-            airport = airports.get(code) if code else None
-            if airport is not None:
-                marks.append(AirportMark(airport.iata or airport.icao, airport.lat, airport.lon))
+    origin = airport_info(flight.departure) if flight is not None else None
+    destination = airport_info(flight.arrival) if flight is not None else None
+    found = (airport_mark(a, t) for a in (origin, destination))
+    marks = [mark for mark in found if mark is not None]
+    callsign = next((f.callsign for f in reversed(fixes) if f.callsign), None)
+    name = aircraft_name(
+        aircraft.registration if aircraft else None,
+        callsign,
+        aircraft.type_code if aircraft else None,
+        fixes[-1].hex,
+    )
+    title = flight_title(name, origin, destination, departed=fixes[0].ts, landed=fixes[-1].ts, t=t)
     points = [(f.lat, f.lon, None if f.on_ground else f.alt_ft) for f in fixes]
-    return render_track_png(points, airports=marks)
+    return render_track_png(points, airports=marks, title=title)
 
 
 # ---------------------------------------------------------------- fleets
