@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import case, delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -33,15 +33,45 @@ async def person_by_slug(session: AsyncSession, slug: str) -> Person | None:
 
 
 async def aircraft_by_ident(session: AsyncSession, ident: str) -> Aircraft | None:
-    """An aircraft by ICAO hex or registration, case-insensitively."""
+    """An aircraft by ICAO hex or registration, case-insensitively (the hex first)."""
     text = ident.strip()
-    by_hex = await session.get(Aircraft, text.lower())
-    if by_hex is not None:
-        return by_hex
+    by_hex = col(Aircraft.hex) == text.lower()
+    # One statement for both: /status asks this before every person lookup.
     result = await session.exec(
-        select(Aircraft).where(func.upper(Aircraft.registration) == text.upper())
+        select(Aircraft)
+        .where(or_(by_hex, func.upper(Aircraft.registration) == text.upper()))
+        .order_by(case((by_hex, 0), else_=1), col(Aircraft.hex))
+        .limit(1)
     )
     return result.first()
+
+
+async def aircraft_with_people(
+    session: AsyncSession, hex_code: str
+) -> tuple[Aircraft | None, list[tuple[PersonAircraft, Person]]]:
+    """An aircraft and the people linked to it (by slug), in one statement."""
+    result = await session.exec(
+        select(Aircraft, PersonAircraft, Person)
+        .outerjoin(PersonAircraft, col(PersonAircraft.aircraft_hex) == col(Aircraft.hex))
+        .outerjoin(Person, col(Person.id) == col(PersonAircraft.person_id))
+        .where(Aircraft.hex == hex_code)
+        .order_by(col(Person.slug))
+    )
+    rows = result.all()
+    links = [(link, person) for _a, link, person in rows if link is not None and person is not None]
+    return (rows[0][0] if rows else None), links
+
+
+async def registrations(session: AsyncSession) -> list[tuple[str, str]]:
+    """(hex, registration) of every watched aircraft that has one, by hex."""
+    result = await session.exec(
+        select(Aircraft.hex, Aircraft.registration)
+        .where(col(Aircraft.registration).is_not(None))
+        .order_by(col(Aircraft.hex))
+    )
+    return [
+        (hex_code, str(registration)) for hex_code, registration in result.all() if registration
+    ]
 
 
 async def all_aircraft(session: AsyncSession) -> list[Aircraft]:

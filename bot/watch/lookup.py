@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import col, select
@@ -10,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.watch.fuzzy import Candidate, find
 from storage.fleets import fleet_names
-from storage.models import Source, SubscriptionKind, Venue
+from storage.models import Person, Source, SubscriptionKind, Venue
 from storage.watchlist import aircraft_by_ident, all_aircraft, all_people
 
 HEX_RE = re.compile(r"^[0-9a-fA-F]{6}$")
@@ -62,12 +63,7 @@ async def resolve(
         candidates = [Candidate(key, (name,)) for key, name, _count in fleets]
         labels = {key: name for key, name, _count in fleets}
     elif kind == SubscriptionKind.PERSON:
-        people = await all_people(session)
-        candidates = [
-            Candidate(p.slug, (*p.names.values(), *(a for v in p.aliases.values() for a in v)))
-            for p in people
-        ]
-        labels = {p.slug: _label(p.names, locale, p.slug) for p in people}
+        return Resolution(kind, match_people(await all_people(session), query, locale))
     elif kind == SubscriptionKind.VENUE:
         venues = (await session.exec(select(Venue).order_by(col(Venue.slug)))).all()
         candidates = [Candidate(v.slug, tuple(v.names.values())) for v in venues]
@@ -78,6 +74,19 @@ async def resolve(
         labels = {s.name: s.name for s in sources}
     match = find(query, candidates)
     return Resolution(kind, tuple(Choice(key, labels[key]) for key in match.keys))
+
+
+def person_candidate(person: Person) -> Candidate:
+    """A person as fuzzy matching sees them: every name and alias in every language."""
+    aliases = (a for v in person.aliases.values() for a in v)
+    return Candidate(person.slug, (*person.names.values(), *aliases))
+
+
+def match_people(people: Sequence[Person], query: str, locale: str) -> tuple[Choice, ...]:
+    """The people `query` names, among people already loaded."""
+    labels = {p.slug: _label(p.names, locale, p.slug) for p in people}
+    match = find(query, [person_candidate(p) for p in people])
+    return tuple(Choice(key, labels[key]) for key in match.keys)
 
 
 async def _aircraft(session: AsyncSession, query: str) -> tuple[Choice, ...]:

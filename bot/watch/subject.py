@@ -9,23 +9,23 @@ registrations are offered as suggestions.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.watch.fuzzy import Candidate, find
-from bot.watch.lookup import HEX_RE, Choice, resolve
+from bot.watch.lookup import HEX_RE, Choice, match_people, person_candidate
 from bot.watch.person_text import person_label
 from bot.watch.watchlist_text import aircraft_label
 from storage.flight_queries import hexes_by_callsign
-from storage.models import Aircraft, Person, PersonAircraft, SubscriptionKind
+from storage.models import Aircraft, Person, PersonAircraft
 from storage.watchlist import (
     aircraft_by_ident,
-    all_aircraft,
+    aircraft_with_people,
     all_people,
-    links_of_aircraft,
     links_of_person,
-    person_by_slug,
+    registrations,
 )
 
 # Suggestions may be looser than matches: they are only offered, never acted on.
@@ -74,10 +74,9 @@ class SubjectLookup:
 
 
 async def _aircraft_subject(session: AsyncSession, hex_code: str) -> Subject:
-    aircraft = await session.get(Aircraft, hex_code)
+    aircraft, people = await aircraft_with_people(session, hex_code)
     entry = LinkedAircraft(hex_code, aircraft, None)
-    people = tuple(await links_of_aircraft(session, hex_code))
-    return Subject(entry.label, None, (entry,), people)
+    return Subject(entry.label, None, (entry,), tuple(people))
 
 
 async def person_subject(session: AsyncSession, person: Person, locale: str) -> Subject:
@@ -88,37 +87,44 @@ async def person_subject(session: AsyncSession, person: Person, locale: str) -> 
 
 
 async def find_subject(session: AsyncSession, query: str, locale: str) -> SubjectLookup:
-    """Resolve what the user typed (see the module docstring)."""
+    """Resolve what the user typed (see the module docstring).
+
+    A person costs three statements (aircraft by ident, people, the person's aircraft),
+    a callsign four, whatever the store holds: people are loaded once and reused.
+    """
     text = query.strip()
     if HEX_RE.match(text):
         return SubjectLookup(await _aircraft_subject(session, text.lower()))
     known = await aircraft_by_ident(session, text)
     if known is not None:
         return SubjectLookup(await _aircraft_subject(session, known.hex))
-    resolved = await resolve(session, SubscriptionKind.PERSON, text, locale)
-    if resolved.unique is not None:
-        person = await person_by_slug(session, resolved.unique.key)
-        if person is not None:
-            return SubjectLookup(await person_subject(session, person, locale))
-    if resolved.choices:
-        return SubjectLookup(None, choices=resolved.choices)
-    # Last, as it reads the positions table (callsigns have no index of their own).
+    people = await all_people(session)
+    choices = match_people(people, text, locale)
+    if len(choices) == 1:
+        person = next(p for p in people if p.slug == choices[0].key)
+        return SubjectLookup(await person_subject(session, person, locale))
+    if choices:
+        return SubjectLookup(None, choices=choices)
+    # Last: callsigns are only in the positions (their own index, callsign_key).
     if CALLSIGN_RE.match(text):
         by_callsign = await hexes_by_callsign(session, text)
         if by_callsign:
             return SubjectLookup(await _aircraft_subject(session, by_callsign[0]))
-    return SubjectLookup(None, suggestions=await suggestions(session, text, locale))
+    return SubjectLookup(None, suggestions=await suggestions(session, text, locale, people))
 
 
-async def suggestions(session: AsyncSession, query: str, locale: str) -> tuple[str, ...]:
+async def suggestions(
+    session: AsyncSession, query: str, locale: str, people: Sequence[Person] | None = None
+) -> tuple[str, ...]:
     """Close spellings among people and registrations, labelled in the chat's language."""
-    people = await all_people(session)
-    fleet = [a for a in await all_aircraft(session) if a.registration]
-    candidates = [
-        Candidate(f"p:{p.slug}", (*p.names.values(), *(a for v in p.aliases.values() for a in v)))
-        for p in people
-    ] + [Candidate(f"a:{a.hex}", (str(a.registration),)) for a in fleet]
+    if people is None:
+        people = await all_people(session)
+    fleet = await registrations(session)
+    candidates = [person_candidate(p) for p in people]
+    candidates = [Candidate(f"p:{c.key}", c.names) for c in candidates] + [
+        Candidate(f"a:{hex_code}", (registration,)) for hex_code, registration in fleet
+    ]
     labels = {f"p:{p.slug}": person_label(p, locale) for p in people}
-    labels.update({f"a:{a.hex}": str(a.registration) for a in fleet})
+    labels.update({f"a:{hex_code}": registration for hex_code, registration in fleet})
     match = find(query, candidates, cutoff=SUGGESTION_CUTOFF)
     return tuple(labels[key] for key in match.keys[:MAX_SUGGESTIONS])
