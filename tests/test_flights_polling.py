@@ -474,7 +474,8 @@ async def test_a_save_writes_only_the_aircraft_that_changed(rig: Rig) -> None:
     assert flying.updated_at > instants[30]
     assert _track(flying)["t"] > instants[30].timestamp()
     # The global row holds no track.
-    assert set(state.state) == {"version", "answered_at"}
+    assert set(state.state) == {"version", "answered_at", "freshness"}
+    assert state.state["freshness"]["watched"] == len(rows)
 
 
 async def test_an_event_saves_its_aircraft_at_once_the_rest_once_a_minute(rig: Rig) -> None:
