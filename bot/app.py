@@ -16,7 +16,10 @@ from bot.alerts.mute import end_expired_mutes
 from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.config import SUPPORTED_LOCALES, Settings
-from bot.flights import alert_map  # noqa: F401  (registers the landing map picture)
+from bot.flights import (
+    alert_map,  # noqa: F401  (registers the landing map picture)
+    maps,
+)
 from bot.flights.live import LiveFlights
 from bot.health import HealthServer
 from bot.i18n import translator
@@ -239,6 +242,19 @@ async def _start_operations(runtime: Runtime, services: Services) -> None:
             runtime.health = None
 
 
+async def _warm_maps() -> None:
+    """Load the map machinery in a worker thread, so the first map is not the slow one.
+
+    Start-up does not wait for it: matplotlib is imported here, after the bot polls,
+    and not when `bot.app` is imported (see `bot.flights.maps`).
+    """
+    try:
+        await asyncio.to_thread(maps.warm_up)
+    except Exception:
+        # A broken map install must not stop the bot; the first map will say why again.
+        log.exception("could not warm up the map machinery")
+
+
 def build_application(settings: Settings) -> SummitApp:
     """Build the bot. Services are opened in post_init, inside PTB's event loop."""
     runtime = Runtime()
@@ -262,6 +278,7 @@ def build_application(settings: Settings) -> SummitApp:
         if application.job_queue is not None:
             schedule_jobs(application.job_queue, services)
         log.info("started as @%s", application.bot.username)
+        runtime.tasks.append(asyncio.create_task(_warm_maps(), name="warm-maps"))
 
     async def post_stop(application: SummitApp) -> None:
         runtime.stop.set()
