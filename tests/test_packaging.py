@@ -34,4 +34,6 @@ def test_wheel_contains_catalogs_migrations_data_and_fakes(tmp_path: Path) -> No
     assert "storage/migrations/env.py" in names
     assert "summitwatch_fakes/telegram_api.py" in names
     assert any(name.startswith("bot/data/") and name.endswith(".yaml") for name in names)
+    # The shipped fleet travels with its sidecar and its licence (ODbL).
+    assert {"bot/data/fleet.csv", "bot/data/fleet.json", "bot/data/fleet-LICENSE.txt"} <= names
     assert not any(name.startswith("tests/") for name in names)
