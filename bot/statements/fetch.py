@@ -420,6 +420,7 @@ def _parse_error(problem: ParseProblem) -> str:
         ProblemKind.NOT_A_FEED: "not a feed",
         ProblemKind.UNSAFE_XML: "unsafe XML",
         ProblemKind.BAD_SELECTORS: "bad selectors",
+        ProblemKind.BROKEN_XML: "broken XML",
     }.get(problem.kind, problem.kind.value)
     return f"{prefix}: {problem.detail}"
 

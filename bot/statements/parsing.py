@@ -15,7 +15,9 @@ Steps for a feed body:
 4. `xmlsafety.entity_problem`: documents that declare entities are refused
    (feedparser alone does not stop entity expansion; see that module).
 5. feedparser (strict expat parse, falling back to its lenient parser on
-   malformed XML: the "bozo" flag becomes a non-fatal problem).
+   malformed XML: the "bozo" flag becomes a non-fatal problem while items were
+   read, and the fatal "broken XML" when not one was: a feed cut before its first
+   item must not look like a healthy feed with nothing new).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import calendar
 import html
 import io
 import re
+import xml.sax
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -58,18 +61,26 @@ _WEB_SCHEMES = frozenset({"http", "https"})
 
 
 class ProblemKind(StrEnum):
-    """What went wrong; the first three are fatal."""
+    """What went wrong; the first four are fatal."""
 
     NOT_A_FEED = "not_a_feed"
     UNSAFE_XML = "unsafe_xml"
     BAD_SELECTORS = "bad_selectors"
+    BROKEN_XML = "broken_xml"
     MALFORMED = "malformed"
     ENCODING = "encoding"
     ITEM_SKIPPED = "item_skipped"
     BAD_DATE = "bad_date"
 
 
-_FATAL = frozenset({ProblemKind.NOT_A_FEED, ProblemKind.UNSAFE_XML, ProblemKind.BAD_SELECTORS})
+_FATAL = frozenset(
+    {
+        ProblemKind.NOT_A_FEED,
+        ProblemKind.UNSAFE_XML,
+        ProblemKind.BAD_SELECTORS,
+        ProblemKind.BROKEN_XML,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,8 +314,8 @@ def parse_feed(
         )
     except Exception as exc:  # hostile input must not crash a poll, whatever feedparser does
         return _fatal(ProblemKind.NOT_A_FEED, f"feedparser failed: {type(exc).__name__}: {exc}")
-    if result.get("bozo"):
-        cause = result.get("bozo_exception")
+    cause = result.get("bozo_exception") if result.get("bozo") else None
+    if cause is not None:
         problems.append(
             ParseProblem(
                 ProblemKind.MALFORMED,
@@ -318,7 +329,16 @@ def parse_feed(
     items, item_problems = _items_from_entries(
         result.entries, source=source, language=language, base_url=base_url
     )
+    if not items and isinstance(cause, xml.sax.SAXException):
+        detail = f"{_xml_error(cause)}; no item could be read"
+        return _fatal(ProblemKind.BROKEN_XML, detail, feed_title)
     return ParsedFeed(_unique(items), feed_title, (*problems, *item_problems))
+
+
+def _xml_error(error: xml.sax.SAXException) -> str:
+    """Expat's words ("unclosed token"), without a position: it counts lines of the
+    re-encoded body, not of what the publisher sent."""
+    return str(error.getMessage()) or type(error).__name__
 
 
 def _node_text(node: LexborNode | None) -> str:

@@ -30,7 +30,8 @@ Faults
     path (``"*"``: any path). Kinds: ``"timeout"`` (held for ``fault_timeout`` seconds or
     until the server stops, then the connection is closed), ``"500"``, ``"502"``,
     ``"503"``, ``"403"`` (an HTML error page), ``"429"`` (``Retry-After: retry_after``),
-    ``"malformed_xml"``, ``"billion_laughs"``, ``"xxe"``, ``"waf_block"`` (an HTML
+    ``"malformed_xml"`` (cut after a whole item), ``"broken_xml"`` (cut inside the
+    first), ``"billion_laughs"``, ``"xxe"``, ``"waf_block"`` (an HTML
     "Access Denied" page with status 200), ``"oversized"`` (a valid feed of
     ``oversized_bytes`` with Content-Length), ``"oversized_stream"`` (the same, chunked,
     no Content-Length), ``"redirect"`` (``302`` to ``location``, e.g. a private address).
@@ -61,6 +62,7 @@ from .feeds_formats import (
     FakeItem,
     Style,
     billion_laughs,
+    broken_xml,
     content_type,
     external_entity,
     malformed,
@@ -88,6 +90,7 @@ FaultKind: TypeAlias = Literal[
     "403",
     "429",
     "malformed_xml",
+    "broken_xml",
     "billion_laughs",
     "xxe",
     "waf_block",
@@ -444,6 +447,7 @@ class FakeFeeds(LoopbackServer):
             return await self._stream(request, oversized(self.oversized_bytes))
         bodies: dict[str, tuple[bytes, str]] = {
             "malformed_xml": (malformed("cut.example"), _XML),
+            "broken_xml": (broken_xml("cut.example"), _XML),
             "billion_laughs": (billion_laughs(), _XML),
             "xxe": (external_entity(), _XML),
             "waf_block": (waf_block_page(), "text/html"),

@@ -33,6 +33,7 @@ __all__ = [
     "PayloadKind",
     "Style",
     "billion_laughs",
+    "broken_xml",
     "content_type",
     "external_entity",
     "malformed",
@@ -43,9 +44,12 @@ __all__ = [
 
 Style: TypeAlias = Literal["rss", "atom", "wordpress", "listing"]
 STYLES: Final[tuple[Style, ...]] = ("rss", "atom", "wordpress", "listing")
-PayloadKind: TypeAlias = Literal["malformed_xml", "billion_laughs", "xxe", "waf_block"]
+PayloadKind: TypeAlias = Literal[
+    "malformed_xml", "broken_xml", "billion_laughs", "xxe", "waf_block"
+]
 PAYLOAD_KINDS: Final[tuple[PayloadKind, ...]] = (
     "malformed_xml",
+    "broken_xml",
     "billion_laughs",
     "xxe",
     "waf_block",
@@ -255,6 +259,14 @@ def malformed(site: str) -> bytes:
         f"<item><title>Whole item</title><link>https://{site}/n/900001</link>"
         "<pubDate>Sat, 11 Jul 2026 17:09:35 +0400</pubDate></item>"
         f"<item><title>Broken & cut</title><link>https://{site}/n/900002</link><descr"
+    ).encode()
+
+
+def broken_xml(site: str) -> bytes:
+    """RSS cut off inside its first item, as a proxy's truncated answer: nothing readable."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Cut</title>'
+        f"<link>https://{site}/</link><item><ti"
     ).encode()
 
 
