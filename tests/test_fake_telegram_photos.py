@@ -13,39 +13,41 @@ from tests.test_fake_telegram_api import png
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI(token=DEFAULT_TOKEN) as api:
-        yield api
+async def bot() -> AsyncIterator[tuple[FakeBotAPI, Bot]]:
+    """The fake server and a PTB client of it."""
+    async with (
+        FakeBotAPI(token=DEFAULT_TOKEN) as fake,
+        Bot(DEFAULT_TOKEN, base_url=fake.base_url) as client,
+    ):
+        yield fake, client
 
 
-@pytest.fixture
-async def bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
-    async with Bot(DEFAULT_TOKEN, base_url=fake.base_url) as client:
-        yield client
-
-
-async def test_uploads_are_counted_and_file_ids_reuse_the_photo(fake: FakeBotAPI, bot: Bot) -> None:
-    first = await bot.send_photo(10, png(120, 90))
+async def test_uploads_are_counted_and_file_ids_reuse_the_photo(
+    bot: tuple[FakeBotAPI, Bot],
+) -> None:
+    fake, client = bot
+    first = await client.send_photo(10, png(120, 90))
     thumb, full = first.photo
     assert (full.width, full.height) == (120, 90) and thumb.width < full.width
     assert full.file_id != thumb.file_id and full.file_unique_id != thumb.file_unique_id
     assert fake.uploads == 1
 
-    by_id = await bot.send_photo(11, full.file_id, caption="again")
-    by_thumb = await bot.send_photo(12, thumb.file_id)
+    by_id = await client.send_photo(11, full.file_id, caption="again")
+    by_thumb = await client.send_photo(12, thumb.file_id)
     assert by_id.photo[-1].file_unique_id == full.file_unique_id
     assert by_thumb.photo[-1].file_unique_id == full.file_unique_id
     assert fake.uploads == 1  # sends by file id carry no file
     assert [s.photo_size for s in fake.sent] == [len(png(120, 90)), None, None]
 
 
-async def test_a_file_id_the_server_did_not_issue_is_refused(fake: FakeBotAPI, bot: Bot) -> None:
+async def test_a_file_id_the_server_did_not_issue_is_refused(bot: tuple[FakeBotAPI, Bot]) -> None:
+    fake, client = bot
     with pytest.raises(BadRequest, match=r"(?i)wrong file identifier/http url specified"):
-        await bot.send_photo(10, "AgACAgIAAxkDAAIunknown")
+        await client.send_photo(10, "AgACAgIAAxkDAAIunknown")
     [refused] = [r for r in fake.requests if r.method == "sendPhoto"]
     assert refused.status == 400
     assert refused.description == "Bad Request: wrong file identifier/HTTP URL specified"
     assert fake.uploads == 0 and not fake.sent
     fake.clear_records()
-    await bot.send_photo(10, png())
+    await client.send_photo(10, png())
     assert fake.uploads == 1

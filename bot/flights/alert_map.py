@@ -8,11 +8,12 @@ then sent by file id), so its text is language-neutral: see `bot.flights.maps_ti
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.alerts.render import photo_maker
 from bot.flights.maps import AirportMark, MapTitle, render_track_png
-from bot.flights.maps_title import aircraft_name, airport_mark, flight_title, parse_time
+from bot.flights.maps_title import aircraft_name, airport_mark, flight_title
 
 # Payload key: the recent track as [lat, lon, alt_ft or null] triples, oldest first.
 TRACK_KEY = "track"
@@ -35,9 +36,14 @@ def landing_title(payload: dict[str, Any]) -> MapTitle:
         aircraft,
         payload.get("origin"),
         payload.get("airport"),
-        departed=parse_time(payload.get("departed_ts")),
-        landed=parse_time(payload.get("ts")),
+        departed=_time(payload.get("departed_ts")),
+        landed=_time(payload.get("ts")),
     )
+
+
+def _time(value: object) -> datetime | None:
+    # Payload times are ISO 8601 with their offset (`bot.flights.payload`).
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 @photo_maker("flight")

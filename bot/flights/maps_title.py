@@ -117,14 +117,3 @@ def airport_mark(airport: Airport | None, t: Translator | None = None) -> Airpor
         return None
     code = str(airport.get("iata") or airport.get("icao") or "")
     return AirportMark(code, float(airport["lat"]), float(airport["lon"]), city_name(airport, t))
-
-
-def parse_time(value: object) -> datetime | None:
-    """An ISO time from a payload, or None when absent or not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
