@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import airportsdata
@@ -182,3 +183,30 @@ def test_only_absences_lack_a_source() -> None:
         for factor in venue.factors:
             if not factor.source:
                 assert factor.value in {"none_found", "unknown"}, (venue.slug, factor.name)
+
+
+_NUMBER = re.compile(r"\d+")
+_SOURCE_REF = re.compile(r"\bS\d+\b")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(_NUMBER.findall(re.sub(r"(?<=\d),(?=\d{3})", "", text)))
+
+
+def test_every_note_is_given_in_english_russian_and_azerbaijani() -> None:
+    """The ru and az notes translate the English: same numbers and dates, same sources."""
+    for venue in knowledge().venues:
+        for factor in venue.factors:
+            here = (venue.slug, factor.name, factor.detail)
+            assert set(factor.details) == {"en", "ru", "az"}, here
+            assert factor.details["en"] == factor.detail
+            ru, az = factor.details["ru"], factor.details["az"]
+            assert _CYRILLIC.search(ru) and not _CYRILLIC.search(az), here
+            for text in (ru, az):
+                assert text != factor.detail, here
+                assert _numbers(text) == _numbers(factor.detail), (here, text)
+                cited = sorted(_SOURCE_REF.findall(factor.detail))
+                assert sorted(_SOURCE_REF.findall(text)) == cited, here
+            if factor.where is not None:
+                assert set(factor.where_names) == {"en", "ru", "az"}, here

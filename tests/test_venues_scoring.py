@@ -54,7 +54,8 @@ def venue(*factors: dict[str, Any], slug: str = "alpha", country: str = "XA") ->
                 "lat": 0.0,
                 "lon": 0.0,
                 "timezone": "UTC",
-                "factors": [{"source": ["S1"], "as_of": "2025", "detail": "A fact."} | f
+                "factors": [{"source": ["S1"], "as_of": "2025",
+                             "detail": {"en": "A fact.", "ru": "Факт.", "az": "Fakt."}} | f
                             for f in factors],
             }
         ],
@@ -110,7 +111,8 @@ def points(result: VenueScore, kind: str) -> list[float]:
          labels.PRECEDENT_WORKING, 0.125),
         ({"name": "precedent", "value": "held", "level": "leaders", "when": "1961-06"},
          labels.PRECEDENT_LEADERS, 0.375),
-        ({"name": "precedent", "value": "held_elsewhere", "where": "Ankara", "level": "senior",
+        ({"name": "precedent", "value": "held_elsewhere", "level": "senior",
+         "where": {"en": "Ankara", "ru": "Анкара", "az": "Ankara"},
           "when": "2022-11-14"}, labels.PRECEDENT_SENIOR_ELSEWHERE, 0.5),
         ({"name": "precedent", "value": "none_found", "source": []},
          labels.PRECEDENT_NONE_FOUND, 0.0),

@@ -227,7 +227,7 @@ async def test_the_round_alerts_on_a_new_leader_once(
     leader = next(e for e in events if e.kind == "new_leader")
     text = render("venue_change", leader.data, translator("ru")).text
     assert text.startswith("🥇 <b>Новый лидер — Баку; прежний лидер — Эр-Рияд</b>")
-    assert "Демо-посланник, приземлился в UBBB: 05:30 по местному времени (Баку)" in text
+    assert "Демо-посланник, приземлился в Баку (UBBB): 05:30 по местному времени (Баку)" in text
     az = render("venue_change", leader.data, translator("az")).text
     assert az.startswith("🥇 <b>Yeni lider: Bakı; əvvəlki lider: Riyad</b>")
     assert "Bakı vaxtı ilə 05:30 (01:30 UTC)" in az

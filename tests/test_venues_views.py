@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from html import escape
 
 import pytest
 
@@ -46,7 +47,8 @@ def test_the_list_escapes_source_text_and_shows_local_times() -> None:
     assert "&lt;script&gt;x&lt;/script&gt; (official) speaks of a meeting" in text
     assert "Talks in &lt;b&gt;Baku&lt;/b&gt; &amp; more" in text
     assert (
-        "A jet confirmed to carry Demo Envoy landed at Baku (UBBB) at 05:30 Baku time (01:30 UTC)" in text
+        "A jet confirmed to carry Demo Envoy landed at Baku (UBBB) at 05:30 Baku time (01:30 UTC)"
+        in text
     )
     assert "🕑 Freshest evidence: statement by &lt;script&gt;" in text
 
@@ -136,3 +138,64 @@ def test_the_venue_card_shows_factor_values_in_the_chats_language(locale: str) -
 
 def test_a_value_without_a_label_is_shown_as_stored_and_escaped() -> None:
     assert value_text("icc", "<gone>", translator("ru")) == "&lt;gone&gt;"
+
+
+def test_the_venue_card_gives_every_note_in_the_chats_language() -> None:
+    ranking = score(KNOWLEDGE.venues, EVIDENCE, NOW, ScoringWeights())
+    [baku] = [s for s in ranking if s.venue.slug == "baku"]
+    cards = {
+        locale: venue_detail(baku, 1, len(ranking), KNOWLEDGE, {}, PEOPLE, NOW, translator(locale))
+        for locale in ("en", "ru", "az")
+    }
+    assert "Azerbaijan is not a party to the Rome Statute." in cards["en"]
+    assert "Азербайджан не является участником Римского статута." in cards["ru"]
+    assert "Azərbaycan Roma Statutunun iştirakçısı deyil." in cards["az"]
+    for factor in baku.venue.factors:
+        assert factor.detail not in cards["ru"] and factor.detail not in cards["az"]
+        assert factor.details["ru"] in cards["ru"] or escape(factor.details["ru"]) in cards["ru"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "note", "where"),
+    [
+        ("en", "Burns (CIA) met Naryshkin (SVR) in Ankara.", "(Ankara) on "),
+        ("ru", "Бёрнс (ЦРУ) встретился с Нарышкиным (СВР) в Анкаре.", "(Анкара, "),
+        ("az", "Börns (MKİ) Ankarada Narışkinlə (XKX) görüşüb.", "(Ankara, "),
+    ],
+)
+def test_ranking_reasons_quote_the_note_and_city_in_the_chats_language(
+    locale: str, note: str, where: str
+) -> None:
+    ranking = score(KNOWLEDGE.venues, Evidence(), NOW, ScoringWeights())
+    [istanbul] = [s for s in ranking if s.venue.slug == "istanbul"]
+    card = venue_detail(istanbul, 1, len(ranking), KNOWLEDGE, {}, PEOPLE, NOW, translator(locale))
+    lines = [line for line in card.split("\n") if note in line]
+    assert lines and any(where in line for line in lines)
+    if locale != "en":
+        # The English quotes are gone from the reply's sentences (names and codes may stay Latin).
+        assert "met Naryshkin" not in card and "prisoner swap" not in card
+
+
+def test_an_alert_payload_carries_every_language_of_a_note() -> None:
+    ranking = score(KNOWLEDGE.venues, Evidence(), NOW, ScoringWeights())
+    [riyadh] = [s for s in ranking if s.venue.slug == "riyadh"]
+    change = RankingChange(
+        kind="new_leader",
+        venue=riyadh.venue,
+        score=riyadh.total,
+        previous_score=None,
+        rank=1,
+        previous_rank=None,
+        previous_leader=None,
+        label_key=labels.CHANGE_NEW_LEADER,
+        params={},
+    )
+    payload = change_payload(change, riyadh, PEOPLE)
+    texts = {
+        locale: render("venue_change", payload, translator(locale)).text
+        for locale in ("en", "ru", "az")
+    }
+    assert "Rubio, Waltz and Witkoff met Lavrov, Ushakov and Dmitriev" in texts["en"]
+    assert "Рубио, Уолц и Уиткофф встретились с Лавровым, Ушаковым и Дмитриевым" in texts["ru"]
+    assert "Rubio, Uolts və Uitkoff Diriyə sarayında Lavrov, Uşakov" in texts["az"]
+    assert "Waltz" not in texts["ru"] and "Waltz" not in texts["az"]

@@ -9,6 +9,7 @@ A reason is one contribution of a venue's score as plain data (see
     ref: S-numbers, "A<row>" for an analyst's correction, or the evidence id
     person_names: for landings, the person's names per language
     airport_city: for landings, the venue's names per language (the airport's city)
+    localized: for a venue's fact, {"detail": {en, ru, az}, "where": {en, ru, az}}
 
 Payload of a "venue_change" alert (stored with the event, rendered at send time):
     kind: new_leader | score_jump
@@ -75,6 +76,10 @@ def reason_text(reason: dict[str, Any], zone: str, t: Translator) -> str:
             params[key] = t.number(round(value, 2))
         else:
             params[key] = escape(str(value))
+    # A fact's note (and city) in the chat's language, when the reason carries them.
+    for key, texts in (reason.get("localized") or {}).items():
+        if key in params and isinstance(texts, dict) and texts.get(t.locale):
+            params[key] = escape(str(texts[t.locale]))
     values: dict[str, object] = dict(params)
     names = reason.get("person_names")
     if "person" in params:

@@ -116,12 +116,15 @@ class Factor:
         name: The factor ("icc", "precedent", ... see `FACTOR_VALUES`).
         value: Its value from `FACTOR_VALUES[name]`.
         detail: The fact in plain English, as the sources support it.
+        details: The fact per language (en, ru, az; ru and az translate the English,
+            adding nothing); `detail_in` picks the chat's.
         source: The pages it rests on; empty only for "none_found"/"unknown".
         as_of: The date the fact is known true as of.
         when: The date the fact is about (a meeting, a visit; for an ICC withdrawal the
             day it takes effect; for an air route the first flight that showed it).
         level: For precedents: "leaders", "senior" or "working".
-        where: For precedents held elsewhere in the host country: the city.
+        where: For precedents held elsewhere in the host country: the city (English).
+        where_names: That city per language (en, ru, az).
     """
 
     name: str
@@ -132,6 +135,12 @@ class Factor:
     when: PartialDate | None = None
     level: str | None = None
     where: str | None = None
+    details: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    where_names: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def detail_in(self, language: str) -> str:
+        """The fact in `language`, English when it has none."""
+        return self.details.get(language) or self.detail
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -431,21 +440,30 @@ def _parse_factor(data: object, where: str, sources: Mapping[str, Source]) -> Fa
             )
     elif level is not None:
         raise KnowledgeError(f"{here}: `level` belongs to held precedents only")
-    where_else = raw.get("where")
+    where_names: dict[str, str] = {}
     if value == "held_elsewhere":
-        where_else = _text(where_else, f"{here}: where")
-    elif where_else is not None:
+        where_names = _in_every_language(raw.get("where"), f"{here}: where")
+    elif raw.get("where") is not None:
         raise KnowledgeError(f"{here}: `where` belongs to precedents held elsewhere only")
+    details = _in_every_language(raw["detail"], f"{here}: detail")
     return Factor(
         name=name,
         value=value,
-        detail=_text(raw["detail"], f"{here}: detail"),
+        detail=details["en"],
         source=cited,
         as_of=_date(raw["as_of"], f"{here}: as_of"),
         when=when,
         level=level,
-        where=where_else,
+        where=where_names.get("en"),
+        details=details,
+        where_names=where_names,
     )
+
+
+def _in_every_language(data: object, where: str) -> dict[str, str]:
+    """{en, ru, az} texts, each non-empty: the ru and az texts translate the English."""
+    raw = _mapping(data, where, frozenset(LANGUAGES), required=frozenset(LANGUAGES))
+    return {language: _text(raw[language], f"{where}: {language}") for language in LANGUAGES}
 
 
 def _parse_citation(data: object, where: str, sources: Mapping[str, Source]) -> tuple[Source, ...]:

@@ -61,10 +61,32 @@ def reason_data(
     person = contribution.params.get("person")
     if contribution.kind == "landing" and isinstance(person, str) and person in people:
         data["person_names"] = dict(people[person])
+    localized = _localized(contribution, venue)
+    if localized:
+        data["localized"] = localized
     if contribution.kind == "landing" and venue is not None:
         # A landing counts only at the venue's own airports: its city is the venue.
         data["airport_city"] = dict(venue.names)
     return data
+
+
+def _localized(contribution: Contribution, venue: Venue | None) -> dict[str, dict[str, str]]:
+    """The fact's note (and city) in en/ru/az, for a reason that quotes a venue's fact.
+
+    Contributions carry the English text; the knowledge file has each note in every
+    language, so the reason finds its fact by that text and carries all of them (an
+    alert is rendered later, once per chat language).
+    """
+    detail = contribution.params.get("detail")
+    if venue is None or not isinstance(detail, str):
+        return {}
+    for factor in venue.factors:
+        if factor.detail == detail and factor.details:
+            out = {"detail": dict(factor.details)}
+            if factor.where_names:
+                out["where"] = dict(factor.where_names)
+            return out
+    return {}
 
 
 def strongest(item: VenueScore, n: int = STRONGEST) -> list[Contribution]:
@@ -159,7 +181,7 @@ def _factor_line(
         key=escape(key),
         value=value_text(factor.name, factor.value, t),
         as_of=escape(str(factor.as_of)),
-        detail=escape(factor.detail),
+        detail=escape(factor.detail_in(t.locale)),
     )
     if factor.name != "icc" and factor.when is not None and factor.when.start() > at.date():
         # Replays and the demo score an earlier day: say why this fact adds nothing.
