@@ -61,6 +61,13 @@ def _airport(icao: str) -> dict[str, Any]:
             "Vyana, Avstriya (VIE)",
         ),
         (
+            # The district comes first in airportsdata; CLDR knows the city.
+            "LTFM",
+            "Istanbul, Türkiye — Istanbul Airport (IST)",
+            "Стамбул, Турция (IST)",
+            "İstanbul, Türkiyə (IST)",
+        ),
+        (
             # The city is not a CLDR exemplar city: the English name is all we have.
             "KADW",
             "Camp Springs, United States — Joint Base Andrews Airport (ADW)",

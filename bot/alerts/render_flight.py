@@ -47,7 +47,8 @@ def _translated_city(airport: dict[str, Any], t: Translator) -> str | None:
     """
     city = str(airport.get("city") or "")
     zone = airport.get("tz")
-    if zone and city and city.casefold() == _english_city(str(zone)).casefold():
+    # airportsdata may name the district first ("Arnavutköy, Istanbul"): the city is last.
+    if zone and city and city.rpartition(", ")[2].casefold() == _english_city(str(zone)).casefold():
         return t.city(str(zone))
     return city if t.locale == "en" and city else None
 
