@@ -39,7 +39,8 @@ def view(**changes: object) -> StatementView:
 def test_an_entry_names_what_it_mentions_in_the_chat_language() -> None:
     text = statement_entry(view(), NAMES, translator("ru"))
     lines = html_to_plain(text).split("\n")
-    assert lines[0].endswith("· kremlin-ru (ru)") and "11:00" in lines[0]
+    # The same time format as the alerts: no seconds, 24-hour clock.
+    assert lines[0].replace("\u202f", " ") == "• 11 июл. 2026 г., 11:00 UTC · kremlin-ru (ru)"
     assert lines[1] == "  Встреча со Стивом Уиткоффом"
     assert lines[2] == "  🔎 Стив Уиткофф, встреча"
     assert '<a href="http://kremlin.ru/events/president/news/1">' in text

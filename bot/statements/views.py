@@ -14,6 +14,7 @@ from babel.dates import format_timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.render_statement import KEYWORD_LABELS
+from bot.alerts.text import dated_moment
 from bot.i18n import Translator
 from bot.inflection import Name
 from bot.statements.text import shorten
@@ -37,7 +38,7 @@ def mention_label(kind: str, key: str, names: Names, t: Translator) -> str:
 
 def statement_entry(view: StatementView, names: Names, t: Translator) -> str:
     """'• 11 Jul 2026, 12:00 UTC · kremlin-ru (ru)' + linked title + what it mentions."""
-    when = t._("{time} UTC", time=t.date_time(view.when))
+    when = dated_moment(view.when, "UTC", t)
     head = f"• {escape(when)} · <b>{escape(view.source)}</b> ({escape(view.language or '?')})"
     title = escape(shorten(view.title, TITLE_CHARS))
     if view.url and view.url.startswith(("https://", "http://")):
