@@ -6,6 +6,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from bot.alerts.text import cut_at_word
+
 # Block-level tags end a word: "<p>Baku</p><p>Talks</p>" must not become "BakuTalks",
 # while inline tags must not split one: "Wit<b>koff</b>" stays "Witkoff".
 _BLOCK_TAG_RE = re.compile(
@@ -47,10 +49,4 @@ def html_to_text(html: str) -> str:
 
 def shorten(text: str, limit: int) -> str:
     """Cut text to at most `limit` characters at a word boundary, marking the cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+    return cut_at_word(text, limit)
