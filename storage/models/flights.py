@@ -25,8 +25,6 @@ class Position(SQLModel, table=True):
             nullable=True,
         ),
         Index("ix_positions_hex_ts", "hex", "ts"),
-        # Retention walks positions by time (migration 0012).
-        Index("ix_positions_ts", "ts"),
         Index("ix_positions_callsign_key", "callsign_key", "hex", "ts"),
     )
     __mapper_args__ = {"exclude_properties": ["callsign_key"]}
