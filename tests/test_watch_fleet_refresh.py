@@ -4,6 +4,7 @@ all-or-nothing on a bad download; against a local aiohttp server."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -16,11 +17,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import load_settings
 from bot.guarded_http import RefusedURL
 from bot.http import FetchTooLarge
+from bot.services import Services
 from bot.ssrf import AddressPolicy
 from bot.watch.fleet import STALE_OPERATOR, STALE_REMOVED, STALE_UNNAMED
-from bot.watch.fleet_refresh import refresh_fleet
+from bot.watch.fleet_refresh import fleet_job, refresh_fleet
 from bot.watch.fleet_seed import FleetFileError, default_path, seed_fleet
 from bot.watch.seed import seed_watchlist
 from storage.models import Aircraft, PersonAircraft
@@ -223,3 +226,35 @@ async def test_the_cli_takes_a_url(tmp_path: Path, upstream: FakeUpstream) -> No
     assert bad.returncode == 1 and "line 1773" in bad.stderr
     with sqlite3.connect(tmp_path / "bot.db") as db:
         assert db.execute("SELECT COUNT(*) FROM aircraft").fetchone() == (1772,)
+
+
+async def test_the_weekly_job_is_off_without_a_url_and_logs_a_bad_download(
+    sessions: async_sessionmaker[AsyncSession],
+    upstream: FakeUpstream,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _seeded(sessions)
+    engine = sessions.kw["bind"]
+    off = Services(settings=load_settings(), engine=engine, sessions=sessions)
+    assert await fleet_job(off)() is None and upstream.served.seen == []
+    settings = load_settings(
+        SUMMITWATCH_FLEET_URL=upstream.url(), SUMMITWATCH_FEEDS_ALLOW="127.0.0.1/32"
+    )
+    job = fleet_job(Services(settings=settings, engine=engine, sessions=sessions))
+    before = await _snapshot(sessions)
+    upstream.served.body = SHIPPED[:-30]
+    with caplog.at_level(logging.WARNING, logger="summitwatch.fleet"):
+        assert await job() is None
+    assert "nothing changed" in caplog.text and "line 1773" in caplog.text
+    assert await _snapshot(sessions) == before
+    # The shipped copy itself is no news; a changed one is applied.
+    upstream.served.body = SHIPPED
+    same = await job()
+    assert same is not None and (same.outcome, same.why) == (
+        None,
+        "unchanged since the last import",
+    )
+    upstream.served.body = _edited(SHIPPED, {"157712": None})
+    report = await job()
+    assert report is not None and report.outcome is not None and report.rows == 1771
+    assert report.outcome.stale == 1
