@@ -44,7 +44,7 @@ if __package__ in (None, ""):
     # Run as a file: the code under test is on PYTHONPATH (this tree or `--before`'s).
     sys.path.insert(0, os.environ.get("SUMMITWATCH_BENCH_TREE", str(HERE)))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
 from sqlalchemy.engine.url import make_url  # noqa: E402
 
 from bot.flights.airports import Airport, load_airports  # noqa: E402
@@ -340,45 +340,110 @@ async def run(args: argparse.Namespace) -> None:
     rng = random.Random(11)
     people = [rng.choice(PEOPLE).lower() for _ in range(args.requests)]
     callsigns = [_callsign(rng.randrange(args.aircraft)) for _ in range(args.requests)]
-    unknown = _unknown_words(args.requests)
+    cases = {"person": people, "callsign": callsigns, "unknown word": _unknown_words(args.requests)}
     chats = itertools.count(10_001)
     try:
         async with FakeBotAPI(token=TOKEN) as fake, FakeADSB() as adsb:
             fake.limits_enabled = False
             # An empty sky, polled every 30 s as in production.
             overrides = {"SUMMITWATCH_FLIGHT_PROVIDERS": f"adsb.lol={adsb.base_url('adsb.lol')}"}
-            overrides.update({} if args.retention else NO_RETENTION)
-            settings = bot_settings(fake, url, **overrides)
-            async with running_bot(settings) as application:
+            # The bot's own pass starts a minute after start-up: make it a no-op, the
+            # bench starts the pass itself when it is measured.
+            overrides.update(NO_RETENTION)
+            async with running_bot(bot_settings(fake, url, **overrides)) as application:
                 services = services_of(application)
                 # Warm-up: first use of the fuzzy index, the map machinery, the caches.
                 await end_to_end(fake, ["alfa", _callsign(0), "qqq"], chats, 2.0)
-                retention: asyncio.Task[Any] | None = None
                 if args.retention:
-                    from bot.retention import run_retention
-
-                    retention = asyncio.create_task(
-                        _timed(run_retention(services.settings, services.engine))
-                    )
-                cases = {"person": people, "callsign": callsigns, "unknown word": unknown}
+                    await during_retention(fake, services, cases, chats, args, label)
+                    return
                 print(f"{label}, end to end through the fake Bot API ({args.requests} each):")
                 for name, words in cases.items():
                     times = await end_to_end(fake, words, chats, args.settle)
-                    busy = " (retention running)" if retention and not retention.done() else ""
-                    print(f"  /status <{name}>{' ' * (13 - len(name))}{_percentiles(times)}{busy}")
-                if retention is not None:
-                    result, seconds = await retention
-                    print(
-                        f"  retention pass: {seconds:.1f} s, pruned {result.pruned:,}, "
-                        f"thinned away {result.downsampled:,}"
-                    )
-                if not args.retention:
-                    print(f"{label}, query layer alone (find_subject + flight reads):")
-                    for name, words in cases.items():
-                        times = await query_layer(services.sessions, words)
-                        print(f"  {name:<14}{_percentiles(times)}")
+                    print(f"  /status <{name}>{' ' * (13 - len(name))}{_percentiles(times)}")
+                print(f"{label}, query layer alone (find_subject + flight reads):")
+                for name, words in cases.items():
+                    times = await query_layer(services.sessions, words)
+                    print(f"  {name:<14}{_percentiles(times)}")
     finally:
         await cleanup()
+
+
+async def during_retention(
+    fake: FakeBotAPI,
+    services: Any,
+    cases: dict[str, list[str]],
+    chats: itertools.count[int],
+    args: argparse.Namespace,
+    label: str,
+) -> None:
+    """/status requests, in turn, while the first retention pass runs in the bot's loop.
+
+    Also measured: how long each retention transaction holds its writes (from its
+    first DELETE to its COMMIT: on SQLite the database's write lock, on PostgreSQL the
+    deleted rows' locks), and how long a writer beside it (one position every 0.25 s,
+    as the poller writes) waits to commit.
+    """
+    from bot.config import load_settings
+    from bot.retention import run_retention
+    from storage.positions import add_positions
+
+    held: list[float] = []
+    engine = services.engine.sync_engine
+
+    def write_starts(conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("DELETE") and "w" not in conn.info:
+            conn.info["w"] = time.perf_counter()
+
+    def commits(conn: Any) -> None:
+        started = conn.info.pop("w", None)
+        if started is not None:
+            held.append(time.perf_counter() - started)
+
+    event.listen(engine, "before_cursor_execute", write_starts)
+    event.listen(engine, "commit", commits)
+    # The production policy (90 days kept, thinned to one a minute after 24 h).
+    production = load_settings(
+        TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=services.settings.database_url
+    )
+    retention = asyncio.create_task(_timed(run_retention(production, services.engine)))
+    waits: list[float] = []
+
+    async def writer() -> None:
+        while not retention.done():
+            row = {"hex": "ff0fff", "ts": datetime.now(UTC), "lat": 1.0, "lon": 2.0}
+            started = time.perf_counter()
+            async with services.sessions.begin() as session:
+                await add_positions(session, [{**row, "on_ground": False, "provider": "probe"}])
+            waits.append(time.perf_counter() - started)
+            await asyncio.sleep(0.25)
+
+    probe = asyncio.create_task(writer())
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    turns = itertools.cycle(
+        [
+            (name, w)
+            for ws in zip(*cases.values(), strict=True)
+            for name, w in zip(cases, ws, strict=True)
+        ]
+    )
+    while not retention.done():
+        name, word = next(turns)
+        times[name] += await end_to_end(fake, [word], chats, args.settle)
+    result, seconds = await retention
+    await probe
+    event.remove(engine, "before_cursor_execute", write_starts)
+    event.remove(engine, "commit", commits)
+    print(
+        f"{label}, first retention pass: {seconds:.1f} s, pruned {result.pruned:,}, "
+        f"thinned away {result.downsampled:,}; {len(held)} write transactions"
+    )
+    print(f"  writes held per transaction   {_percentiles(held)}, total {sum(held):.1f} s")
+    print(f"  a writer beside it waits      {_percentiles(waits)} ({len(waits)} writes)")
+    for name, measured in times.items():
+        if measured:
+            shown = f"/status <{name}>"
+            print(f"  {shown:<30}{_percentiles(measured)} ({len(measured)} requests)")
 
 
 async def _timed(work: Awaitable[Any]) -> tuple[Any, float]:

@@ -3,7 +3,11 @@
 Flight and statement events are never touched: they are the record; positions are
 only the track behind them. Every statement is set-based and works on SQLite and
 PostgreSQL alike, and each one deletes at most `batch` rows in its own short
-transaction, so the poller and the delivery worker never wait long for a lock.
+transaction, so the poller and the delivery worker never wait long for a lock. After
+each transaction the run rests as long as the transaction took (`rest_ratio`): on
+SQLite a writer waiting for the lock (the poller) gets it in that gap instead of
+losing it again to the next batch, and /status keeps most of the machine while the
+first pass over a big store goes on. Walking by time reads `ix_positions_ts`.
 
 Downsampling keeps, per aircraft and per bucket (one minute by default), the first
 report of the bucket plus any report with an emergency squawk. Buckets are aligned
@@ -14,6 +18,9 @@ stopped, and running twice (or in two processes at once) removes the same rows.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,10 +49,14 @@ class RetentionPolicy:
     bucket_s: int = 60
     batch: int = 5_000
     window: timedelta = timedelta(hours=1)
+    # Rest after each transaction, as a share of the time it took (0: no rest).
+    rest_ratio: float = 1.0
 
     def __post_init__(self) -> None:
         if self.bucket_s < 1 or self.batch < 1:
             raise ValueError("bucket and batch must be positive")
+        if self.rest_ratio < 0:
+            raise ValueError("the rest cannot be negative")
         if self.downsample_after >= self.keep:
             raise ValueError("downsampling must start before positions are pruned")
 
@@ -78,16 +89,33 @@ async def _deleted(connection: AsyncConnection, statement: Any) -> int:
     return int(result.rowcount or 0)
 
 
-async def prune_positions(engine: AsyncEngine, *, before: datetime, batch: int) -> int:
+async def _batch(
+    engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[int]], rest_ratio: float
+) -> int:
+    """One transaction of `work`, then a rest in proportion to its length."""
+    started = time.perf_counter()
+    async with engine.begin() as connection:
+        removed = await work(connection)
+    if rest_ratio:
+        await asyncio.sleep((time.perf_counter() - started) * rest_ratio)
+    return removed
+
+
+async def prune_positions(
+    engine: AsyncEngine, *, before: datetime, batch: int, rest_ratio: float = 0.0
+) -> int:
     """Delete every position older than `before`, `batch` rows per transaction."""
     victims = (
         select(POSITIONS.c.id).where(POSITIONS.c.ts < before).order_by(POSITIONS.c.ts).limit(batch)
     )
     statement = delete(POSITIONS).where(POSITIONS.c.id.in_(victims))
+
+    async def work(connection: AsyncConnection) -> int:
+        return await _deleted(connection, statement)
+
     total = 0
     while True:
-        async with engine.begin() as connection:
-            removed = await _deleted(connection, statement)
+        removed = await _batch(engine, work, rest_ratio)
         total += removed
         if removed < batch:
             return total
@@ -146,6 +174,18 @@ def _downsample_statement(
     return delete(POSITIONS).where(POSITIONS.c.id.in_(victims))
 
 
+def _thin(statement: Any, end: datetime, batch: int) -> Callable[[AsyncConnection], Awaitable[int]]:
+    """One batch of a window; the last one (fewer than `batch`) stores the mark with it."""
+
+    async def work(connection: AsyncConnection) -> int:
+        removed = await _deleted(connection, statement)
+        if removed < batch:
+            await _set_mark(connection, end)
+        return removed
+
+    return work
+
+
 async def downsample_positions(
     engine: AsyncEngine, *, until: datetime, policy: RetentionPolicy
 ) -> tuple[int, datetime | None]:
@@ -168,12 +208,9 @@ async def downsample_positions(
             break
         start = align(first, policy.bucket_s)
         end = min(start + timedelta(seconds=step), until)
-        statement = _downsample_statement(dialect, policy, start, end)
+        work = _thin(_downsample_statement(dialect, policy, start, end), end, policy.batch)
         while True:
-            async with engine.begin() as connection:
-                removed = await _deleted(connection, statement)
-                if removed < policy.batch:
-                    await _set_mark(connection, end)
+            removed = await _batch(engine, work, policy.rest_ratio)
             total += removed
             if removed < policy.batch:
                 break
@@ -189,7 +226,9 @@ async def apply_retention(
     engine: AsyncEngine, policy: RetentionPolicy, *, now: datetime
 ) -> RetentionResult:
     """Prune positions older than `policy.keep`, then downsample the rest past its age."""
-    pruned = await prune_positions(engine, before=now - policy.keep, batch=policy.batch)
+    pruned = await prune_positions(
+        engine, before=now - policy.keep, batch=policy.batch, rest_ratio=policy.rest_ratio
+    )
     downsampled, done = await downsample_positions(
         engine, until=now - policy.downsample_after, policy=policy
     )
