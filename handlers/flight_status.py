@@ -58,6 +58,17 @@ class StatusSection(Protocol):
 STATUS_SECTIONS: tuple[StatusSection, ...] = (status_section,)
 
 
+async def _extra_sections(
+    context: BotContext, session: AsyncSession, subject: Subject, t: Translator
+) -> list[str | None]:
+    """The extra sections' texts; none while the statement watch is off, where the
+    statements section would load its watchlist only to say no source was seen."""
+    if not context.services.settings.statements_enabled:
+        return []
+    slug = subject.person.slug if subject.person else None
+    return [await section(session, slug, subject.hexes, t) for section in STATUS_SECTIONS]
+
+
 async def _not_found(lookup: SubjectLookup, query: str, t: Translator) -> str:
     shown = escape(query[:80])
     if lookup.choices:
@@ -149,12 +160,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     async with context.services.sessions() as session:
         for entry in subject.aircraft:
             overviews.append(await aircraft_overview(session, entry.hex, now))
-        extra = [
-            await section(
-                session, subject.person.slug if subject.person else None, subject.hexes, t
-            )
-            for section in STATUS_SECTIONS
-        ]
+        extra = await _extra_sections(context, session, subject, t)
         newest = _newest(overviews)
         track = await recent_track(session, newest) if newest is not None else []
     if not subject.aircraft:
@@ -191,12 +197,7 @@ async def _fleet_status(
         Member(a.hex, a.aircraft, ((a.link, None),) if a.link else ()) for a in subject.aircraft
     ]
     async with context.services.sessions() as session:
-        extra = [
-            await section(
-                session, subject.person.slug if subject.person else None, subject.hexes, t
-            )
-            for section in STATUS_SECTIONS
-        ]
+        extra = await _extra_sections(context, session, subject, t)
         texts = await fleet_messages(
             session,
             members,
