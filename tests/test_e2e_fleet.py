@@ -1,10 +1,10 @@
-"""Fleet status end to end: a person with a dozen believed aircraft, /status and /fleet in
-en/ru/az, one of them flown on the fake ADS-B provider, and /providers' freshness.
+"""Fleet status end to end on a fresh install: the shipped plane-alert-db fleet is seeded,
+/status and /fleet list the Special Flight Detachment's aircraft as believed in en/ru/az,
+one of them (RA-96012, as the shipped file gives it) is flown on the fake ADS-B provider,
+and /providers shows the fleet's freshness.
 
-The fleet is built through the store as the shipped plane-alert-db seed builds it: the
-aircraft with their operator, each linked to Vladimir Putin as *believed* with
-"plane-alert-db" as the source. Hexes are from the unassigned "ff" block and
-registrations are "DEMO" ones: test data, not the real fleet.
+Nothing is added by hand: every aircraft and link comes from the seed, so the test fails
+when the shipped fleet or its believed links go missing.
 """
 
 from __future__ import annotations
@@ -21,19 +21,18 @@ from bot.flights.airports import get
 from bot.flights.reports import PositionReport
 from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
-from storage.models import Confidence
-from storage.watchlist import add_aircraft, links_of_person, person_by_slug, set_link
+from storage.watchlist import links_of_person, person_by_slug
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.adsb import FakeADSB
 from tests.fakes.telegram_api import FakeBotAPI
 
 CHAT = 5151
 OPERATOR = "Russia Special Flight Detachment"
-FLEET = [f"ff2{n:03x}" for n in range(12)]
-FLOWN = FLEET[5]
+# A Special Flight Detachment Il-96 of the shipped file (bot/data/fleet.csv).
+FLOWN, FLOWN_REGISTRATION = "15770c", "RA-96012"
+SHIPPED_PUTIN_LINKS = 27  # the believed links plane-alert-db's tags give (bot/data/fleet.json)
 TAKEOFF = datetime(2025, 3, 13, 22, 54, tzinfo=UTC)  # 01:54 in Moscow
 LANDING = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)  # 05:30 in Baku
-SOURCE_URL = "https://github.com/sdr-enthusiasts/plane-alert-db"
 
 
 def _flight() -> list[PositionReport]:
@@ -67,38 +66,16 @@ async def app(telegram: FakeBotAPI, adsb: FakeADSB, sqlite_url: str) -> AsyncIte
         SUMMITWATCH_FLIGHT_PROVIDER_RATE="1000",
         SUMMITWATCH_FLIGHT_POLL_SECONDS="3600",
         SUMMITWATCH_DELIVERY_RATE="1000",
+        SUMMITWATCH_FLEET_SEED="true",
     )
     async with running_bot(settings) as application:
         services = services_of(application)
         services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
-        async with services.sessions.begin() as session:
-            putin = await person_by_slug(session, "putin")
-            assert putin is not None and putin.id is not None
-            for index, hex_code in enumerate(FLEET):
-                aircraft, _ = await add_aircraft(session, hex_code, by=None, source="test data")
-                aircraft.registration = f"DEMO{index:02d}"
-                aircraft.operator = OPERATOR
-                aircraft.type_code = "IL96"
-                link = await set_link(
-                    session,
-                    putin.id,
-                    hex_code,
-                    confidence=Confidence.BELIEVED,
-                    note=None,
-                    by=None,
-                    now=TAKEOFF,
-                )
-                link.source, link.source_url, link.as_of = (
-                    "plane-alert-db",
-                    SOURCE_URL,
-                    "2025-06-01",
-                )
-                session.add(link)
         yield application
 
 
 async def _putin_fleet(app: SummitApp) -> int:
-    """How many aircraft are linked to Putin (ours, and the shipped fleet's when seeded)."""
+    """How many aircraft the seed linked to Putin."""
     async with services_of(app).sessions() as session:
         putin = await person_by_slug(session, "putin")
         assert putin is not None and putin.id is not None
@@ -126,7 +103,7 @@ async def test_status_lists_a_persons_fleet_a_page_at_a_time_in_three_languages(
     telegram: FakeBotAPI, app: SummitApp
 ) -> None:
     total = await _putin_fleet(app)
-    assert total >= len(FLEET)
+    assert total == SHIPPED_PUTIN_LINKS
     text = await _ask(telegram, "/status putin")
     assert "Vladimir Putin — President of Russia" in text
     assert f"{total} aircraft: ✈️ 0 airborne · 🅿️ 0 on the ground · ❔ {total} not seen" in text
@@ -185,10 +162,10 @@ async def test_a_flown_fleet_aircraft_alerts_putins_subscribers_and_tops_the_lis
     # The fleet went out in comma lists on adsb.fi's /v2/icao/ path, not one hex a request.
     asked = adsb.requests_to("readsb")
     assert all(r.path.startswith("/api/v2/icao/") for r in asked)
-    assert max(len(r.ids) for r in asked) >= len(FLEET)
+    assert max(len(r.ids) for r in asked) >= SHIPPED_PUTIN_LINKS
     assert "✈️ 1 в воздухе" in airborne
     first = airborne.split("• ")[1]
-    assert "DEMO05" in first and "✈️ В воздухе" in first and "Москва (VKO)" in first
+    assert FLOWN_REGISTRATION in first and "✈️ В воздухе" in first and "Москва (VKO)" in first
 
     takeoff, landing = await _alerts(telegram, ("🛫 Вылет: Москва", "🛬 Посадка: Баку"))
     assert "Путин" in takeoff and "Путин" in landing
