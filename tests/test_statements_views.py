@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.alerts.text import MESSAGE_LIMIT, html_to_plain, telegram_length
 from bot.i18n import translator
-from bot.statements.views import sources_table, statement_entry
+from bot.statements.views import person_statements_section, sources_table, statement_entry
+from bot.watch.seed import seed_watchlist
 from storage.models import Source, SourceKind
 from storage.statements import StatementView
 
@@ -97,3 +102,20 @@ def test_the_sources_table_shows_health_and_bounded_errors() -> None:
     ru = html_to_plain(sources_table(rows[:1], NOW, translator("ru"))).split("\n")
     assert ru[0] == "Источники заявлений (1):"
     assert ru[2].split() == ["kremlin-en", "✓", "5", "мин", "20", "342"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "No watched source has mentioned Steve Witkoff yet."),
+        ("ru", "Ни один отслеживаемый источник пока не упоминал Стива Уиткоффа."),
+        ("az", "İzlənilən mənbələrin heç biri hələ Stiv Uitkoff adını çəkməyib."),
+    ],
+)
+async def test_the_status_section_declines_the_persons_name(
+    sessions: async_sessionmaker[AsyncSession], locale: str, expected: str
+) -> None:
+    await seed_watchlist(sessions)
+    async with sessions() as session:
+        text = await person_statements_section(session, "witkoff", translator(locale))
+    assert text == expected
