@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.textfold import skeleton
 
@@ -20,6 +21,10 @@ from bot.textfold import skeleton
 MIN_PREFIX = 4
 # Inflectional endings we accept after a name: Russian and Azerbaijani cases are short.
 MAX_ENDING = 5
+
+# Every lookup folds every watched name again (a few thousand with the fleet's
+# registrations); names change rarely, so their skeletons are remembered.
+_name_skeleton = lru_cache(maxsize=16_384)(skeleton)
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ def find(query: str, candidates: Iterable[Candidate], *, cutoff: float = 0.8) ->
     index: dict[str, set[str]] = {}
     for candidate in candidates:
         for name in (candidate.key, *candidate.names):
-            index.setdefault(skeleton(name), set()).add(candidate.key)
+            index.setdefault(_name_skeleton(name), set()).add(candidate.key)
     exact = index.get(wanted)
     if exact:
         return FuzzyMatch(tuple(sorted(exact)), "exact")
