@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 from datetime import UTC
 from typing import Any
@@ -28,6 +29,7 @@ from bot.metrics import DELIVERY
 from bot.observed import ObservedApplication
 from bot.retention import run_retention
 from bot.services import BotData, Services
+from bot.startup import EXIT_CONFIG, StartupError
 from bot.statements.polling import statement_job
 from bot.telegram_request import AiohttpRequest
 from bot.update_order import BacklogQueue, ChatOrderedProcessor
@@ -218,8 +220,38 @@ def _schedule_flights(job_queue: JobQueue[BotContext], services: Services) -> No
     )
 
 
+async def _start_health(services: Services) -> HealthServer | None:
+    """The health endpoint, or None when SUMMITWATCH_HEALTH_PORT is 0.
+
+    A port it cannot have stops start-up (`StartupError`, exit status 2): a bot running
+    without its endpoint would only show up later as failed probes, and a second bot
+    on the same port is a configuration to fix, not a blip to wait out.
+    """
+    settings = services.settings
+    if not settings.health_port:
+        return None
+    health = HealthServer(
+        engine=services.engine,
+        sessions=services.sessions,
+        silence_s=settings.source_silence_s,
+        is_leader=lambda: services.is_leader(),
+    )
+    try:
+        await health.start(settings.health_listen, settings.health_port)
+    except OSError as exc:
+        address = f"{settings.health_listen}:{settings.health_port}"
+        reason = "already in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
+        raise StartupError(
+            f"health endpoint cannot listen on {address}: {reason}; set "
+            "SUMMITWATCH_HEALTH_PORT to a free port (0 turns the endpoint off) "
+            "or SUMMITWATCH_HEALTH_LISTEN",
+            EXIT_CONFIG,
+        ) from None
+    return health
+
+
 async def _start_operations(runtime: Runtime, services: Services) -> None:
-    """Leader election and the health endpoint, started with the bot in every mode."""
+    """Leader election, started with the bot in every mode."""
     settings = services.settings
     leadership = Leadership(settings.database_url, retry_s=settings.leader_retry_s)
     services.is_leader = lambda: leadership.is_leader
@@ -227,19 +259,6 @@ async def _start_operations(runtime: Runtime, services: Services) -> None:
         # Try at once, so a lone process polls from its first tick.
         await leadership.step()
     runtime.tasks.append(asyncio.create_task(leadership.run(runtime.stop), name="leader"))
-    if settings.health_port:
-        runtime.health = HealthServer(
-            engine=services.engine,
-            sessions=services.sessions,
-            silence_s=settings.source_silence_s,
-            is_leader=services.is_leader,
-        )
-        try:
-            await runtime.health.start(settings.health_listen, settings.health_port)
-        except OSError as exc:
-            # Telegram still gets served; the missing endpoint fails its probes loudly.
-            log.error("health endpoint not started on port %d: %s", settings.health_port, exc)
-            runtime.health = None
 
 
 async def _warm_maps() -> None:
@@ -262,6 +281,8 @@ def build_application(settings: Settings) -> SummitApp:
     async def post_init(application: SummitApp) -> None:
         services = await open_services(settings)
         application.bot_data.attach(services)
+        # First, before any background task: a busy port then leaves nothing running.
+        runtime.health = await _start_health(services)
         await publish_commands(application)
         worker = delivery_worker(application, services)
         # One SQLite file serves one process: whatever is left `sending` was ours.

@@ -96,10 +96,18 @@ class Settings(BaseSettings):
     webhook_port: int = Field(
         default=8443, ge=1, le=65535, validation_alias="SUMMITWATCH_WEBHOOK_PORT"
     )
-    # /healthz, /readyz and /metrics; 0 turns the endpoint off.
-    health_listen: str = Field(default="0.0.0.0", validation_alias="SUMMITWATCH_HEALTH_LISTEN")  # noqa: S104
+    # /healthz, /readyz and /metrics; 0 turns the endpoint off. Loopback by default: the
+    # image and compose listen on 0.0.0.0 explicitly. 8479 is outside Prometheus'
+    # exporter range (9100-9999) and clear of 9090 (Prometheus), 9093 (Alertmanager),
+    # 3000 (Grafana) and 8080-8089 (web servers, cAdvisor, Splunk's 8089).
+    health_listen: str = Field(default="127.0.0.1", validation_alias="SUMMITWATCH_HEALTH_LISTEN")
     health_port: int = Field(
-        default=9090, ge=0, le=65535, validation_alias="SUMMITWATCH_HEALTH_PORT"
+        default=8479, ge=0, le=65535, validation_alias="SUMMITWATCH_HEALTH_PORT"
+    )
+    # `run` waits this long for an unreachable Bot API or PostgreSQL, retrying with
+    # backoff, before it exits (status 75); 0 tries once.
+    startup_timeout_s: float = Field(
+        default=300.0, ge=0, le=86_400, validation_alias="SUMMITWATCH_STARTUP_TIMEOUT_S"
     )
     # /readyz fails when an enabled source has not answered for this long.
     source_silence_s: float = Field(
