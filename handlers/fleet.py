@@ -25,6 +25,7 @@ from bot.flights.overview import fleet_overviews
 from bot.flights.polling import STATE_NAME
 from bot.flights.status_text import activity_key, fleet_state_line, fleet_summary, globe_link
 from bot.i18n import Translator
+from bot.numbers import parse_int
 from bot.textfold import skeleton
 from bot.watch.confidence import confidence_label
 from bot.watch.fuzzy import find
@@ -38,6 +39,8 @@ from storage.flight_queries import flight_provider_sources, watch_document
 from storage.models import Aircraft, Person, PersonAircraft, Source
 
 FLEET_PAGE = 10
+# A page number has at most 4 digits; a longer number is part of the query.
+MAX_PAGE = 9999
 # A person with this many aircraft or fewer gets the detailed /status (state, last
 # flight, map of each); more get the fleet view.
 DETAIL_UP_TO = 3
@@ -138,8 +141,10 @@ async def fleet_messages(
 def split_page(args: Sequence[str]) -> tuple[list[str], int | None]:
     """(the query's words, the page number when the last word is one)."""
     words = list(args)
-    if len(words) > 1 and words[-1].isdigit() and len(words[-1]) <= 4:
-        return words[:-1], int(words[-1])
+    # ASCII digits only: "²" passes str.isdigit() and then breaks int().
+    page = parse_int(words[-1], high=MAX_PAGE) if len(words) > 1 else None
+    if page is not None:
+        return words[:-1], page
     return words, None
 
 

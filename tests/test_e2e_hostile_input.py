@@ -99,6 +99,22 @@ async def test_unusual_numbers_get_the_usage_text(
     _no_handler_errors(caplog)
 
 
+# Numbers where a command reads an optional page: answered as a query, never the apology.
+ODD_PAGES = ["/status putin ²", "/status putin ٣", "/fleet government ²", "/status putin 99999"]
+
+
+async def test_odd_page_numbers_are_answered(
+    fake: FakeBotAPI, app: SummitApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    chats = [4650 + i for i in range(len(ODD_PAGES))]
+    for chat, text in zip(chats, ODD_PAGES, strict=True):
+        fake.user_message(chat, text)
+    for chat in chats:
+        await fake.wait_for_messages(chat, 1)
+    _no_apology(fake)
+    _no_handler_errors(caplog)
+
+
 async def test_sane_numbers_still_work(fake: FakeBotAPI, app: SummitApp) -> None:
     assert (await _reply(fake, ADMIN_ID, "/mute 90min")).startswith("Alerts are muted until")
     assert await _reply(fake, ADMIN_ID, "/deadletters retry 1 2") == "0 alerts queued again."
