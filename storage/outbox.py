@@ -1,9 +1,14 @@
 """Outbox queries: route an event to chats, claim due rows, record each outcome.
 
 Rows are claimed by flipping them to `sending` with a lease; on PostgreSQL the claim
-uses `FOR UPDATE SKIP LOCKED` so several workers never take the same row. A worker
-that dies leaves its rows `sending`; `release_expired_claims` hands them back after
-the lease, which is what bounds duplicates to the messages in flight at a crash.
+uses `FOR UPDATE SKIP LOCKED` so several workers never take the same row. A live
+worker renews its claims (`renew_claims`, its heartbeat); a worker that dies leaves
+its rows `sending` and stops renewing them, and `release_expired_claims` hands them
+back once the lease has run out, which is what bounds duplicates to the messages in
+flight at a crash.
+
+An event's payload is written once (`alert_payloads`), not once per chat: the rows
+reference it by (event_type, event_id) and the worker reads it once per event.
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.base import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Chat, OutboxRow, OutboxStatus, Subscription
+from storage.models import AlertPayload, Chat, OutboxRow, OutboxStatus, Subscription
+from storage.upsert import conflict_insert
 
 Session = AsyncSession
+EventKey = tuple[str, int]
 OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+PAYLOADS = AlertPayload.__table__  # type: ignore[attr-defined]
 CHATS = Chat.__table__  # type: ignore[attr-defined]
 SUBSCRIPTIONS = Subscription.__table__  # type: ignore[attr-defined]
 
@@ -60,10 +67,6 @@ async def subscribed_chats(
     return [(int(row[0]), row[1]) for row in result.all()]
 
 
-def _insert(dialect: str) -> Any:
-    return postgresql.insert(OUTBOX) if dialect == "postgresql" else sqlite.insert(OUTBOX)
-
-
 async def enqueue(
     session: Session,
     *,
@@ -74,19 +77,26 @@ async def enqueue(
     chats: Sequence[tuple[int, datetime | None]],
     now: datetime,
 ) -> int:
-    """One outbox row per chat (muted chats get `held` rows); existing rows are kept.
+    """The event's payload once, and one outbox row per chat (muted chats get `held`
+    rows); an existing payload or row is kept.
 
     Call it in the transaction that stores the event, so an event is never stored
     without its deliveries, nor delivered twice after a replay.
     """
     if not chats:
         return 0
+    dialect = _dialect(session)
+    await _run(
+        session,
+        conflict_insert(dialect, PAYLOADS)
+        .values(event_type=event_type, event_id=event_id, payload=payload, created_at=now)
+        .on_conflict_do_nothing(index_elements=["event_type", "event_id"]),
+    )
     rows = [
         {
             "chat_id": chat_id,
             "event_type": event_type,
             "event_id": event_id,
-            "payload": payload,
             "thread_key": thread_key,
             "status": (
                 OutboxStatus.HELD if muted_until and muted_until > now else OutboxStatus.PENDING
@@ -97,7 +107,7 @@ async def enqueue(
         }
         for chat_id, muted_until in chats
     ]
-    statement = _insert(_dialect(session)).on_conflict_do_nothing(
+    statement = conflict_insert(dialect, OUTBOX).on_conflict_do_nothing(
         index_elements=["event_type", "event_id", "chat_id"]
     )
     result = await _run(session, statement, rows)
@@ -125,6 +135,38 @@ async def claim_due(session: Session, *, worker: str, limit: int, now: datetime)
     rows = [OutboxRow.model_validate(dict(row._mapping)) for row in result.all()]
     rows.sort(key=lambda row: row.id or 0)
     return rows
+
+
+async def event_payloads(session: Session, keys: Iterable[EventKey]) -> dict[EventKey, Any]:
+    """The payloads of these events ((event_type, event_id) pairs), one read each."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    result = await _run(
+        session,
+        select(PAYLOADS.c.event_type, PAYLOADS.c.event_id, PAYLOADS.c.payload).where(
+            tuple_(PAYLOADS.c.event_type, PAYLOADS.c.event_id).in_(wanted)
+        ),
+    )
+    return {(str(kind), int(event_id)): payload for kind, event_id, payload in result.all()}
+
+
+async def renew_claims(session: Session, *, worker: str, now: datetime) -> set[int]:
+    """Extend the lease of every row `worker` still holds; the ids it still holds.
+
+    A compare-and-set on `claimed_by`: a row that `release_expired_claims` handed
+    back (claimed_by cleared) is not renewed and not in the answer, so a worker that
+    was too late learns it lost the row instead of sending it a second time.
+    """
+    result = await _run(
+        session,
+        update(OUTBOX)
+        .where(OUTBOX.c.claimed_by == worker)
+        .where(OUTBOX.c.status == OutboxStatus.SENDING.value)
+        .values(claimed_at=now)
+        .returning(OUTBOX.c.id),
+    )
+    return {int(row[0]) for row in result.all()}
 
 
 async def mark_sent_many(
@@ -192,7 +234,13 @@ async def hold(session: Session, row_id: int) -> None:
 
 
 async def release_expired_claims(session: Session, *, older_than: datetime) -> int:
-    """Rows left `sending` by a dead worker go back to `pending`."""
+    """Rows left `sending` by a dead worker go back to `pending`.
+
+    One conditional UPDATE, so it is ordered against `renew_claims` on the same row
+    (a row lock on PostgreSQL, which re-checks `claimed_at` after a concurrent renewal
+    commits; one writer at a time on SQLite): a row renewed first is too recent to be
+    taken, and a row taken first is no longer renewed.
+    """
     result = await _run(
         session,
         update(OUTBOX)
@@ -308,15 +356,14 @@ async def retry_dead(session: Session, *, now: datetime, ids: Sequence[int] | No
 
 
 async def take_held(session: Session, *, chat_id: int) -> list[OutboxRow]:
-    """The rows kept while a chat was muted, oldest first."""
-    result = await _run(
-        session,
-        select(OUTBOX)
+    """The rows kept while a chat was muted, oldest first, with their events' payloads."""
+    query = (
+        select(OutboxRow)
         .where(OUTBOX.c.chat_id == chat_id)
         .where(OUTBOX.c.status == OutboxStatus.HELD.value)
-        .order_by(OUTBOX.c.id),
+        .order_by(OUTBOX.c.id)
     )
-    return [OutboxRow.model_validate(dict(row._mapping)) for row in result.all()]
+    return list((await _run(session, query)).scalars().all())
 
 
 async def mark_summarised(session: Session, ids: Sequence[int], *, now: datetime) -> None:

@@ -4,7 +4,7 @@ from storage.models.chats import Chat, Subscription, SubscriptionKind
 from storage.models.flight_state import FlightTrackState, FlightWatchState
 from storage.models.flights import FlightEvent, Position
 from storage.models.operations import MaintenanceMark
-from storage.models.outbox import OutboxRow, OutboxStatus
+from storage.models.outbox import AlertPayload, OutboxRow, OutboxStatus
 from storage.models.sources import Source, SourceKind
 from storage.models.statements import Mention, Statement, StatementEvent, StatementRevision
 from storage.models.venues import Venue, VenueEvent, VenueFactor, VenueRanking
@@ -18,6 +18,7 @@ from storage.models.watchlist import (
 )
 
 __all__ = [
+    "AlertPayload",
     "Aircraft",
     "AircraftDismissal",
     "Chat",

@@ -1,10 +1,16 @@
-"""The outbox: one row per (event, chat), drained by the delivery workers."""
+"""The outbox: one row per (event, chat), drained by the delivery workers.
+
+An event's payload is stored once, in `alert_payloads`, however many chats it goes
+to; the rows reference it by (event_type, event_id). A landing's payload carries up
+to 600 track points for its map, so a copy per chat cost megabytes per fan-out.
+"""
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, String, UniqueConstraint, and_, select
+from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -20,8 +26,19 @@ class OutboxStatus(StrEnum):
     DEAD = "dead"
 
 
+class AlertPayload(SQLModel, table=True):
+    """The data an event's alerts are rendered from, once per event (not per chat)."""
+
+    __tablename__ = "alert_payloads"
+
+    event_type: str = Field(max_length=16, primary_key=True)
+    event_id: int = Field(primary_key=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class OutboxRow(SQLModel, table=True):
-    """An alert owed to one chat; holds event data, rendered only when sent."""
+    """An alert owed to one chat; rendered from its event's payload only when sent."""
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -32,9 +49,8 @@ class OutboxRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # Not a foreign key: a migrated chat keeps its undelivered rows, moved explicitly.
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
-    event_type: str = Field(max_length=16)  # flight / statement / venue
+    event_type: str = Field(max_length=16)  # flight / statement / venue / digest
     event_id: int
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     thread_key: str | None = Field(default=None, max_length=128, index=True)
     status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=String(16))
     attempts: int = 0
@@ -48,3 +64,28 @@ class OutboxRow(SQLModel, table=True):
     # Telegram's file id of the picture this row was sent with: later chats of the
     # same event are sent the id instead of uploading the picture again.
     photo_file_id: str | None = Field(default=None, max_length=256)
+
+    if TYPE_CHECKING:
+        # The event's payload, read through the mapping below (not a column of the row).
+        payload: dict[str, Any]
+
+
+_PAYLOADS = AlertPayload.__table__  # type: ignore[attr-defined]
+_OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+# An ORM read of a row (select(OutboxRow)) brings its event's payload along; the hot
+# paths (claim, held rows, dead letters) select plain columns and load payloads once
+# per event instead.
+OutboxRow.__mapper__.add_property(  # type: ignore[attr-defined]
+    "payload",
+    column_property(
+        select(_PAYLOADS.c.payload)
+        .where(
+            and_(
+                _PAYLOADS.c.event_type == _OUTBOX.c.event_type,
+                _PAYLOADS.c.event_id == _OUTBOX.c.event_id,
+            )
+        )
+        .correlate_except(_PAYLOADS)
+        .scalar_subquery()
+    ),
+)
