@@ -80,9 +80,11 @@ class Settings(BaseSettings):
     telegram_timeout_s: float = Field(
         default=10.0, gt=0, le=120, validation_alias="SUMMITWATCH_TELEGRAM_TIMEOUT_S"
     )
-    # A claim older than this belongs to a dead process and is handed back to the others.
+    # A claim not renewed for this long belongs to a dead process and is handed back to
+    # the others; a live one renews its claims every fifth of it, so a dead one's alerts
+    # go out again about 1.2 leases after it died.
     delivery_lease_s: float = Field(
-        default=60.0, ge=1, le=3600, validation_alias="SUMMITWATCH_DELIVERY_LEASE_S"
+        default=10.0, ge=1, le=3600, validation_alias="SUMMITWATCH_DELIVERY_LEASE_S"
     )
 
     # Operations: webhooks, the health endpoint, logs, leader election.

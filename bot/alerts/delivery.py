@@ -16,7 +16,14 @@ Every Bot API outcome has a defined effect on the row:
 - attempts exhausted: dead-lettered with the last error.
 
 A row is claimed (`sending`) just before it is sent and marked right after, so a
-crash repeats at most the messages in flight: at most `concurrency` of them.
+crash repeats at most the messages in flight: at most `concurrency` of them. While
+the worker lives it renews its claims every fifth of the lease (its heartbeat); a
+dead worker's rows are handed back once the lease has run out, so with the default
+10 s lease they are sent again about 12 s after the crash. Why a live worker's rows
+are never taken from it while it sends: `bot/alerts/claims.py`.
+
+An event's payload is read once per event, in the claim's transaction, and kept for
+the rest of its fan-out; the rows carry only the reference.
 
 An event's picture (a landing map) is uploaded once: the first chat's send uploads
 it, while the other chats of the event wait, and Telegram's file id of it is kept on
@@ -48,6 +55,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
+from bot.alerts.claims import Leases
 from bot.alerts.ratelimiter import RateLimitArgs
 from bot.alerts.render import RenderedAlert, UnknownEventType, photo_for, render
 from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
@@ -62,6 +70,7 @@ NO_RETRY: RateLimitArgs = {"retries": 0}
 THREAD_WAIT_S = 0.5
 RENDER_CACHE_SIZE = 256
 PHOTO_CACHE_SIZE = 16
+PAYLOAD_CACHE_SIZE = 64
 FILE_ID_CACHE_SIZE = 256
 # Telegram's answer to a file id it does not know (expired, or from another bot).
 WRONG_FILE_ID = "wrong file identifier"
@@ -79,12 +88,23 @@ class DeliveryConfig:
     max_attempts: int = 8
     backoff_base_s: float = 2.0
     backoff_max_s: float = 900.0
-    # A claim older than this belongs to a dead worker and is handed back.
-    lease_s: float = 60.0
+    # A claim not renewed for this long belongs to a dead worker and is handed back:
+    # a dead worker's rows are due again within 1.2 leases (see claims.py).
+    lease_s: float = 10.0
     # An update to an event edits the message sent for it if that is this recent.
     edit_window_s: float = 48 * 3600.0
     idle_poll_s: float = 1.0
     paid_broadcast: bool = False
+
+    @property
+    def heartbeat_s(self) -> float:
+        """How often claims are renewed and expired ones looked for."""
+        return self.lease_s / 5
+
+    @property
+    def send_guard_s(self) -> float:
+        """A send starts only if its row's lease has this long left (pacing waits)."""
+        return self.lease_s / 2
 
 
 def worker_name() -> str:
@@ -133,6 +153,15 @@ class DeliveryWorker:
     _sent: list[tuple[int, int | None]] = field(default_factory=list)
     # The last send started for each chat: the next one for that chat waits for it.
     _chat_tails: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    # Payloads of the events being fanned out, read once per event.
+    _payloads: OrderedDict[outbox.EventKey, Any] = field(default_factory=OrderedDict)
+    _leases: Leases = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._leases = Leases(
+            lease=timedelta(seconds=self.config.lease_s),
+            guard=timedelta(seconds=self.config.send_guard_s),
+        )
 
     def wake(self) -> None:
         """New rows were routed: look now rather than at the next poll."""
@@ -152,16 +181,43 @@ class DeliveryWorker:
             log.info("released %d rows left in flight by a stopped worker", released)
         return released
 
+    async def renew(self) -> set[int]:
+        """Renew this worker's claims (its heartbeat); the rows it turns out to have lost."""
+        asked = self._leases.held_now()
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            held = await outbox.renew_claims(session, worker=self.name, now=now)
+        lost = self._leases.renewed(asked, held, now)
+        if lost:
+            log.warning("%d claimed rows were taken by another worker; not sending them", len(lost))
+        return lost
+
+    async def keep_claims(self) -> None:
+        """Heartbeat: renew claims and hand back expired ones, every fifth of the lease.
+
+        A task of its own, so a slow send or a busy claim loop never delays it.
+        """
+        while True:
+            await asyncio.sleep(self.config.heartbeat_s)
+            try:
+                await self.renew()
+                if await self.release_orphans():
+                    self.wake()
+            except Exception:  # the store is unreachable: try again next beat
+                log.warning("could not renew delivery claims", exc_info=True)
+
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then let in-flight sends finish."""
-        last_heartbeat = self.clock()
+        heartbeat = asyncio.create_task(self.keep_claims(), name="delivery-heartbeat")
+        try:
+            await self._run(stop)
+        finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+
+    async def _run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             started = await self.fill()
-            now = self.clock()
-            if (now - last_heartbeat).total_seconds() > self.config.lease_s / 3:
-                await self._heartbeat()
-                await self.release_orphans()
-                last_heartbeat = now
             if started == 0:
                 self._wakeup.clear()
                 waiters = [
@@ -195,23 +251,46 @@ class DeliveryWorker:
         try:
             async with self.sessions.begin() as session:
                 await outbox.mark_sent_many(session, sent, now=self.clock())
-                rows = await outbox.claim_due(
-                    session, worker=self.name, limit=free, now=self.clock()
-                )
+                claimed_at = self.clock()
+                rows = await outbox.claim_due(session, worker=self.name, limit=free, now=claimed_at)
                 chats = await chats_by_id(session, {row.chat_id for row in rows})
+                payloads = await self._event_payloads(session, rows)
         except BaseException:
             self._sent[:0] = sent
             raise
+        # After the commit: a renewal that starts from here on sees these claims.
+        self._leases.claimed((_row_id(row) for row in rows), claimed_at)
         for row in rows:
             self._in_flight_ids.add(_row_id(row))
+            payload = payloads.get(_event_key(row), {})
             task = asyncio.create_task(
-                self._deliver(row, chats.get(row.chat_id), self._chat_tails.get(row.chat_id)),
+                self._deliver(
+                    row, chats.get(row.chat_id), payload, self._chat_tails.get(row.chat_id)
+                ),
                 name=f"deliver-{row.id}",
             )
             self._chat_tails[row.chat_id] = task
             self._in_flight.add(task)
             task.add_done_callback(functools.partial(self._done, row.chat_id))
         return len(rows)
+
+    async def _event_payloads(
+        self, session: AsyncSession, rows: list[OutboxRow]
+    ) -> dict[outbox.EventKey, Any]:
+        """The rows' event payloads: from the cache, the rest in one query."""
+        keys = {_event_key(row) for row in rows}
+        missing = [key for key in keys if key not in self._payloads]
+        if missing:
+            for key, payload in (await outbox.event_payloads(session, missing)).items():
+                self._payloads[key] = payload
+                if len(self._payloads) > PAYLOAD_CACHE_SIZE:
+                    self._payloads.popitem(last=False)
+        found = {}
+        for key in keys:
+            if key in self._payloads:
+                self._payloads.move_to_end(key)
+                found[key] = self._payloads[key]
+        return found
 
     def _done(self, chat_id: int, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
@@ -247,33 +326,43 @@ class DeliveryWorker:
             if self._in_flight:
                 await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
 
-    async def _heartbeat(self) -> None:
-        from sqlalchemy import update
-
-        table = OutboxRow.__table__  # type: ignore[attr-defined]
-        async with self.sessions.begin() as session:
-            await session.exec(
-                update(table)
-                .where(table.c.claimed_by == self.name)
-                .where(table.c.status == "sending")
-                .values(claimed_at=self.clock())
-            )
-
     # -- one row ---------------------------------------------------------------------
 
     async def _deliver(
-        self, row: OutboxRow, chat: Chat | None, after: asyncio.Task[None] | None
+        self,
+        row: OutboxRow,
+        chat: Chat | None,
+        payload: dict[str, Any],
+        after: asyncio.Task[None] | None,
     ) -> None:
         try:
             if after is not None:
                 # A chat reads its alerts in the order they happened (takeoff before
                 # landing): the rate limiter's slots are not first come, first served.
                 await asyncio.wait([after])
-            await self._deliver_row(row, chat)
+            await self._deliver_row(row, chat, payload)
         finally:
             self._in_flight_ids.discard(_row_id(row))
+            self._leases.done(_row_id(row))
 
-    async def _deliver_row(self, row: OutboxRow, chat: Chat | None) -> None:
+    async def _still_ours(self, row: OutboxRow) -> bool:
+        """Whether the row's lease lets a send start now; renews first if it is short."""
+        if self._leases.may_send(_row_id(row), self.clock()):
+            return True
+        if _row_id(row) in self._leases:
+            try:
+                await self.renew()
+            except Exception:
+                log.warning("could not renew delivery claims", exc_info=True)
+        if self._leases.may_send(_row_id(row), self.clock()):
+            return True
+        # Lost, or its lease may run out mid-send: left to whoever takes it, unsent.
+        log.warning("row %s: claim lost or not renewed in time; not sending it", _row_id(row))
+        return False
+
+    async def _deliver_row(
+        self, row: OutboxRow, chat: Chat | None, payload: dict[str, Any]
+    ) -> None:
         if chat is None or not chat.active:
             await self._dead(row, "chat is inactive (the bot was blocked or removed)")
             return
@@ -289,9 +378,11 @@ class DeliveryWorker:
             return
         locale = resolve_locale(chat.locale, None, self.default_locale)
         try:
-            alert = await self._render(row, locale)
+            alert = await self._render(row, payload, locale)
         except (UnknownEventType, KeyError, ValueError, TypeError) as exc:
             await self._dead(row, f"cannot render {row.event_type}: {type(exc).__name__}: {exc}")
+            return
+        if not await self._still_ours(row):
             return
         try:
             message_id = await self._send(row, alert)
@@ -322,25 +413,25 @@ class DeliveryWorker:
         else:
             self._sent.append((_row_id(row), message_id))
 
-    async def _render(self, row: OutboxRow, locale: str) -> RenderedAlert:
+    async def _render(self, row: OutboxRow, payload: dict[str, Any], locale: str) -> RenderedAlert:
         """Render once per event and language: a fan-out sends the same text many times."""
         key = (row.event_type, row.event_id, locale)
         alert = self._rendered.get(key)
         if alert is None:
-            photo = await self._photo(row)
-            text = render(row.event_type, row.payload, translator(locale)).text
+            photo = await self._photo(row, payload)
+            text = render(row.event_type, payload, translator(locale)).text
             alert = RenderedAlert(text=text, photo=photo)
             self._rendered[key] = alert
             if len(self._rendered) > RENDER_CACHE_SIZE:
                 self._rendered.popitem(last=False)
         return alert
 
-    async def _photo(self, row: OutboxRow) -> bytes | None:
+    async def _photo(self, row: OutboxRow, payload: dict[str, Any]) -> bytes | None:
         """The event's picture: the same in every language, drawn once, off the loop."""
         key = (row.event_type, row.event_id)
         task = self._photos.get(key)
         if task is None:
-            task = asyncio.create_task(asyncio.to_thread(photo_for, row.event_type, row.payload))
+            task = asyncio.create_task(asyncio.to_thread(photo_for, row.event_type, payload))
             self._photos[key] = task
             if len(self._photos) > PHOTO_CACHE_SIZE:
                 self._photos.popitem(last=False)
@@ -566,6 +657,10 @@ def _row_id(row: OutboxRow) -> int:
     if row.id is None:
         raise ValueError("an outbox row read from the store has an id")
     return row.id
+
+
+def _event_key(row: OutboxRow) -> outbox.EventKey:
+    return (row.event_type, row.event_id)
 
 
 def _seconds(value: int | timedelta) -> float:
