@@ -162,7 +162,6 @@ async def status_command(update: Update, context: BotContext) -> None:
             overviews.append(await aircraft_overview(session, entry.hex, now))
         extra = await _extra_sections(context, session, subject, t)
         newest = _newest(overviews)
-        track = await recent_track(session, newest) if newest is not None else []
     if not subject.aircraft:
         lines.append(
             t._(
@@ -177,7 +176,13 @@ async def status_command(update: Update, context: BotContext) -> None:
     # Many linked aircraft can outgrow one message: split between blocks, never inside one.
     for page in pages(lines, separator="\n\n"):
         await message.reply_text(page, link_preview_options=_NO_PREVIEW)
-    if newest is not None and track:
+    if newest is None:
+        return
+    # The track (up to thousands of fixes) is read once the text is out: it is only
+    # needed for the map, which follows.
+    async with context.services.sessions() as session:
+        track = await recent_track(session, newest)
+    if track:
         linked = next((a.aircraft for a in subject.aircraft if a.hex == newest.hex), None)
         await _send_map(update, newest, track, t, linked)
 
