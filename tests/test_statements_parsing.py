@@ -226,6 +226,30 @@ def test_malformed_xml_keeps_the_items_that_parsed() -> None:
     assert all(not problem.fatal for problem in parsed.problems)
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'<rss version="2.0"><channel><title>x</ti', "unclosed token"),
+        (b'<rss version="2.0"><channel><title>x</title>', "no element found"),
+        (b'<rss version="2.0"><channel></channel></rss>junk<<', "not well-formed (invalid token)"),
+        (b'<rss version="2.0"><channel><x:y>1</x:y></channel></rss>', "unbound prefix"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry></entr></feed>', "mismatched tag"),
+    ],
+)
+def test_broken_xml_without_a_readable_item_is_fatal(body: bytes, reason: str) -> None:
+    # Not "a feed with no items": the body says nothing, so the source is failing.
+    parsed = parse_feed(body, source="s", language="en")
+    assert parsed.error is not None
+    assert parsed.error.kind is ProblemKind.BROKEN_XML
+    assert parsed.error.detail == f"{reason}; no item could be read"
+
+
+def test_a_clean_feed_without_items_is_fine() -> None:
+    body = b'<rss version="2.0"><channel><title>x</title></channel></rss>'
+    parsed = parse_feed(body, source="s", language="en")
+    assert parsed.ok and parsed.items == () and parsed.problems == ()
+
+
 @pytest.mark.parametrize("name", ["billion_laughs.xml", "xxe.xml", "entity_bypass.xml"])
 def test_entity_payloads_are_refused_quickly_and_leak_nothing(name: str) -> None:
     started = time.perf_counter()

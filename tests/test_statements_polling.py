@@ -15,8 +15,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.alerts.text import html_to_plain
+from bot.i18n import translator
 from bot.statements.polling import PollPolicy, StatementPoller
 from bot.statements.sources import SourceSpec, load_sources
+from bot.statements.views import sources_table
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -315,6 +318,24 @@ async def test_malformed_xml_keeps_what_is_readable_and_alerts_once_later(
     again = await poller.run_once()
     assert again is not None and again.events == 1
     assert len(await rows(lite, OutboxRow)) == 2
+
+
+async def test_a_broken_feed_is_a_failing_source_with_its_reason(
+    fake: FakeFeeds, lite: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    # Cut inside its first item: not "✓ 0 items" in /sources but failing, with the reason.
+    poller = await make_poller(fake, lite, clock)
+    fake.fail_next(PATH, "broken_xml")
+    report = await poller.run_once()
+    assert report is not None
+    [result] = report.results
+    assert not result.succeeded
+    assert result.error == "broken XML: unclosed token; no item could be read"
+    source = await source_row(lite)
+    assert source.consecutive_failures == 1 and source.last_success_at is None
+    lines = html_to_plain(sources_table([source], clock(), translator("en"))).split("\n")
+    assert lines[2].split()[:2] == ["kremlin-ru", "✗1"]
+    assert lines[-1] == "• kremlin-ru: broken XML: unclosed token; no item could be read"
 
 
 @pytest.mark.parametrize("declared", [True, False])
