@@ -156,13 +156,17 @@ async def test_a_slash_and_a_unicode_space_is_ignored_and_the_chat_goes_on(
     _no_handler_errors(caplog)
 
 
-async def test_a_second_tap_on_the_chosen_language_only_answers_the_press(
-    fake: FakeBotAPI, app: SummitApp, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("command", "data"),
+    [("/lang", "lang:en"), ("/subscribe", "sub:kind:person")],  # the ticked language, a kind
+)
+async def test_a_second_tap_on_an_already_shown_button_only_answers_the_press(
+    fake: FakeBotAPI, app: SummitApp, caplog: pytest.LogCaptureFixture, command: str, data: str
 ) -> None:
-    await _reply(fake, 4602, "/lang")
+    await _reply(fake, 4602, command)
     menu = fake.sent_to(4602)[-1]
     for _ in range(3):
-        fake.callback_press(4602, menu.message_id, "lang:en")
+        fake.callback_press(4602, menu.message_id, data, check_button=False)
     await _settled(fake, 4602)
     assert len(fake.answered_callbacks) == 3
     methods = [s.method for s in fake.sent_to(4602)]
@@ -186,21 +190,6 @@ async def test_a_second_tap_on_a_remove_button_only_answers_the_press(
     assert [a.text for a in fake.answered_callbacks] == ["Removed.", OUT_OF_DATE]
     [edit] = [s for s in fake.sent_to(4603) if s.method == "editMessageText"]
     assert edit.plain_text == "This chat follows nothing yet. Send /subscribe to choose."
-    _no_apology(fake)
-    _no_handler_errors(caplog)
-
-
-async def test_a_second_tap_on_a_kind_button_only_answers_the_press(
-    fake: FakeBotAPI, app: SummitApp, caplog: pytest.LogCaptureFixture
-) -> None:
-    await _reply(fake, 4604, "/subscribe")
-    menu = fake.sent_to(4604)[-1]
-    fake.callback_press(4604, menu.message_id, "sub:kind:person")
-    fake.callback_press(4604, menu.message_id, "sub:kind:person", check_button=False)
-    await _settled(fake, 4604)
-    assert len(fake.answered_callbacks) == 2
-    methods = [s.method for s in fake.sent_to(4604)]
-    assert methods == ["sendMessage", "editMessageText", "sendMessage"]
     _no_apology(fake)
     _no_handler_errors(caplog)
 
