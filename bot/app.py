@@ -250,11 +250,8 @@ async def _start_health(services: Services) -> HealthServer | None:
     return health
 
 
-async def _start_operations(runtime: Runtime, services: Services) -> None:
+async def _start_operations(runtime: Runtime, leadership: Leadership) -> None:
     """Leader election, started with the bot in every mode."""
-    settings = services.settings
-    leadership = Leadership(settings.database_url, retry_s=settings.leader_retry_s)
-    services.is_leader = lambda: leadership.is_leader
     if not leadership.single_process:
         # Try at once, so a lone process polls from its first tick.
         await leadership.step()
@@ -281,7 +278,10 @@ def build_application(settings: Settings) -> SummitApp:
     async def post_init(application: SummitApp) -> None:
         services = await open_services(settings)
         application.bot_data.attach(services)
-        # First, before any background task: a busy port then leaves nothing running.
+        leadership = Leadership(settings.database_url, retry_s=settings.leader_retry_s)
+        # Set before /healthz answers, so a process not yet elected never reports leader.
+        services.is_leader = lambda: leadership.is_leader
+        # Then, before any background task: a busy port then leaves nothing running.
         runtime.health = await _start_health(services)
         await publish_commands(application)
         worker = delivery_worker(application, services)
@@ -295,7 +295,7 @@ def build_application(settings: Settings) -> SummitApp:
             worker.stats.retried,
             worker.stats.dead,
         )
-        await _start_operations(runtime, services)
+        await _start_operations(runtime, leadership)
         if application.job_queue is not None:
             schedule_jobs(application.job_queue, services)
         log.info("started as @%s", application.bot.username)
