@@ -91,7 +91,9 @@ from .adsb_formats import (
     TrackTuple,
     opensky_state,
     point_at,
+    readsb_envelope,
     readsb_object,
+    report_point,
 )
 from .adsb_records import (
     API_NAMES,
@@ -289,20 +291,9 @@ class FakeADSB(LoopbackServer):
         ``PositionReport``: hex, ts, lat, lon, alt_ft, on_ground, gs_kt, track_deg,
         vrate_fpm, squawk, callsign, registration, type_code) as tracks."""
         for report in reports:
-            alt: Alt = "ground" if report.on_ground else report.alt_ft
-            point = TrackPoint(
-                report.ts.timestamp(),
-                report.lat,
-                report.lon,
-                alt,
-                report.gs_kt,
-                report.track_deg,
-                report.vrate_fpm,
-                report.squawk,
-            )
             self.load_track(
                 report.hex,
-                [point],
+                [report_point(report)],
                 callsign=report.callsign,
                 registration=report.registration,
                 type_code=report.type_code,
@@ -450,15 +441,7 @@ class FakeADSB(LoopbackServer):
         )
         if single_bare:
             return self._answer(request, "readsb", ids, 200, _dumps(matches[0]), authorized)
-        now_ms = int(now * 1000)
-        envelope = {
-            "ac": matches,
-            "msg": "No error",
-            "now": now_ms,
-            "total": len(matches),
-            "ctime": now_ms,
-            "ptime": 0,
-        }
+        envelope = readsb_envelope(matches, now)
         return self._answer(request, "readsb", ids, 200, _dumps(envelope), authorized)
 
     async def _states_all(self, request: web.Request) -> web.StreamResponse:

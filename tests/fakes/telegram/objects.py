@@ -1,8 +1,8 @@
 """Bot API objects and request parameters as the fake Telegram Bot API models them.
 
-Internal to :mod:`tests.fakes.telegram_api`: chat state, parameter decoding the way the Bot
-API server does it (every value a string, converted by the method that reads it), and
-builders for Telegram object shapes. Tests should not need to import this module.
+Internal to the fake (:mod:`tests.fakes.telegram.api`): chat state, parameter decoding
+the way the Bot API server does it (every value a string, converted by the method that
+reads it), and builders for Telegram object shapes. Tests should not need to import this module.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, TypeAlias
 
-from .telegram_records import JSON
+from .records import JSON
 
 __all__ = [
     "ALL_UPDATE_TYPES",
     "DEFAULT_ALLOWED_UPDATES",
+    "EDIT_METHODS",
+    "MESSAGE_METHODS",
     "SUPERGROUP_ID_BOUND",
     "ApiError",
     "ChatState",
@@ -26,7 +28,6 @@ __all__ = [
     "Upload",
     "callback_buttons",
     "chat_member",
-    "image_size",
     "infer_chat_type",
     "typed_param",
     "without_reply",
@@ -36,6 +37,10 @@ MemberStatus: TypeAlias = Literal[
     "creator", "administrator", "member", "restricted", "left", "kicked"
 ]
 ChatType: TypeAlias = Literal["private", "group", "supergroup", "channel"]
+
+# The methods that send a message, and the edits; flood control and faults count these.
+MESSAGE_METHODS: Final = frozenset({"sendMessage", "sendPhoto", "sendLocation", "sendVenue"})
+EDIT_METHODS: Final = frozenset({"editMessageText", "editMessageReplyMarkup"})
 
 # Supergroup and channel ids are -100 followed by the peer id, i.e. at most -10**12.
 SUPERGROUP_ID_BOUND: Final = -1_000_000_000_000
@@ -279,51 +284,6 @@ def infer_chat_type(chat_id: int) -> ChatType:
     if chat_id <= SUPERGROUP_ID_BOUND:
         return "supergroup"
     return "group"
-
-
-def image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height of a PNG, GIF, BMP, WebP or JPEG image; ``None`` if not an image."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
-    if data.startswith(b"BM") and len(data) >= 26:
-        return (
-            int.from_bytes(data[18:22], "little", signed=True),
-            abs(int.from_bytes(data[22:26], "little", signed=True)),
-        )
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP" and len(data) >= 30:
-        chunk = data[12:16]
-        if chunk == b"VP8X":
-            return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(
-                data[27:30], "little"
-            )
-        if chunk == b"VP8 ":
-            return int.from_bytes(data[26:28], "little") & 0x3FFF, int.from_bytes(
-                data[28:30], "little"
-            ) & 0x3FFF
-        if chunk == b"VP8L":
-            bits = int.from_bytes(data[21:25], "little")
-            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-        return None
-    if data.startswith(b"\xff\xd8"):
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                i += 1
-                continue
-            marker = data[i + 1]
-            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
-                i += 1 if marker == 0xFF else 2
-                continue
-            length = int.from_bytes(data[i + 2 : i + 4], "big")
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                height = int.from_bytes(data[i + 5 : i + 7], "big")
-                width = int.from_bytes(data[i + 7 : i + 9], "big")
-                return width, height
-            i += 2 + length
-        return None
-    return None
 
 
 def chat_member(status: MemberStatus, user: JSON) -> JSON:

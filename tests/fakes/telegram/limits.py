@@ -18,7 +18,7 @@ Within one chat Telegram asks for no more than one message per second but "may a
 bursts that go over this limit" (Bot FAQ) before it answers 429. That is a token bucket: a
 chat holds up to ``burst`` sends, refilled at the sustained rate, and a send needs a whole
 token (:class:`TokenBucket`). Telegram does not publish the burst size; the fake's default
-is an assumption, see :mod:`tests.fakes.telegram_api`.
+is an assumption, see :mod:`tests.fakes.telegram.api`.
 
 The windows are checked and updated without awaiting anything, so concurrent requests on the
 event loop cannot overtake each other between check and accept. All bookkeeping is O(1)
@@ -29,8 +29,11 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from typing import Protocol
 
-__all__ = ["SlidingWindow", "TokenBucket", "retry_after_for"]
+from .objects import MESSAGE_METHODS, ApiError
+
+__all__ = ["FloodControl", "FloodSettings", "SlidingWindow", "TokenBucket", "retry_after_for"]
 
 
 class SlidingWindow:
@@ -133,3 +136,66 @@ class TokenBucket:
     def take(self) -> None:
         """Spends one token for an accepted send (after :meth:`retry_after` said it fits)."""
         self.tokens -= 1.0
+
+
+class FloodSettings(Protocol):
+    """The limits, as the fake's public attributes a test may change at any time."""
+
+    global_limit: int
+    global_window: float
+    chat_limit: int
+    chat_window: float
+    chat_burst: int
+    group_limit: int
+    group_window: float
+
+
+class FloodControl:
+    """The fake's three limits over accepted sends: overall, per chat and per group."""
+
+    def __init__(self) -> None:
+        """Starts with every window empty."""
+        self._global_hits = SlidingWindow()
+        self._chat_hits: dict[int, TokenBucket] = {}
+        self._group_hits: dict[int, SlidingWindow] = {}
+
+    def reset(self) -> None:
+        """Empties all windows, as if no message had been sent for a long time."""
+        self._global_hits = SlidingWindow()
+        self._chat_hits.clear()
+        self._group_hits.clear()
+
+    def admit(self, limits: FloodSettings, chat_id: int, method: str, now: float) -> None:
+        """Raises 429 or records the send in every window it counts in.
+
+        Raises:
+            ApiError: ``429 Too Many Requests: retry after N``.
+        """
+        counts_globally = method in MESSAGE_METHODS
+        chat_hits = self._chat_hits.get(chat_id)
+        if chat_hits is None:
+            chat_hits = self._chat_hits[chat_id] = TokenBucket()
+        retries = [
+            chat_hits.retry_after(now, limits.chat_limit / limits.chat_window, limits.chat_burst),
+        ]
+        if counts_globally:
+            retries.append(
+                retry_after_for(self._global_hits, now, limits.global_limit, limits.global_window)
+            )
+        group_hits: SlidingWindow | None = None
+        if chat_id < 0:
+            group_hits = self._group_hits.get(chat_id)
+            if group_hits is None:
+                group_hits = self._group_hits[chat_id] = SlidingWindow()
+            retries.append(
+                retry_after_for(group_hits, now, limits.group_limit, limits.group_window)
+            )
+        refused = [retry for retry in retries if retry is not None]
+        if refused:
+            retry = max(refused)
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        chat_hits.take()
+        if counts_globally:
+            self._global_hits.add(now)
+        if group_hits is not None:
+            group_hits.add(now)

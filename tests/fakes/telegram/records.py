@@ -1,6 +1,6 @@
 """What the fake Telegram Bot API records about the bot's calls.
 
-These immutable records are what tests assert on; :class:`tests.fakes.telegram_api.FakeBotAPI`
+These immutable records are what tests assert on; :class:`tests.fakes.telegram.api.FakeBotAPI`
 creates them and re-exports the types.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any
+
+from bot.demo_fakes.bot_api_wire import JSON
 
 __all__ = ["JSON", "AnsweredCallback", "RequestRecord", "Sent"]
-
-JSON: TypeAlias = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
