@@ -82,6 +82,13 @@ async def summitwatch(*args: str, cwd: Path, **env: str) -> Finished:
     )
 
 
+async def run_on_fake(fake: FakeBotAPI, cwd: Path, **env: str) -> Finished:
+    """`summitwatch run` with a token the fake accepts: what fails is the store or the port."""
+    return await summitwatch(
+        "run", cwd=cwd, TELEGRAM_BOT_TOKEN=ACCEPTED, TELEGRAM_API_BASE_URL=fake.base_url, **env
+    )
+
+
 def assert_one_clean_line(result: Finished, *expected: str) -> str:
     """Exactly one ERROR line, holding every `expected` part; no traceback, no noise."""
     assert "Traceback" not in result.output, result.stderr
@@ -174,13 +181,7 @@ async def test_an_unknown_bot_api_host_is_named(tmp_path: Path) -> None:
 
 async def test_postgresql_down_is_retried_then_exits_75(fake: FakeBotAPI, tmp_path: Path) -> None:
     url = make_url(PG_URL).set(port=free_port()).render_as_string(hide_password=False)
-    result = await summitwatch(
-        "run",
-        cwd=tmp_path,
-        TELEGRAM_BOT_TOKEN=ACCEPTED,
-        TELEGRAM_API_BASE_URL=fake.base_url,
-        DATABASE_URL=url,
-    )
+    result = await run_on_fake(fake, tmp_path, DATABASE_URL=url)
     assert result.returncode == 75, result.stderr
     assert_one_clean_line(result, "PostgreSQL at 127.0.0.1:", "is unreachable: connection refused")
     assert len(result.lines("WARNING")) >= 2
@@ -191,13 +192,7 @@ async def test_a_missing_database_exits_2_with_the_servers_reason(
 ) -> None:
     name = f"summitwatch_missing_{uuid.uuid4().hex[:8]}"
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    result = await summitwatch(
-        "run",
-        cwd=tmp_path,
-        TELEGRAM_BOT_TOKEN=ACCEPTED,
-        TELEGRAM_API_BASE_URL=fake.base_url,
-        DATABASE_URL=url,
-    )
+    result = await run_on_fake(fake, tmp_path, DATABASE_URL=url)
     assert result.returncode == 2, result.stderr
     assert_one_clean_line(result, f'database "{name}" does not exist', f"createdb {name}")
     assert result.lines("WARNING") == []
@@ -205,12 +200,8 @@ async def test_a_missing_database_exits_2_with_the_servers_reason(
 
 async def test_a_refused_login_exits_2(fake: FakeBotAPI, tmp_path: Path) -> None:
     url = make_url(PG_URL).set(username="summitwatch_no_such_role", password="wrong")
-    result = await summitwatch(
-        "run",
-        cwd=tmp_path,
-        TELEGRAM_BOT_TOKEN=ACCEPTED,
-        TELEGRAM_API_BASE_URL=fake.base_url,
-        DATABASE_URL=url.render_as_string(hide_password=False),
+    result = await run_on_fake(
+        fake, tmp_path, DATABASE_URL=url.render_as_string(hide_password=False)
     )
     assert result.returncode == 2, result.stderr
     line = assert_one_clean_line(
@@ -222,13 +213,7 @@ async def test_a_refused_login_exits_2(fake: FakeBotAPI, tmp_path: Path) -> None
 async def test_a_busy_health_port_stops_start_up_naming_the_setting(
     fake: FakeBotAPI, busy_port: int, tmp_path: Path
 ) -> None:
-    result = await summitwatch(
-        "run",
-        cwd=tmp_path,
-        TELEGRAM_BOT_TOKEN=ACCEPTED,
-        TELEGRAM_API_BASE_URL=fake.base_url,
-        SUMMITWATCH_HEALTH_PORT=str(busy_port),
-    )
+    result = await run_on_fake(fake, tmp_path, SUMMITWATCH_HEALTH_PORT=str(busy_port))
     assert result.returncode == 2, result.stderr
     assert_one_clean_line(
         result, f"127.0.0.1:{busy_port}: already in use", "SUMMITWATCH_HEALTH_PORT"
