@@ -193,8 +193,21 @@ async def mark_sent_many(
     )
 
 
+def _row(row_id: int, worker: str | None) -> Any:
+    """The row, and only while `worker` (if given) still holds it: a worker whose claim
+    was handed back to another must not overwrite what the new holder records."""
+    where = OUTBOX.c.id == row_id
+    return where if worker is None else and_(where, OUTBOX.c.claimed_by == worker)
+
+
 async def schedule_retry(
-    session: Session, row_id: int, *, at: datetime, error: str, count_attempt: bool = True
+    session: Session,
+    row_id: int,
+    *,
+    at: datetime,
+    error: str,
+    count_attempt: bool = True,
+    worker: str | None = None,
 ) -> None:
     """Try again at `at`; flood waits do not count as attempts."""
     values: dict[str, Any] = {
@@ -205,15 +218,17 @@ async def schedule_retry(
     }
     if count_attempt:
         values["attempts"] = OUTBOX.c.attempts + 1
-    await _run(session, update(OUTBOX).where(OUTBOX.c.id == row_id).values(**values))
+    await _run(session, update(OUTBOX).where(_row(row_id, worker)).values(**values))
 
 
-async def dead_letter(session: Session, row_id: int, *, reason: str) -> None:
+async def dead_letter(
+    session: Session, row_id: int, *, reason: str, worker: str | None = None
+) -> None:
     """Give up on a row, keeping it and its reason for /deadletters."""
     await _run(
         session,
         update(OUTBOX)
-        .where(OUTBOX.c.id == row_id)
+        .where(_row(row_id, worker))
         .values(
             status=OutboxStatus.DEAD.value,
             last_error=reason[:1024],
@@ -223,12 +238,12 @@ async def dead_letter(session: Session, row_id: int, *, reason: str) -> None:
     )
 
 
-async def hold(session: Session, row_id: int) -> None:
+async def hold(session: Session, row_id: int, *, worker: str | None = None) -> None:
     """Keep a row for the end-of-mute digest instead of sending it now."""
     await _run(
         session,
         update(OUTBOX)
-        .where(OUTBOX.c.id == row_id)
+        .where(_row(row_id, worker))
         .values(status=OutboxStatus.HELD.value, claimed_by=None),
     )
 

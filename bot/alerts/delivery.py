@@ -369,7 +369,7 @@ class DeliveryWorker:
         now = self.clock()
         if chat.muted_until is not None and chat.muted_until > now:
             async with self.sessions.begin() as session:
-                await outbox.hold(session, _row_id(row))
+                await outbox.hold(session, _row_id(row), worker=self.name)
             self.stats.held += 1
             return
         if row.thread_key and await self._earlier_in_thread(row):
@@ -400,6 +400,7 @@ class DeliveryWorker:
                     at=self.clock(),
                     error="chat migrated",
                     count_attempt=False,
+                    worker=self.name,
                 )
             log.info("chat %s migrated to %s", row.chat_id, exc.new_chat_id)
         except Forbidden as exc:
@@ -633,6 +634,7 @@ class DeliveryWorker:
                 at=self.clock() + timedelta(seconds=wait_s),
                 error=error,
                 count_attempt=count,
+                worker=self.name,
             )
 
     async def _backoff(self, row: OutboxRow, error: str) -> None:
@@ -650,7 +652,7 @@ class DeliveryWorker:
         log.warning("row %s to chat %s dead-lettered: %s", _row_id(row), row.chat_id, reason)
         self.stats.dead += 1
         async with self.sessions.begin() as session:
-            await outbox.dead_letter(session, _row_id(row), reason=reason)
+            await outbox.dead_letter(session, _row_id(row), reason=reason, worker=self.name)
 
 
 def _row_id(row: OutboxRow) -> int:
