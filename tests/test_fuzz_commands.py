@@ -17,6 +17,7 @@ import logging
 import os
 import random
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
@@ -27,11 +28,12 @@ from bot.app import SummitApp
 from handlers.catalog import COMMANDS
 from tests.e2e import ADMIN_ID, bot_settings, running_bot
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.webhook_bots import free_port
 
 # Fixed, so a failure replays; SUMMITWATCH_FUZZ_SEED tries another one locally.
 SEED = int(os.environ.get("SUMMITWATCH_FUZZ_SEED", "20261207"))
-MESSAGES = 400
-PRESSES = 120
+# (messages, presses) per mode; webhook mode runs fewer, its own paths being few.
+ROUNDS = {"polling": (300, 100), "webhook": (150, 50)}
 BOT_NAME = "summitwatch_test_bot"
 APOLOGY = "Sorry, something went wrong"
 # A command's answer may take a moment (a map is drawn, a source checked): generous.
@@ -122,10 +124,10 @@ def _command_text(rng: random.Random, name: str) -> str:
     return separator.join([head, *words])[:4096]
 
 
-def _messages(rng: random.Random) -> list[Sent]:
+def _messages(rng: random.Random, count: int) -> list[Sent]:
     names = [command.name for command in COMMANDS]
     sent = []
-    for number in range(MESSAGES):
+    for number in range(count):
         name = names[number % len(names)]
         # Most commands that change shared data are for bot admins: ask as one more often.
         admin = rng.random() < (0.8 if name in _ADMIN_COMMANDS else 0.4)
@@ -134,7 +136,7 @@ def _messages(rng: random.Random) -> list[Sent]:
         chat_id = -(5_000_000 + number) if group else 6_000_000 + number
         user_id = ADMIN_ID if admin else (10_000 + number if group else chat_id)
         if not group and admin:
-            chat_id = -(7_000_000 + number)  # the admin's private chat is one chat: a group
+            chat_id = ADMIN_ID  # the admin's private chat: the one chat with many commands
         language = rng.choice(_LANGUAGES)
         if rng.random() < 0.08:
             sent.append(Sent(chat_id, user_id, rng.choice(_ODD_MESSAGES), language, False))
@@ -181,9 +183,22 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
         yield server
 
 
-@pytest.fixture
-async def app(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
-    async with running_bot(bot_settings(fake, sqlite_url)) as application:
+@pytest.fixture(params=["polling", "webhook"])
+async def app(
+    request: pytest.FixtureRequest, fake: FakeBotAPI, sqlite_url: str
+) -> AsyncIterator[SummitApp]:
+    """The bot by long polling, and by webhook (where an update is answered once handled)."""
+    webhook: dict[str, str] = {}
+    if request.param == "webhook":
+        port = free_port()
+        fake.webhook_targets = [f"http://127.0.0.1:{port}/telegram/updates"]
+        webhook = {
+            "SUMMITWATCH_WEBHOOK_URL": "https://summitwatch.example.org/telegram/updates",
+            "SUMMITWATCH_WEBHOOK_SECRET": "fuzz-Secret_0123456789",
+            "SUMMITWATCH_WEBHOOK_LISTEN": "127.0.0.1",
+            "SUMMITWATCH_WEBHOOK_PORT": str(port),
+        }
+    async with running_bot(bot_settings(fake, sqlite_url, **webhook)) as application:
         yield application
 
 
@@ -192,7 +207,8 @@ async def test_fuzzed_commands_and_buttons_never_fail(
 ) -> None:
     rng = random.Random(SEED)
     where = f"(seed {SEED}; replay with SUMMITWATCH_FUZZ_SEED={SEED})"
-    messages = _messages(rng)
+    message_count, press_count = ROUNDS["webhook" if fake.webhook else "polling"]
+    messages = _messages(rng, message_count)
     for message in messages:
         fake.user_message(
             message.chat_id,
@@ -201,21 +217,21 @@ async def test_fuzzed_commands_and_buttons_never_fail(
             language_code=message.language,
             chat_type="group" if message.chat_id < 0 else "private",
         )
+    # Every command gets at least one message (a chat with n commands, at least n).
+    commands = Counter(m.chat_id for m in messages if m.answered)
     unanswered = []
-    for message in messages:
-        if not message.answered:
-            continue
+    for chat_id, count in commands.items():
         try:
-            await fake.wait_for_messages(message.chat_id, 1, timeout=REPLY_TIMEOUT_S)
+            await fake.wait_for_messages(chat_id, count, timeout=REPLY_TIMEOUT_S)
         except TimeoutError:
-            unanswered.append(message.text[:80])
+            unanswered += [m.text[:80] for m in messages if m.chat_id == chat_id and m.answered]
     assert not unanswered, f"commands never answered {where}: {unanswered}"
 
     patterns = _patterns(app)
     assert {"lang:", "sub:", "dl:"} <= set(patterns), patterns
     answered = [m for m in messages if m.answered]
     presses = []
-    for _ in range(PRESSES):
+    for _ in range(press_count):
         message = rng.choice(answered)
         reply = fake.sent_to(message.chat_id)[0]
         data = _callback_data(rng, rng.choice(patterns))
@@ -246,3 +262,5 @@ async def test_fuzzed_commands_and_buttons_never_fail(
     ]
     assert not failures, f"handler errors {where}: {failures}"
     assert not apologies, f"apologies sent {where}: {len(apologies)}"
+    # Every update was acknowledged (by webhook: answered 200 once handled).
+    await fake.wait_until(lambda: not fake.pending_updates, timeout=REPLY_TIMEOUT_S)
