@@ -1,12 +1,13 @@
 """`summitwatch demo`: the whole bot, offline, against local fake servers, printed as chats.
 
-Nothing leaves the machine: the Bot API and the ADS-B provider are local fakes (the
-ones the tests use), the store a temporary SQLite file. Three chats, one per language,
-follow a demo person; a DEMO aircraft believed to carry them flies the bundled
-scenario (`bot.flights.scenario`: Vnukovo 01:54 Moscow time → Baku 05:30 Baku time)
-through the real pipeline: provider → detector → store → outbox → delivery. What the
-bot sends is printed as each chat would read it, and with `save_pictures` each picture
-is written to a folder, as the fake Bot API received it. Everything shown is demo data.
+Nothing leaves the machine: the Bot API and the ADS-B provider are small local fakes
+(`bot.demo_fakes`, in the real wire formats), the store a temporary SQLite file. Three
+chats, one per language, follow a demo person; a DEMO aircraft believed to carry them
+flies the bundled scenario (`bot.flights.scenario`: Vnukovo 01:54 Moscow time → Baku
+05:30 Baku time) through the real pipeline: provider → detector → store → outbox →
+delivery. What the bot sends is printed as each chat would read it, and with
+`save_pictures` each picture is written to a folder, as the fake Bot API received it.
+Everything shown is demo data.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from typing import TextIO
 
 from bot.app import SummitApp
 from bot.config import load_settings
+from bot.demo_fakes.adsb import DemoADSB
+from bot.demo_fakes.bot_api import DemoBotAPI, DemoMessage
 from bot.embedded import running
 from bot.flights import scenario
 from bot.flights.polling import DEMO_TAG
 from bot.services import Services
 from storage.models import Aircraft, Person, PersonAircraft
-from summitwatch_fakes.adsb import FakeADSB
-from summitwatch_fakes.telegram_api import FakeBotAPI, Sent
 
 DEMO_TOKEN = "100000:DEMO-offline-token"  # noqa: S105  (accepted only by the local fake)
 DEMO_ADMIN = 1
@@ -56,18 +57,13 @@ def _short(text: str) -> str:
     return first + (" […]" if rest else "")
 
 
-def _largest_photo(sent: Sent) -> Mapping[str, object] | None:
-    sizes = sent.message.get("photo") if sent.method == "sendPhoto" else None
-    return sizes[-1] if isinstance(sizes, list) and sizes else None
-
-
-def _show_alert(sent: Sent, pictures: Mapping[str, Path]) -> str:
-    text = _indent(sent.plain_text or "")
-    photo = _largest_photo(sent)
+def _show_alert(sent: DemoMessage, pictures: Mapping[str, Path]) -> str:
+    text = _indent(sent.plain_text)
+    photo = sent.photo
     if photo is not None:
         size_kb = int(str(photo.get("file_size") or 0)) / 1024
         # The bot uploads a picture once and sends the same file by its id to the next chats.
-        how = "uploaded" if sent.photo_size is not None else "sent by file id"
+        how = "uploaded" if sent.uploaded else "sent by file id"
         saved = pictures.get(str(photo.get("file_unique_id")))
         where = f" → {saved}" if saved is not None else ""
         return (
@@ -88,11 +84,11 @@ def prepare_picture_folder(folder: Path) -> Path:
     return folder
 
 
-def _save_pictures(fake: FakeBotAPI, sent: Sequence[Sent], folder: Path) -> dict[str, Path]:
+def _save_pictures(fake: DemoBotAPI, sent: Sequence[DemoMessage], folder: Path) -> dict[str, Path]:
     """Write each distinct picture the bot sent; its path by Telegram's file_unique_id."""
     saved: dict[str, Path] = {}
     for message in sent:
-        photo = _largest_photo(message)
+        photo = message.photo
         if photo is None or str(photo.get("file_unique_id")) in saved:
             continue
         data = fake.file_bytes(str(photo.get("file_id")))
@@ -138,17 +134,17 @@ async def _seed_demo_watchlist(services: Services) -> None:
         )
 
 
-async def _converse(fake: FakeBotAPI, chat_id: int, language: str) -> list[tuple[str, str]]:
+async def _converse(fake: DemoBotAPI, chat_id: int, language: str) -> list[tuple[str, str]]:
     exchanges = []
     for said in _script(language):
-        expected = _count(fake, chat_id) + 1
+        expected = len(fake.sent_to(chat_id)) + 1
         fake.user_message(chat_id, said, first_name="Demo", language_code=language)
         replies = await fake.wait_for_messages(chat_id, expected, timeout=_REPLY_TIMEOUT_S)
-        exchanges.append((said, replies[-1].plain_text or ""))
+        exchanges.append((said, replies[-1].plain_text))
     return exchanges
 
 
-async def _fly(application: SummitApp, adsb: FakeADSB) -> None:
+async def _fly(application: SummitApp, adsb: DemoADSB) -> None:
     """Poll the fake provider at each instant of the scenario with the bot's own job."""
     if application.job_queue is None:
         raise RuntimeError("the bot is built with a job queue")
@@ -168,7 +164,7 @@ async def run_demo(out: TextIO = sys.stdout, *, save_pictures: Path | None = Non
     reports = scenario.load()
     pictures: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="summitwatch-demo-") as folder:
-        async with FakeBotAPI(token=DEMO_TOKEN) as fake, FakeADSB() as adsb:
+        async with DemoBotAPI(DEMO_TOKEN) as fake, DemoADSB() as adsb:
             adsb.set_time(reports[0].ts)
             adsb.load_reports(reports)
             settings = load_settings(
@@ -178,7 +174,7 @@ async def run_demo(out: TextIO = sys.stdout, *, save_pictures: Path | None = Non
                 SUMMITWATCH_ADMIN_IDS=str(DEMO_ADMIN),
                 # Offline: the real statement sources are not fetched.
                 SUMMITWATCH_STATEMENTS_ENABLED="false",
-                SUMMITWATCH_FLIGHT_PROVIDERS=f"adsb.lol={adsb.base_url('adsb.lol')}",
+                SUMMITWATCH_FLIGHT_PROVIDERS=f"adsb.lol={adsb.root_url}",
                 # The local fake needs no politeness; the demo's rounds run back to back.
                 SUMMITWATCH_FLIGHT_PROVIDER_RATE="1000",
                 SUMMITWATCH_FLIGHT_POLL_SECONDS="3600",
@@ -192,7 +188,7 @@ async def run_demo(out: TextIO = sys.stdout, *, save_pictures: Path | None = Non
                 talks = await asyncio.gather(
                     *(_converse(fake, chat_id, language) for chat_id, language, _ in CHATS)
                 )
-                before = {chat_id: _count(fake, chat_id) for chat_id, _, _ in CHATS}
+                before = {chat_id: len(fake.sent_to(chat_id)) for chat_id, _, _ in CHATS}
                 await _fly(application, adsb)
                 alerts = [
                     (
@@ -211,7 +207,7 @@ async def run_demo(out: TextIO = sys.stdout, *, save_pictures: Path | None = Non
 def _print(
     out: TextIO,
     talks: Sequence[Sequence[tuple[str, str]]],
-    alerts: Sequence[Sequence[Sent]],
+    alerts: Sequence[Sequence[DemoMessage]],
     pictures: Mapping[str, Path],
 ) -> None:
     out.write(
@@ -229,7 +225,3 @@ def _print(
     for path in pictures.values():
         out.write(f"Picture saved: {path}\n")
     out.write("Demo data only: no real aircraft, people's movements or statements are shown.\n")
-
-
-def _count(fake: FakeBotAPI, chat_id: int) -> int:
-    return sum(1 for s in fake.sent_to(chat_id) if not s.method.startswith("edit"))

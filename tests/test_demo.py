@@ -1,7 +1,8 @@
 """`summitwatch demo` from the wheel `pip install .` builds: offline, fast, the alerts right.
 
 The demo runs from the unpacked wheel (not this checkout), so a data file or a fake
-server missing from the package fails here as it would after a fresh clone.
+server missing from the package fails here as it would after a fresh clone; and it may
+import nothing of the tests, whose full fakes do not ship.
 """
 
 from __future__ import annotations
@@ -19,11 +20,26 @@ from bot.flights.replay import replay_events
 from tests.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECK_AND_RUN = (
-    "import sys, bot; from bot.cli import main; "
-    "assert bot.__file__.startswith(sys.argv[1]), bot.__file__; "
-    "sys.exit(main(['demo']))"
+# The demo runs from the unpacked wheel and on its own fakes: nothing of this checkout's
+# tests (nor the fakes once shipped as `summitwatch_fakes`) is imported on the way.
+CHECK_AND_RUN = """
+import sys, bot
+from bot.cli import main
+assert bot.__file__.startswith(sys.argv[1]), bot.__file__
+status = main(['demo'])
+borrowed = sorted(
+    name for name in sys.modules if name.partition('.')[0] in ('tests', 'summitwatch_fakes')
 )
+assert not borrowed, borrowed
+outside = sorted(
+    name
+    for name, module in sys.modules.items()
+    if name.partition('.')[0] in ('bot', 'handlers', 'storage')
+    and not str(getattr(module, '__file__', None) or sys.argv[1]).startswith(sys.argv[1])
+)
+assert not outside, outside
+sys.exit(status)
+"""
 
 
 def _section(output: str, header: str) -> str:

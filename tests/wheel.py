@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a fresh clone does not have: setuptools would pack a stale build/lib into the wheel.
+_NOT_IN_A_CLONE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "var",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    ".hypothesis",
+)
 
 
 def build_wheel(folder: Path) -> Path:
-    """The summitwatch wheel, built into `folder` without fetching anything."""
+    """The summitwatch wheel, built into `folder` without fetching anything.
+
+    It is built from a copy of the sources, as after a fresh clone, so what an earlier
+    build left behind cannot slip into it.
+    """
+    source = folder / "source"
+    shutil.copytree(ROOT, source, ignore=_NOT_IN_A_CLONE)
     subprocess.run(  # noqa: S603  (our interpreter, our project)
         [
             sys.executable,
@@ -22,7 +41,7 @@ def build_wheel(folder: Path) -> Path:
             "--no-build-isolation",
             "-w",
             str(folder),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,

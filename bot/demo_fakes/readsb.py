@@ -17,14 +17,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Literal, Protocol, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 __all__ = [
     "READSB_POSITION_VALID_S",
     "Alt",
     "FakeAircraft",
-    "PositionReportLike",
     "TrackPoint",
     "TrackTuple",
     "point_at",
@@ -189,39 +187,10 @@ def readsb_envelope(aircraft: list[dict[str, Any]], now: float) -> dict[str, Any
     }
 
 
-class PositionReportLike(Protocol):
-    """A position report and its aircraft's ids: the attributes of the bot's ``PositionReport``."""
-
-    @property
-    def hex(self) -> str: ...
-    @property
-    def callsign(self) -> str | None: ...
-    @property
-    def registration(self) -> str | None: ...
-    @property
-    def type_code(self) -> str | None: ...
-    @property
-    def ts(self) -> datetime: ...
-    @property
-    def lat(self) -> float: ...
-    @property
-    def lon(self) -> float: ...
-    @property
-    def alt_ft(self) -> float | None: ...
-    @property
-    def on_ground(self) -> bool: ...
-    @property
-    def gs_kt(self) -> float | None: ...
-    @property
-    def track_deg(self) -> float | None: ...
-    @property
-    def vrate_fpm(self) -> float | None: ...
-    @property
-    def squawk(self) -> str | None: ...
-
-
-def report_point(report: PositionReportLike) -> TrackPoint:
-    """The track point a position report describes."""
+def report_point(report: Any) -> TrackPoint:
+    """The track point a position report describes: anything with the attributes of the
+    bot's ``PositionReport`` (ts, lat, lon, alt_ft, on_ground, gs_kt, track_deg, vrate_fpm,
+    squawk); the fakes do not import the bot's flight code they stand in front of."""
     alt: Alt = "ground" if report.on_ground else report.alt_ft
     return TrackPoint(
         report.ts.timestamp(),
