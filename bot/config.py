@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     # the others; a live one renews its claims every fifth of it, so a dead one's alerts
     # go out again about 1.2 leases after it died.
     delivery_lease_s: float = Field(
-        default=10.0, ge=1, le=3600, validation_alias="SUMMITWATCH_DELIVERY_LEASE_S"
+        default=8.0, ge=1, le=3600, validation_alias="SUMMITWATCH_DELIVERY_LEASE_S"
     )
 
     # Operations: webhooks, the health endpoint, logs, leader election.

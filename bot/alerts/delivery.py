@@ -19,7 +19,7 @@ A row is claimed (`sending`) just before it is sent and marked right after, so a
 crash repeats at most the messages in flight: at most `concurrency` of them. While
 the worker lives it renews its claims every fifth of the lease (its heartbeat); a
 dead worker's rows are handed back once the lease has run out, so with the default
-10 s lease they are sent again about 12 s after the crash. Why a live worker's rows
+8 s lease they are sent again about 10 s after the crash. Why a live worker's rows
 are never taken from it while it sends: `bot/alerts/claims.py`.
 
 An event's payload is read once per event, in the claim's transaction, and kept for
@@ -90,7 +90,7 @@ class DeliveryConfig:
     backoff_max_s: float = 900.0
     # A claim not renewed for this long belongs to a dead worker and is handed back:
     # a dead worker's rows are due again within 1.2 leases (see claims.py).
-    lease_s: float = 10.0
+    lease_s: float = 8.0
     # An update to an event edits the message sent for it if that is this recent.
     edit_window_s: float = 48 * 3600.0
     idle_poll_s: float = 1.0
