@@ -69,7 +69,7 @@ from typing import Any, Protocol
 from bot.flights.airports import AirportMatch
 from bot.flights.events import Confidence, EventKind, FlightEvent
 from bot.flights.geo import angle_between, bearing_deg, distance_km
-from bot.flights.reports import PositionReport
+from bot.flights.reports import Report
 from bot.flights.thresholds import DetectorConfig
 from bot.flights.track import AIR, GROUND, RECENT_KEYS, UNKNOWN, SnapshotError, Track
 
@@ -135,9 +135,9 @@ class Detector:
 
     # ---- public API -------------------------------------------------------------
 
-    def feed(self, report: PositionReport) -> list[FlightEvent]:
+    def feed(self, report: Report) -> list[FlightEvent]:
         """Take one report; return the events it completes (usually none)."""
-        t = report.ts.timestamp()
+        t = report.t
         track = self._tracks.get(report.hex)
         if track is None:
             track = self._tracks[report.hex] = Track(report.hex)
@@ -248,7 +248,7 @@ class Detector:
     def _near(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
         return self._airports.nearest(lat, lon, max_km)
 
-    def _classify(self, track: Track, report: PositionReport) -> int:
+    def _classify(self, track: Track, report: Report) -> int:
         """GROUND, AIR or UNKNOWN for one report, in the context of its track."""
         config = self._config
         gs = report.gs_kt
@@ -275,7 +275,7 @@ class Detector:
             return AIR  # a slow flier away from any airport
         return UNKNOWN
 
-    def _plausible(self, track: Track, report: PositionReport, t: float) -> bool:
+    def _plausible(self, track: Track, report: Report, t: float) -> bool:
         """Whether the report can physically follow the last accepted one."""
         config = self._config
         dt = t - track.t
@@ -301,7 +301,7 @@ class Detector:
             return True
         return abs(after - before) <= climb
 
-    def _reject(self, track: Track, report: PositionReport, t: float) -> list[FlightEvent]:
+    def _reject(self, track: Track, report: Report, t: float) -> list[FlightEvent]:
         """Count a rejected report; re-anchor when rejected ones agree with each other."""
         config = self._config
         if t <= track.rej_t:
@@ -330,7 +330,7 @@ class Detector:
     # ---- ground and air ---------------------------------------------------------
 
     def _first(
-        self, track: Track, report: PositionReport, t: float, *, first_fix: bool
+        self, track: Track, report: Report, t: float, *, first_fix: bool
     ) -> list[FlightEvent]:
         """The first accepted report of a track."""
         out: list[FlightEvent] = []
@@ -345,7 +345,7 @@ class Detector:
     def _enter(
         self,
         track: Track,
-        report: PositionReport,
+        report: Report,
         t: float,
         kind: int,
         *,
@@ -361,7 +361,7 @@ class Detector:
             if match is not None:
                 self._takeoff_near(track, report, t, _fix(report), match, "first_fix", out)
 
-    def _on_ground(self, track: Track, report: PositionReport, t: float) -> None:
+    def _on_ground(self, track: Track, report: Report, t: float) -> None:
         """Remember a ground fix; look the field up again only when it moved far."""
         far = self._config.ground_airport_km / 2
         if track.g_t is None or distance_km(track.g_lat, track.g_lon, report.lat, report.lon) > far:
@@ -373,9 +373,7 @@ class Detector:
         track.g_lat = report.lat
         track.g_lon = report.lon
 
-    def _transition(
-        self, track: Track, report: PositionReport, t: float, out: list[FlightEvent]
-    ) -> None:
+    def _transition(self, track: Track, report: Report, t: float, out: list[FlightEvent]) -> None:
         """Ground/air change with hysteresis, for a track whose phase is known."""
         kind = self._classify(track, report)
         if kind == UNKNOWN:
@@ -400,7 +398,7 @@ class Detector:
             self._on_ground(track, report, t)
         track.phase = kind
 
-    def _candidate(self, track: Track, report: PositionReport, t: float, kind: int) -> None:
+    def _candidate(self, track: Track, report: Report, t: float, kind: int) -> None:
         track.cand = kind
         track.cand_n = 0
         track.cand_t = t
@@ -410,7 +408,7 @@ class Detector:
         track.cand_alt = report.alt_ft
         track.cand_vrate = report.vrate_fpm
 
-    def _took_off(self, track: Track, report: PositionReport, out: list[FlightEvent]) -> None:
+    def _took_off(self, track: Track, report: Report, out: list[FlightEvent]) -> None:
         config = self._config
         t0 = track.cand_t
         at = (track.cand_lat, track.cand_lon, track.cand_alt)
@@ -466,7 +464,7 @@ class Detector:
         track.dep_icao = icao
         track.dep_t = None  # when it left is not known
 
-    def _landed(self, track: Track, report: PositionReport, out: list[FlightEvent]) -> None:
+    def _landed(self, track: Track, report: Report, out: list[FlightEvent]) -> None:
         config = self._config
         t0 = track.cand_t
         match = self._near(track.cand_lat, track.cand_lon, config.ground_airport_km)
@@ -572,7 +570,7 @@ class Detector:
     def _takeoff_near(
         self,
         track: Track,
-        report: PositionReport,
+        report: Report,
         t: float,
         fix: _Fix,
         match: AirportMatch,
@@ -695,7 +693,7 @@ class Detector:
         track.pend_icao = None
 
     def _regained(
-        self, track: Track, report: PositionReport, t: float, gap: float, out: list[FlightEvent]
+        self, track: Track, report: Report, t: float, gap: float, out: list[FlightEvent]
     ) -> None:
         """First report after a signal_lost: say so, and spot a departure in the gap."""
         track.lost = False
@@ -717,7 +715,7 @@ class Detector:
                 self._takeoff_near(track, report, t, _fix(report), match, "after_gap", out)
 
     def _resolve_pending(
-        self, track: Track, report: PositionReport, t: float, gap: float, out: list[FlightEvent]
+        self, track: Track, report: Report, t: float, gap: float, out: list[FlightEvent]
     ) -> None:
         """Data after a probable landing: confirm it, or withdraw it."""
         kind = self._classify(track, report)
@@ -788,9 +786,7 @@ class Detector:
 
     # ---- emergency --------------------------------------------------------------
 
-    def _squawk(
-        self, track: Track, report: PositionReport, t: float, out: list[FlightEvent]
-    ) -> None:
+    def _squawk(self, track: Track, report: Report, t: float, out: list[FlightEvent]) -> None:
         """Follow an emergency-squawk episode; a report without a squawk changes nothing."""
         code = report.squawk
         config = self._config
@@ -833,7 +829,7 @@ class Detector:
             return None  # too short a hop to tell a direction
         return bearing_deg(track.plat, track.plon, track.lat, track.lon)
 
-    def _accept(self, track: Track, report: PositionReport, t: float) -> None:
+    def _accept(self, track: Track, report: Report, t: float) -> None:
         track.t = t
         track.plat = track.lat
         track.plon = track.lon
@@ -888,7 +884,7 @@ class Detector:
         return key
 
 
-def _fix(report: PositionReport) -> _Fix:
+def _fix(report: Report) -> _Fix:
     return _Fix(report.lat, report.lon, report.alt_ft, report.vrate_fpm, report.track_deg)
 
 

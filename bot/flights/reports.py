@@ -15,9 +15,11 @@ import json
 import math
 import re
 from collections.abc import Container, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
+
+import orjson
 
 # Unit conversions (exact definitions: 1 ft = 0.3048 m, 1 kt = 1852 m / 3600 s).
 FT_PER_M = 1 / 0.3048
@@ -75,6 +77,8 @@ class PositionReport:
         type_code: ICAO aircraft type designator from the provider's database.
         provider: which provider reported it.
         emergency: readsb's ADS-B emergency status ("general", "nordo", ...), if any.
+        category: ADS-B emitter category ("A1" light, "A3" large, "A7" rotorcraft, ...),
+            if sent; metadata, left out of comparisons.
     """
 
     hex: str
@@ -92,6 +96,135 @@ class PositionReport:
     type_code: str | None
     provider: str
     emergency: str | None = None
+    category: str | None = field(default=None, compare=False)
+
+    @property
+    def t(self) -> float:
+        """`ts` in Unix seconds (what the detector works with)."""
+        return self.ts.timestamp()
+
+
+class Report(Protocol):
+    """What the detector reads from a report: `PositionReport` and `ReplayReport`."""
+
+    @property
+    def hex(self) -> str: ...
+    @property
+    def t(self) -> float: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def alt_ft(self) -> int | None: ...
+    @property
+    def on_ground(self) -> bool: ...
+    @property
+    def gs_kt(self) -> float | None: ...
+    @property
+    def track_deg(self) -> float | None: ...
+    @property
+    def vrate_fpm(self) -> float | None: ...
+    @property
+    def squawk(self) -> str | None: ...
+    @property
+    def type_code(self) -> str | None: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def emergency(self) -> str | None: ...
+    @property
+    def category(self) -> str | None: ...
+
+
+class ReplayReport:
+    """A report as a replay reads it: `PositionReport`'s fields, the time as Unix
+    seconds (`t`), and no datetime until one is asked for.
+
+    A plain slotted class: making one costs a third of a frozen dataclass, and a
+    replay makes one per line (`replay-flights` reads hundreds of thousands a second).
+    """
+
+    __slots__ = (
+        "alt_ft",
+        "callsign",
+        "category",
+        "emergency",
+        "gs_kt",
+        "hex",
+        "lat",
+        "lon",
+        "on_ground",
+        "provider",
+        "registration",
+        "squawk",
+        "t",
+        "track_deg",
+        "type_code",
+        "vrate_fpm",
+    )
+
+    def __init__(
+        self,
+        hex_: str,
+        t: float,
+        lat: float,
+        lon: float,
+        alt_ft: int | None,
+        on_ground: bool,
+        gs_kt: float | None,
+        track_deg: float | None,
+        vrate_fpm: float | None,
+        squawk: str | None,
+        callsign: str | None,
+        registration: str | None,
+        type_code: str | None,
+        provider: str,
+        emergency: str | None,
+        category: str | None,
+    ) -> None:
+        self.hex = hex_
+        self.t = t
+        self.lat = lat
+        self.lon = lon
+        self.alt_ft = alt_ft
+        self.on_ground = on_ground
+        self.gs_kt = gs_kt
+        self.track_deg = track_deg
+        self.vrate_fpm = vrate_fpm
+        self.squawk = squawk
+        self.callsign = callsign
+        self.registration = registration
+        self.type_code = type_code
+        self.provider = provider
+        self.emergency = emergency
+        self.category = category
+
+    @property
+    def ts(self) -> datetime:
+        """The time as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.t, UTC)
+
+    def position(self, ts: datetime | None = None) -> PositionReport:
+        """The same report as a `PositionReport` (at `ts` when given)."""
+        return PositionReport(
+            hex=self.hex,
+            ts=self.ts if ts is None else ts,
+            lat=self.lat,
+            lon=self.lon,
+            alt_ft=self.alt_ft,
+            on_ground=self.on_ground,
+            gs_kt=self.gs_kt,
+            track_deg=self.track_deg,
+            vrate_fpm=self.vrate_fpm,
+            squawk=self.squawk,
+            callsign=self.callsign,
+            registration=self.registration,
+            type_code=self.type_code,
+            provider=self.provider,
+            emergency=self.emergency,
+            category=self.category,
+        )
 
 
 def normalize_hex(value: object) -> str | None:
@@ -158,35 +291,85 @@ def _utc(seconds: float) -> datetime | None:
         return None
 
 
+# The range `datetime` can hold; a time outside it is no time at all.
+_MIN_T = -62_135_596_800.0  # 0001-01-01
+_MAX_T = 253_402_300_799.0  # 9999-12-31 23:59:59
+
+
+def _aircraft(ac: Mapping[str, Any], t: float, hex_: str, provider: str) -> ReplayReport | None:
+    """A report from a readsb aircraft object whose position time is `t` (Unix s).
+
+    The hot path of a replay: the common case (a finite float, an absent text field)
+    is tested inline, the rest goes through the same helpers as everywhere else.
+    """
+    get = ac.get
+    lat = get("lat")
+    lon = get("lon")
+    if (
+        type(lat) is float
+        and type(lon) is float
+        and -90.0 <= lat <= 90.0
+        and -180.0 <= lon <= 180.0
+    ):
+        flat, flon = lat, lon
+    else:
+        position = _position(lat, lon)
+        if position is None:
+            return None
+        flat, flon = position
+    baro = get("alt_baro")
+    if type(baro) is int:
+        alt_ft: int | None = baro
+        on_ground = False
+    else:
+        alt_ft, on_ground = _altitude(baro, get("alt_geom"))
+    gs = get("gs")
+    if type(gs) is not float or gs - gs != 0.0:  # x - x is 0.0 for every finite float
+        gs = _number(gs)
+    track = get("track")
+    if type(track) is not float or track - track != 0.0:
+        track = _number(track)
+    vrate = get("baro_rate")
+    if type(vrate) is not float or vrate - vrate != 0.0:
+        vrate = _number(vrate)
+        if vrate is None:
+            vrate = _number(get("geom_rate"))
+    squawk = get("squawk")
+    callsign = get("flight")
+    registration = get("r")
+    type_code = get("t")
+    emergency = get("emergency")
+    category = get("category")
+    if emergency is not None:
+        emergency = _text(emergency)
+        if emergency == "none":
+            emergency = None
+    return ReplayReport(
+        hex_,
+        t,
+        flat,
+        flon,
+        alt_ft,
+        on_ground,
+        gs,
+        track,
+        vrate,
+        None if squawk is None else _squawk(squawk),
+        None if callsign is None else _text(callsign),
+        None if registration is None else _text(registration),
+        None if type_code is None else _text(type_code),
+        provider,
+        emergency,
+        None if category is None else _text(category),
+    )
+
+
 def _readsb_aircraft(
     ac: Mapping[str, Any], ts: datetime, hex_: str, provider: str
 ) -> PositionReport | None:
     """A report from a readsb aircraft object whose position time is `ts`."""
-    position = _position(ac.get("lat"), ac.get("lon"))
-    if position is None:
-        return None
-    alt_ft, on_ground = _altitude(ac.get("alt_baro"), ac.get("alt_geom"))
-    vrate = _number(ac.get("baro_rate"))
-    if vrate is None:
-        vrate = _number(ac.get("geom_rate"))
-    emergency = _text(ac.get("emergency"))
-    return PositionReport(
-        hex=hex_,
-        ts=ts,
-        lat=position[0],
-        lon=position[1],
-        alt_ft=alt_ft,
-        on_ground=on_ground,
-        gs_kt=_number(ac.get("gs")),
-        track_deg=_number(ac.get("track")),
-        vrate_fpm=vrate,
-        squawk=_squawk(ac.get("squawk")),
-        callsign=_text(ac.get("flight")),
-        registration=_text(ac.get("r")),
-        type_code=_text(ac.get("t")),
-        provider=provider,
-        emergency=None if emergency == "none" else emergency,
-    )
+    report = _aircraft(ac, 0.0, hex_, provider)
+    return None if report is None else report.position(ts)
 
 
 def from_readsb_v2(
@@ -409,29 +592,79 @@ def read_jsonl(
         ReplayFormatError: a line is not a JSON object, or its `ts`, `hex` or position
             is missing or malformed.
     """
+    hexes: dict[str, str] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        report = _replay_line(_loads_line(line, source, number), source, number, provider, hexes)
+        if report is not None:
+            yield report.position()
+
+
+def read_jsonl_bytes(data: bytes, source: str, provider: str = "replay") -> list[ReplayReport]:
+    """`read_jsonl` over a whole file's bytes, for `replay-flights`: the same checks
+    and errors, `ReplayReport`s instead of `PositionReport`s, orjson for the JSON.
+
+    Raises:
+        ReplayFormatError: as `read_jsonl`; "not UTF-8 text" for a line that is not.
+    """
+    hexes: dict[str, str] = {}
+    reports: list[ReplayReport] = []
+    append = reports.append
+    loads = orjson.loads
+    for number, line in enumerate(data.split(b"\n"), start=1):
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ReplayFormatError(source, number, f"invalid JSON ({exc.msg})") from None
-        if type(obj) is not dict:
-            raise ReplayFormatError(source, number, "not a JSON object")
-        if "lat" not in obj and "lon" not in obj:
-            continue
-        hex_ = normalize_hex(obj.get("hex"))
+            obj = loads(line)
+        except orjson.JSONDecodeError:
+            if not line.strip():
+                continue  # a blank line (orjson refuses empty input)
+            obj = _loads_line(line, source, number)
+        report = _replay_line(obj, source, number, provider, hexes)
+        if report is not None:
+            append(report)
+    return reports
+
+
+def _loads_line(line: str | bytes, source: str, number: int) -> Any:
+    """One line's JSON, or the error that names the line."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        if isinstance(line, bytes):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ReplayFormatError(source, number, "not UTF-8 text") from None
+        raise ReplayFormatError(source, number, f"invalid JSON ({exc.msg})") from None
+
+
+def _replay_line(
+    obj: Any, source: str, number: int, provider: str, hexes: dict[str, str]
+) -> ReplayReport | None:
+    """The report on one decoded replay line (None: it has no position)."""
+    if type(obj) is not dict:
+        raise ReplayFormatError(source, number, "not a JSON object")
+    if "lat" not in obj and "lon" not in obj:
+        return None
+    raw_hex = obj.get("hex")
+    # Few aircraft, many lines: each distinct hex is checked and normalised once.
+    hex_ = hexes.get(raw_hex) if type(raw_hex) is str else None
+    if hex_ is None:
+        hex_ = normalize_hex(raw_hex)
         if hex_ is None:
             raise ReplayFormatError(source, number, "missing or invalid 'hex'")
-        seconds = _number(obj.get("ts"))
-        ts = None if seconds is None else _utc(seconds)
-        if ts is None:
-            raise ReplayFormatError(source, number, "missing or invalid 'ts' (Unix seconds)")
-        line_provider = _text(obj.get("provider"), 64) or provider
-        report = _readsb_aircraft(obj, ts, hex_, line_provider)
-        if report is None:
-            raise ReplayFormatError(source, number, "invalid 'lat'/'lon'")
-        yield report
+        hexes[str(raw_hex)] = hex_
+    seconds = obj.get("ts")
+    if type(seconds) is not float:
+        seconds = _number(seconds)
+    if seconds is None or not _MIN_T <= seconds <= _MAX_T:  # also false for NaN
+        raise ReplayFormatError(source, number, "missing or invalid 'ts' (Unix seconds)")
+    if "provider" in obj:
+        provider = _text(obj["provider"], 64) or provider
+    report = _aircraft(obj, seconds, hex_, provider)
+    if report is None:
+        raise ReplayFormatError(source, number, "invalid 'lat'/'lon'")
+    return report
 
 
 # Trace point layout (readsb README-json.md, "trace jsons").
@@ -456,9 +689,9 @@ def from_trace_full(
                     source_type, alt_geom, geom_rate, ias, roll], ...]}
 
     A point's time is `timestamp + dt_s`. The details object appears only on some
-    points; the callsign it carries is carried forward (it does not change in flight),
-    the squawk is not (a point without details has an unknown squawk). Points with an
-    unusable position are skipped.
+    points; the callsign and emitter category it carries are carried forward (they do
+    not change in flight), the squawk is not (a point without details has an unknown
+    squawk). Points with an unusable position are skipped.
 
     Args:
         doc: the decoded JSON document (gunzipped: the published files are gzip data).
@@ -471,6 +704,13 @@ def from_trace_full(
     Raises:
         ReplayFormatError: the document lacks a valid `icao`, `timestamp` or `trace`.
     """
+    return [report.position() for report in trace_full_reports(doc, provider, source)]
+
+
+def trace_full_reports(
+    doc: Mapping[str, Any], provider: str = "trace", source: str = "<trace>"
+) -> list[ReplayReport]:
+    """`from_trace_full` as `ReplayReport`s (what `replay-flights` feeds the detector)."""
     if not isinstance(doc, Mapping):
         raise ReplayFormatError(source, None, "trace file is not a JSON object")
     hex_ = normalize_hex(doc.get("icao"))
@@ -483,41 +723,46 @@ def from_trace_full(
     registration = _text(doc.get("r"))
     type_code = _text(doc.get("t"))
     callsign: str | None = None
-    reports: list[PositionReport] = []
+    category: str | None = None
+    reports: list[ReplayReport] = []
+    append = reports.append
     for point in trace:
         if type(point) is not list or len(point) < 8:
             continue
         dt = _number(point[_T_DT])
         position = _position(point[_T_LAT], point[_T_LON])
-        ts = None if dt is None else _utc(base + dt)
-        if position is None or ts is None:
+        if position is None or dt is None or not _MIN_T <= base + dt <= _MAX_T:
             continue
         details = point[_T_DETAILS] if len(point) > _T_DETAILS else None
         squawk: str | None = None
         emergency: str | None = None
         if type(details) is dict:
             callsign = _text(details.get("flight")) or callsign
+            category = _text(details.get("category")) or category
             squawk = _squawk(details.get("squawk"))
             emergency = _text(details.get("emergency"))
+            if emergency == "none":
+                emergency = None
         geom = point[_T_GEOM_ALT] if len(point) > _T_GEOM_ALT else None
         alt_ft, on_ground = _altitude(point[_T_ALT], geom)
-        reports.append(
-            PositionReport(
-                hex=hex_,
-                ts=ts,
-                lat=position[0],
-                lon=position[1],
-                alt_ft=alt_ft,
-                on_ground=on_ground,
-                gs_kt=_number(point[_T_GS]),
-                track_deg=_number(point[_T_TRACK]),
-                vrate_fpm=_number(point[_T_VRATE]),
-                squawk=squawk,
-                callsign=callsign,
-                registration=registration,
-                type_code=type_code,
-                provider=provider,
-                emergency=None if emergency == "none" else emergency,
+        append(
+            ReplayReport(
+                hex_,
+                base + dt,
+                position[0],
+                position[1],
+                alt_ft,
+                on_ground,
+                _number(point[_T_GS]),
+                _number(point[_T_TRACK]),
+                _number(point[_T_VRATE]),
+                squawk,
+                callsign,
+                registration,
+                type_code,
+                provider,
+                emergency,
+                category,
             )
         )
     return reports
