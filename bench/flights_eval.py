@@ -3,10 +3,12 @@
 Run: `.venv/bin/python -m bench.flights_eval` (options: --dir, --no-drain, --verbose).
 
 Each recording in tests/data/recordings/ (see its README.md for sources and licences)
-is replayed on its own through `bot.flights.replay.replay`, the code behind
+is replayed on its own through `read_files` and `replay_events`, the code behind
 `summitwatch replay-flights` (with `--drain`: a recording ends, the silence after it
 lets the last approach become a probable landing). Its takeoffs and landings, confirmed
-or probable, are compared with the hand-written truth in `truth.json`.
+or probable, as the analyst ends up reading them (a confirmation replaces the probable
+event it confirms; a withdrawn probable landing is gone, and counted apart), are
+compared with the hand-written truth in `truth.json`.
 
 A detection matches a truth event when the aircraft, the kind and the airport are the
 same and the times are at most 10 minutes apart; each is matched at most once. A
@@ -20,7 +22,6 @@ aircraft nearest in time (or "no_truth" when the aircraft has none).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from collections import Counter
@@ -28,11 +29,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.flights.replay import replay
+from bot.flights.airports import default_index
+from bot.flights.detector import Detector, DetectorConfig
+from bot.flights.events import EventKind, FlightEvent
+from bot.flights.replay import read_files, replay_events
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "recordings"
 WINDOW_S = 600.0
-KINDS = ("takeoff", "landing")
+KINDS = (EventKind.TAKEOFF, EventKind.LANDING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,26 +62,28 @@ def _t(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def detections(path: Path, *, drain: bool) -> list[Found]:
-    """The takeoffs and landings `replay-flights` prints for one file."""
-    out = io.StringIO()
-    err = io.StringIO()
-    if replay([path], out, err=err, drain=drain) != 0:
-        raise SystemExit(f"replay failed on {path}: {err.getvalue()}")
-    found = []
-    for line in out.getvalue().splitlines():
-        event = json.loads(line)
-        if event["kind"] in KINDS:
-            found.append(
-                Found(
-                    event["hex"],
-                    event["kind"],
-                    event["airport"],
-                    _t(event["ts"]),
-                    event["confidence"],
-                )
-            )
-    return found
+def detections(path: Path, *, drain: bool) -> tuple[list[Found], int]:
+    """The takeoffs and landings `replay-flights` finds in one file, as an analyst ends
+    up reading them, and how many probable landings were withdrawn on the way.
+
+    An event and its later revisions share a thread key (a probable landing and its
+    confirmation edit one alert): the last revision stands. A probable landing that a
+    signal_regained withdraws (`data["retracts"]`) is gone.
+    """
+    detector = Detector(DetectorConfig(), default_index())
+    threads: dict[str, FlightEvent] = {}
+    retracted = 0
+    for event in replay_events(read_files([path]), detector, drain=drain):
+        if event.kind in KINDS:
+            threads[event.thread_key] = event
+        elif event.data.get("retracts") in threads:
+            del threads[event.data["retracts"]]
+            retracted += 1
+    found = [
+        Found(e.hex, e.kind.value, e.airport, e.ts.timestamp(), e.confidence.value)
+        for e in threads.values()
+    ]
+    return found, retracted
 
 
 def evaluate(
@@ -94,14 +100,17 @@ def evaluate(
     stats: dict[str, Counter[str]] = {}
     misses: list[str] = []
     false_alarms: list[str] = []
+    withdrawn = 0
 
     def count(cls: str, what: str) -> None:
         stats.setdefault(cls, Counter())[what] += 1
 
     for name in files:
+        everything, retracted = detections(directory / name, drain=drain)
+        withdrawn += retracted
         found = [
             f
-            for f in detections(directory / name, drain=drain)
+            for f in everything
             if not any(name == i[0] and f.hex == i[1] and i[2] <= f.t <= i[3] for i in ignores)
         ]
         expected = [t for t in truths if t.file == name]
@@ -139,6 +148,7 @@ def evaluate(
             false_alarms.append(
                 f"{name} {f.hex} {f.kind} {f.airport} {_iso(f.t)} {f.confidence} [{cls}]"
             )
+    false_alarms.extend(f"(withdrawn probable landings: {withdrawn})" for _ in [0] if withdrawn)
     return stats, misses, false_alarms
 
 
