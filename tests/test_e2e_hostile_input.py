@@ -42,6 +42,13 @@ async def app(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
         yield application
 
 
+@pytest.fixture
+async def app_on_each_store(fake: FakeBotAPI, database_url: str) -> AsyncIterator[SummitApp]:
+    """The bot on SQLite and on PostgreSQL, whose ids overflow at other bounds."""
+    async with running_bot(bot_settings(fake, database_url)) as application:
+        yield application
+
+
 def _no_apology(fake: FakeBotAPI) -> None:
     said = [s.plain_text or "" for s in fake.sent]
     assert not [text for text in said if text.startswith(APOLOGY)], said
@@ -79,6 +86,7 @@ UNUSUAL_NUMBERS = [
     ("/flights witkoff 99999999999999999999", FLIGHTS_USAGE),
     ("/deadletters retry 99999999999999999999", RETRY_USAGE),
     ("/deadletters retry 4294967296", RETRY_USAGE),
+    ("/deadletters retry 2147483648", RETRY_USAGE),  # beyond PostgreSQL's integer
     ("/deadletters retry " + "5" * 5000, RETRY_USAGE),
     ("/deadletters retry ²", RETRY_USAGE),
     ("/deadletters retry 1 x", RETRY_USAGE),
@@ -86,7 +94,7 @@ UNUSUAL_NUMBERS = [
 
 
 async def test_unusual_numbers_get_the_usage_text(
-    fake: FakeBotAPI, app: SummitApp, caplog: pytest.LogCaptureFixture
+    fake: FakeBotAPI, app_on_each_store: SummitApp, caplog: pytest.LogCaptureFixture
 ) -> None:
     # One group per message, all sent at once: replies in one chat are paced.
     chats = [-4700 - i for i in range(len(UNUSUAL_NUMBERS))]
@@ -121,11 +129,17 @@ async def test_sane_numbers_still_work(fake: FakeBotAPI, app: SummitApp) -> None
     assert await _reply(fake, ADMIN_ID, "/deadletters retry all") == "0 alerts queued again."
 
 
-FORGED = ["sub:rm:²", "sub:rm:99999999999999999999", "sub:rm:" + "9" * 50, "dl:forged"]
+FORGED = [
+    "sub:rm:²",
+    "sub:rm:99999999999999999999",
+    "sub:rm:2147483648",
+    "sub:rm:" + "9" * 50,
+    "dl:forged",
+]
 
 
 async def test_forged_button_data_is_answered_quietly(
-    fake: FakeBotAPI, app: SummitApp, caplog: pytest.LogCaptureFixture
+    fake: FakeBotAPI, app_on_each_store: SummitApp, caplog: pytest.LogCaptureFixture
 ) -> None:
     chats = [4610 + i for i in range(len(FORGED))]
     for chat in chats:
