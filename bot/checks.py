@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import text
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.config import Settings, mask_token
 from bot.startup import get_me, store_failure, telegram_failure
+from storage.engine import ping
 from storage.migrate import current_revision, head_revision
 
 
@@ -58,7 +58,7 @@ async def _check_store(settings: Settings, report: CheckReport) -> None:
     engine = create_async_engine(_read_only(settings.database_url))
     try:
         async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            await ping(connection)
         report.good(f"store reachable: {shown}")
         revision, head = await current_revision(engine), head_revision()
         if revision == head:

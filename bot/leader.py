@@ -22,7 +22,6 @@ import socket
 from collections.abc import AsyncIterator, Callable, Collection
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
@@ -30,7 +29,7 @@ from telegram.ext import CallbackContext, JobQueue
 
 from bot import metrics
 from storage.engine import create_engine
-from storage.locks import holds_advisory_lock, try_advisory_lock
+from storage.locks import advisory_lock, advisory_unlock, holds_advisory_lock, try_advisory_lock
 
 log = logging.getLogger("summitwatch.leader")
 
@@ -183,8 +182,8 @@ async def startup_lock(engine: AsyncEngine) -> AsyncIterator[None]:
         return
     async with engine.connect() as connection:
         locked = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await locked.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
+        await advisory_lock(locked, STARTUP_LOCK_KEY)
         try:
             yield
         finally:
-            await locked.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})
+            await advisory_unlock(locked, STARTUP_LOCK_KEY)

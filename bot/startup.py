@@ -22,14 +22,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
-from sqlalchemy import text
 from sqlalchemy.engine.url import make_url
 from telegram import Bot, User
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.config import Settings
 from bot.telegram_request import AiohttpRequest
-from storage.engine import create_engine
+from storage.engine import create_engine, ping
 
 log = logging.getLogger("summitwatch.startup")
 
@@ -289,7 +288,7 @@ async def open_store(settings: Settings) -> None:
     engine = create_engine(settings.database_url, connect_args=connect_args)
     try:
         async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            await ping(connection)
     finally:
         await engine.dispose()
 

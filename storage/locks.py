@@ -28,3 +28,13 @@ async def holds_advisory_lock(connection: AsyncConnection, key: int) -> bool:
         {"key": key},
     )
     return int(result.scalar_one()) > 0
+
+
+async def advisory_lock(connection: AsyncConnection, key: int) -> None:
+    """Take the lock `key` for this connection's session, waiting for whoever holds it."""
+    await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+
+
+async def advisory_unlock(connection: AsyncConnection, key: int) -> None:
+    """Release the lock `key` taken on this connection's session."""
+    await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})

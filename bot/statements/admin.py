@@ -15,16 +15,22 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.statements.fetch import SourceCheck, check_new_source
 from bot.guarded_http import new_guarded_session
+from bot.ssrf import AddressPolicy
+from bot.statements.fetch import SourceCheck, check_new_source
 from bot.statements.language_guess import guess_language
 from bot.statements.source_store import retire_source
 from bot.statements.sources import SOURCE_LANGUAGES, SourceSpec, selectors_for_url
-from bot.ssrf import AddressPolicy
 from storage.models import Source, SourceKind
+from storage.sources import (
+    insert_source,
+    set_enabled,
+    source_by_id,
+    source_names,
+    source_with_url,
+)
 
 _NAME_LIMIT = 64
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
@@ -123,7 +129,7 @@ async def add_source(
     if language not in SOURCE_LANGUAGES:
         return AddOutcome(refusal=Refusal.BAD_LANGUAGE, detail=language)
     async with sessions() as session:
-        same = (await session.exec(select(Source).where(Source.url == url))).first()
+        same = await source_with_url(session, url)
     if same is not None and same.enabled:
         return AddOutcome(name=same.name, existing=True, language=same.language or "en")
     async with new_guarded_session(addresses) as http:
@@ -137,10 +143,9 @@ async def add_source(
         language = guess_language(texts) or language
     async with sessions.begin() as session:
         if same is not None:
-            row = await session.get(Source, same.id)
+            row = await source_by_id(session, same.id) if same.id is not None else None
             if row is not None:
-                row.enabled = True
-                session.add(row)
+                await set_enabled(session, row, True)
                 return AddOutcome(
                     name=row.name,
                     existing=True,
@@ -148,9 +153,9 @@ async def add_source(
                     feed_title=check.feed_title,
                     language=row.language or "en",
                 )
-        taken = set((await session.exec(select(Source.name))).all())
-        name = name_for(url, language, taken)
-        session.add(
+        name = name_for(url, language, await source_names(session))
+        await insert_source(
+            session,
             Source(
                 name=name,
                 kind=SourceKind(check.kind),
@@ -160,7 +165,7 @@ async def add_source(
                 added_by=by,
                 etag=check.etag,
                 last_modified=check.last_modified,
-            )
+            ),
         )
     return AddOutcome(
         name=name,
@@ -175,13 +180,3 @@ async def remove_source(sessions: async_sessionmaker[AsyncSession], name: str) -
     """Stop polling a source for good (kept as a tombstone, see `retire_source`)."""
     async with sessions.begin() as session:
         return await retire_source(session, name)
-
-
-async def enabled_source_names(session: AsyncSession) -> list[str]:
-    """Names of the sources being polled."""
-    result = await session.exec(
-        select(Source.name)
-        .where(col(Source.enabled).is_(True), col(Source.kind).in_(["rss", "html"]))
-        .order_by(col(Source.name))
-    )
-    return list(result.all())

@@ -12,6 +12,7 @@ Removing a source therefore means disabling it (`retire_source`): the row
 stays as a tombstone and the seed will not bring it back. Deleting the row
 would: the next start inserts the shipped default again.
 
+The rows are read and written through `storage.sources`, the table's one writer.
 Functions here flush but do not commit: the caller owns the transaction.
 """
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import metrics
@@ -33,6 +33,19 @@ from bot.statements.sources import (
     selectors_for_url,
 )
 from storage.models import Source, SourceKind
+from storage.sources import (
+    Description,
+    SourceHealth,
+    describe_source,
+    insert_source,
+    set_enabled,
+    source_named,
+    sources_named,
+    sources_of_kinds,
+    write_health,
+)
+
+_FEED_SOURCE_KINDS = tuple(SourceKind(kind) for kind in FEED_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +65,14 @@ class SeedReport:
     kept: tuple[str, ...] = ()
 
 
-def _describe(row: Source, spec: SourceSpec) -> bool:
-    """Write the spec's description into a shipped row; whether anything changed."""
-    wanted = {
-        "kind": SourceKind(spec.kind),
-        "url": spec.url,
-        "language": spec.language,
-        "country": spec.country,
-        "official": spec.official,
-    }
-    changed = {key: value for key, value in wanted.items() if getattr(row, key) != value}
-    if "url" in changed:
-        row.etag = None
-        row.last_modified = None
-    for key, value in changed.items():
-        setattr(row, key, value)
-    return bool(changed)
+def _description(spec: SourceSpec) -> Description:
+    return Description(
+        kind=SourceKind(spec.kind),
+        url=spec.url,
+        language=spec.language,
+        country=spec.country,
+        official=spec.official,
+    )
 
 
 async def seed_sources(session: AsyncSession, sources: Iterable[SourceSpec]) -> SeedReport:
@@ -82,8 +87,7 @@ async def seed_sources(session: AsyncSession, sources: Iterable[SourceSpec]) -> 
     """
     specs = list(sources)
     names = [spec.name for spec in specs]
-    result = await session.exec(select(Source).where(col(Source.name).in_(names)))
-    rows = {row.name: row for row in result.all()}
+    rows = {row.name: row for row in await sources_named(session, names)}
     inserted: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
@@ -91,7 +95,8 @@ async def seed_sources(session: AsyncSession, sources: Iterable[SourceSpec]) -> 
     for spec in specs:
         row = rows.get(spec.name)
         if row is None:
-            session.add(
+            await insert_source(
+                session,
                 Source(
                     name=spec.name,
                     kind=SourceKind(spec.kind),
@@ -101,17 +106,15 @@ async def seed_sources(session: AsyncSession, sources: Iterable[SourceSpec]) -> 
                     official=spec.official,
                     enabled=spec.enabled,
                     interval_s=spec.interval_s,
-                )
+                ),
             )
             inserted.append(spec.name)
         elif row.added_by is not None:
             kept.append(spec.name)
-        elif _describe(row, spec):
-            session.add(row)
+        elif await describe_source(session, row, _description(spec)):
             updated.append(spec.name)
         else:
             unchanged.append(spec.name)
-    await session.flush()
     return SeedReport(tuple(inserted), tuple(updated), tuple(unchanged), tuple(kept))
 
 
@@ -143,32 +146,31 @@ async def record_fetch(session: AsyncSession, result: FetchResult) -> Source | N
     Returns:
         The row, flushed; None when no source has that name (removed meanwhile).
     """
-    found = await session.exec(select(Source).where(Source.name == result.source))
-    row = found.first()
+    row = await source_named(session, result.source)
     if row is None:
         return None
     health = health_of(row).after(result)
-    row.last_success_at = health.last_success_at
-    row.last_error_at = health.last_error_at
-    row.last_error = health.last_error
-    row.consecutive_failures = health.consecutive_failures
-    row.items_seen = health.items_seen
-    row.latency_ms = health.latency_ms
-    if result.succeeded:
-        row.etag = result.etag
-        row.last_modified = result.last_modified
     latency = result.latency_ms / 1000 if result.latency_ms is not None else None
     metrics.record_poll(row.name, str(row.kind), ok=result.succeeded, latency_s=latency)
-    session.add(row)
-    await session.flush()
-    return row
+    return await write_health(
+        session,
+        row,
+        SourceHealth(
+            last_success_at=health.last_success_at,
+            last_error_at=health.last_error_at,
+            last_error=health.last_error,
+            consecutive_failures=health.consecutive_failures,
+            latency_ms=health.latency_ms,
+            items_seen=health.items_seen,
+        ),
+        validators=(result.etag, result.last_modified) if result.succeeded else None,
+    )
 
 
 async def load_health(session: AsyncSession) -> dict[str, FeedHealth]:
     """The stored health of every feed and page source, by name (for `FeedFetcher`)."""
-    kinds = [SourceKind(kind) for kind in FEED_KINDS]
-    result = await session.exec(select(Source).where(col(Source.kind).in_(kinds)))
-    return {row.name: health_of(row) for row in result.all()}
+    rows = await sources_of_kinds(session, _FEED_SOURCE_KINDS)
+    return {row.name: health_of(row) for row in rows}
 
 
 async def load_targets(
@@ -189,15 +191,10 @@ async def load_targets(
         language): report them.
     """
     selectors = {spec.name: spec.selectors for spec in specs if spec.selectors is not None}
-    kinds = [SourceKind(kind) for kind in FEED_KINDS]
-    result = await session.exec(
-        select(Source)
-        .where(col(Source.kind).in_(kinds), col(Source.enabled).is_(True))
-        .order_by(col(Source.name))
-    )
+    rows = await sources_of_kinds(session, _FEED_SOURCE_KINDS, enabled_only=True)
     targets: list[FeedTarget] = []
     unreadable: list[str] = []
-    for row in result.all():
+    for row in rows:
         kind: FeedKind = "html" if row.kind == SourceKind.HTML else "rss"
         if kind == "html" and row.name not in selectors:
             # A page an admin added: the layout of a shipped source of the same site.
@@ -228,11 +225,8 @@ async def retire_source(session: AsyncSession, name: str) -> bool:
     Returns:
         False when no source has that name.
     """
-    found = await session.exec(select(Source).where(Source.name == name))
-    row = found.first()
+    row = await source_named(session, name)
     if row is None:
         return False
-    row.enabled = False
-    session.add(row)
-    await session.flush()
+    await set_enabled(session, row, False)
     return True

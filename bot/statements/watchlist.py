@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.statements.terms import TermKind, WatchTerm, person, place
-from storage.models import Venue
+from storage.venues import all_venues
 from storage.watchlist import all_people
 
 
@@ -60,7 +59,7 @@ async def load_watchlist(session: AsyncSession) -> Watchlist:
     for row in await all_people(session):
         terms.append(person(row.slug, row.names, row.aliases))
         names[(TermKind.PERSON.value, row.slug)] = dict(row.names)
-    venues = (await session.exec(select(Venue).order_by(col(Venue.slug)))).all()
+    venues = await all_venues(session)
     for venue in venues:
         phrases: dict[str, list[str]] = {lang: [name] for lang, name in venue.names.items()}
         for language, more in _aliases(venue.extra).items():

@@ -6,12 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.watch.fuzzy import Candidate, find
 from storage.fleets import fleet_names
-from storage.models import Person, Source, SubscriptionKind, Venue
+from storage.models import Person, SubscriptionKind
+from storage.sources import all_sources
+from storage.venues import all_venues
 from storage.watchlist import aircraft_by_ident, all_aircraft, all_people
 
 HEX_RE = re.compile(r"^[0-9a-fA-F]{6}$")
@@ -65,11 +66,11 @@ async def resolve(
     elif kind == SubscriptionKind.PERSON:
         return Resolution(kind, match_people(await all_people(session), query, locale))
     elif kind == SubscriptionKind.VENUE:
-        venues = (await session.exec(select(Venue).order_by(col(Venue.slug)))).all()
+        venues = await all_venues(session)
         candidates = [Candidate(v.slug, tuple(v.names.values())) for v in venues]
         labels = {v.slug: _label(v.names, locale, v.slug) for v in venues}
     else:
-        sources = (await session.exec(select(Source).order_by(col(Source.name)))).all()
+        sources = await all_sources(session)
         candidates = [Candidate(s.name, (s.name,)) for s in sources]
         labels = {s.name: s.name for s in sources}
     match = find(query, candidates)
@@ -119,7 +120,7 @@ async def browse(session: AsyncSession, kind: SubscriptionKind, locale: str) -> 
             for a in await all_aircraft(session)
         )
     if kind == SubscriptionKind.VENUE:
-        venues = (await session.exec(select(Venue).order_by(col(Venue.slug)))).all()
+        venues = await all_venues(session)
         return tuple(Choice(v.slug, _label(v.names, locale, v.slug)) for v in venues)
     if kind in FLEETS:
         # Largest fleets first: the buttons can show only a few of them.
@@ -127,7 +128,7 @@ async def browse(session: AsyncSession, kind: SubscriptionKind, locale: str) -> 
             Choice(key, name) for key, name, _count in await fleet_names(session, kind.value)
         )
     if kind == SubscriptionKind.SOURCE:
-        sources = (await session.exec(select(Source).order_by(col(Source.name)))).all()
+        sources = await all_sources(session)
         return tuple(Choice(s.name, s.name) for s in sources)
     return (Choice("*", "*"),)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from typing import TypeVar
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import metrics
 from bot.flights.providers.status import MAX_ERROR_CHARS, ProviderHealth
 from storage.models import Source, SourceKind
+from storage.sources import SourceHealth, register_source, source_named, write_health
+
+_T = TypeVar("_T")
 
 # Widths of the `sources` columns.
 _NAME_CHARS = 64
@@ -40,35 +44,31 @@ async def record_health(
     """
     if not name or len(name) > _NAME_CHARS:
         raise ValueError(f"provider name must be 1..{_NAME_CHARS} characters")
-    source_kind = SourceKind(kind)
-    result = await session.exec(select(Source).where(Source.name == name))
-    source = result.first()
-    if source is None:
-        source = Source(name=name, kind=source_kind, url=base_url[:_URL_CHARS])
-    else:
-        source.kind = source_kind
-        source.url = base_url[:_URL_CHARS]
-    if health.last_success_at is not None:
-        source.last_success_at = health.last_success_at
-    if health.last_error_at is not None:
-        source.last_error_at = health.last_error_at
-    if health.last_error is not None:
-        source.last_error = health.last_error[:MAX_ERROR_CHARS]
-    if health.latency_ms is not None:
-        source.latency_ms = health.latency_ms
-    source.consecutive_failures = health.consecutive_failures
+    source = await register_source(session, name, SourceKind(kind), base_url[:_URL_CHARS])
+    # A timestamp or error this process does not know yet keeps the stored one.
+    merged = SourceHealth(
+        last_success_at=_known(health.last_success_at, source.last_success_at),
+        last_error_at=_known(health.last_error_at, source.last_error_at),
+        last_error=_known(
+            health.last_error[:MAX_ERROR_CHARS] if health.last_error is not None else None,
+            source.last_error,
+        ),
+        consecutive_failures=health.consecutive_failures,
+        latency_ms=_known(health.latency_ms, source.latency_ms),
+    )
     # One stored health is one polling round of this provider.
     latency = health.latency_ms / 1000 if health.latency_ms is not None else None
     metrics.record_poll(name, kind, ok=health.consecutive_failures == 0, latency_s=latency)
-    session.add(source)
-    await session.flush()
-    return source
+    return await write_health(session, source, merged)
+
+
+def _known(new: _T | None, stored: _T | None) -> _T | None:
+    return new if new is not None else stored
 
 
 async def load_health(session: AsyncSession, name: str) -> ProviderHealth | None:
     """The stored health of a provider, to seed a new `FlightFetcher`; None if unknown."""
-    result = await session.exec(select(Source).where(Source.name == name))
-    source = result.first()
+    source = await source_named(session, name)
     if source is None:
         return None
     return ProviderHealth(
