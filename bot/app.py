@@ -175,14 +175,21 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
     )
     _schedule_flights(job_queue, services)
     if services.settings.statements_enabled:
-        poll_statements = statement_job(services)
+        poll_statements = statement_job(
+            services.sessions, services.settings, wake=lambda: services.wake_delivery()
+        )
         job_queue.run_repeating(
             lambda _c: poll_statements(),
             interval=services.settings.statements_tick_s,
             first=1.0,
             name="statement-poll",
         )
-    rank_venues = venue_job(services)
+    rank_venues = venue_job(
+        services.sessions,
+        services.settings,
+        clock=lambda: services.clock(),
+        wake=lambda: services.wake_delivery(),
+    )
     job_queue.run_repeating(
         lambda _c: rank_venues(),
         interval=services.settings.venues_interval_s,
@@ -190,7 +197,7 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
         name="venue-ranking",
     )
     if services.settings.fleet_url:
-        refresh_fleet = fleet_job(services)
+        refresh_fleet = fleet_job(services.sessions, services.settings)
         job_queue.run_repeating(
             lambda _c: refresh_fleet(),
             interval=services.settings.fleet_refresh_s,

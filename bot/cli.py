@@ -150,11 +150,10 @@ def cmd_import_watchlist(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_sources_check(args: argparse.Namespace, settings: Settings) -> int:
     """Fetch every statement source once and report what each gave (nothing is stored)."""
-    from bot.ssrf import AddressPolicy
     from bot.statements.check import check_sources, report
-    from bot.statements.sources import load_sources, rebased
+    from bot.statements.configured import configured_sources, feed_addresses
 
-    specs = rebased(load_sources(settings.sources_file), settings.sources_base_url)
+    specs = configured_sources(settings)
     if args.source:
         known = [spec.name for spec in specs]
         unknown = [name for name in dict.fromkeys(args.source) if name not in known]
@@ -166,8 +165,7 @@ def cmd_sources_check(args: argparse.Namespace, settings: Settings) -> int:
             )
             return EXIT_CONFIG
         specs = tuple(spec for spec in specs if spec.name in set(args.source))
-    policy = AddressPolicy.build(allow=settings.feeds_allow_list())
-    lines = asyncio.run(check_sources(specs, policy, timeout_s=args.timeout))
+    lines = asyncio.run(check_sources(specs, feed_addresses(settings), timeout_s=args.timeout))
     return 0 if report(lines, sys.stdout) else 1
 
 

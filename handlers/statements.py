@@ -9,7 +9,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.i18n import N_, Translator
 from bot.statements.admin import AddOutcome, Refusal, add_source, remove_source
-from bot.statements.polling import address_policy, specs_for
+from bot.statements.configured import configured_sources, feed_addresses
 from bot.statements.sources import SOURCE_LANGUAGES
 from bot.statements.views import sources_table, statement_list
 from bot.statements.watchlist import load_watchlist
@@ -164,8 +164,8 @@ async def source_command(update: Update, context: BotContext) -> None:
             args[1],
             language,
             by=user.id if user else 0,
-            specs=specs_for(services),
-            addresses=address_policy(services),
+            specs=configured_sources(services.settings),
+            addresses=feed_addresses(services.settings),
         )
         if outcome.refusal is not None:
             detail = escape(outcome.detail[:200])

@@ -20,7 +20,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import load_settings
 from bot.guarded_http import RefusedURL
 from bot.http import FetchTooLarge
-from bot.services import Services
 from bot.ssrf import AddressPolicy
 from bot.watch.fleet import STALE_OPERATOR, STALE_REMOVED, STALE_UNNAMED
 from bot.watch.fleet_refresh import fleet_job, refresh_fleet
@@ -234,13 +233,11 @@ async def test_the_weekly_job_is_off_without_a_url_and_logs_a_bad_download(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await _seeded(sessions)
-    engine = sessions.kw["bind"]
-    off = Services(settings=load_settings(), engine=engine, sessions=sessions)
-    assert await fleet_job(off)() is None and upstream.served.seen == []
+    assert await fleet_job(sessions, load_settings())() is None and upstream.served.seen == []
     settings = load_settings(
         SUMMITWATCH_FLEET_URL=upstream.url(), SUMMITWATCH_FEEDS_ALLOW="127.0.0.1/32"
     )
-    job = fleet_job(Services(settings=settings, engine=engine, sessions=sessions))
+    job = fleet_job(sessions, settings)
     before = await _snapshot(sessions)
     upstream.served.body = SHIPPED[:-30]
     with caplog.at_level(logging.WARNING, logger="summitwatch.fleet"):

@@ -33,16 +33,17 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.routing import route, statement_topics
-from bot.http import DEFAULT_MAX_BODY
-from bot.services import Services
-from bot.statements import events
-from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
+from bot.config import Settings
 from bot.guarded_http import new_guarded_session
+from bot.http import DEFAULT_MAX_BODY
+from bot.ssrf import AddressPolicy
+from bot.statements import events
+from bot.statements.configured import configured_sources, feed_addresses
+from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
 from bot.statements.items import FeedItem
 from bot.statements.matcher import Matcher
 from bot.statements.source_store import load_health, load_targets, record_fetch, seed_sources
-from bot.statements.sources import FeedTarget, SourceSpec, load_sources, rebased
-from bot.ssrf import AddressPolicy
+from bot.statements.sources import FeedTarget, SourceSpec
 from bot.statements.terms import TermKind
 from bot.statements.watchlist import Watchlist, load_watchlist
 from storage.events import insert_once
@@ -339,22 +340,20 @@ class StatementPoller:
             )
 
 
-def specs_for(services: Services) -> tuple[SourceSpec, ...]:
-    """The shipped (or configured) sources, served from the configured base URL if any."""
-    settings = services.settings
-    return rebased(load_sources(settings.sources_file), settings.sources_base_url)
-
-
-def address_policy(services: Services) -> AddressPolicy:
-    """Public addresses only, plus the networks SUMMITWATCH_FEEDS_ALLOW lets through."""
-    return AddressPolicy.build(allow=services.settings.feeds_allow_list())
-
-
-def statement_job(services: Services) -> Callable[[], Coroutine[None, None, None]]:
+def statement_job(
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    wake: Callable[[], None] = lambda: None,
+) -> Callable[[], Coroutine[None, None, None]]:
     """The periodic job: a plain async function polling due sources once per call.
 
     The poller (and the sources file) is set up at the first call, inside the
     running loop; a failing round is logged and the next call tries again.
+
+    Args:
+        sessions: the store.
+        settings: the sources file, its base URL and the feeds' address policy.
+        wake: wakes the delivery worker after a round queued alerts.
     """
     poller: StatementPoller | None = None
 
@@ -363,10 +362,10 @@ def statement_job(services: Services) -> Callable[[], Coroutine[None, None, None
         try:
             if poller is None:
                 poller = StatementPoller(
-                    services.sessions,
-                    specs_for(services),
-                    address_policy(services),
-                    wake=lambda: services.wake_delivery(),
+                    sessions,
+                    configured_sources(settings),
+                    feed_addresses(settings),
+                    wake=wake,
                 )
             await poller.run_once()
         except Exception:

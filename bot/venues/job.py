@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.render_venue import EVENT_TYPE
 from bot.alerts.routing import route, venue_topics
-from bot.services import Services
+from bot.config import Settings
 from bot.venues.changes import detect_changes
 from bot.venues.knowledge import Knowledge
 from bot.venues.ranking import compute_ranking, weights_from
@@ -111,14 +111,23 @@ async def run_venue_round(
 
 
 def venue_job(
-    services: Services,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    wake: Callable[[], None] = lambda: None,
 ) -> Callable[[], Coroutine[Any, Any, list[RankingChange]]]:
-    """The scheduled job: a round at the services' clock with the configured weights."""
-    weights = weights_from(services.settings)
+    """The scheduled job: a round at `clock()` with the configured weights.
+
+    Args:
+        sessions: the store.
+        settings: the scoring weights.
+        clock: the current time (tests and the demo run on a fake provider's clock).
+        wake: wakes the delivery worker after a round queued alerts.
+    """
+    weights = weights_from(settings)
 
     async def job() -> list[RankingChange]:
-        return await run_venue_round(
-            services.sessions, services.clock(), weights, services.wake_delivery
-        )
+        return await run_venue_round(sessions, clock(), weights, wake)
 
     return job

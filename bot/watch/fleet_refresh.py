@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import Settings
 from bot.guarded_http import RefusedURL, new_guarded_session
 from bot.http import FetchError, fetch
-from bot.services import Services
 from bot.ssrf import AddressPolicy
 from bot.watch.fleet import DATASET, FleetCopy, FleetOutcome, apply_fleet
 from bot.watch.fleet_seed import FleetFileError, digest, parse_all
@@ -164,13 +164,14 @@ async def refresh_fleet(
     return RefreshReport(url, outcome, "applied", len(entries))
 
 
-def fleet_job(services: Services) -> Callable[[], Coroutine[Any, Any, RefreshReport | None]]:
+def fleet_job(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings
+) -> Callable[[], Coroutine[Any, Any, RefreshReport | None]]:
     """The weekly job (leader only): refresh from SUMMITWATCH_FLEET_URL, log the outcome.
 
     A failed or refused download, or a bad file, is logged and changes nothing; the
     next run tries again.
     """
-    settings = services.settings
     policy = AddressPolicy.build(allow=settings.feeds_allow_list())
 
     async def job() -> RefreshReport | None:
@@ -178,7 +179,7 @@ def fleet_job(services: Services) -> Callable[[], Coroutine[Any, Any, RefreshRep
         if not url:
             return None
         try:
-            report = await refresh_fleet(services.sessions, url, policy=policy, now=utcnow())
+            report = await refresh_fleet(sessions, url, policy=policy, now=utcnow())
         except (FetchError, FleetFileError) as exc:
             log.warning("fleet refresh from %s failed, nothing changed: %s", url, exc)
             return None
