@@ -200,7 +200,8 @@ class DeliveryWorker:
         while True:
             await asyncio.sleep(self.config.heartbeat_s)
             try:
-                await self.renew()
+                if self._leases or self._sent:  # an idle worker holds nothing to renew
+                    await self.renew()
                 if await self.release_orphans():
                     self.wake()
             except Exception:  # the store is unreachable: try again next beat
