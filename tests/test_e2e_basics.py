@@ -68,7 +68,7 @@ async def test_help_lists_every_command(
     lines = reply.plain_text.split("\n")
     assert lines[0] == title
     assert line in lines
-    assert len(lines) == 1 + 19
+    assert len(lines) == 1 + 21  # 19, and /fleet and /providers since the shipped fleet
 
 
 async def test_lang_buttons_switch_the_chat_language(fake: FakeBotAPI, app: SummitApp) -> None:

@@ -69,12 +69,12 @@ async def test_fan_out_renders_each_chat_in_its_own_language(
     ]
     assert "🛬 Landed at Baku, Azerbaijan — Heydar Aliyev International Airport (GYD)" in en
     assert "05:30 Baku time (01:30 UTC)" in en
-    assert "From Moscow (VKO), departed 01:54 Moscow time (22:54 UTC)" in en
+    assert "From Moscow (VKO), departed 01:54 Moscow time (Mar 13, 22:54 UTC)" in en
     assert "Flight time: 2 h 36 min" in en
     assert "believed to carry Demo Envoy" in en
     assert "🛬 Посадка: Баку, Азербайджан" in ru
     assert "05:30 по местному времени (Баку), 01:30 UTC" in ru
-    assert "Откуда: Москва (VKO), вылет 01:54 по местному времени (Москва), 22:54 UTC" in ru
+    assert "Откуда: Москва (VKO), вылет 01:54 по местному времени (Москва), 13 мар., 22:54 UTC" in ru
     assert "предположительно на борту: Демо-посланник" in ru
     assert "🛬 Eniş etdi: Bakı, Azərbaycan" in az
     assert "Bakı vaxtı ilə 05:30 (01:30 UTC)" in az

@@ -129,7 +129,9 @@ async def test_baku_ranks_first_after_the_landing_and_the_kremlin_statement(
     lines = alert.split("\n")
     assert lines[0] == "🥇 Новый лидер — Баку; прежний лидер — Эр-Рияд"
     assert lines[1] == "Оценка 9,01 (была 4,17), место 1 (было 3)"
-    assert "приземлился в Баку (UBBB): 05:30 по местному времени (Баку), 01:30 UTC, 14 мар." in alert
+    assert (
+        "приземлился в Баку (UBBB): 05:30 по местному времени (Баку), 01:30 UTC, 14 мар." in alert
+    )
     assert f"говорит о встрече здесь: {TITLE}" in alert
 
     expected = {
@@ -262,8 +264,13 @@ async def test_bad_corrections_are_refused_clearly_and_store_nothing(
     # /venues all: every venue, in as many messages as it takes; no evidence, no 🕑 line.
     before = len(telegram.sent_to(ADMIN_ID))
     telegram.user_message(ADMIN_ID, "/venues all", language_code="ru")
+    # The listing ends with its footer; waiting for rank 14 alone would let the footer,
+    # sent at once now that replies are not paced, land in the next command's answer.
     await telegram.wait_until(
-        lambda: "\n14. " in "\n".join(s.plain_text or "" for s in telegram.sent_to(ADMIN_ID)),
+        lambda: (
+            "Подробнее: /venue"
+            in "\n".join(s.plain_text or "" for s in telegram.sent_to(ADMIN_ID)[before:])
+        ),
         timeout=20,
     )
     listing = "\n".join(s.plain_text or "" for s in telegram.sent_to(ADMIN_ID)[before:])
