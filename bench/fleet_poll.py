@@ -28,7 +28,7 @@ import resource
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -80,9 +80,7 @@ async def _bench(args: argparse.Namespace) -> None:
             return T0 + timedelta(seconds=time.time() - started)
 
         async with new_session() as http:
-            settings = load_settings(
-                SUMMITWATCH_FLIGHT_PROVIDERS=f"{args.provider}={root}{prefix}"
-            )
+            settings = load_settings(SUMMITWATCH_FLIGHT_PROVIDERS=f"{args.provider}={root}{prefix}")
             watch = FlightWatch(
                 sessions,
                 FlightFetcher(build_providers(settings, http), clock=clock),

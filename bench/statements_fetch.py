@@ -23,11 +23,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bench.statements_parsing import rss
-from bot.statements.fetch import FeedFetcher, FetchStatus
 from bot.guarded_http import new_guarded_session
+from bot.ssrf import AddressPolicy
+from bot.statements.fetch import FeedFetcher, FetchStatus
 from bot.statements.parsing import parse_feed
 from bot.statements.sources import FeedTarget
-from bot.ssrf import AddressPolicy
 from tests.fakes.feeds import FakeFeeds
 
 _TICK_S = 0.010

@@ -27,9 +27,9 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.ssrf import AddressPolicy
 from bot.statements.polling import StatementPoller
 from bot.statements.sources import SourceSpec
-from bot.ssrf import AddressPolicy
 from storage.chats import ensure_chat
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade

@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.http import USER_AGENT
-from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus, check_new_source
 from bot.guarded_http import GuardedSession, new_guarded_session
+from bot.http import USER_AGENT
+from bot.ssrf import AddressPolicy
+from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus, check_new_source
 from bot.statements.health import FeedHealth
 from bot.statements.parsing import ProblemKind
 from bot.statements.sources import FeedTarget, load_sources
-from bot.ssrf import AddressPolicy
 from tests.fakes.feeds import FakeFeeds, FaultKind, Style
 from tests.statement_fakes import FAKE_ONLY, T0, Clock, feeds_on
 

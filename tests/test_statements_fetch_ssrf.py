@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from bot.statements.fetch import FeedFetcher, FetchStatus
 from bot.guarded_http import new_guarded_session
-from bot.statements.sources import FeedTarget
 from bot.ssrf import AddressPolicy, check_url
+from bot.statements.fetch import FeedFetcher, FetchStatus
+from bot.statements.sources import FeedTarget
 from tests.fakes.feeds import FakeFeeds
 
 PUBLISHED = datetime(2026, 7, 11, 9, 0, tzinfo=UTC)

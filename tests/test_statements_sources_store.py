@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
 from bot.guarded_http import new_guarded_session
+from bot.ssrf import AddressPolicy
+from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
 from bot.statements.health import FeedHealth
 from bot.statements.source_store import (
     load_health,
@@ -23,7 +24,6 @@ from bot.statements.source_store import (
     seed_sources,
 )
 from bot.statements.sources import SourceSpec, load_sources
-from bot.ssrf import AddressPolicy
 from storage.models import Source, SourceKind
 from tests.fakes.feeds import FakeFeeds
 

@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bot.guarded_http import GuardedSession, RefusedURL
 from bot.http import (
     DEFAULT_MAX_BODY,
     DEFAULT_TIMEOUT_S,
@@ -47,7 +48,6 @@ from bot.http import (
     Response,
     fetch,
 )
-from bot.guarded_http import GuardedSession, RefusedURL
 from bot.statements.health import FeedHealth, FetchResult, FetchStatus
 from bot.statements.items import FeedItem
 from bot.statements.parsing import (

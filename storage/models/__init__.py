@@ -18,9 +18,9 @@ from storage.models.watchlist import (
 )
 
 __all__ = [
-    "AlertPayload",
     "Aircraft",
     "AircraftDismissal",
+    "AlertPayload",
     "Chat",
     "Confidence",
     "DatasetImport",
