@@ -40,6 +40,7 @@ from bot.watch.fleet_seed import seed_fleet
 from bot.watch.seed import seed_watchlist
 from handlers import (
     access,
+    buttons,
     deadletters,
     errors,
     fleet,
@@ -73,6 +74,7 @@ HANDLER_MODULES = (
     fleet,
     statements,
     venues,
+    buttons,  # last: it answers the presses no module above claimed
 )
 
 SummitApp = Application[Any, BotContext, Any, Any, BotData, Any]

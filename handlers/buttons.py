@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler
+
+from handlers.context import BotContext
+from handlers.locale import chat_translator
 
 
 def is_not_modified(error: BadRequest) -> bool:
@@ -26,3 +30,20 @@ async def show(
     except BadRequest as error:
         if not is_not_modified(error):
             raise
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """A press no handler claims (forged data, a button of an older version of the bot).
+
+    Unanswered, the user's app would spin on the button until Telegram gives up.
+    """
+    query = update.callback_query
+    if query is None:
+        return
+    t = await chat_translator(update, context)
+    await query.answer(t._("This button is out of date."))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Add the catch-all for button presses; registered after every other module."""
+    application.add_handler(CallbackQueryHandler(unknown_button))
