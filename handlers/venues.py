@@ -7,8 +7,8 @@ from html import escape
 from telegram import Message, Update
 from telegram.ext import Application, CommandHandler
 
-from bot.alerts.render_venue import amount, venue_name
 from bot.alerts.text import split_message
+from bot.alerts.venue_text import amount, venue_name
 from bot.flights import airports
 from bot.i18n import N_, Translator
 from bot.venues.corrections import Correction, Problem, Refusal, parse_correction, record_correction

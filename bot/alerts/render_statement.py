@@ -23,19 +23,13 @@ from typing import Any
 from babel import Locale as BabelLocale
 
 from bot.alerts.render import RenderedAlert, renderer
+from bot.alerts.statement_text import KEYWORD_LABELS
 from bot.alerts.text import cut_at_word, dated_moment
 from bot.i18n import N_, Translator
 
 # The longest title the store keeps (statements.title is String(2048)).
 TITLE_LIMIT = 2048
 
-KEYWORD_LABELS = {
-    "meeting": N_("meeting"),
-    "talks": N_("talks"),
-    "summit": N_("summit"),
-    "visit": N_("visit"),
-    "call": N_("phone call"),
-}
 KIND_LABELS = {
     "person": N_("People"),
     "place": N_("Places"),

@@ -20,7 +20,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from bot.alerts.render_flight import airport_city
+from bot.alerts.flight_text import airport_city
 from bot.flights.maps import AirportMark, MapTitle
 from bot.i18n import Translator
 

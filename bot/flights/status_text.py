@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from bot.alerts.render_flight import GLOBE_URL, duration, short_place, when
+from bot.alerts.flight_text import GLOBE_URL, duration, short_place, when
 from bot.alerts.text import dated_moment
 from bot.flights import airports, payload
 from bot.flights.history import Flight, State, Whereabouts

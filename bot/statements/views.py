@@ -13,7 +13,7 @@ from html import escape
 from babel.dates import format_timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.alerts.render_statement import KEYWORD_LABELS
+from bot.alerts.statement_text import KEYWORD_LABELS
 from bot.alerts.text import dated_moment
 from bot.i18n import Translator
 from bot.inflection import Name

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
 
-from bot.alerts.render_venue import (
+from bot.alerts.venue_text import (
     amount,
     freshest_line,
     reason_line,

@@ -10,7 +10,7 @@ from html import escape
 
 from babel.dates import format_date
 
-from bot.alerts.render_flight import GLOBE_URL
+from bot.alerts.flight_text import GLOBE_URL
 from bot.i18n import Translator
 from bot.watch.confidence import confidence_label
 from bot.watch.fleet import DATASET
