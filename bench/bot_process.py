@@ -7,6 +7,7 @@ pair is measured in one invocation against the same fake.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import signal
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 
 from tests.fakes.telegram_api import FakeBotAPI
@@ -50,16 +51,35 @@ async def bot_process(
             stderr=output,
         )
     try:
-        try:
-            await fake.wait_until(lambda: fake.count("getUpdates") > 0, timeout=300)
-        except TimeoutError:
+        with suppress(TimeoutError):
+            await fake.wait_until(
+                lambda: fake.count("getUpdates") > 0 or process.returncode is not None,
+                timeout=300,
+            )
+        if process.returncode is not None or not fake.count("getUpdates"):
             sys.stderr.write(log.read_text(errors="replace")[-4000:])
-            raise
+            raise RuntimeError(f"the bot of {tree} did not start")
         yield process
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGINT)
             await asyncio.wait_for(process.wait(), timeout=60)
+
+
+def add_side_options(parser: argparse.ArgumentParser) -> None:
+    """--before REV and --after REV, for `trees`."""
+    parser.add_argument("--before", metavar="REV", help="measure a work tree of REV first")
+    parser.add_argument("--after", metavar="REV", help="then REV instead of this tree")
+
+
+@contextmanager
+def trees(before: str | None, after: str | None) -> Iterator[list[tuple[str, Path]]]:
+    """(label, tree) to measure: `before` if given, then `after` or else this tree."""
+    with ExitStack() as stack:
+        sides = [(rev, stack.enter_context(worktree(rev))) for rev in (before, after) if rev]
+        if after is None:
+            sides.append(("this tree", HERE))
+        yield sides
 
 
 @contextmanager

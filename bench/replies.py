@@ -9,8 +9,8 @@ process, Telegram's flood control on). Two patterns, each in its own private cha
 
 A latency is measured on the fake's clock, from the moment the command is queued for
 the bot's long poll to the moment the fake accepts the reply. With `--before REV` the
-same runs go first against a work tree of REV and then against this tree, both with
-this tree's fake, so the two sides share the machine's load.
+same runs go first against a work tree of REV and then against this tree (or
+`--after REV`), both with this tree's fake, so the two sides share the machine's load.
 
     python -m bench.replies --before 970a52c~1 --rounds 5
 """
@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.bot_process import HERE, bot_process, worktree
+from bench.bot_process import add_side_options, bot_process, trees
 from tests.fakes.telegram_api import FakeBotAPI
 
 TOKEN = "700701:BENCH-replies-token"  # noqa: S105  (accepted only by the local fake)
@@ -97,31 +97,23 @@ def report(label: str, result: Latencies) -> None:
     )
 
 
-async def run(before: str | None, rounds: int) -> None:
-    sides: list[tuple[str, Path]] = []
-    if before is None:
-        sides.append(("this tree", HERE))
+async def run(before: str | None, after: str | None, rounds: int) -> None:
+    with trees(before, after) as sides:
         results = {label: Latencies() for label, _ in sides}
-        for label, tree in sides:
-            await measure(tree, rounds, results[label])
-    else:
-        with worktree(before) as old:
-            sides = [(before, old), ("this tree", HERE)]
-            results = {label: Latencies() for label, _ in sides}
-            # Alternate the sides round by round, so load drifts hit both alike.
-            for _ in range(rounds):
-                for label, tree in sides:
-                    await measure(tree, 1, results[label])
-    for label, _ in sides:
-        report(label, results[label])
+        # A fresh bot per round, the sides alternating, so load drifts hit both alike.
+        for _ in range(rounds):
+            for label, tree in sides:
+                await measure(tree, 1, results[label])
+    for label, result in results.items():
+        report(label, result)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--before", metavar="REV", help="also measure a work tree of REV first")
+    add_side_options(parser)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    asyncio.run(run(args.before, args.rounds))
+    asyncio.run(run(args.before, args.after, args.rounds))
 
 
 if __name__ == "__main__":
