@@ -27,6 +27,21 @@ async def all_people(session: AsyncSession) -> list[Person]:
     return list((await session.exec(select(Person).order_by(col(Person.slug)))).all())
 
 
+async def add_person_once(session: AsyncSession, person: Person) -> bool:
+    """Insert a new person; False when another process stored that slug first."""
+    try:
+        async with session.begin_nested():
+            session.add(person)
+    except IntegrityError:
+        return False
+    return True
+
+
+async def save_person(session: AsyncSession, person: Person) -> None:
+    """Keep a stored person's edited names, aliases, roles or source (written at commit)."""
+    session.add(person)
+
+
 async def person_by_slug(session: AsyncSession, slug: str) -> Person | None:
     """One person by slug."""
     return (await session.exec(select(Person).where(Person.slug == slug))).first()

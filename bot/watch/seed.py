@@ -17,13 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.data_files import load_yaml
 from storage.models import Person
-from storage.watchlist import all_people
+from storage.watchlist import add_person_once, all_people, save_person
 
 LANGUAGES = ("en", "ru", "az")
 _SLUG = re.compile(r"^[a-z][a-z0-9-]{1,63}$")
@@ -157,23 +156,18 @@ async def seed_people(session: AsyncSession, people: list[SeedPerson]) -> SeedRe
     for seed in people:
         person = stored.get(seed.slug)
         if person is None:
-            try:
-                async with session.begin_nested():
-                    session.add(
-                        Person(
-                            slug=seed.slug,
-                            names=seed.names,
-                            aliases=seed.aliases,
-                            roles=seed.roles,
-                            source=seed.provenance,
-                        )
-                    )
-            except IntegrityError:
-                # Another process starting at the same moment seeded this person first.
-                continue
-            added.append(seed.slug)
+            new = Person(
+                slug=seed.slug,
+                names=seed.names,
+                aliases=seed.aliases,
+                roles=seed.roles,
+                source=seed.provenance,
+            )
+            # False: another process starting at the same moment seeded this person first.
+            if await add_person_once(session, new):
+                added.append(seed.slug)
         elif _fill(person, seed):
-            session.add(person)
+            await save_person(session, person)
             filled.append(seed.slug)
     return SeedReport(tuple(added), tuple(filled))
 
