@@ -34,8 +34,8 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import (
     Aircraft,
-    Confidence,
-    FlightEvent,
+    FlightEventRow,
+    LinkConfidence,
     Mention,
     Person,
     PersonAircraft,
@@ -67,12 +67,12 @@ async def fill(sessions: async_sessionmaker[AsyncSession], landings: int, statem
                 PersonAircraft(
                     person_id=person.id or 0,
                     aircraft_hex=hex_code,
-                    confidence=rng.choice([Confidence.BELIEVED, Confidence.CONFIRMED]),
+                    confidence=rng.choice([LinkConfidence.BELIEVED, LinkConfidence.CONFIRMED]),
                 )
             )
         for n in range(landings):
             session.add(
-                FlightEvent(
+                FlightEventRow(
                     dedup_key=f"bench:{n}",
                     kind="landing",
                     hex=f"{0xF10000 + n % (landings // 10 + 1):06x}",

@@ -18,7 +18,7 @@ from bot.watch.watchlist_text import aircraft_label, watchlist_pages
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from handlers.rights import bot_admin_or_refuse
-from storage.models import Confidence, Person, SubscriptionKind
+from storage.models import LinkConfidence, Person, SubscriptionKind
 from storage.types import utcnow
 from storage.watchlist import (
     add_aircraft,
@@ -181,7 +181,7 @@ async def _track(
             session,
             person.id,
             hex_code,
-            confidence=confidence or Confidence.BELIEVED,
+            confidence=confidence or LinkConfidence.BELIEVED,
             note=note,
             by=by,
             now=utcnow(),

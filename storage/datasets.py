@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Confidence, DatasetImport, PersonAircraft
+from storage.models import DatasetImport, LinkConfidence, PersonAircraft
 from storage.upsert import conflict_insert
 
 LINKS = PersonAircraft.__table__  # type: ignore[attr-defined]
@@ -80,7 +80,7 @@ async def add_links(
         {
             "person_id": link.person_id,
             "aircraft_hex": link.hex,
-            "confidence": Confidence.BELIEVED.value,
+            "confidence": LinkConfidence.BELIEVED.value,
             "note": None,
             "set_by": None,
             "since": now,

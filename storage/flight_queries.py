@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.flight_records import EventRecord, Fix
-from storage.models import FlightEvent, FlightWatchState, Position, Source, SourceKind
+from storage.models import FlightEventRow, FlightWatchState, Position, Source, SourceKind
 from storage.positions import POSITIONS, track_between
 
 # The events that make or revise a flight; signal_regained may retract a probable landing.
@@ -32,7 +32,7 @@ def _fix(position: Position) -> Fix:
     )
 
 
-def _record(event: FlightEvent) -> EventRecord:
+def _record(event: FlightEventRow) -> EventRecord:
     return EventRecord(
         id=event.id or 0,
         kind=event.kind,
@@ -65,9 +65,9 @@ async def track(session: AsyncSession, hex_code: str, start: datetime, end: date
 async def last_event(session: AsyncSession, hex_code: str) -> EventRecord | None:
     """The newest flight event of any kind of an aircraft."""
     result = await session.exec(
-        select(FlightEvent)
-        .where(FlightEvent.hex == hex_code)
-        .order_by(col(FlightEvent.ts).desc(), col(FlightEvent.id).desc())
+        select(FlightEventRow)
+        .where(FlightEventRow.hex == hex_code)
+        .order_by(col(FlightEventRow.ts).desc(), col(FlightEventRow.id).desc())
         .limit(1)
     )
     found = result.first()
@@ -81,9 +81,9 @@ async def flight_events(
     if not hexes:
         return []
     result = await session.exec(
-        select(FlightEvent)
-        .where(col(FlightEvent.hex).in_(list(hexes)), col(FlightEvent.kind).in_(FLIGHT_KINDS))
-        .order_by(col(FlightEvent.ts).desc(), col(FlightEvent.id).desc())
+        select(FlightEventRow)
+        .where(col(FlightEventRow.hex).in_(list(hexes)), col(FlightEventRow.kind).in_(FLIGHT_KINDS))
+        .order_by(col(FlightEventRow.ts).desc(), col(FlightEventRow.id).desc())
         .limit(limit)
     )
     return [_record(e) for e in reversed(result.all())]
@@ -156,17 +156,17 @@ async def events_by_aircraft(
         rank = (
             func.row_number()
             .over(
-                partition_by=col(FlightEvent.hex),
-                order_by=(col(FlightEvent.ts).desc(), col(FlightEvent.id).desc()),
+                partition_by=col(FlightEventRow.hex),
+                order_by=(col(FlightEventRow.ts).desc(), col(FlightEventRow.id).desc()),
             )
             .label("rank")
         )
-        kinds = col(FlightEvent.kind).in_(FLIGHT_KINDS)
+        kinds = col(FlightEventRow.kind).in_(FLIGHT_KINDS)
         flights_ranked = (
-            select(col(FlightEvent.id), rank).where(col(FlightEvent.hex).in_(chunk), kinds)
+            select(col(FlightEventRow.id), rank).where(col(FlightEventRow.hex).in_(chunk), kinds)
         ).subquery()
         any_ranked = (
-            select(col(FlightEvent.id), rank).where(col(FlightEvent.hex).in_(chunk))
+            select(col(FlightEventRow.id), rank).where(col(FlightEventRow.hex).in_(chunk))
         ).subquery()
         wanted = (
             select(flights_ranked.c.id)
@@ -174,9 +174,9 @@ async def events_by_aircraft(
             .union(select(any_ranked.c.id).where(any_ranked.c.rank == 1))
         )
         result = await session.exec(
-            select(FlightEvent)
-            .where(col(FlightEvent.id).in_(wanted))
-            .order_by(col(FlightEvent.ts), col(FlightEvent.id))
+            select(FlightEventRow)
+            .where(col(FlightEventRow.id).in_(wanted))
+            .order_by(col(FlightEventRow.ts), col(FlightEventRow.id))
         )
         for event in result.all():
             found.setdefault(event.hex, []).append(_record(event))

@@ -10,12 +10,12 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.sql.base import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import FlightEvent, OutboxRow, Source, StatementEvent
+from storage.models import FlightEventRow, OutboxRow, Source, StatementEvent
 from storage.models.outbox import OutboxStatus
 
 OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
 SOURCES = Source.__table__  # type: ignore[attr-defined]
-FLIGHT_EVENTS = FlightEvent.__table__  # type: ignore[attr-defined]
+FLIGHT_EVENTS = FlightEventRow.__table__  # type: ignore[attr-defined]
 STATEMENT_EVENTS = StatementEvent.__table__  # type: ignore[attr-defined]
 WAITING = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import FlightEvent, Person, PersonAircraft
+from storage.models import FlightEventRow, Person, PersonAircraft
 
 LANDING = "landing"
 # A regained signal may withdraw a probable landing: `data["retracts"]` is its dedup key.
@@ -59,16 +59,16 @@ async def landings_at(
     if not airports:
         return []
     query = (
-        select(FlightEvent, PersonAircraft, Person)
-        .join(PersonAircraft, col(PersonAircraft.aircraft_hex) == col(FlightEvent.hex))
+        select(FlightEventRow, PersonAircraft, Person)
+        .join(PersonAircraft, col(PersonAircraft.aircraft_hex) == col(FlightEventRow.hex))
         .join(Person, col(Person.id) == col(PersonAircraft.person_id))
         .where(
-            FlightEvent.kind == LANDING,
-            col(FlightEvent.airport_icao).in_([a.upper() for a in airports]),
-            col(FlightEvent.ts) >= since,
-            col(FlightEvent.ts) <= until,
+            FlightEventRow.kind == LANDING,
+            col(FlightEventRow.airport_icao).in_([a.upper() for a in airports]),
+            col(FlightEventRow.ts) >= since,
+            col(FlightEventRow.ts) <= until,
         )
-        .order_by(col(FlightEvent.ts), col(FlightEvent.id), col(Person.slug))
+        .order_by(col(FlightEventRow.ts), col(FlightEventRow.id), col(Person.slug))
     )
     rows = (await session.exec(query)).all()
     retracted = await _retracted(session, sorted({event.hex for event, _l, _p in rows}), since)
@@ -95,10 +95,10 @@ async def _retracted(session: AsyncSession, hexes: Sequence[str], since: datetim
     if not hexes:
         return set()
     result = await session.exec(
-        select(FlightEvent).where(
-            FlightEvent.kind == REGAINED,
-            col(FlightEvent.hex).in_(list(hexes)),
-            col(FlightEvent.ts) >= since,
+        select(FlightEventRow).where(
+            FlightEventRow.kind == REGAINED,
+            col(FlightEventRow.hex).in_(list(hexes)),
+            col(FlightEventRow.ts) >= since,
         )
     )
     return {str(e.data["retracts"]) for e in result.all() if (e.data or {}).get("retracts")}

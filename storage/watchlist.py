@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Aircraft, AircraftDismissal, Confidence, Person, PersonAircraft
+from storage.models import Aircraft, AircraftDismissal, LinkConfidence, Person, PersonAircraft
 from storage.types import utcnow
 from storage.upsert import conflict_insert
 
@@ -156,7 +156,7 @@ async def set_link(
     person_id: int,
     hex_code: str,
     *,
-    confidence: Confidence,
+    confidence: LinkConfidence,
     note: str | None,
     by: int | None,
     now: datetime,

@@ -20,7 +20,7 @@ from bot.flights.airports import get
 from bot.flights.reports import PositionReport
 from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
-from storage.models import Aircraft, FlightEvent, Person, PersonAircraft
+from storage.models import Aircraft, FlightEventRow, Person, PersonAircraft
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.adsb import FakeADSB
 from tests.fakes.telegram_api import FakeBotAPI
@@ -118,6 +118,6 @@ async def test_a_russian_chat_gets_takeoff_and_landing_in_local_time(
     adsb.advance(600)
     await job.run(app)
     async with services_of(app).sessions() as session:
-        kinds = [e.kind for e in (await session.exec(select(FlightEvent))).all()]
+        kinds = [e.kind for e in (await session.exec(select(FlightEventRow))).all()]
     assert sorted(kinds) == ["landing", "takeoff"]
     assert len(telegram.sent_to(CHAT)) == subscribed + 2

@@ -30,7 +30,7 @@ from bot.i18n import translator
 from storage.flight_state import AircraftState, save_state
 from storage.models import (
     Aircraft,
-    FlightEvent,
+    FlightEventRow,
     FlightTrackState,
     FlightWatchState,
     OutboxRow,
@@ -170,7 +170,7 @@ class Rig:
 
     async def kinds(self) -> list[str]:
         """The stored events' kinds, in time order."""
-        return [e.kind for e in sorted(await self.rows(FlightEvent), key=lambda e: e.ts)]
+        return [e.kind for e in sorted(await self.rows(FlightEventRow), key=lambda e: e.ts)]
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ async def test_a_flight_becomes_one_takeoff_and_one_landing_alert(rig: Rig) -> N
     results = await rig.follow(watch, instants)
 
     assert all(r.provider == "adsb.lol" for r in results)
-    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: e.ts)
     assert [(e.kind, e.airport_icao, e.ts) for e in events] == [
         ("takeoff", "UUWW", TAKEOFF),
         ("landing", "UBBB", LANDING),
@@ -254,7 +254,7 @@ async def test_restart_continues_the_flight_without_repeating_an_event(rig: Rig)
     second = rig.watch()
     results = await rig.follow(second, instants[half - 1 :])
     assert results[0].stored == []
-    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: e.ts)
     assert [e.kind for e in events] == ["takeoff", "landing"]
     # Only a restored detector knows where and when the flight began.
     assert events[1].data["departure"] == "UUWW"
@@ -273,7 +273,7 @@ async def test_replaying_a_flight_from_scratch_stores_nothing_twice(rig: Rig) ->
     results = await rig.follow(rig.watch(), instants)
     assert sorted(e.kind.value for r in results for e in r.events) == ["landing", "takeoff"]
     assert [s for r in results for s in r.stored] == []
-    assert len(await rig.rows(FlightEvent)) == 2
+    assert len(await rig.rows(FlightEventRow)) == 2
     assert len(await rig.rows(OutboxRow)) == 2
 
 
@@ -314,7 +314,7 @@ async def test_a_failing_provider_fails_over_and_is_recorded(kind: FaultKind, ri
     # without the fault.
     assert results[0].provider == "airplanes.live"
     assert results[-1].provider == "adsb.lol"
-    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: e.ts)
     assert [(e.kind, e.ts) for e in events] == [("takeoff", TAKEOFF), ("landing", LANDING)]
 
 
@@ -338,7 +338,7 @@ async def test_an_outage_on_approach_makes_no_event_and_the_landing_follows(rig:
         fake.clear_faults()
     # (Both providers back off at most 240 s here; the parked aircraft stays listed.)
     await rig.follow(watch, [outage[-1] + timedelta(seconds=60 * i) for i in range(1, 9)])
-    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: e.ts)
     # Touchdown was missed: the landing is confirmed when it is first seen on the ground.
     assert [(e.kind, e.airport_icao) for e in events] == [("takeoff", "UUWW"), ("landing", "UBBB")]
     assert LANDING < events[1].ts <= rig.clock.now
@@ -374,7 +374,7 @@ async def test_our_outage_is_not_the_aircraft_losing_its_signal_but_a_gap_is(rig
     assert all(r.provider == "adsb.lol" for r in silent)
     rig.fakes[0].clear_faults()
     await rig.follow(watch, [t for t in instants if t >= gap + timedelta(minutes=10)])
-    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: e.ts)
     assert [e.kind for e in events] == ["takeoff", "signal_lost", "signal_regained", "landing"]
     assert gap - timedelta(minutes=2) <= events[1].ts < gap
 
@@ -385,7 +385,7 @@ async def test_opensky_carries_the_flight_when_the_readsb_provider_is_down(rig: 
     rig.fakes[0].fail_next("503", count=1000)
     results = await rig.follow(watch, poll_instants(_flight()))
     assert {r.provider for r in results} == {"opensky"}
-    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: e.ts)
     assert [(e.kind, e.airport_icao, e.ts, e.provider) for e in events] == [
         ("takeoff", "UUWW", TAKEOFF, "opensky"),
         ("landing", "UBBB", LANDING, "opensky"),
@@ -401,7 +401,7 @@ async def test_processes_taking_turns_continue_each_others_state(rig: Rig) -> No
     await rig.follow(first, instants[:thirds])
     await rig.follow(second, instants[thirds : 2 * thirds])
     await rig.follow(first, instants[2 * thirds :])
-    events = sorted(await rig.rows(FlightEvent), key=lambda e: e.ts)
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: e.ts)
     assert [(e.kind, e.ts) for e in events] == [("takeoff", TAKEOFF), ("landing", LANDING)]
     assert events[1].data["departure"] == "UUWW"
     # A poller that saves over a state it did not restore is refused, not silently wrong.
@@ -428,7 +428,7 @@ async def test_a_watchlist_polled_in_slices_still_gets_every_event_on_time(rig: 
     rounds = int((end - start).total_seconds() // 30)
     results = await rig.follow(watch, [start + timedelta(seconds=30 * i) for i in range(rounds)])
     assert {r.watched for r in results} == {2} and max(r.reports for r in results) == 1
-    events = sorted(await rig.rows(FlightEvent), key=lambda e: (e.hex, e.ts))
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: (e.hex, e.ts))
     assert [(e.hex, e.kind, e.airport_icao, e.ts) for e in events] == [
         (HEX, "takeoff", "UUWW", TAKEOFF),
         (HEX, "landing", "UBBB", LANDING),
@@ -549,4 +549,4 @@ async def test_a_foreign_save_is_restored_not_overwritten(rig: Rig) -> None:
         )
     assert refused is None
     assert _track((await _tracks(rig))[HEX]) == ours
-    assert [e.kind for e in await rig.rows(FlightEvent)] == ["takeoff"]
+    assert [e.kind for e in await rig.rows(FlightEventRow)] == ["takeoff"]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import FlightEvent, MaintenanceMark, Position
+from storage.models import FlightEventRow, MaintenanceMark, Position
 from storage.retention import RetentionPolicy, align, apply_retention
 from tests.conftest import count_rows
 
@@ -69,7 +69,7 @@ async def test_prunes_thins_and_keeps_recent_positions_and_events(
     await _store(sessions, rows)
     async with sessions.begin() as session:
         session.add(
-            FlightEvent(dedup_key="k1", kind="takeoff", hex="ffa001", ts=ancient, provider="t")
+            FlightEventRow(dedup_key="k1", kind="takeoff", hex="ffa001", ts=ancient, provider="t")
         )
 
     result = await apply_retention(engine, POLICY, now=NOW)

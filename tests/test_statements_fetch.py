@@ -15,8 +15,8 @@ import pytest
 from bot.guarded_http import GuardedSession, new_guarded_session
 from bot.http import USER_AGENT
 from bot.ssrf import AddressPolicy
+from bot.statements.feed_health import FeedHealth
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus, check_new_source
-from bot.statements.health import FeedHealth
 from bot.statements.parsing import ProblemKind
 from bot.statements.sources import FeedTarget, load_sources
 from tests.fakes.feeds import FakeFeeds, FaultKind, Style

@@ -14,8 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.guarded_http import new_guarded_session
 from bot.ssrf import AddressPolicy
+from bot.statements.feed_health import FeedHealth
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
-from bot.statements.health import FeedHealth
 from bot.statements.source_store import (
     load_health,
     load_targets,

@@ -14,8 +14,8 @@ from storage.chats import active_chat_ids, ensure_chat, get_chat, set_chat_local
 from storage.models import (
     Aircraft,
     Chat,
-    Confidence,
-    FlightEvent,
+    FlightEventRow,
+    LinkConfidence,
     OutboxRow,
     Person,
     PersonAircraft,
@@ -68,12 +68,12 @@ async def test_times_come_back_aware_utc(sessions: async_sessionmaker[AsyncSessi
     async with sessions.begin() as session:
         session.add(Aircraft(hex="abc123"))
         session.add(
-            FlightEvent(
+            FlightEventRow(
                 dedup_key="k1", kind="landing", hex="abc123", ts=landed, airport_icao="UBBB"
             )
         )
     async with sessions() as session:
-        event = (await session.exec(select(FlightEvent))).one()
+        event = (await session.exec(select(FlightEventRow))).one()
     assert event.ts == landed
     assert event.ts.tzinfo is not None and event.ts.utcoffset() == timedelta(0)
     assert event.ts.hour == 1  # 05:30 in Baku is 01:30 UTC
@@ -88,11 +88,13 @@ async def test_naive_datetimes_are_refused(sessions: async_sessionmaker[AsyncSes
 async def test_event_dedup_key_is_unique(sessions: async_sessionmaker[AsyncSession]) -> None:
     now = datetime.now(UTC)
     async with sessions.begin() as session:
-        session.add(FlightEvent(dedup_key="abc123:takeoff:1", kind="takeoff", hex="abc123", ts=now))
+        session.add(
+            FlightEventRow(dedup_key="abc123:takeoff:1", kind="takeoff", hex="abc123", ts=now)
+        )
     with pytest.raises(IntegrityError):
         async with sessions.begin() as session:
             session.add(
-                FlightEvent(dedup_key="abc123:takeoff:1", kind="takeoff", hex="abc123", ts=now)
+                FlightEventRow(dedup_key="abc123:takeoff:1", kind="takeoff", hex="abc123", ts=now)
             )
 
 
@@ -140,6 +142,6 @@ async def test_person_aircraft_link_carries_confidence_and_json_names(
     async with sessions() as session:
         link = (await session.exec(select(PersonAircraft))).one()
         stored = (await session.exec(select(Person))).one()
-    assert link.confidence == Confidence.BELIEVED
+    assert link.confidence == LinkConfidence.BELIEVED
     assert stored.names["ru"] == "Стив Уиткофф"
     assert stored.aliases == {"ru": ["Уиткофф"]}

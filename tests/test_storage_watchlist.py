@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Aircraft, Confidence, Person, PersonAircraft
+from storage.models import Aircraft, LinkConfidence, Person, PersonAircraft
 from storage.watchlist import (
     add_aircraft,
     all_links,
@@ -44,19 +44,25 @@ async def test_track_link_restate_and_untrack(sessions: async_sessionmaker[Async
         assert again.added_by == 7 and aircraft.source == "analyst"
         await add_aircraft(session, "ffa002", by=7, source="analyst")
         first = await set_link(
-            session, envoy, "ffa001", confidence=Confidence.BELIEVED, note="n1", by=7, now=T0
+            session, envoy, "ffa001", confidence=LinkConfidence.BELIEVED, note="n1", by=7, now=T0
         )
         await set_link(
-            session, envoy, "ffa002", confidence=Confidence.CONFIRMED, note=None, by=7, now=T0
+            session, envoy, "ffa002", confidence=LinkConfidence.CONFIRMED, note=None, by=7, now=T0
         )
         await set_link(
-            session, aide, "ffa001", confidence=Confidence.BELIEVED, note=None, by=9, now=T0
+            session, aide, "ffa001", confidence=LinkConfidence.BELIEVED, note=None, by=9, now=T0
         )
         assert first.id is not None
     later = T0 + timedelta(days=1)
     async with sessions.begin() as session:
         restated = await set_link(
-            session, envoy, "ffa001", confidence=Confidence.CONFIRMED, note=None, by=8, now=later
+            session,
+            envoy,
+            "ffa001",
+            confidence=LinkConfidence.CONFIRMED,
+            note=None,
+            by=8,
+            now=later,
         )
         assert restated.id == first.id  # the same link, restated
     async with sessions() as session:
@@ -101,7 +107,7 @@ async def test_two_admins_tracking_at_once_on_postgresql_both_succeed() -> None:
                     session,
                     envoy,
                     "ffa001",
-                    confidence=Confidence.BELIEVED,
+                    confidence=LinkConfidence.BELIEVED,
                     note=None,
                     by=by,
                     now=T0,

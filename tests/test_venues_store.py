@@ -24,7 +24,7 @@ from bot.venues.seed import seed_knowledge
 from bot.venues.weights import ScoringWeights
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Confidence, OutboxRow, SubscriptionKind, VenueEvent, VenueFactor
+from storage.models import LinkConfidence, OutboxRow, SubscriptionKind, VenueEvent, VenueFactor
 from storage.types import utcnow
 from storage.venues import factor_history, last_ranking, venue_by_slug
 from tests.alerting import LANDING_TS, store_landing, subscribe_chats
@@ -127,10 +127,10 @@ async def test_an_edited_knowledge_file_appends_the_new_value(
 
 @pytest.mark.parametrize(
     ("link", "expected"),
-    [(Confidence.BELIEVED, "believed"), (Confidence.CONFIRMED, "confirmed"), (None, None)],
+    [(LinkConfidence.BELIEVED, "believed"), (LinkConfidence.CONFIRMED, "confirmed"), (None, None)],
 )
 async def test_landings_carry_the_link_confidence(
-    sessions: async_sessionmaker[AsyncSession], link: Confidence | None, expected: str | None
+    sessions: async_sessionmaker[AsyncSession], link: LinkConfidence | None, expected: str | None
 ) -> None:
     await seed(sessions)
     async with sessions.begin() as session:
@@ -238,7 +238,7 @@ async def test_a_retracted_probable_landing_is_not_evidence(
 ) -> None:
     await seed(sessions)
     async with sessions.begin() as session:
-        await link_envoy(session, "ffa001", Confidence.CONFIRMED)
+        await link_envoy(session, "ffa001", LinkConfidence.CONFIRMED)
     await store_landing(sessions, key="ffa001:landing:probable", confidence="probable")
     async with sessions() as session:
         gathered = await gather_evidence(session, KNOWLEDGE, NOW, WEIGHTS)

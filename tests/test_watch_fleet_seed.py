@@ -19,7 +19,7 @@ from bot.watch.planealert import parse
 from bot.watch.seed import seed_watchlist
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import Aircraft, Confidence, DatasetImport, PersonAircraft
+from storage.models import Aircraft, DatasetImport, LinkConfidence, PersonAircraft
 from storage.types import utcnow
 from storage.watchlist import (
     add_aircraft,
@@ -88,7 +88,7 @@ async def test_seed_links_the_named_people_as_believed_with_the_source(
     putin = await _links(sessions, "putin")
     assert len(putin) == 27
     link = putin[PUTIN_IL96]
-    assert link.confidence == Confidence.BELIEVED
+    assert link.confidence == LinkConfidence.BELIEVED
     assert (link.source, link.as_of, link.set_by) == (DATASET, "2026-08-21", None)
     assert link.source_url == "https://data.dictatoralert.org/dictatorships"
     assert link.stale_since is None
@@ -124,7 +124,7 @@ async def test_an_unchanged_copy_is_skipped_and_untrack_and_analysts_survive(
             session,
             putin.id,
             "157711",
-            confidence=Confidence.CONFIRMED,
+            confidence=LinkConfidence.CONFIRMED,
             note="seen boarding",
             by=42,
             now=utcnow(),
@@ -133,7 +133,7 @@ async def test_an_unchanged_copy_is_skipped_and_untrack_and_analysts_survive(
     assert (await seed_fleet(sessions)).outcome is None  # unchanged: nothing read or written
     analysts = (await _links(sessions, "putin"))["157711"]
     assert (analysts.confidence, analysts.note, analysts.set_by, analysts.source) == (
-        Confidence.CONFIRMED,
+        LinkConfidence.CONFIRMED,
         "seen boarding",
         42,
         None,
@@ -148,7 +148,7 @@ async def test_an_unchanged_copy_is_skipped_and_untrack_and_analysts_survive(
         assert await session.get(Aircraft, PUTIN_IL96) is None
         assert await session.get(Aircraft, ALIYEV_ACJ319) is not None
     assert ALIYEV_ACJ319 not in await _links(sessions, "aliyev")
-    assert (await _links(sessions, "putin"))["157711"].confidence == Confidence.CONFIRMED
+    assert (await _links(sessions, "putin"))["157711"].confidence == LinkConfidence.CONFIRMED
     # /track brings an untracked aircraft back, and the next copy links it again.
     async with sessions.begin() as session:
         await add_aircraft(session, PUTIN_IL96, by=42, source="analyst via /track")

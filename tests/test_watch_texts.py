@@ -7,23 +7,23 @@ import pytest
 from bot.i18n import translator
 from bot.watch.confidence import confidence_label, parse_confidence
 from bot.watch.watchlist_text import MESSAGE_BUDGET, pages, source_html, watchlist_pages
-from storage.models import Aircraft, Confidence, Person
+from storage.models import Aircraft, LinkConfidence, Person
 
 
 @pytest.mark.parametrize(
     ("word", "expected"),
     [
-        ("believed", Confidence.BELIEVED),
-        ("Предположительно", Confidence.BELIEVED),
-        ("ehtimal", Confidence.BELIEVED),
-        ("CONFIRMED", Confidence.CONFIRMED),
-        ("подтверждён", Confidence.CONFIRMED),
-        ("təsdiqlənib", Confidence.CONFIRMED),
+        ("believed", LinkConfidence.BELIEVED),
+        ("Предположительно", LinkConfidence.BELIEVED),
+        ("ehtimal", LinkConfidence.BELIEVED),
+        ("CONFIRMED", LinkConfidence.CONFIRMED),
+        ("подтверждён", LinkConfidence.CONFIRMED),
+        ("təsdiqlənib", LinkConfidence.CONFIRMED),
         ("sure", None),
         ("", None),
     ],
 )
-def test_confidence_words_in_three_languages(word: str, expected: Confidence | None) -> None:
+def test_confidence_words_in_three_languages(word: str, expected: LinkConfidence | None) -> None:
     assert parse_confidence(word) == expected
 
 

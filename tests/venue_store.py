@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Aircraft, Confidence, Person, PersonAircraft, Source, SourceKind
+from storage.models import Aircraft, LinkConfidence, Person, PersonAircraft, Source, SourceKind
 from storage.statements import ItemValues, replace_mentions, store_item
 
 KREMLIN_TITLE = "Putin's aide: the envoy's meeting in Baku is confirmed (demo data)"
 
 
 async def link_envoy(
-    session: AsyncSession, hex_code: str, confidence: Confidence = Confidence.BELIEVED
+    session: AsyncSession, hex_code: str, confidence: LinkConfidence = LinkConfidence.BELIEVED
 ) -> None:
     """The demo envoy (demo data, no real identity) on a demo aircraft."""
     person = (await session.exec(select(Person).where(Person.slug == "envoy"))).first()

@@ -1,6 +1,6 @@
 """Statement alerts: a frame in the chat's language around the statement's own words.
 
-Payload (written when the event is stored, see `bot.statements.events.payload`):
+Payload (written when the event is stored, see `bot.statements.statement_event.payload`):
     statement_id, revision (above 1 after an edit)
     source: {name, official, country, tz}
     language: the statement's language ("ru")

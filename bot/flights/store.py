@@ -9,8 +9,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.routing import fleet_topics, flight_topics, route
-from storage.events import insert_once
-from storage.models import FlightEvent
+from storage.event_rows import insert_once
+from storage.models import FlightEventRow
 
 
 async def record_flight_event(
@@ -26,7 +26,7 @@ async def record_flight_event(
     Returns the event id, or None when the dedup key was seen before: a restart or a
     replay then routes nothing, so nobody is alerted twice.
     """
-    event_id = await insert_once(session, FlightEvent(**values, detected_at=now))
+    event_id = await insert_once(session, FlightEventRow(**values, detected_at=now))
     if event_id is None:
         return None
     await route(

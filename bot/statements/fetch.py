@@ -48,7 +48,7 @@ from bot.http import (
     Response,
     fetch,
 )
-from bot.statements.health import FeedHealth, FetchResult, FetchStatus
+from bot.statements.feed_health import FeedHealth, FetchResult, FetchStatus
 from bot.statements.items import FeedItem
 from bot.statements.parsing import (
     HtmlSelectors,

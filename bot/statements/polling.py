@@ -37,7 +37,7 @@ from bot.config import Settings
 from bot.guarded_http import new_guarded_session
 from bot.http import DEFAULT_MAX_BODY
 from bot.ssrf import AddressPolicy
-from bot.statements import events
+from bot.statements import statement_event
 from bot.statements.configured import configured_sources, feed_addresses
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
 from bot.statements.items import FeedItem
@@ -46,7 +46,7 @@ from bot.statements.source_store import load_health, load_targets, record_fetch,
 from bot.statements.sources import FeedTarget, SourceSpec
 from bot.statements.terms import TermKind
 from bot.statements.watchlist import Watchlist, load_watchlist
-from storage.events import insert_once
+from storage.event_rows import insert_once
 from storage.models import Source, StatementEvent
 from storage.statements import (
     Change,
@@ -261,11 +261,11 @@ class StatementPoller:
             return
         baseline = not await has_statements(session, row.id)
         listing_zone = target.selectors.timezone if target.selectors else None
-        source = events.SourceInfo(
+        source = statement_event.SourceInfo(
             name=row.name,
             official=row.official,
             country=row.country,
-            timezone=events.source_zone(row.country, listing_zone),
+            timezone=statement_event.source_zone(row.country, listing_zone),
         )
         known = await known_hashes(
             session,
@@ -291,7 +291,7 @@ class StatementPoller:
                 statement_id,
                 [(hit.kind.value, hit.key, hit.matched_text) for hit in found.hits],
             )
-            fresh = events.is_fresh(
+            fresh = statement_event.is_fresh(
                 item,
                 now=result.at,
                 max_age=self._policy.max_age,
@@ -300,8 +300,8 @@ class StatementPoller:
             )
             if not found or not fresh:
                 continue
-            dedup_key, thread_key = events.keys(statement_id, found)
-            data = events.payload(
+            dedup_key, thread_key = statement_event.keys(statement_id, found)
+            data = statement_event.payload(
                 item,
                 found,
                 statement_id=statement_id,
@@ -326,7 +326,7 @@ class StatementPoller:
             report.events += 1
             report.routed += await route(
                 session,
-                event_type=events.EVENT_TYPE,
+                event_type=statement_event.EVENT_TYPE,
                 event_id=event_id,
                 payload=data,
                 thread_key=thread_key,

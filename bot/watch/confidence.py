@@ -1,23 +1,23 @@
-"""Confidence words for person-aircraft links, as analysts type them in en/ru/az."""
+"""LinkConfidence words for person-aircraft links, as analysts type them in en/ru/az."""
 
 from __future__ import annotations
 
 from bot.i18n import N_, Translator
-from storage.models import Confidence
+from storage.models import LinkConfidence
 
-LABELS: dict[Confidence, str] = {
-    Confidence.BELIEVED: N_("believed"),
-    Confidence.CONFIRMED: N_("confirmed"),
+LABELS: dict[LinkConfidence, str] = {
+    LinkConfidence.BELIEVED: N_("believed"),
+    LinkConfidence.CONFIRMED: N_("confirmed"),
 }
 # Typed words, case-folded (ё is folded to е before lookup).
-WORDS: dict[str, Confidence] = {
+WORDS: dict[str, LinkConfidence] = {
     word: confidence
     for confidence, words in {
-        Confidence.BELIEVED: (
+        LinkConfidence.BELIEVED: (
             "believed believe probable likely предположительно вероятно предполагается "
             "ehtimal ehtimalən güman"
         ),
-        Confidence.CONFIRMED: (
+        LinkConfidence.CONFIRMED: (
             "confirmed confirm certain подтверждено подтвержден подтверждена "
             "təsdiqlənib təsdiqlənmiş təsdiq"
         ),
@@ -26,7 +26,7 @@ WORDS: dict[str, Confidence] = {
 }
 
 
-def parse_confidence(word: str) -> Confidence | None:
+def parse_confidence(word: str) -> LinkConfidence | None:
     """'believed', 'Подтверждено', 'təsdiqlənib' → the confidence they name."""
     return WORDS.get(word.casefold().replace("ё", "е"))
 
@@ -34,7 +34,7 @@ def parse_confidence(word: str) -> Confidence | None:
 def confidence_label(confidence: str, t: Translator) -> str:
     """The confidence in the chat's language."""
     try:
-        return t._(LABELS[Confidence(confidence)])
+        return t._(LABELS[LinkConfidence(confidence)])
     except ValueError:
         return confidence
 

@@ -2,7 +2,7 @@
 
 from storage.models.chats import Chat, Subscription, SubscriptionKind
 from storage.models.flight_state import FlightTrackState, FlightWatchState
-from storage.models.flights import FlightEvent, Position
+from storage.models.flights import FlightEventRow, Position
 from storage.models.operations import MaintenanceMark
 from storage.models.outbox import AlertPayload, OutboxRow, OutboxStatus
 from storage.models.sources import Source, SourceKind
@@ -11,8 +11,8 @@ from storage.models.venues import Venue, VenueEvent, VenueFactor, VenueRanking
 from storage.models.watchlist import (
     Aircraft,
     AircraftDismissal,
-    Confidence,
     DatasetImport,
+    LinkConfidence,
     Person,
     PersonAircraft,
 )
@@ -22,11 +22,11 @@ __all__ = [
     "AircraftDismissal",
     "AlertPayload",
     "Chat",
-    "Confidence",
     "DatasetImport",
-    "FlightEvent",
+    "FlightEventRow",
     "FlightTrackState",
     "FlightWatchState",
+    "LinkConfidence",
     "MaintenanceMark",
     "Mention",
     "OutboxRow",

@@ -44,7 +44,7 @@ class Position(SQLModel, table=True):
     provider: str = Field(max_length=64)
 
 
-class FlightEvent(SQLModel, table=True):
+class FlightEventRow(SQLModel, table=True):
     """Takeoff, landing, signal lost or regained, emergency: one detected event."""
 
     __tablename__ = "flight_events"

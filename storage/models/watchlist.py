@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 from storage.types import UTCDateTime, utcnow
 
 
-class Confidence(StrEnum):
+class LinkConfidence(StrEnum):
     """How sure we are that a person uses an aircraft."""
 
     BELIEVED = "believed"
@@ -75,7 +75,7 @@ class PersonAircraft(SQLModel, table=True):
             String(6), ForeignKey("aircraft.hex", ondelete="CASCADE"), nullable=False, index=True
         )
     )
-    confidence: Confidence = Field(default=Confidence.BELIEVED, sa_type=String(16))
+    confidence: LinkConfidence = Field(default=LinkConfidence.BELIEVED, sa_type=String(16))
     note: str | None = Field(default=None, max_length=1024)
     set_by: int | None = Field(default=None, sa_type=BigInteger)
     since: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

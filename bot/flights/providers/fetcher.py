@@ -5,7 +5,7 @@ that fails (timeout, HTTP error, 429, malformed or oversized answer) gets a fail
 its health and a backoff (Retry-After wins when longer), and the next provider is
 tried; a provider still in backoff, or whose own rate limiter has no slot, is skipped.
 The first usable answer ends the round. What happened to each provider tried comes
-back as `health_updates`, for the caller to store with `health.record_health`.
+back as `health_updates`, for the caller to store with `provider_health.record_health`.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class FlightFetcher:
             tests move time without sleeping.
         rng: randomness for the backoff jitter (seed it for reproducible tests).
         initial_health: health to start from, by provider name (e.g. from
-            `health.load_health`), so failure counts survive a restart.
+            `provider_health.load_health`), so failure counts survive a restart.
     """
 
     def __init__(

@@ -1,4 +1,4 @@
-"""The health of one provider, as a value. Pure: storing it is `health.record_health`."""
+"""The health of one provider, as a value. Pure: storing it is `provider_health.record_health`."""
 
 from __future__ import annotations
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import FlightEvent, StatementEvent
+from storage.models import FlightEventRow, StatementEvent
 from storage.upsert import conflict_insert
 
-EventRow = FlightEvent | StatementEvent
+EventRow = FlightEventRow | StatementEvent
 _TABLES: dict[type[EventRow], Table] = {
-    FlightEvent: FlightEvent.__table__,  # type: ignore[attr-defined]
+    FlightEventRow: FlightEventRow.__table__,  # type: ignore[attr-defined]
     StatementEvent: StatementEvent.__table__,  # type: ignore[attr-defined]
 }
 
