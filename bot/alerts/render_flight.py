@@ -3,6 +3,8 @@
 Payload (written when the event is stored, see `bot.flights`):
     kind: takeoff | landing | signal_lost | signal_regained | emergency
     confidence: confirmed | probable
+    how: what a takeoff or landing was inferred from (`bot.flights.detector`); a
+        probable one says why it is probable from it
     hex, registration, callsign, type_code: the aircraft
     people: [{slug, names: {en, ru, az}, confidence: believed | confirmed}]
     ts: ISO-8601 UTC time of the event
@@ -73,18 +75,28 @@ def headline(payload: dict[str, Any], t: Translator) -> str:
     kind, probable = payload["kind"], payload.get("confidence") == "probable"
     airport = payload.get("airport")
     where = place(airport, t)
+    how = payload.get("how")
     if kind == "takeoff":
-        return (
-            t._("🛫 Took off near {place}", place=where)
-            if probable
-            else t._("🛫 Took off from {place}", place=where)
-        )
+        if not probable:
+            return t._("🛫 Took off from {place}", place=where)
+        if how == "first_fix":
+            return t._("🛫 Took off near {place} (probable: first seen climbing out)", place=where)
+        if how == "after_gap":
+            return t._(
+                "🛫 Took off near {place} (probable: seen again climbing out after a gap)",
+                place=where,
+            )
+        return t._("🛫 Took off near {place}", place=where)
     if kind == "landing":
-        return (
-            t._("🛬 Probable landing at {place} (signal lost on approach)", place=where)
-            if probable
-            else t._("🛬 Landed at {place}", place=where)
-        )
+        if not probable:
+            return t._("🛬 Landed at {place}", place=where)
+        if how == "ground_then_lost":
+            return t._(
+                "🛬 Probable landing at {place} (one report on the ground, then the signal "
+                "was lost)",
+                place=where,
+            )
+        return t._("🛬 Probable landing at {place} (signal lost on approach)", place=where)
     if kind == "signal_lost":
         return t._("📡 Signal lost near {place}", place=where)
     if kind == "signal_regained":

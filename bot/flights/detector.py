@@ -103,6 +103,7 @@ class _Fix:
     alt_ft: int | None
     vrate_fpm: float | None
     course: float | None  # direction of travel over the ground, degrees
+    gs_kt: float | None = None
 
 
 def _iso(t: float) -> str:
@@ -115,11 +116,23 @@ class Detector:
     Args:
         config: thresholds.
         airports: the nearest-airport lookup (usually `airports.default_index()`).
+        fields: every field, for ground fixes only (`field_km`): an aircraft standing
+            on a heliport or an airstrip outside `airports` is put there. None: only
+            `airports`.
     """
 
-    def __init__(self, config: DetectorConfig, airports: AirportLookup) -> None:
+    def __init__(
+        self,
+        config: DetectorConfig,
+        airports: AirportLookup,
+        fields: AirportLookup | None = None,
+    ) -> None:
         self._config = config
         self._airports = airports
+        self._fields = fields
+        # Distance from the last accepted fix of the report being fed (set by
+        # `_plausible`; None for a first fix): `_classify` reuses it.
+        self._hop_km: float | None = None
         self._tracks: dict[str, Track] = {}
         # Hexes whose track changed, appeared or went since `take_changed` last ran:
         # the store rewrites only those (serialising 15,000 tracks every save would not do).
@@ -145,6 +158,13 @@ class Detector:
             return self._first(track, report, t, first_fix=True)
         if t <= track.t:
             return []  # stale: a position already seen (same seen_pos) or older
+        if report.lat == track.lat and report.lon == track.lon:
+            gs = report.gs_kt
+            if gs is not None and gs > self._config.taxi_max_gs_kt:
+                # The very same position, yet moving fast: a position repeated without
+                # a new fix (resampled or forward-filled data). No news: for the
+                # detector this aircraft is silent since its last real fix.
+                return []
         self._changed.add(report.hex)
         if not self._plausible(track, report, t):
             return self._reject(track, report, t)
@@ -248,10 +268,67 @@ class Detector:
     def _near(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
         return self._airports.nearest(lat, lon, max_km)
 
+    def _ground_field(self, lat: float, lon: float) -> AirportMatch | None:
+        """The field a ground fix stands on: the nearest indexed airport within
+        `ground_airport_km`, unless a field of `fields` lies within `field_km` and
+        nearer (a helicopter on its base beside a big airport)."""
+        config = self._config
+        match = self._near(lat, lon, config.ground_airport_km)
+        if self._fields is None or (match is not None and match.distance_km <= config.field_km):
+            return match
+        field = self._fields.nearest(lat, lon, config.field_km)
+        if field is not None and (match is None or field.distance_km < match.distance_km):
+            return field
+        return match
+
+    def _speed(self, track: Track, report: Report) -> float | None:
+        """The ground speed to judge a report by: the reported one; or the one its
+        position shows since the last fix when none is reported (up to
+        `derive_max_s` after it); or when a report on the ground claims a flying
+        speed that a position which has not moved belies (`belie_min_s` up to
+        `lost_after_s` after the last fix): a bad speed, not a bad ground bit."""
+        gs = report.gs_kt
+        hop = self._hop_km
+        if hop is None:
+            return gs
+        config = self._config
+        dt = report.t - track.t
+        if dt <= 0:
+            return gs
+        if gs is None:
+            return hop / _KM_PER_KT_S / dt if dt <= config.derive_max_s else None
+        if not report.on_ground or gs < config.air_min_gs_kt:
+            return gs
+        if not config.belie_min_s <= dt <= config.lost_after_s:
+            return gs
+        shown = hop / _KM_PER_KT_S / dt
+        return shown if shown < config.taxi_max_gs_kt else gs
+
+    def _vrate(self, track: Track, report: Report) -> float | None:
+        """The vertical rate: reported, or worked out from the last fix's altitude."""
+        vrate = report.vrate_fpm
+        if vrate is not None or report.alt_ft is None or track.alt is None:
+            return vrate
+        dt = report.t - track.t
+        if dt <= 0 or dt > self._config.derive_max_s:
+            return None
+        return (report.alt_ft - track.alt) * 60.0 / dt
+
+    def _fix_of(self, track: Track, report: Report) -> _Fix:
+        """A report's fix, its speed and vertical rate filled in from the track."""
+        return _Fix(
+            report.lat,
+            report.lon,
+            report.alt_ft,
+            self._vrate(track, report),
+            report.track_deg,
+            self._speed(track, report),
+        )
+
     def _classify(self, track: Track, report: Report) -> int:
         """GROUND, AIR or UNKNOWN for one report, in the context of its track."""
         config = self._config
-        gs = report.gs_kt
+        gs = self._speed(track, report)
         if report.on_ground:
             # Nothing touches down this fast: a bad air/ground bit, not a landing.
             return GROUND if gs is None or gs <= config.max_ground_gs_kt else UNKNOWN
@@ -280,7 +357,8 @@ class Detector:
         config = self._config
         dt = t - track.t
         reach = config.max_speed_kt * _KM_PER_KT_S * dt + config.position_slack_km
-        if distance_km(track.lat, track.lon, report.lat, report.lon) > reach:
+        hop = self._hop_km = distance_km(track.lat, track.lon, report.lat, report.lon)
+        if hop > reach:
             return False
         before = track.alt
         after = report.alt_ft
@@ -334,6 +412,7 @@ class Detector:
     ) -> list[FlightEvent]:
         """The first accepted report of a track."""
         out: list[FlightEvent] = []
+        self._hop_km = None
         kind = self._classify(track, report)
         if kind != UNKNOWN:
             self._enter(track, report, t, kind, first_fix=first_fix, out=out)
@@ -353,19 +432,46 @@ class Detector:
         out: list[FlightEvent],
     ) -> None:
         """Give a phase to a track whose phase was unknown."""
+        if first_fix and kind == AIR:
+            fix = self._fix_of(track, report)
+            if self._rolling(fix):
+                return  # on the runway at flying speed: the next fix tells which roll
+            track.phase = AIR
+            match = self._low_climbing(fix, first=True)
+            if match is not None:
+                self._takeoff_near(track, report, t, fix, match, "first_fix", out)
+            return
+        rolled = t - track.t <= self._config.derive_max_s
+        if first_fix and kind == GROUND and rolled and self._rolling(_track_fix(track)):
+            # First seen on the runway at flying speed, now (soon after) slow on the
+            # ground: it was rolling out after a landing, as a ground/air change would
+            # show.
+            track.phase = AIR
+            self._candidate(track, report, t, GROUND)
+            track.cand_alt = None
+            track.cand_n = self._config.confirm_reports - 1
+            self._transition(track, report, t, out)
+            return
         track.phase = kind
         if kind == GROUND:
             self._on_ground(track, report, t)
-        elif first_fix:
-            match = self._low_climbing(_fix(report))
-            if match is not None:
-                self._takeoff_near(track, report, t, _fix(report), match, "first_fix", out)
+
+    def _rolling(self, fix: _Fix) -> bool:
+        """Whether a fix is on a runway at flying speed, neither climbing nor descending."""
+        config = self._config
+        gs, alt, vrate = fix.gs_kt, fix.alt_ft, fix.vrate_fpm
+        if gs is None or gs < config.air_min_gs_kt or alt is None:
+            return False
+        if vrate is not None and not -config.descent_min_fpm < vrate < config.climb_min_fpm:
+            return False
+        field = self._ground_field(fix.lat, fix.lon)
+        return field is not None and alt - field.airport.elevation_ft <= config.roll_max_agl_ft
 
     def _on_ground(self, track: Track, report: Report, t: float) -> None:
         """Remember a ground fix; look the field up again only when it moved far."""
         far = self._config.ground_airport_km / 2
         if track.g_t is None or distance_km(track.g_lat, track.g_lon, report.lat, report.lon) > far:
-            match = self._near(report.lat, report.lon, self._config.ground_airport_km)
+            match = self._ground_field(report.lat, report.lon)
             track.g_elev = None if match is None else match.airport.elevation_ft
             track.g_n = 0
         track.g_n = min(track.g_n + 1, _ENOUGH)
@@ -414,7 +520,7 @@ class Detector:
         at = (track.cand_lat, track.cand_lon, track.cand_alt)
         gap = t0 - (track.g_t if track.g_t is not None else t0)
         if gap < config.lost_after_s:
-            match = self._near(track.g_lat, track.g_lon, config.ground_airport_km)
+            match = self._ground_field(track.g_lat, track.g_lon)
             icao = None if match is None else match.airport.icao
             self._emit(
                 out,
@@ -432,7 +538,12 @@ class Detector:
             return
         # Last seen on the ground, flying after a gap: it took off in between.
         fix = _Fix(
-            track.cand_lat, track.cand_lon, track.cand_alt, track.cand_vrate, report.track_deg
+            track.cand_lat,
+            track.cand_lon,
+            track.cand_alt,
+            track.cand_vrate,
+            report.track_deg,
+            report.gs_kt,
         )
         near = self._low_climbing(fix)
         if near is not None:
@@ -442,7 +553,7 @@ class Detector:
         # it may be a spoofed one.
         ground = None
         if track.g_n >= config.reanchor_reports:
-            ground = self._near(track.g_lat, track.g_lon, config.ground_airport_km)
+            ground = self._ground_field(track.g_lat, track.g_lon)
         icao = None if ground is None else ground.airport.icao
         data = {
             "how": "after_gap",
@@ -467,7 +578,7 @@ class Detector:
     def _landed(self, track: Track, report: Report, out: list[FlightEvent]) -> None:
         config = self._config
         t0 = track.cand_t
-        match = self._near(track.cand_lat, track.cand_lon, config.ground_airport_km)
+        match = self._ground_field(track.cand_lat, track.cand_lon)
         icao = None if match is None else match.airport.icao
         data = self._flight_data(track, t0)
         data["how"] = "ground"
@@ -505,14 +616,18 @@ class Detector:
             data["duration_s"] = round(landed_t - track.dep_t)
         return data
 
-    def _low_climbing(self, fix: _Fix) -> AirportMatch | None:
-        """The airport a fix climbs out of, if it is low and climbing near one."""
+    def _low_climbing(self, fix: _Fix, *, first: bool = False) -> AirportMatch | None:
+        """The airport a fix climbs out of, if it is low and climbing near one (up to
+        `first_fix_agl_ft` for an aircraft's first fix), within reach of its climb."""
         config = self._config
         alt = fix.alt_ft
         vrate = fix.vrate_fpm
         if alt is None or vrate is None or vrate < config.climb_min_fpm:
             return None
-        candidates = self._low_near(fix.lat, fix.lon, alt)
+        band = config.first_fix_agl_ft if first else config.low_agl_ft
+        candidates = self._low_near(fix.lat, fix.lon, alt, band)
+        if fix.gs_kt is not None:
+            candidates = [m for m in candidates if m.distance_km <= self._climb_reach(fix, m)]
         if fix.course is not None:
             # Climbing away from it: the airport lies behind.
             behind = [
@@ -526,6 +641,15 @@ class Detector:
             ]
             candidates = behind or candidates
         return candidates[0] if candidates else None
+
+    def _climb_reach(self, fix: _Fix, match: AirportMatch) -> float:
+        """How far from `match` a fix climbing out of it can be (`climb_reach_factor`)."""
+        config = self._config
+        height = max(0.0, (fix.alt_ft or 0) - match.airport.elevation_ft)
+        climb = max(fix.vrate_fpm or 0.0, config.climb_min_fpm)
+        seconds = height / climb * 60.0
+        flown = (fix.gs_kt or 0.0) * _KM_PER_KT_S * seconds
+        return flown * config.climb_reach_factor + config.runway_km
 
     def _approached(self, fix: _Fix) -> AirportMatch | None:
         """The airport a low fix is on approach to, if any.
@@ -558,13 +682,16 @@ class Detector:
 
         return min(candidates, key=misfit) if candidates else None
 
-    def _low_near(self, lat: float, lon: float, alt: int) -> list[AirportMatch]:
-        """Airports near a fix that it is low above."""
+    def _low_near(
+        self, lat: float, lon: float, alt: int, band: float | None = None
+    ) -> list[AirportMatch]:
+        """Airports near a fix that it is low above (`band`, `low_agl_ft` by default)."""
         config = self._config
+        low = config.low_agl_ft if band is None else band
         return [
             match
             for match in self._airports.within(lat, lon, config.near_airport_km)
-            if alt - match.airport.elevation_ft <= config.low_agl_ft
+            if alt - match.airport.elevation_ft <= low
         ]
 
     def _takeoff_near(
@@ -637,7 +764,7 @@ class Detector:
         if track.cand == GROUND and track.cand_n:
             # A ground report, then silence: probably down, but one report proves little.
             lat, lon, alt = track.cand_lat, track.cand_lon, None
-            match = self._near(lat, lon, config.ground_airport_km)
+            match = self._ground_field(lat, lon)
             t0 = track.cand_t
             how = "ground_then_lost"
         else:
@@ -686,6 +813,13 @@ class Detector:
         track.lost = True
         return True
 
+    def _turnaround_s(self, report: Report) -> float:
+        """The shortest plausible time on the ground for this aircraft's category."""
+        config = self._config
+        if report.category in config.quick_categories:
+            return config.quick_turnaround_s
+        return config.min_turnaround_s
+
     def _clear_pending(self, track: Track) -> None:
         track.pend_key = None
         track.pend_thread = None
@@ -708,11 +842,12 @@ class Detector:
             provider=report.provider,
             data={"gap_s": round(gap), "lost_ts": _iso(track.t)},
         )
-        if gap >= self._config.min_turnaround_s and not report.on_ground:
-            match = self._low_climbing(_fix(report))
+        if gap >= self._turnaround_s(report) and not report.on_ground:
+            fix = self._fix_of(track, report)
+            match = self._low_climbing(fix)
             if match is not None:
                 # It landed somewhere unseen and is climbing out again.
-                self._takeoff_near(track, report, t, _fix(report), match, "after_gap", out)
+                self._takeoff_near(track, report, t, fix, match, "after_gap", out)
 
     def _resolve_pending(
         self, track: Track, report: Report, t: float, gap: float, out: list[FlightEvent]
@@ -734,7 +869,7 @@ class Detector:
         self._clear_pending(track)
         at = (report.lat, report.lon, report.alt_ft)
         regained = {"gap_s": round(gap), "lost_ts": _iso(track.t)}
-        if gap < self._config.min_turnaround_s:
+        if gap < self._turnaround_s(report):
             # Flying again too soon to have landed: withdraw the probable landing.
             self._emit(
                 out,
@@ -749,7 +884,8 @@ class Detector:
                 thread=thread,
             )
             return
-        match = self._low_climbing(_fix(report))
+        fix = self._fix_of(track, report)
+        match = self._low_climbing(fix)
         if match is not None and match.airport.icao == icao and landed is not None:
             # Climbing out of the same airport after a turnaround: it landed there.
             data = self._flight_data(track, landed)
@@ -782,7 +918,7 @@ class Detector:
         track.dep_icao = None
         track.dep_t = None
         if match is not None:
-            self._takeoff_near(track, report, t, _fix(report), match, "after_gap", out)
+            self._takeoff_near(track, report, t, fix, match, "after_gap", out)
 
     # ---- emergency --------------------------------------------------------------
 
@@ -884,8 +1020,10 @@ class Detector:
         return key
 
 
-def _fix(report: Report) -> _Fix:
-    return _Fix(report.lat, report.lon, report.alt_ft, report.vrate_fpm, report.track_deg)
+def _track_fix(track: Track) -> _Fix:
+    """The last accepted fix of a track (on a first fix: nothing, speed None)."""
+    gs = track.gs if track.t > 0 else None
+    return _Fix(track.lat, track.lon, track.alt, track.vrate, track.course, gs)
 
 
 def _round(value: float | None) -> float | None:

@@ -95,6 +95,8 @@ def event_payload(
     }
     if aircraft.demo:
         payload["demo"] = True
+    if event.kind in (EventKind.TAKEOFF, EventKind.LANDING) and isinstance(data.get("how"), str):
+        payload["how"] = data["how"]  # what the event was inferred from: the alert says why
     if event.kind == EventKind.LANDING:
         departure = data.get("departure")
         if isinstance(departure, str):

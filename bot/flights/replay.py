@@ -32,7 +32,7 @@ from typing import TextIO
 
 import orjson
 
-from bot.flights.airports import default_index
+from bot.flights.airports import AirportIndex, AirportMatch, default_index, load_airports
 from bot.flights.detector import AirportLookup, Detector, DetectorConfig
 from bot.flights.events import FlightEvent
 from bot.flights.reports import (
@@ -133,6 +133,28 @@ def replay_events(
         yield from detector.tick(datetime.fromtimestamp(end + quiet, UTC))
 
 
+class EveryField:
+    """Every airportsdata field (heliports, airstrips, bases), for the detector's ground
+    fixes; the index is built on the first query, so a replay with no aircraft on the
+    ground outside the default index does not pay for it."""
+
+    def __init__(self) -> None:
+        self._index: AirportIndex | None = None
+
+    def _built(self) -> AirportIndex:
+        if self._index is None:
+            self._index = AirportIndex(load_airports(include=lambda raw: True))
+        return self._index
+
+    def nearest(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
+        """The nearest field within max_km, or None."""
+        return self._built().nearest(lat, lon, max_km)
+
+    def within(self, lat: float, lon: float, max_km: float) -> list[AirportMatch]:
+        """Every field within max_km, nearest first."""
+        return self._built().within(lat, lon, max_km)
+
+
 def read_files(paths: Sequence[str | Path]) -> list[ReplayReport]:
     """The reports of every file, in time order, then by aircraft (the same aircraft
     at the same time keeps file and line order).
@@ -166,7 +188,8 @@ def replay(
         out: where the event lines go.
         err: where errors go (standard error by default).
         config: detector thresholds (defaults by default).
-        airports: airport lookup (the default index by default).
+        airports: airport lookup (the default index, and every field for aircraft on
+            the ground, by default).
         drain: see `replay_events`.
 
     Returns:
@@ -185,6 +208,7 @@ def replay(
     detector = Detector(
         DetectorConfig() if config is None else config,
         default_index() if airports is None else airports,
+        EveryField() if airports is None else None,
     )
     out.writelines(
         _event_line(event) + "\n" for event in replay_events(reports, detector, drain=drain)

@@ -69,6 +69,42 @@ class DetectorConfig:
             needs well over 15 minutes on the ground; a reappearance in the air sooner
             than this after a probable landing means it never landed (go-around or a
             low pass under coverage).
+        quick_turnaround_s: the same for the aircraft in `quick_categories`: a
+            helicopter drops a patient and lifts again within two minutes, a light
+            aircraft in the circuit does a touch-and-go or a full stop and takes off
+            again within a few; 15 minutes would lose every such takeoff.
+        quick_categories: ADS-B emitter categories (readsb `category`) that turn around
+            quickly: A1 light (under 15,500 lb), A7 rotorcraft, B1 glider, B4
+            ultralight. Larger categories keep `min_turnaround_s`.
+        field_km: how close a ground fix must be to a field outside the default
+            airport index (airstrips, heliports and bases without an IATA code) to be
+            at that field; a small field's runway and apron lie within ~2 km of its
+            reference point. Only ground fixes use these fields: a low fix in the air
+            near a farm strip says nothing about it.
+        roll_max_agl_ft: height above the field up to which a fast first fix that is
+            neither climbing nor descending is on the runway (pressure altitude reads a
+            few hundred feet off on the ground): the next fix tells a takeoff roll
+            (it climbs) from a landing roll (it slows on the ground).
+        first_fix_agl_ft: height above a field up to which an aircraft first seen
+            climbing is reported as having taken off from it (probable). Above
+            `low_agl_ft` because coverage often starts only a few thousand feet up
+            (an airliner climbing at 1500-3000 fpm is 5000 ft up 2-3 minutes after
+            liftoff); the reach check below keeps it honest.
+        climb_reach_factor: an aircraft climbing out of a field can be at most this
+            many times the distance its ground speed covers in the time its climb rate
+            needs to reach its height (plus `runway_km`) from the field: the climb
+            rate and speed were lower just after liftoff, and a turn adds some.
+            Rejects the "takeoff" of a helicopter first seen 12 km from an airport.
+        runway_km: distance from a field's reference point at which an aircraft can
+            lift off: the far end of a long runway plus the reference point's offset.
+        derive_max_s: longest time between two fixes over which a ground speed is
+            worked out from the positions (when the report gives none, or when the
+            given one is belied): beyond it the aircraft may have gone anywhere.
+        belie_min_s: shortest time between two fixes over which positions may belie
+            the flying speed of a report on the ground (up to `lost_after_s`): an
+            aircraft on the ground reported at 468 kt whose position has not moved for
+            this long is parked with a bad speed, not on its takeoff roll with a bad
+            ground bit; over a second or two position noise could hide real movement.
         emergency_squawks: the Mode A codes that mean an emergency: 7500 unlawful
             interference, 7600 radio failure, 7700 general emergency.
         emergency_hold_s: how long an emergency squawk must be held: a code dialled
@@ -103,6 +139,15 @@ class DetectorConfig:
     probable_landing_after_s: float = 180.0
     lost_after_s: float = 300.0
     min_turnaround_s: float = 900.0
+    quick_turnaround_s: float = 120.0
+    quick_categories: frozenset[str] = frozenset({"A1", "A7", "B1", "B4"})
+    field_km: float = 2.0
+    roll_max_agl_ft: float = 300.0
+    first_fix_agl_ft: float = 5000.0
+    climb_reach_factor: float = 1.5
+    runway_km: float = 5.0
+    derive_max_s: float = 60.0
+    belie_min_s: float = 5.0
     emergency_squawks: frozenset[str] = frozenset({"7500", "7600", "7700"})
     emergency_hold_s: float = 30.0
     emergency_min_reports: int = 2
