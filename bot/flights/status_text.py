@@ -19,7 +19,7 @@ from bot.alerts.flight_text import GLOBE_URL, duration, short_place, when
 from bot.alerts.text import dated_moment
 from bot.flights import airports, payload
 from bot.flights.history import Flight, State, Whereabouts
-from bot.flights.maps import render_track_png
+from bot.flights.maps import MapUnavailable, render_track_png
 from bot.flights.maps_title import aircraft_name, airport_mark, flight_title
 from bot.i18n import Translator
 from storage.flight_records import Fix
@@ -114,7 +114,8 @@ def track_picture(
     """PNG of the track with departure and arrival marked; CPU-heavy: call off the loop.
 
     Drawn for one chat, so its title (aircraft, route, the times the track spans) is
-    in that chat's language when `t` is given (see `bot.flights.maps_title`).
+    in that chat's language when `t` is given (see `bot.flights.maps_title`). None
+    when the map worker died drawing it: the text goes without its map.
     """
     if not fixes:
         return None
@@ -131,7 +132,10 @@ def track_picture(
     )
     title = flight_title(name, origin, destination, departed=fixes[0].ts, landed=fixes[-1].ts, t=t)
     points = [(f.lat, f.lon, None if f.on_ground else f.alt_ft) for f in fixes]
-    return render_track_png(points, airports=marks, title=title)
+    try:
+        return render_track_png(points, airports=marks, title=title)
+    except MapUnavailable:
+        return None
 
 
 # ---------------------------------------------------------------- fleets
