@@ -233,6 +233,17 @@ def test_a_parked_aircraft_never_takes_off_or_lands(
     assert airport_events(run(fixes)) == []
 
 
+def test_a_position_repeated_thousands_of_feet_up_is_no_news() -> None:
+    """Parked at Le Bourget, the position repeated for five minutes at 4625 ft (no
+    speed), back on the ground, then the real takeoff: one takeoff, no landing."""
+    lat, lon = at(LFPB, 1.3, 200.0)
+    fixes = [Fix(15 * i, lat, lon, None, ground=True) for i in range(10)]
+    fixes += [Fix(150 + 15 * i, lat, lon, 4625) for i in range(20)]
+    fixes += [Fix(450 + 6 * i, lat, lon, None, ground=True) for i in range(5)]
+    fixes += climb_out(LFPB, 480, from_ft=0, step=6.0, gs=142.0, vrate=2500.0)
+    assert airport_events(run(fixes)) == [("takeoff", "confirmed", "LFPB")]
+
+
 # ---- quick turnarounds by aircraft class ----------------------------------------
 
 
@@ -314,6 +325,9 @@ def test_first_seen_on_the_landing_roll() -> None:
         (3850, 11.7, 233.0, 1216.0, [("takeoff", "probable", "LSZH")]),
         # Climbing through 875 ft 4.7 km out (a long runway's far end): it left there.
         (500, 4.7, 180.0, 2000.0, [("takeoff", "probable", "LSZH")]),
+        # Just off the ground 5.1 km from the reference point (Charles de Gaulle's
+        # runways lie that far out).
+        (8, 5.1, 160.0, 1344.0, [("takeoff", "probable", "LSZH")]),
         # A helicopter climbing at 85 kt, 12 km out: it came from a helipad elsewhere
         # (from the airport it would have needed 40 s to climb this high: 1.7 km).
         (900, 12.0, 85.0, 1344.0, []),

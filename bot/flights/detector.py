@@ -158,13 +158,11 @@ class Detector:
             return self._first(track, report, t, first_fix=True)
         if t <= track.t:
             return []  # stale: a position already seen (same seen_pos) or older
-        if report.lat == track.lat and report.lon == track.lon:
-            gs = report.gs_kt
-            if gs is not None and gs > self._config.taxi_max_gs_kt:
-                # The very same position, yet moving fast: a position repeated without
-                # a new fix (resampled or forward-filled data). No news: for the
-                # detector this aircraft is silent since its last real fix.
-                return []
+        if report.lat == track.lat and report.lon == track.lon and self._repeated(track, report):
+            # The very same position, yet moving fast or thousands of feet higher or
+            # lower: a position repeated without a new fix (resampled or forward-filled
+            # data). No news: for the detector it is silent since its last real fix.
+            return []
         self._changed.add(report.hex)
         if not self._plausible(track, report, t):
             return self._reject(track, report, t)
@@ -267,6 +265,20 @@ class Detector:
 
     def _near(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
         return self._airports.nearest(lat, lon, max_km)
+
+    def _repeated(self, track: Track, report: Report) -> bool:
+        """Whether a report at the track's very position is a repeat, not a fix."""
+        config = self._config
+        gs = report.gs_kt
+        if gs is not None and gs > config.taxi_max_gs_kt:
+            return True
+        before = track.alt if track.alt is not None else track.g_elev
+        after = report.alt_ft
+        return (
+            before is not None
+            and after is not None
+            and abs(after - before) > (config.altitude_slack_ft)
+        )
 
     def _ground_field(self, lat: float, lon: float) -> AirportMatch | None:
         """The field a ground fix stands on: the nearest indexed airport within

@@ -96,7 +96,8 @@ class DetectorConfig:
             rate and speed were lower just after liftoff, and a turn adds some.
             Rejects the "takeoff" of a helicopter first seen 12 km from an airport.
         runway_km: distance from a field's reference point at which an aircraft can
-            lift off: the far end of a long runway plus the reference point's offset.
+            lift off: as `ground_airport_km` says, the runways of even the largest
+            airports lie within about 6 km of it.
         derive_max_s: longest time between two fixes over which a ground speed is
             worked out from the positions (when the report gives none, or when the
             given one is belied): beyond it the aircraft may have gone anywhere.
@@ -145,7 +146,7 @@ class DetectorConfig:
     roll_max_agl_ft: float = 300.0
     first_fix_agl_ft: float = 5000.0
     climb_reach_factor: float = 1.5
-    runway_km: float = 5.0
+    runway_km: float = 6.0
     derive_max_s: float = 60.0
     belie_min_s: float = 5.0
     emergency_squawks: frozenset[str] = frozenset({"7500", "7600", "7700"})
