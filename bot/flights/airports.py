@@ -17,11 +17,14 @@ countryside. `get()` still knows every ICAO airport in the data set.
 
 from __future__ import annotations
 
+import csv
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import airportsdata
@@ -77,30 +80,39 @@ def _airport(raw: Mapping[str, Any]) -> Airport:
         iata=str(raw["iata"]) or None,
         name=str(raw["name"]),
         city=str(raw.get("city") or ""),
-        country=str(raw["country"]),
+        # Interned: a few hundred distinct values shared by 28,000 airports.
+        country=sys.intern(str(raw["country"])),
         lat=float(raw["lat"]),
         lon=float(raw["lon"]),
         elevation_ft=round(float(raw.get("elevation") or 0.0)),
-        tz=str(raw["tz"]),
+        tz=sys.intern(str(raw["tz"])),
     )
 
 
+def _rows() -> Iterator[dict[str, Any]]:
+    """airportsdata's rows, one at a time, as `airportsdata.load` reads them.
+
+    Read here rather than through `load`, which keeps all 28,000 rows as dicts at
+    once (about 30 MB that the process never gives back): each row is dropped once
+    it is turned into an `Airport`.
+    """
+    data = resources.files(airportsdata).joinpath("airports.csv")
+    with data.open(encoding="utf8") as lines:
+        for row in csv.DictReader(lines, quoting=csv.QUOTE_NONNUMERIC):
+            if row["icao"]:
+                yield row
+
+
 @functools.cache
-def _raw_icao() -> dict[str, dict[str, Any]]:
-    # Loading parses a ~3 MB CSV (about 0.1 s): once per process.
-    loaded: Any = airportsdata.load("ICAO")  # a dict of TypedDicts
-    return dict(loaded)
-
-
-@functools.lru_cache(maxsize=4096)
-def _lookup(icao: str) -> Airport | None:
-    raw = _raw_icao().get(icao)
-    return None if raw is None else _airport(raw)
+def _by_icao() -> dict[str, Airport]:
+    # Every airport, for `get`: about 0.2 s once per process.
+    return {str(row["icao"]): _airport(row) for row in _rows()}
 
 
 def load_airports(include: Callable[[Mapping[str, Any]], bool] = is_jet_airport) -> list[Airport]:
     """The airportsdata airports that `include` accepts, in ICAO order."""
-    return [_airport(raw) for _, raw in sorted(_raw_icao().items()) if include(raw)]
+    chosen = {str(row["icao"]): _airport(row) for row in _rows() if include(row)}
+    return [chosen[icao] for icao in sorted(chosen)]
 
 
 class AirportIndex:
@@ -226,8 +238,16 @@ class AirportIndex:
 
 @functools.cache
 def default_index() -> AirportIndex:
-    """The index of the default (jet-relevant) airports, built once per process."""
-    return AirportIndex(load_airports())
+    """The index of the default (jet-relevant) airports, built once per process.
+
+    It shares its `Airport` objects with `get`, which the bot needs as well.
+    """
+    every = _by_icao()
+    return AirportIndex(
+        every[icao]
+        for icao in sorted(every)
+        if is_jet_airport({"iata": every[icao].iata or "", "name": every[icao].name})
+    )
 
 
 def nearest(lat: float, lon: float, max_km: float) -> AirportMatch | None:
@@ -237,4 +257,4 @@ def nearest(lat: float, lon: float, max_km: float) -> AirportMatch | None:
 
 def get(icao: str) -> Airport | None:
     """Any airport in airportsdata by ICAO code (case-insensitive), or None."""
-    return _lookup(icao.strip().upper())
+    return _by_icao().get(icao.strip().upper())
