@@ -90,6 +90,8 @@ async def fan_out(
             "SUMMITWATCH_DELIVERY_RATE": rate,
             "SUMMITWATCH_PAID_BROADCAST": paid,
             "SUMMITWATCH_DELIVERY_CONCURRENCY": str(concurrency),
+            # No health endpoint: another bot on its default port would stop this one.
+            "SUMMITWATCH_HEALTH_PORT": "0",
         }
         started = time.monotonic()
         profiler = ["-m", "cProfile", "-o", profile] if profile else []

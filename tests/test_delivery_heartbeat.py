@@ -18,13 +18,13 @@ from bot.alerts.claims import Leases
 from bot.alerts.delivery import DeliveryConfig, DeliveryWorker
 from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter, RateLimitArgs
-from bot.alerts.routing import route
 from bot.telegram_request import AiohttpRequest
 from storage import outbox
 from storage.models import OutboxRow, OutboxStatus
 from storage.types import utcnow
-from tests.alerting import landing_payload, subscribe_chats
+from tests.alerting import subscribe_chats
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.test_storage_alert_payloads import route_landings
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=10)
@@ -163,17 +163,7 @@ def _worker(
 
 async def _landings(sessions: async_sessionmaker[AsyncSession], count: int) -> None:
     await subscribe_chats(sessions, [(CHAT, "en")])
-    for event_id in range(1, count + 1):
-        async with sessions.begin() as session:
-            await route(
-                session,
-                event_type="flight",
-                event_id=event_id,
-                payload=landing_payload(registration=f"DEMO{event_id}"),
-                thread_key=None,
-                topics=[("aircraft", "ffa001")],
-                now=utcnow(),
-            )
+    await route_landings(sessions, count, now=utcnow())
 
 
 def _registrations(fake: FakeBotAPI) -> list[str]:

@@ -26,6 +26,23 @@ OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
 TRACK = [[40.0 + i / 1000, 49.0 + i / 1000, 30_000 - i * 10] for i in range(600)]
 
 
+async def route_landings(
+    sessions: async_sessionmaker[AsyncSession], count: int, *, now: datetime
+) -> None:
+    """Landings 1..count of aircraft ffa001 (registrations DEMO1...), each routed alone."""
+    for event_id in range(1, count + 1):
+        async with sessions.begin() as session:
+            await route(
+                session,
+                event_type="flight",
+                event_id=event_id,
+                payload=landing_payload(registration=f"DEMO{event_id}"),
+                thread_key=None,
+                topics=[("aircraft", "ffa001")],
+                now=now,
+            )
+
+
 async def test_a_fan_out_writes_the_payload_once(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -59,17 +76,7 @@ async def test_a_digest_carries_the_held_events_payloads(
     await subscribe_chats(sessions, [(77, "en")])
     async with sessions.begin() as session:
         await set_mute(session, 77, NOW + timedelta(hours=1))
-    for event_id in (1, 2):
-        async with sessions.begin() as session:
-            await route(
-                session,
-                event_type="flight",
-                event_id=event_id,
-                payload=landing_payload(registration=f"DEMO{event_id}"),
-                thread_key=None,
-                topics=[("aircraft", "ffa001")],
-                now=NOW,
-            )
+    await route_landings(sessions, 2, now=NOW)
     async with sessions.begin() as session:
         assert await end_expired_mutes(session, now=NOW + timedelta(hours=2)) == [77]
     async with sessions() as session:
