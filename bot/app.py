@@ -16,11 +16,10 @@ from bot.alerts.delivery import DeliveryConfig, DeliveryWorker
 from bot.alerts.mute import end_expired_mutes
 from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter
+from bot.alerts.render import alert_renderers
 from bot.config import SUPPORTED_LOCALES, Settings
-from bot.flights import (
-    alert_map,  # noqa: F401  (registers the landing map picture)
-    maps,
-)
+from bot.flights import maps
+from bot.flights.alert_map import landing_map
 from bot.flights.live import LiveFlights
 from bot.health import HealthServer
 from bot.i18n import translator
@@ -136,6 +135,8 @@ def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorke
             lease_s=settings.delivery_lease_s,
             paid_broadcast=settings.paid_broadcast,
         ),
+        # The one table of renderers; pictures come from the features that draw them.
+        renderers=alert_renderers(flight_photo=landing_map),
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import FlightEventRow, StatementEvent
+from storage.models import FlightEventRow, StatementEvent, VenueEvent
 from storage.upsert import conflict_insert
 
-EventRow = FlightEventRow | StatementEvent
+EventRow = FlightEventRow | StatementEvent | VenueEvent
 _TABLES: dict[type[EventRow], Table] = {
     FlightEventRow: FlightEventRow.__table__,  # type: ignore[attr-defined]
     StatementEvent: StatementEvent.__table__,  # type: ignore[attr-defined]
+    VenueEvent: VenueEvent.__table__,  # type: ignore[attr-defined]
 }
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Venue, VenueEvent, VenueFactor, VenueRanking
+from storage.models import Venue, VenueFactor, VenueRanking
 
 # "SWVENU": serialises seeding when several processes start at once on PostgreSQL.
 SEED_LOCK_KEY = 0x5357_5645_4E55
@@ -134,30 +134,8 @@ async def save_ranking(
     await session.flush()
 
 
-async def add_venue_event(
-    session: AsyncSession,
-    *,
-    dedup_key: str,
-    kind: str,
-    venue_slug: str,
-    data: dict[str, Any],
-    detected_at: datetime,
-) -> int | None:
-    """Store a ranking change once; its id, or None when the key was stored before."""
-    taken = await session.exec(select(VenueEvent.id).where(VenueEvent.dedup_key == dedup_key))
-    if taken.first() is not None:
-        return None
-    row = VenueEvent(
-        dedup_key=dedup_key, kind=kind, venue_slug=venue_slug, data=data, detected_at=detected_at
-    )
-    session.add(row)
-    await session.flush()
-    return row.id
-
-
 __all__ = [
     "add_factor_value",
-    "add_venue_event",
     "all_venues",
     "current_factors",
     "factor_history",

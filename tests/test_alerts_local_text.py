@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 
 from bot.alerts import airport_names
+from bot.alerts.events import FlightAlert
+from bot.alerts.flight_text import place
 from bot.alerts.render import render
-from bot.alerts.render_flight import place, render_flight
+from bot.alerts.render_flight import render_flight
 from bot.alerts.render_statement import TITLE_LIMIT
 from bot.alerts.text import cut_at_word, dated_moment, html_to_plain
 from bot.flights import payload as flight_payload
@@ -143,18 +145,16 @@ def _landing(departed: str, landed: str) -> dict[str, Any]:
 def test_the_departure_shows_the_utc_date_when_utc_is_on_another_day(
     locale: str, when_line: str, from_line: str
 ) -> None:
-    text = render_flight(
-        _landing("2025-03-13T22:54:00+00:00", "2025-03-14T01:30:00+00:00"), translator(locale)
-    ).text
+    landing = _landing("2025-03-13T22:54:00+00:00", "2025-03-14T01:30:00+00:00")
+    text = render_flight(FlightAlert.from_json(landing), translator(locale)).text
     lines = html_to_plain(text).replace("\u202f", " ").split("\n")
     assert when_line in lines
     assert from_line in lines
 
 
 def test_a_departure_on_the_day_before_the_landing_gives_its_own_date() -> None:
-    text = render_flight(
-        _landing("2025-03-13T19:00:00+00:00", "2025-03-14T01:30:00+00:00"), translator("ru")
-    ).text
+    landing = _landing("2025-03-13T19:00:00+00:00", "2025-03-14T01:30:00+00:00")
+    text = render_flight(FlightAlert.from_json(landing), translator("ru")).text
     assert (
         "↗ Откуда: Москва (VKO), вылет 13 мар. 2025 г., 22:00 по местному времени (Москва), "
         "19:00 UTC"

@@ -9,7 +9,7 @@ import pytest
 from bot.alerts.render_flight import render_flight
 from bot.flights.airports import get
 from bot.flights.events import Confidence, EventKind, FlightEvent
-from bot.flights.payload import AircraftInfo, event_payload
+from bot.flights.payload import AircraftInfo, flight_alert
 from bot.i18n import translator
 
 TS = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
@@ -33,8 +33,8 @@ def _text(kind: EventKind, confidence: Confidence, how: str | None, locale: str)
         provider="adsb.lol",
         data=data,
     )
-    payload = event_payload(event, aircraft=AircraftInfo(), people=[], airports=get)
-    return render_flight(payload, translator(locale)).text
+    alert = flight_alert(event, aircraft=AircraftInfo(), people=[], airports=get)
+    return render_flight(alert, translator(locale)).text
 
 
 @pytest.mark.parametrize(

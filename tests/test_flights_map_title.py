@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bot.alerts.events import FlightAlert
 from bot.flights.alert_map import landing_map, landing_title
 from bot.flights.history import Flight
 from bot.flights.maps import AirportMark, MapTitle, map_view, render_track_png
@@ -33,7 +34,7 @@ WHITE = np.array([1.0, 1.0, 1.0])
 
 def test_the_landing_map_title_names_aircraft_route_and_utc_times() -> None:
     payload = landing_payload(type_code="GLF6", track=TRACK)
-    assert landing_title(payload) == MapTitle(
+    assert landing_title(FlightAlert.from_json(payload)) == MapTitle(
         "DEMO1 · DMO1 · GLF6",
         ("Moscow (VKO) → Baku (GYD)", "2025-03-13 22:54 – 2025-03-14 01:30 UTC"),
     )
@@ -108,14 +109,14 @@ def test_a_track_under_the_title_is_moved_clear_of_it() -> None:
 
 def test_the_landing_map_carries_its_title() -> None:
     payload = landing_payload(track=TRACK, origin=ORIGIN, airport=ARRIVAL)
-    png = landing_map(payload)
+    png = landing_map(FlightAlert.from_json(payload))
     assert png is not None and png_size(png) == (1024, 768)
     untitled = render_track_png(
         [(p[0], p[1], p[2]) for p in TRACK],
         airports=[AirportMark("VKO", 55.5915, 37.2615), AirportMark("GYD", 40.4675, 50.0467)],
     )
     assert png != untitled
-    assert landing_map({**payload, "kind": "takeoff"}) is None
+    assert landing_map(FlightAlert.from_json({**payload, "kind": "takeoff"})) is None
 
 
 @pytest.mark.parametrize(

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+from bot.alerts.events import FlightAlert
 from bot.alerts.render_flight import render_flight
 from bot.flights.airports import get
 from bot.flights.events import Confidence, EventKind, FlightEvent
-from bot.flights.payload import AircraftInfo, airport_info, event_payload
+from bot.flights.payload import AircraftInfo, airport_info, flight_alert
 from bot.i18n import translator
 
 TS = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
 ENVOY = {"slug": "envoy", "names": {"en": "Demo Envoy"}, "confidence": "confirmed"}
+
+
+def _stored(event: FlightEvent, **inputs: Any) -> dict[str, Any]:
+    """The alert's JSON form, as the store keeps it."""
+    return flight_alert(event, **inputs).to_json()
 
 
 def _event(kind: EventKind, airport: str | None, **data: object) -> FlightEvent:
@@ -41,7 +48,7 @@ def test_a_landing_carries_origin_duration_and_track() -> None:
         how="ground",
     )
     track = [(55.6, 37.3, None), (48.0, 44.0, 39000), (40.46, 50.05, None)]
-    payload = event_payload(
+    payload = _stored(
         event,
         aircraft=AircraftInfo(registration="DEMO1", callsign="DMO1", demo=True, source="test"),
         people=[ENVOY],
@@ -55,13 +62,13 @@ def test_a_landing_carries_origin_duration_and_track() -> None:
     assert payload["duration_s"] == 9360
     assert payload["track"] == [[55.6, 37.3, None], [48.0, 44.0, 39000], [40.46, 50.05, None]]
     assert payload["demo"] is True and payload["provider"] == "adsb.lol"
-    text = render_flight(payload, translator("en")).text
+    text = render_flight(FlightAlert.from_json(payload), translator("en")).text
     assert "[DEMO DATA]" in text and "carrying Demo Envoy (confirmed)" in text
     assert "05:30 Baku time (01:30 UTC)" in text and "Flight time: 2 h 36 min" in text
 
 
 def test_other_kinds_carry_what_they_need_and_no_more() -> None:
-    takeoff = event_payload(
+    takeoff = _stored(
         _event(EventKind.TAKEOFF, "UUWW", how="first_fix", estimated=True),
         aircraft=AircraftInfo(),
         people=[],
@@ -70,15 +77,15 @@ def test_other_kinds_carry_what_they_need_and_no_more() -> None:
     )
     assert takeoff["estimated"] is True and "track" not in takeoff and "origin" not in takeoff
     assert "demo" not in takeoff
-    emergency = event_payload(
+    emergency = _stored(
         _event(EventKind.EMERGENCY, None, squawk="7700", held_s=40),
         aircraft=AircraftInfo(),
         people=[],
         airports=get,
     )
     assert emergency["airport"] is None and emergency["squawk"] == "7700"
-    assert "7700" in render_flight(emergency, translator("en")).text
-    regained = event_payload(
+    assert "7700" in render_flight(FlightAlert.from_json(emergency), translator("en")).text
+    regained = _stored(
         _event(EventKind.SIGNAL_REGAINED, "UBBB", retracts="ffa0d1:landing:probable:0"),
         aircraft=AircraftInfo(),
         people=[],
@@ -86,7 +93,7 @@ def test_other_kinds_carry_what_they_need_and_no_more() -> None:
     )
     assert regained["retracts"] == "ffa0d1:landing:probable:0"
     # An ICAO code airportsdata does not know leaves the place unknown, not invented.
-    unknown = event_payload(
+    unknown = _stored(
         _event(EventKind.LANDING, "ZZZZ"), aircraft=AircraftInfo(), people=[], airports=get
     )
     assert unknown["airport"] is None and "origin" not in unknown

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.alerts.events import FlightAlert
 from bot.alerts.render_flight import render_flight
 from bot.config import load_settings
 from bot.flights.airports import default_index, get
@@ -218,7 +219,7 @@ async def test_a_flight_becomes_one_takeoff_and_one_landing_alert(rig: Rig) -> N
     assert 60 < len(track) < 200
     assert track[0][0] == pytest.approx(55.59, abs=0.05)
     assert track[-1][0] == pytest.approx(40.47, abs=0.05)
-    text = render_flight(landing, translator("ru")).text
+    text = render_flight(FlightAlert.from_json(landing), translator("ru")).text
     assert "05:30" in text and "01:54" in text and "Демо-посланник" in text
 
     # Positions are downsampled, keep their provider, and every kept one is distinct.

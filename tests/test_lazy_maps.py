@@ -26,10 +26,11 @@ def test_importing_the_bot_loads_no_map_machinery() -> None:
 def test_the_first_map_loads_it_and_the_landing_picture_is_still_registered() -> None:
     code = (
         "import bot.app\n"
-        "from bot.alerts.render import photo_for\n"
+        "from bot.alerts.render import alert_renderers\n"
         "from tests.alerting import landing_payload\n"
+        "table = alert_renderers(flight_photo=bot.app.landing_map)\n"
         "track = [[55.59, 37.26, 0], [48.0, 46.0, 39000], [40.47, 50.05, 0]]\n"
-        "assert photo_for('flight', landing_payload(track=track)).startswith(b'\\x89PNG')"
+        "assert table.photo('flight', landing_payload(track=track)).startswith(b'\\x89PNG')"
     )
     assert _loaded_after(code) == dict.fromkeys(HEAVY, True)
 

@@ -37,7 +37,7 @@ def kremlin_payload(**changes: Any) -> dict[str, Any]:
         published=PUBLISHED,
     )
     result = MATCHER.match_item(item)
-    payload = events.payload(
+    payload = events.alert(
         item,
         result,
         statement_id=7,
@@ -45,7 +45,7 @@ def kremlin_payload(**changes: Any) -> dict[str, Any]:
         source=events.SourceInfo("kremlin-ru", True, "RU", events.source_zone("RU")),
         fetched_at=PUBLISHED + timedelta(minutes=3),
         names={("person", "witkoff"): WITKOFF_NAMES},
-    )
+    ).to_json()
     payload.update(changes)
     return payload
 
@@ -124,7 +124,7 @@ def test_a_news_agency_in_utc_and_a_place_named_in_its_own_words() -> None:
     item = FeedItem.build(
         source="apa-az", language="az", title="Nümayəndə heyəti Bakıya gəlib", published=PUBLISHED
     )
-    payload = events.payload(
+    payload = events.alert(
         item,
         MATCHER.match_item(item),
         statement_id=8,
@@ -132,7 +132,7 @@ def test_a_news_agency_in_utc_and_a_place_named_in_its_own_words() -> None:
         source=events.SourceInfo("apa-az", False, None, events.source_zone(None)),
         fetched_at=PUBLISHED,
         names={("place", "baku"): {"en": "Baku", "ru": "Баку", "az": "Bakı"}},
-    )
+    ).to_json()
     lines = html_to_plain(render("statement", payload, translator("en")).text).split("\n")
     assert lines[0] == "📰 apa-az · news agency: Baku"
     # The same format as a source with a zone: no seconds, no AM/PM.

@@ -15,7 +15,7 @@ from bot.venues.evidence import Evidence, LandingEvidence, StatementEvidence
 from bot.venues.knowledge import FACTOR_VALUES, load_knowledge
 from bot.venues.results import RankingChange
 from bot.venues.scoring import score
-from bot.venues.views import change_payload, ranking_list, strongest, value_text, venue_detail
+from bot.venues.views import change_alert, ranking_list, strongest, value_text, venue_detail
 from bot.venues.weights import ScoringWeights
 
 KNOWLEDGE = load_knowledge()
@@ -77,7 +77,7 @@ def test_a_score_jump_alert_in_three_languages() -> None:
         label_key="The score of {venue} jumped from {previous_score} to {score}",
         params={},
     )
-    payload = change_payload(change, baku, PEOPLE)
+    payload = change_alert(change, baku, PEOPLE).to_json()
     first = {
         locale: render("venue_change", payload, translator(locale)).text.split("\n")[0]
         for locale in ("en", "ru", "az")
@@ -190,7 +190,7 @@ def test_an_alert_payload_carries_every_language_of_a_note() -> None:
         label_key=labels.CHANGE_NEW_LEADER,
         params={},
     )
-    payload = change_payload(change, riyadh, PEOPLE)
+    payload = change_alert(change, riyadh, PEOPLE).to_json()
     texts = {
         locale: render("venue_change", payload, translator(locale)).text
         for locale in ("en", "ru", "az")

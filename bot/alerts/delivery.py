@@ -57,7 +57,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.alerts.claims import Leases
 from bot.alerts.ratelimiter import RateLimitArgs
-from bot.alerts.render import RenderedAlert, UnknownEventType, photo_for, render
+from bot.alerts.render import AlertRenderers, RenderedAlert, UnknownEventType
 from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
 from bot.i18n import resolve_locale, translator
 from storage import outbox
@@ -138,6 +138,8 @@ class DeliveryWorker:
     config: DeliveryConfig = field(default_factory=DeliveryConfig)
     name: str = field(default_factory=worker_name)
     clock: Callable[[], datetime] = utcnow
+    # Event type -> renderer and picture; the composition root's carries the landing map.
+    renderers: AlertRenderers = field(default_factory=AlertRenderers)
     stats: DeliveryStats = field(default_factory=DeliveryStats)
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     _in_flight: set[asyncio.Task[None]] = field(default_factory=set)
@@ -421,7 +423,7 @@ class DeliveryWorker:
         alert = self._rendered.get(key)
         if alert is None:
             photo = await self._photo(row, payload)
-            text = render(row.event_type, payload, translator(locale)).text
+            text = self.renderers.render(row.event_type, payload, translator(locale)).text
             alert = RenderedAlert(text=text, photo=photo)
             self._rendered[key] = alert
             if len(self._rendered) > RENDER_CACHE_SIZE:
@@ -433,7 +435,9 @@ class DeliveryWorker:
         key = (row.event_type, row.event_id)
         task = self._photos.get(key)
         if task is None:
-            task = asyncio.create_task(asyncio.to_thread(photo_for, row.event_type, payload))
+            task = asyncio.create_task(
+                asyncio.to_thread(self.renderers.photo, row.event_type, payload)
+            )
             self._photos[key] = task
             if len(self._photos) > PHOTO_CACHE_SIZE:
                 self._photos.popitem(last=False)

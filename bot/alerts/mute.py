@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.alerts.events import DigestAlert, HeldAlert
 from bot.numbers import parse_int
 from storage import outbox
 from storage.chats import set_mute
@@ -52,14 +53,14 @@ async def end_mute(session: AsyncSession, chat_id: int, *, now: datetime) -> int
     held = await outbox.take_held(session, chat_id=chat_id)
     if not held:
         return 0
-    items = [{"event_type": row.event_type, "payload": row.payload} for row in held]
+    digest = DigestAlert(tuple(HeldAlert(row.event_type, row.payload) for row in held))
     first_id = min(row.id or 0 for row in held)
     await outbox.enqueue(
         session,
-        event_type="digest",
+        event_type=DigestAlert.TYPE,
         # Each held row id is unique, so the digest of a mute gets a unique key too.
         event_id=first_id,
-        payload={"items": items},
+        payload=digest.to_json(),
         thread_key=None,
         chats=[(chat_id, None)],
         # A moment's delay so that /unmute's confirmation arrives before the digest.

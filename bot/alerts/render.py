@@ -1,82 +1,93 @@
 """Rendering: event data to message text, in one chat's language, at send time.
 
 Outbox rows keep event data, never text, so a `/lang` change reaches alerts that are
-already queued. Each event type has one renderer; all are pure functions.
+already queued. The table below is the whole list: each event type's JSON form is
+read back into its typed event (`bot.alerts.events`) and handed to its one renderer,
+a pure function; nothing registers itself by being imported. Pictures come from the
+features (the landing map is drawn by `bot.flights`, which this package may not
+import), so the composition root builds the table with them and hands it to the
+delivery worker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from bot.alerts.events import DigestAlert, FlightAlert, StatementAlert, VenueChangeAlert
+from bot.alerts.render_digest import render_digest
+from bot.alerts.render_flight import render_flight
+from bot.alerts.render_statement import render_statement
+from bot.alerts.render_venue import render_venue_change
+from bot.alerts.rendered import RenderedAlert, UnknownEventType
 from bot.i18n import Translator
 
+__all__ = [
+    "AlertRenderers",
+    "RenderedAlert",
+    "UnknownEventType",
+    "alert_renderers",
+    "render",
+]
 
-@dataclass(frozen=True)
-class RenderedAlert:
-    """What one chat is sent for one event: HTML text and, optionally, a picture."""
-
-    text: str
-    photo: bytes | None = None
-
-
-Renderer = Callable[[dict[str, Any], Translator], RenderedAlert]
-_RENDERERS: dict[str, Renderer] = {}
-
-
-def renderer(event_type: str) -> Callable[[Renderer], Renderer]:
-    """Register the renderer of one event type."""
-
-    def register(function: Renderer) -> Renderer:
-        if event_type in _RENDERERS:
-            raise ValueError(f"a renderer for {event_type!r} exists already")
-        _RENDERERS[event_type] = function
-        return function
-
-    return register
+E = TypeVar("E")
+FlightPhoto = Callable[[FlightAlert], bytes | None]
 
 
-PhotoMaker = Callable[[dict[str, Any]], bytes | None]
-_PHOTOS: dict[str, PhotoMaker] = {}
+@dataclass(frozen=True, slots=True)
+class AlertKind(Generic[E]):
+    """One event type's entry: how its JSON is read, rendered and (maybe) pictured."""
+
+    parse: Callable[[Mapping[str, Any]], E]
+    text: Callable[[E, Translator], RenderedAlert]
+    photo: Callable[[E], bytes | None] | None = None
 
 
-def photo_maker(event_type: str) -> Callable[[PhotoMaker], PhotoMaker]:
-    """Register a picture for an event type (the same for every language).
+class AlertRenderers:
+    """Event type -> (typed event, renderer, picture): the delivery worker's one table."""
 
-    Feature packages register these (flights draw track maps); alerts cannot import
-    them, so the composition root imports the module that registers.
-    """
+    def __init__(self, *, flight_photo: FlightPhoto | None = None) -> None:
+        """Args:
+        flight_photo: the picture of a flight alert (the landing map), if any.
+        """
+        self._kinds: dict[str, AlertKind[Any]] = {
+            FlightAlert.TYPE: AlertKind(FlightAlert.from_json, render_flight, flight_photo),
+            StatementAlert.TYPE: AlertKind(StatementAlert.from_json, render_statement),
+            VenueChangeAlert.TYPE: AlertKind(VenueChangeAlert.from_json, render_venue_change),
+            # The digest lists other alerts' first lines, so it renders through this table.
+            DigestAlert.TYPE: AlertKind(
+                DigestAlert.from_json, lambda digest, t: render_digest(digest, t, self.render)
+            ),
+        }
 
-    def register(function: PhotoMaker) -> PhotoMaker:
-        _PHOTOS[event_type] = function
-        return function
+    def _kind(self, event_type: str) -> AlertKind[Any]:
+        try:
+            return self._kinds[event_type]
+        except KeyError:
+            raise UnknownEventType(event_type) from None
 
-    return register
+    def render(self, event_type: str, payload: Mapping[str, Any], t: Translator) -> RenderedAlert:
+        """Render one stored event for one chat."""
+        kind = self._kind(event_type)
+        return kind.text(kind.parse(payload), t)
+
+    def photo(self, event_type: str, payload: Mapping[str, Any]) -> bytes | None:
+        """The event's picture, if its type has one and the event too. CPU-heavy."""
+        kind = self._kinds.get(event_type)
+        if kind is None or kind.photo is None:
+            return None  # an unknown type is refused by `render`, not here
+        return kind.photo(kind.parse(payload))
 
 
-def photo_for(event_type: str, payload: dict[str, Any]) -> bytes | None:
-    """The event's picture, if one is registered and the event has one. CPU-heavy."""
-    maker = _PHOTOS.get(event_type)
-    return maker(payload) if maker is not None else None
+def alert_renderers(*, flight_photo: FlightPhoto | None = None) -> AlertRenderers:
+    """The table of every alert kind (pictures as the caller hands them)."""
+    return AlertRenderers(flight_photo=flight_photo)
 
 
-class UnknownEventType(LookupError):
-    """No renderer knows this event type (a row written by a newer version?)."""
+_TEXT_ONLY = AlertRenderers()
 
 
-def render(event_type: str, payload: dict[str, Any], t: Translator) -> RenderedAlert:
-    """Render one event for one chat."""
-    # Importing here registers the renderers without an import cycle.
-    from bot.alerts import (  # noqa: F401
-        render_digest,
-        render_flight,
-        render_statement,
-        render_venue,
-    )
-
-    try:
-        function = _RENDERERS[event_type]
-    except KeyError:
-        raise UnknownEventType(event_type) from None
-    return function(payload, t)
+def render(event_type: str, payload: Mapping[str, Any], t: Translator) -> RenderedAlert:
+    """Render one stored event's text for one chat (no picture)."""
+    return _TEXT_ONLY.render(event_type, payload, t)

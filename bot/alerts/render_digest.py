@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.alerts.render import RenderedAlert, render, renderer
+from bot.alerts.events import DigestAlert
+from bot.alerts.rendered import RenderedAlert
 from bot.i18n import Translator
+
+# The table's renderer of any stored event (`bot.alerts.render.AlertRenderers.render`).
+RenderAny = Callable[[str, Mapping[str, Any], Translator], RenderedAlert]
 
 _TAG = re.compile(r"<[^>]+>")
 DIGEST_LINES = 30
 
 
-def first_line(event_type: str, payload: dict[str, Any], t: Translator) -> str:
+def first_line(
+    event_type: str, payload: Mapping[str, Any], t: Translator, render: RenderAny
+) -> str:
     """The headline of an alert, as plain text escaped for HTML."""
     text = render(event_type, payload, t).text
     for line in text.split("\n"):
@@ -23,10 +30,9 @@ def first_line(event_type: str, payload: dict[str, Any], t: Translator) -> str:
     return ""
 
 
-@renderer("digest")
-def render_digest(payload: dict[str, Any], t: Translator) -> RenderedAlert:
+def render_digest(digest: DigestAlert, t: Translator, render: RenderAny) -> RenderedAlert:
     """'While this chat was muted, 3 alerts arrived:' and one line for each."""
-    items: list[dict[str, Any]] = payload.get("items", [])
+    items = digest.items
     lines = [
         "<b>"
         + t.n_(
@@ -37,7 +43,7 @@ def render_digest(payload: dict[str, Any], t: Translator) -> RenderedAlert:
         + "</b>"
     ]
     for item in items[:DIGEST_LINES]:
-        lines.append("• " + first_line(str(item["event_type"]), item["payload"], t))
+        lines.append("• " + first_line(item.event_type, item.payload, t, render))
     if len(items) > DIGEST_LINES:
         rest = len(items) - DIGEST_LINES
         lines.append(t.n_("…and {n} more.", "…and {n} more.", rest))

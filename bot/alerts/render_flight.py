@@ -1,17 +1,6 @@
 """Flight alerts: who, what, where (airport, city, country), when (local and UTC).
 
-Payload (written when the event is stored, see `bot.flights`):
-    kind: takeoff | landing | signal_lost | signal_regained | emergency
-    confidence: confirmed | probable
-    how: what a takeoff or landing was inferred from (`bot.flights.detector`); a
-        probable one says why it is probable from it
-    hex, registration, callsign, type_code: the aircraft
-    people: [{slug, names: {en, ru, az}, confidence: believed | confirmed}]
-    ts: ISO-8601 UTC time of the event
-    airport: {icao, iata, name, city, country, tz} or null
-    origin: airport dict of the departure (landings), departed_ts: ISO time
-    lat, lon, alt_ft, squawk
-    demo: true for the bundled demo scenario
+The alert's fields are `bot.alerts.events.FlightAlert` (built by `bot.flights.payload`).
 """
 
 from __future__ import annotations
@@ -21,6 +10,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.alerts.events import FlightAlert
 from bot.alerts.flight_text import (
     GLOBE_URL,
     airport_zone,
@@ -29,7 +19,7 @@ from bot.alerts.flight_text import (
     short_place,
     when,
 )
-from bot.alerts.render import RenderedAlert, renderer
+from bot.alerts.rendered import RenderedAlert
 from bot.alerts.text import dated_moment
 from bot.i18n import N_, Translator
 
@@ -45,16 +35,16 @@ def _day(moment: datetime, zone: str) -> date:
     return moment.astimezone(ZoneInfo(zone)).date()
 
 
-def aircraft_line(payload: dict[str, Any], t: Translator) -> str:
+def aircraft_line(alert: FlightAlert, t: Translator) -> str:
     """'Aircraft DEMO1 (ffa123), callsign DMO1 — believed to carry Steve Witkoff'."""
-    hex_code = str(payload["hex"])
-    ident = escape(str(payload.get("registration") or hex_code.upper()))
+    hex_code = alert.hex
+    ident = escape(str(alert.registration or hex_code.upper()))
     parts = [t._("Aircraft {ident} ({hex})", ident=ident, hex=escape(hex_code))]
-    if payload.get("callsign"):
-        parts.append(t._("callsign {callsign}", callsign=escape(str(payload["callsign"]))))
+    if alert.callsign:
+        parts.append(t._("callsign {callsign}", callsign=escape(str(alert.callsign))))
     line = ", ".join(parts)
-    believed = [p for p in payload.get("people", []) if p.get("confidence") != "confirmed"]
-    confirmed = [p for p in payload.get("people", []) if p.get("confidence") == "confirmed"]
+    believed = [p for p in alert.people if p.get("confidence") != "confirmed"]
+    confirmed = [p for p in alert.people if p.get("confidence") == "confirmed"]
     if confirmed:
         line += " — " + t._("carrying {names} (confirmed)", names=_names(confirmed, t))
     if believed:
@@ -70,12 +60,11 @@ def _names(people: list[dict[str, Any]], t: Translator) -> str:
     return ", ".join(names)
 
 
-def headline(payload: dict[str, Any], t: Translator) -> str:
+def headline(alert: FlightAlert, t: Translator) -> str:
     """The first line: what happened, where."""
-    kind, probable = payload["kind"], payload.get("confidence") == "probable"
-    airport = payload.get("airport")
-    where = place(airport, t)
-    how = payload.get("how")
+    kind, probable = alert.kind, alert.confidence == "probable"
+    where = place(alert.airport, t)
+    how = alert.how
     if kind == "takeoff":
         if not probable:
             return t._("🛫 Took off from {place}", place=where)
@@ -102,7 +91,7 @@ def headline(payload: dict[str, Any], t: Translator) -> str:
     if kind == "signal_regained":
         return t._("📡 Signal regained near {place}", place=where)
     if kind == "emergency":
-        squawk = str(payload.get("squawk", ""))
+        squawk = str(alert.squawk if alert.squawk is not None else "")
         return t._(
             "🚨 Emergency squawk {squawk}: {meaning}",
             squawk=escape(squawk),
@@ -111,21 +100,18 @@ def headline(payload: dict[str, Any], t: Translator) -> str:
     return t._("Flight event: {kind}", kind=escape(str(kind)))
 
 
-@renderer("flight")
-def render_flight(payload: dict[str, Any], t: Translator) -> RenderedAlert:
+def render_flight(alert: FlightAlert, t: Translator) -> RenderedAlert:
     """A flight alert for one chat."""
     lines = []
-    if payload.get("demo"):
+    if alert.demo:
         lines.append(t._("[DEMO DATA]"))
-    lines.append(f"<b>{headline(payload, t)}</b>")
-    lines.append(aircraft_line(payload, t))
-    lines.append("🕑 " + when(str(payload["ts"]), payload.get("airport"), t))
-    landed_day = _day(
-        datetime.fromisoformat(str(payload["ts"])), airport_zone(payload.get("airport"))
-    )
-    if payload["kind"] == "landing" and payload.get("origin") and payload.get("departed_ts"):
-        origin = payload["origin"]
-        departed = datetime.fromisoformat(str(payload["departed_ts"]))
+    lines.append(f"<b>{headline(alert, t)}</b>")
+    lines.append(aircraft_line(alert, t))
+    lines.append("🕑 " + when(alert.ts.isoformat(), alert.airport, t))
+    landed_day = _day(alert.ts, airport_zone(alert.airport))
+    if alert.kind == "landing" and alert.origin and alert.departed_ts:
+        origin = alert.origin
+        departed = alert.departed_ts
         origin_zone = str(origin.get("tz") or "UTC")
         lines.append(
             "↗ "
@@ -138,11 +124,9 @@ def render_flight(payload: dict[str, Any], t: Translator) -> RenderedAlert:
                 ),
             )
         )
-    if payload.get("duration_s") is not None:
-        lines.append(
-            "⏱ " + t._("Flight time: {duration}", duration=duration(int(payload["duration_s"]), t))
-        )
-    url = GLOBE_URL.format(hex=escape(str(payload["hex"])))
+    if alert.duration_s is not None:
+        lines.append("⏱ " + t._("Flight time: {duration}", duration=duration(alert.duration_s, t)))
+    url = GLOBE_URL.format(hex=escape(alert.hex))
     link_text = t._("Track on globe.adsb.lol")
     lines.append(f'<a href="{url}">{link_text}</a>')
     return RenderedAlert(text="\n".join(lines))

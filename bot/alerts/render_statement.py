@@ -1,14 +1,7 @@
 """Statement alerts: a frame in the chat's language around the statement's own words.
 
-Payload (written when the event is stored, see `bot.statements.statement_event.payload`):
-    statement_id, revision (above 1 after an edit)
-    source: {name, official, country, tz}
-    language: the statement's language ("ru")
-    title, lead: the headline and the summary's first sentence, as published
-    url: the link, or null
-    published: ISO-8601 UTC publication time, or null; fetched: when it was fetched
-    matched: [{kind: person | place | keyword, key, text, names: {en, ru, az}}]
-    demo: true for bundled demo data
+The alert's fields are `bot.alerts.events.StatementAlert` (built by
+`bot.statements.statement_event.alert`).
 
 The title and lead are never translated: the chat sees the original text, tagged
 with its language, and the frame (source, time, what matched) in its own.
@@ -22,7 +15,8 @@ from typing import Any
 
 from babel import Locale as BabelLocale
 
-from bot.alerts.render import RenderedAlert, renderer
+from bot.alerts.events import StatementAlert
+from bot.alerts.rendered import RenderedAlert
 from bot.alerts.statement_text import KEYWORD_LABELS
 from bot.alerts.text import cut_at_word, dated_moment
 from bot.i18n import N_, Translator
@@ -46,14 +40,15 @@ def language_name(code: str, t: Translator) -> str:
     return str(name or code)
 
 
-def published_line(payload: dict[str, Any], t: Translator) -> str:
+def published_line(alert: StatementAlert, t: Translator) -> str:
     """When it was published, in the source's zone and in UTC (or when it was fetched)."""
-    zone = str(payload.get("source", {}).get("tz") or "UTC")
-    if payload.get("published"):
-        moment = datetime.fromisoformat(str(payload["published"]))
+    zone = str(alert.source.get("tz") or "UTC")
+    moment: datetime
+    if alert.published:
+        moment = alert.published
         template = N_("Published {time}")
     else:
-        moment = datetime.fromisoformat(str(payload["fetched"]))
+        moment = alert.fetched
         template = N_("Seen {time} (the source gives no time)")
     return t._(template, time=dated_moment(moment, zone, t))
 
@@ -67,11 +62,11 @@ def _label(match: dict[str, Any], t: Translator) -> str:
     return str(names.get(t.locale) or names.get("en") or key)
 
 
-def matched_lines(payload: dict[str, Any], t: Translator) -> list[str]:
+def matched_lines(alert: StatementAlert, t: Translator) -> list[str]:
     """'People: Steve Witkoff («Уиткоффом»)', one line per kind that matched."""
     lines = []
     for kind, title in KIND_LABELS.items():
-        found = [m for m in payload.get("matched", []) if m.get("kind") == kind]
+        found = [m for m in alert.matched if m.get("kind") == kind]
         if not found:
             continue
         parts = []
@@ -84,44 +79,40 @@ def matched_lines(payload: dict[str, Any], t: Translator) -> list[str]:
     return lines
 
 
-def header(payload: dict[str, Any], t: Translator) -> str:
+def header(alert: StatementAlert, t: Translator) -> str:
     """'🏛 kremlin-ru · official source: Steve Witkoff, meeting' (the digest's line too)."""
-    source = payload.get("source", {})
+    source = alert.source
     name = "<b>" + escape(str(source.get("name", "?"))) + "</b>"
     what = ", ".join(
-        escape(_label(m, t))
-        for kind in KIND_LABELS
-        for m in payload.get("matched", [])
-        if m.get("kind") == kind
+        escape(_label(m, t)) for kind in KIND_LABELS for m in alert.matched if m.get("kind") == kind
     )
     if source.get("official"):
         return "🏛 " + t._("{source} · official source: {what}", source=name, what=what)
     return "📰 " + t._("{source} · news agency: {what}", source=name, what=what)
 
 
-@renderer("statement")
-def render_statement(payload: dict[str, Any], t: Translator) -> RenderedAlert:
+def render_statement(alert: StatementAlert, t: Translator) -> RenderedAlert:
     """A statement alert for one chat."""
     lines = []
-    if payload.get("demo"):
+    if alert.demo:
         lines.append(t._("[DEMO DATA]"))
-    lines.append(header(payload, t))
-    if int(payload.get("revision", 1)) > 1:
+    lines.append(header(alert, t))
+    if alert.revision > 1:
         lines.append("✏️ " + t._("Updated after publication: what it mentions changed."))
-    language = str(payload.get("language") or "")
+    language = str(alert.language or "")
     tag = t._("Original text ({language}):", language=escape(language_name(language, t)))
     lines.append(f"<i>{tag}</i>")
-    title = str(payload.get("title", ""))
+    title = alert.title
     if len(title) >= TITLE_LIMIT:
         # The store cut it hard at its column's size, maybe mid-word: drop the
         # broken word and mark the cut.
         title = cut_at_word(title, TITLE_LIMIT - 1)
     lines.append(f"<b>{escape(title)}</b>")
-    if payload.get("lead"):
-        lines.append(escape(str(payload["lead"])))
-    lines.append("🕑 " + published_line(payload, t))
-    lines.extend("🔎 " + line for line in matched_lines(payload, t))
-    link = str(payload.get("url") or "")
+    if alert.lead:
+        lines.append(escape(alert.lead))
+    lines.append("🕑 " + published_line(alert, t))
+    lines.extend("🔎 " + line for line in matched_lines(alert, t))
+    link = str(alert.url or "")
     if link.startswith(("https://", "http://")):
         url = escape(link, quote=True)
         link_text = t._("Read at the source")

@@ -1,8 +1,8 @@
-"""The alert payload of a flight event: what `bot.alerts.render_flight` and the map read.
+"""A detected flight event as its alert (`bot.alerts.events.FlightAlert`).
 
 Pure: the caller looks up the aircraft, its people and its recent track in the store
-and passes them in. Stored with the event, so an alert can be rendered in any language
-at send time without asking the store again.
+and passes them in. The alert's JSON form is stored with the event, so it can be
+rendered in any language at send time without asking the store again.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.alerts.events import FlightAlert
 from bot.flights.airports import Airport
 from bot.flights.events import EventKind, FlightEvent
 
@@ -54,19 +55,15 @@ def airport_info(airport: Airport | None) -> dict[str, Any] | None:
     }
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
-def event_payload(
+def flight_alert(
     event: FlightEvent,
     *,
     aircraft: AircraftInfo,
     people: Sequence[dict[str, Any]],
     airports: AirportGetter,
     track: Sequence[TrackPoint] = (),
-) -> dict[str, Any]:
-    """The payload stored with the event and routed to the outbox.
+) -> FlightAlert:
+    """The alert of a detected event, stored with it and routed to the outbox.
 
     Args:
         event: the detected event.
@@ -76,40 +73,39 @@ def event_payload(
         track: recent positions (oldest first) drawn on the landing map.
     """
     data = event.data
-    payload: dict[str, Any] = {
-        "kind": event.kind.value,
-        "confidence": event.confidence.value,
-        "hex": event.hex,
-        "registration": aircraft.registration,
-        "callsign": aircraft.callsign,
-        "type_code": aircraft.type_code,
-        "people": [dict(person) for person in people],
-        "ts": _iso(event.ts),
-        "estimated": bool(data.get("estimated", False)),
-        "airport": airport_info(airports(event.airport)) if event.airport else None,
-        "lat": event.lat,
-        "lon": event.lon,
-        "alt_ft": event.alt_ft,
-        "provider": event.provider,
-        "identity_source": aircraft.source,
-    }
-    if aircraft.demo:
-        payload["demo"] = True
-    if event.kind in (EventKind.TAKEOFF, EventKind.LANDING) and isinstance(data.get("how"), str):
-        payload["how"] = data["how"]  # what the event was inferred from: the alert says why
-    if event.kind == EventKind.LANDING:
-        departure = data.get("departure")
-        if isinstance(departure, str):
-            payload["origin"] = airport_info(airports(departure))
-        departed = data.get("departure_ts")
-        if isinstance(departed, str):
-            payload["departed_ts"] = _iso(datetime.fromisoformat(departed))
-        if isinstance(data.get("duration_s"), int | float):
-            payload["duration_s"] = int(data["duration_s"])
-        if track:
-            payload["track"] = [[lat, lon, alt] for lat, lon, alt in track]
-    if event.kind == EventKind.EMERGENCY:
-        payload["squawk"] = data.get("squawk")
-    if "retracts" in data:
-        payload["retracts"] = data["retracts"]
-    return payload
+    how = data.get("how")
+    landing = event.kind == EventKind.LANDING
+    departure, departed = data.get("departure"), data.get("departure_ts")
+    flown = data.get("duration_s")
+    return FlightAlert(
+        kind=event.kind.value,
+        confidence=event.confidence.value,
+        hex=event.hex,
+        ts=event.ts,
+        registration=aircraft.registration,
+        callsign=aircraft.callsign,
+        type_code=aircraft.type_code,
+        people=tuple(dict(person) for person in people),
+        estimated=bool(data.get("estimated", False)),
+        airport=airport_info(airports(event.airport)) if event.airport else None,
+        lat=event.lat,
+        lon=event.lon,
+        alt_ft=event.alt_ft,
+        provider=event.provider,
+        identity_source=aircraft.source,
+        demo=aircraft.demo,
+        # What a takeoff or landing was inferred from: the alert says why.
+        how=how
+        if event.kind in (EventKind.TAKEOFF, EventKind.LANDING) and isinstance(how, str)
+        else None,
+        origin=airport_info(airports(departure))
+        if landing and isinstance(departure, str)
+        else None,
+        departed_ts=datetime.fromisoformat(departed)
+        if landing and isinstance(departed, str)
+        else None,
+        duration_s=int(flown) if landing and isinstance(flown, int | float) else None,
+        track=tuple(track) if landing else (),
+        squawk=data.get("squawk") if event.kind == EventKind.EMERGENCY else None,
+        retracts=str(data["retracts"]) if "retracts" in data else None,
+    )

@@ -13,7 +13,7 @@
    if none answered, the silence is ours, not the aircraft's, and must not become
    "signal lost" or a landing;
 4. in one transaction: keep positions (downsampled, with the provider), store each
-   event once with its alert payload (`record_flight_event` routes it to the outbox),
+   event once with its alert payload (`bot.alerts.record.record_event` routes it to the outbox),
    and save the state (see below); then wake the delivery worker.
 
 The state is a small global row plus one row per aircraft (`storage.flight_state`),
@@ -40,20 +40,20 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.alerts.record import record_event
 from bot.flights import airports as airport_data
 from bot.flights.airports import AirportIndex, default_index
 from bot.flights.detector import SNAPSHOT_VERSION, Detector, DetectorConfig, SnapshotError
 from bot.flights.events import EventKind, FlightEvent
 from bot.flights.freshness import Freshness, Refreshes
 from bot.flights.keep import KeepRule, Sightings
-from bot.flights.payload import AircraftInfo, TrackPoint, event_payload
+from bot.flights.payload import AircraftInfo, TrackPoint, flight_alert
 from bot.flights.providers import FetchOutcome, FlightFetcher, record_health
 from bot.flights.reports import PositionReport
 from bot.flights.rotation import Rotation
-from bot.flights.store import record_flight_event
 from storage.flight_state import AircraftState, load_state, save_state, state_revision
 from storage.flight_watch import aircraft_by_hexes, watched_hexes
-from storage.models import Aircraft
+from storage.models import Aircraft, FlightEventRow
 from storage.positions import add_positions, track_between
 from storage.watchlist import links_of_aircraft
 
@@ -347,30 +347,26 @@ class FlightWatch:
             source=aircraft.source,
         )
         track = await self._track(session, event) if event.kind == "landing" else []
-        payload = event_payload(
+        alert = flight_alert(
             event, aircraft=info, people=people, airports=airport_data.get, track=track
         )
-        values: dict[str, Any] = {
-            "dedup_key": event.dedup_key,
-            "kind": event.kind.value,
-            "hex": event.hex,
-            "ts": event.ts,
-            "airport_icao": event.airport,
-            "lat": event.lat,
-            "lon": event.lon,
-            "alt_ft": event.alt_ft,
-            "confidence": event.confidence.value,
-            "provider": event.provider,
-            "thread_key": event.thread_key,
-            "data": event.data,
-        }
-        return await record_flight_event(
-            session,
-            values=values,
-            payload=payload,
-            person_slugs=[person.slug for _, person in links],
-            now=now,
+        row = FlightEventRow(
+            dedup_key=event.dedup_key,
+            kind=event.kind.value,
+            hex=event.hex,
+            ts=event.ts,
+            airport_icao=event.airport,
+            lat=event.lat,
+            lon=event.lon,
+            alt_ft=event.alt_ft,
+            confidence=event.confidence.value,
+            provider=event.provider,
+            thread_key=event.thread_key,
+            data=event.data,
+            detected_at=now,
         )
+        recorded = await record_event(session, alert, now, row=row)
+        return recorded.event_id if recorded else None
 
     async def _track(self, session: AsyncSession, event: FlightEvent) -> list[TrackPoint]:
         departed = event.data.get("departure_ts")

@@ -32,7 +32,7 @@ from aiohttp.abc import AbstractResolver
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.alerts.routing import route, statement_topics
+from bot.alerts.record import record_event
 from bot.config import Settings
 from bot.guarded_http import new_guarded_session
 from bot.http import DEFAULT_MAX_BODY
@@ -44,9 +44,7 @@ from bot.statements.items import FeedItem
 from bot.statements.matcher import Matcher
 from bot.statements.source_store import load_health, load_targets, record_fetch, seed_sources
 from bot.statements.sources import FeedTarget, SourceSpec
-from bot.statements.terms import TermKind
 from bot.statements.watchlist import Watchlist, load_watchlist
-from storage.event_rows import insert_once
 from storage.models import Source, StatementEvent
 from storage.statements import (
     Change,
@@ -301,7 +299,7 @@ class StatementPoller:
             if not found or not fresh:
                 continue
             dedup_key, thread_key = statement_event.keys(statement_id, found)
-            data = statement_event.payload(
+            alert = statement_event.alert(
                 item,
                 found,
                 statement_id=statement_id,
@@ -310,34 +308,25 @@ class StatementPoller:
                 fetched_at=statement.fetched_at,
                 names=watchlist.names,
             )
-            event_id = await insert_once(
+            recorded = await record_event(
                 session,
-                StatementEvent(
+                alert,
+                # Outbox times are delivery times: the delivery worker's clock, which is
+                # the real one whatever the feed clock this poller was given says.
+                utcnow(),
+                row=StatementEvent(
                     dedup_key=dedup_key,
                     statement_id=statement_id,
                     revision=statement.revision,
                     thread_key=thread_key,
-                    data=data,
+                    data=alert.to_json(),
                     detected_at=result.at,
                 ),
             )
-            if event_id is None:
+            if recorded is None:
                 continue  # an edit that changed wording only: what matched was alerted
             report.events += 1
-            report.routed += await route(
-                session,
-                event_type=statement_event.EVENT_TYPE,
-                event_id=event_id,
-                payload=data,
-                thread_key=thread_key,
-                topics=statement_topics(
-                    row.name,
-                    [h.key for h in found.people],
-                    [h.key for h in found.places if h.kind is TermKind.PLACE],
-                ),
-                # Outbox times are delivery times: the real clock, whatever the feed's.
-                now=utcnow(),
-            )
+            report.routed += recorded.routed
 
 
 def statement_job(

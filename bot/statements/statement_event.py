@@ -1,8 +1,9 @@
 """A matched item as a statement event: its payload, keys and when it is alerted. Pure.
 
-The payload is event data, not text: `bot.alerts.render_statement` renders it at
-send time in each chat's language. The statement's own words (title, first
-sentence) stay in their original language, tagged with it.
+The alert (`bot.alerts.events.StatementAlert`) is event data, not text:
+`bot.alerts.render_statement` renders it at send time in each chat's language. The
+statement's own words (title, first sentence) stay in their original language,
+tagged with it.
 
 Keys:
 - `thread_key` is the statement's: every alert about one statement belongs to one
@@ -19,15 +20,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from babel.core import get_global
 
+from bot.alerts.events import StatementAlert
 from bot.statements.items import FeedItem
 from bot.statements.matcher import MatchResult
 from bot.statements.text import shorten
 
-EVENT_TYPE = "statement"
 LEAD_CHARS = 300
 # Where a country has several zones, the one its government speaks from.
 _CAPITAL_ZONES = {
@@ -139,7 +139,7 @@ def is_fresh(
     return age <= (baseline_age if baseline else max_age)
 
 
-def payload(
+def alert(
     item: FeedItem,
     result: MatchResult,
     *,
@@ -148,8 +148,8 @@ def payload(
     source: SourceInfo,
     fetched_at: datetime,
     names: Mapping[tuple[str, str], Mapping[str, str]],
-) -> dict[str, Any]:
-    """The event data of a matched item (JSON-ready).
+) -> StatementAlert:
+    """The alert of a matched item.
 
     Args:
         item: the item as fetched.
@@ -159,26 +159,23 @@ def payload(
         source: the source as alerts describe it.
         fetched_at: when it was fetched (shown when the item has no date).
         names: display names per language by (kind, key), for people and places.
-
-    Returns:
-        The payload `render_statement` reads.
     """
-    return {
-        "statement_id": statement_id,
-        "revision": revision,
-        "source": {
+    return StatementAlert(
+        statement_id=statement_id,
+        revision=revision,
+        source={
             "name": source.name,
             "official": source.official,
             "country": source.country,
             "tz": source.timezone,
         },
-        "language": item.language,
-        "title": item.title,
-        "lead": first_sentence(item.summary),
-        "url": item.url,
-        "published": item.published.isoformat() if item.published else None,
-        "fetched": fetched_at.isoformat(),
-        "matched": [
+        language=item.language,
+        title=item.title,
+        lead=first_sentence(item.summary),
+        url=item.url,
+        published=item.published,
+        fetched=fetched_at,
+        matched=tuple(
             {
                 "kind": hit.kind.value,
                 "key": hit.key,
@@ -186,5 +183,5 @@ def payload(
                 "names": dict(names.get((hit.kind.value, hit.key), {})),
             }
             for hit in result.hits
-        ],
-    }
+        ),
+    )

@@ -16,17 +16,17 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.alerts.render_venue import EVENT_TYPE
-from bot.alerts.routing import route, venue_topics
+from bot.alerts.record import record_event
 from bot.config import Settings
 from bot.venues.changes import detect_changes
 from bot.venues.knowledge import Knowledge
 from bot.venues.ranking import compute_ranking, weights_from
 from bot.venues.results import RankingChange, VenueScore
-from bot.venues.views import change_payload
+from bot.venues.views import change_alert
 from bot.venues.weights import ScoringWeights
+from storage.models import VenueEvent
 from storage.types import utcnow
-from storage.venues import add_venue_event, last_ranking, save_ranking
+from storage.venues import last_ranking, save_ranking
 
 log = logging.getLogger("summitwatch.venues")
 
@@ -68,26 +68,20 @@ async def venue_round(
     changes = one_per_venue(detect_changes(previous, ranking.scores, weights.alert_jump))
     for change in changes:
         found = ranking.position(change.venue.slug)
-        payload = change_payload(change, found[1] if found else None, ranking.people)
-        event_id = await add_venue_event(
+        alert = change_alert(change, found[1] if found else None, ranking.people)
+        await record_event(
             session,
-            dedup_key=f"venue:{change.kind}:{change.venue.slug}:{now.isoformat()}",
-            kind=change.kind,
-            venue_slug=change.venue.slug,
-            data=payload,
-            detected_at=now,
-        )
-        if event_id is None:
-            continue
-        await route(
-            session,
-            event_type=EVENT_TYPE,
-            event_id=event_id,
-            payload=payload,
-            thread_key=None,
-            topics=venue_topics(change.venue.slug),
-            # Outbox times are delivery times: the real clock, whatever the scoring clock.
-            now=utcnow(),
+            alert,
+            # Outbox times are delivery times: the delivery worker's clock, which is the
+            # real one whatever the scoring clock (a demo's or a test's) says.
+            utcnow(),
+            row=VenueEvent(
+                dedup_key=f"venue:{change.kind}:{change.venue.slug}:{now.isoformat()}",
+                kind=change.kind,
+                venue_slug=change.venue.slug,
+                data=alert.to_json(),
+                detected_at=now,
+            ),
         )
     await save_ranking(session, ranking_rows(ranking.scores), computed_at=now)
     return changes

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
 
+from bot.alerts.events import VenueChangeAlert
 from bot.alerts.venue_text import (
     amount,
     freshest_line,
@@ -112,22 +113,22 @@ def freshest_data(item: VenueScore) -> dict[str, Any] | None:
     return None
 
 
-def change_payload(
+def change_alert(
     change: RankingChange, item: VenueScore | None, people: Mapping[str, Mapping[str, str]]
-) -> dict[str, Any]:
-    """The stored payload of a ranking-change alert."""
-    return {
-        "kind": change.kind,
-        "label": change.label_key,
-        "venue": venue_data(change.venue),
-        "previous": venue_data(change.previous_leader) if change.previous_leader else None,
-        "score": change.score,
-        "previous_score": change.previous_score,
-        "rank": change.rank,
-        "previous_rank": change.previous_rank,
-        "reasons": [reason_data(c, people, item.venue) for c in strongest(item)] if item else [],
-        "freshest": freshest_data(item) if item else None,
-    }
+) -> VenueChangeAlert:
+    """The alert of a ranking change."""
+    return VenueChangeAlert(
+        kind=change.kind,
+        label=change.label_key,
+        venue=venue_data(change.venue),
+        previous=venue_data(change.previous_leader) if change.previous_leader else None,
+        score=change.score,
+        previous_score=change.previous_score,
+        rank=change.rank,
+        previous_rank=change.previous_rank,
+        reasons=tuple(reason_data(c, people, item.venue) for c in strongest(item)) if item else (),
+        freshest=freshest_data(item) if item else None,
+    )
 
 
 def ranking_list(

@@ -1,0 +1,400 @@
+"""The alert events: one typed object per kind of alert, owned by the alerts package.
+
+A feature builds one of these (and nothing else) for what it detected and hands it
+to `bot.alerts.record.record_event`, which stores its JSON form once with the event
+and routes it by its topics. At send time the delivery worker reads the JSON back
+with `from_json` and hands the typed object to the renderer of its `TYPE`
+(`bot.alerts.render.AlertRenderers`).
+
+Versions: the JSON form of version 1 is the shape stored before these types
+existed, so it carries no marker; a later version writes `"v": N` and `from_json`
+keeps reading every older form (a row queued by the previous release still
+renders). A row of a newer version than this code knows is refused with
+`UnknownEventType`, like an unknown type.
+
+Nested parts (an airport, a person, a source, a reason) stay JSON mappings: the
+views share their wording helpers (`flight_text`, `venue_text`) with `/status` and
+`/venue`, which read the same shapes from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol
+
+from bot.alerts.rendered import UnknownEventType
+from bot.alerts.routing import Topic, flight_topics, statement_topics, venue_topics
+
+JsonDict = dict[str, Any]
+TrackPoint = tuple[float, float, int | None]
+
+
+class AlertEvent(Protocol):
+    """What every alert event offers: its type name, its JSON form and its topics."""
+
+    TYPE: ClassVar[str]
+    VERSION: ClassVar[int]
+
+    def to_json(self) -> JsonDict: ...
+
+    def topics(self) -> list[Topic]: ...
+
+    def fleet_hex(self) -> str | None:
+        """The aircraft whose fleets (operator, category) also follow this alert."""
+        ...
+
+
+def _check_version(event_type: str, data: Mapping[str, Any], known: int) -> None:
+    version = int(data.get("v", 1))
+    if version > known:
+        raise UnknownEventType(f"{event_type} v{version}")
+
+
+def _versioned(payload: JsonDict, version: int) -> JsonDict:
+    # Version 1 is the unmarked shape every earlier release wrote.
+    return payload if version == 1 else {**payload, "v": version}
+
+
+def _time(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class FlightAlert:
+    """A takeoff, landing, lost or regained signal, or emergency of a watched aircraft.
+
+    Attributes:
+        kind: takeoff | landing | signal_lost | signal_regained | emergency.
+        confidence: confirmed | probable.
+        hex: the aircraft's ICAO address.
+        ts: when it happened, aware UTC.
+        registration, callsign, type_code: the aircraft, when known.
+        people: `{slug, names: {en, ru, az}, confidence: believed | confirmed}` each.
+        estimated: the time is estimated (first seen after the fact).
+        airport: `{icao, iata, name, city, country, tz, lat, lon}` or None.
+        lat, lon, alt_ft: where it was.
+        provider: the ADS-B provider that saw it.
+        identity_source: where the aircraft's identity comes from.
+        demo: the bundled demo data; the alert says so.
+        how: what a takeoff or landing was inferred from; a probable one says why.
+        origin: the departure airport of a landing (airport shape), or None.
+        departed_ts: when a landing's flight departed.
+        duration_s: a landing's flight time.
+        track: a landing's recent positions, oldest first, for its map.
+        squawk: an emergency's transponder code.
+        retracts: the dedup key of the probable landing a regained signal withdraws.
+    """
+
+    TYPE: ClassVar[str] = "flight"
+    VERSION: ClassVar[int] = 1
+
+    kind: str
+    confidence: str
+    hex: str
+    ts: datetime
+    registration: str | None = None
+    callsign: str | None = None
+    type_code: str | None = None
+    people: tuple[JsonDict, ...] = ()
+    estimated: bool = False
+    airport: JsonDict | None = None
+    lat: float | None = None
+    lon: float | None = None
+    alt_ft: int | None = None
+    provider: str | None = None
+    identity_source: str | None = None
+    demo: bool = False
+    how: str | None = None
+    origin: JsonDict | None = None
+    departed_ts: datetime | None = None
+    duration_s: int | None = None
+    track: tuple[TrackPoint, ...] = ()
+    squawk: str | None = None
+    retracts: str | None = None
+
+    def to_json(self) -> JsonDict:
+        """The stored form (the keys and order earlier releases wrote)."""
+        out: JsonDict = {
+            "kind": self.kind,
+            "confidence": self.confidence,
+            "hex": self.hex,
+            "registration": self.registration,
+            "callsign": self.callsign,
+            "type_code": self.type_code,
+            "people": [dict(person) for person in self.people],
+            "ts": self.ts.isoformat(),
+            "estimated": self.estimated,
+            "airport": self.airport,
+            "lat": self.lat,
+            "lon": self.lon,
+            "alt_ft": self.alt_ft,
+            "provider": self.provider,
+            "identity_source": self.identity_source,
+        }
+        if self.demo:
+            out["demo"] = True
+        if self.how is not None:
+            out["how"] = self.how
+        if self.origin is not None:
+            out["origin"] = self.origin
+        if self.departed_ts is not None:
+            out["departed_ts"] = self.departed_ts.isoformat()
+        if self.duration_s is not None:
+            out["duration_s"] = self.duration_s
+        if self.track:
+            out["track"] = [[lat, lon, alt] for lat, lon, alt in self.track]
+        if self.kind == "emergency":
+            out["squawk"] = self.squawk
+        if self.retracts is not None:
+            out["retracts"] = self.retracts
+        return _versioned(out, self.VERSION)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FlightAlert:
+        """Any stored form, this version's or an earlier one's."""
+        _check_version(cls.TYPE, data, cls.VERSION)
+        ts = _time(data["ts"])
+        if ts is None:
+            raise ValueError("a flight alert needs its time")
+        track = tuple(
+            (float(p[0]), float(p[1]), p[2] if len(p) > 2 else None)
+            for p in data.get("track") or ()
+        )
+        squawk, retracts = data.get("squawk"), data.get("retracts")
+        return cls(
+            kind=str(data["kind"]),
+            confidence=str(data.get("confidence") or "confirmed"),
+            hex=str(data["hex"]),
+            ts=ts,
+            registration=data.get("registration"),
+            callsign=data.get("callsign"),
+            type_code=data.get("type_code"),
+            people=tuple(dict(p) for p in data.get("people") or ()),
+            estimated=bool(data.get("estimated", False)),
+            airport=data.get("airport"),
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            alt_ft=data.get("alt_ft"),
+            provider=data.get("provider"),
+            identity_source=data.get("identity_source"),
+            demo=bool(data.get("demo", False)),
+            how=data.get("how"),
+            origin=data.get("origin"),
+            departed_ts=_time(data.get("departed_ts")),
+            duration_s=int(data["duration_s"]) if data.get("duration_s") is not None else None,
+            track=track,
+            squawk=str(squawk) if squawk is not None else None,
+            retracts=str(retracts) if retracts is not None else None,
+        )
+
+    def topics(self) -> list[Topic]:
+        """Its aircraft, the people linked to it, and `all` (fleets: `fleet_hex`)."""
+        return flight_topics(self.hex, [str(p["slug"]) for p in self.people])
+
+    def fleet_hex(self) -> str | None:
+        """Its aircraft: subscribers of its operator and category get it too."""
+        return self.hex
+
+
+@dataclass(frozen=True, slots=True)
+class StatementAlert:
+    """A watched person, place or meeting word in a source's statement.
+
+    Attributes:
+        statement_id, revision: its `statements` row (revision above 1 after an edit).
+        source: `{name, official, country, tz}`.
+        language: the statement's language ("ru").
+        title, lead: the headline and the summary's first sentence, as published.
+        url: the link, or None.
+        published: the publication time, or None; fetched: when it was fetched.
+        matched: `{kind: person | place | keyword, key, text, names}` each.
+        demo: bundled demo data.
+    """
+
+    TYPE: ClassVar[str] = "statement"
+    VERSION: ClassVar[int] = 1
+
+    statement_id: int
+    source: JsonDict
+    title: str
+    fetched: datetime
+    revision: int = 1
+    language: str | None = None
+    lead: str = ""
+    url: str | None = None
+    published: datetime | None = None
+    matched: tuple[JsonDict, ...] = ()
+    demo: bool = False
+
+    def to_json(self) -> JsonDict:
+        """The stored form (the keys and order earlier releases wrote)."""
+        out: JsonDict = {
+            "statement_id": self.statement_id,
+            "revision": self.revision,
+            "source": self.source,
+            "language": self.language,
+            "title": self.title,
+            "lead": self.lead,
+            "url": self.url,
+            "published": _iso(self.published),
+            "fetched": self.fetched.isoformat(),
+            "matched": [dict(m) for m in self.matched],
+        }
+        if self.demo:
+            out["demo"] = True
+        return _versioned(out, self.VERSION)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> StatementAlert:
+        """Any stored form, this version's or an earlier one's."""
+        _check_version(cls.TYPE, data, cls.VERSION)
+        published = _time(data.get("published"))
+        fetched = _time(data.get("fetched")) or published
+        if fetched is None:
+            raise ValueError("a statement alert needs a publication or fetch time")
+        return cls(
+            statement_id=int(data.get("statement_id") or 0),
+            revision=int(data.get("revision", 1)),
+            source=dict(data.get("source") or {}),
+            language=data.get("language"),
+            title=str(data.get("title", "")),
+            lead=str(data.get("lead") or ""),
+            url=data.get("url"),
+            published=published,
+            fetched=fetched,
+            matched=tuple(dict(m) for m in data.get("matched") or ()),
+            demo=bool(data.get("demo", False)),
+        )
+
+    def keys_of(self, kind: str) -> list[str]:
+        """The keys of what matched of one kind (person, place, keyword)."""
+        return [str(m["key"]) for m in self.matched if m.get("kind") == kind]
+
+    def topics(self) -> list[Topic]:
+        """Its source, the people and places it mentions, and `all`."""
+        return statement_topics(
+            str(self.source.get("name", "")), self.keys_of("person"), self.keys_of("place")
+        )
+
+    def fleet_hex(self) -> str | None:
+        """None: no aircraft."""
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class VenueChangeAlert:
+    """A venue moved into first place or its score jumped.
+
+    Attributes:
+        kind: new_leader | score_jump.
+        label: the change's message id (its headline, translated at send time).
+        venue, previous: `{slug, names, country, timezone}` (previous: the former leader).
+        score, previous_score, rank, previous_rank: the move.
+        reasons: the strongest reasons, strongest first.
+        freshest: `{kind: landing | statement, ts, airport, airport_city, source}` or None.
+    """
+
+    TYPE: ClassVar[str] = "venue_change"
+    VERSION: ClassVar[int] = 1
+
+    kind: str
+    label: str
+    venue: JsonDict
+    score: float
+    rank: int
+    previous: JsonDict | None = None
+    previous_score: float | None = None
+    previous_rank: int | None = None
+    reasons: tuple[JsonDict, ...] = ()
+    freshest: JsonDict | None = None
+
+    def to_json(self) -> JsonDict:
+        """The stored form (the keys and order earlier releases wrote)."""
+        return _versioned(
+            {
+                "kind": self.kind,
+                "label": self.label,
+                "venue": self.venue,
+                "previous": self.previous,
+                "score": self.score,
+                "previous_score": self.previous_score,
+                "rank": self.rank,
+                "previous_rank": self.previous_rank,
+                "reasons": [dict(r) for r in self.reasons],
+                "freshest": self.freshest,
+            },
+            self.VERSION,
+        )
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> VenueChangeAlert:
+        """Any stored form, this version's or an earlier one's."""
+        _check_version(cls.TYPE, data, cls.VERSION)
+        previous_score, previous_rank = data.get("previous_score"), data.get("previous_rank")
+        return cls(
+            kind=str(data.get("kind")),
+            label=str(data["label"]),
+            venue=dict(data["venue"]),
+            previous=data.get("previous") or None,
+            score=float(data["score"]),
+            previous_score=float(previous_score) if previous_score is not None else None,
+            rank=int(data["rank"]),
+            previous_rank=int(previous_rank) if previous_rank is not None else None,
+            reasons=tuple(dict(r) for r in data.get("reasons") or ()),
+            freshest=data.get("freshest"),
+        )
+
+    def topics(self) -> list[Topic]:
+        """The venue and `all`."""
+        return venue_topics(str(self.venue.get("slug", "")))
+
+    def fleet_hex(self) -> str | None:
+        """None: no aircraft."""
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldAlert:
+    """One alert a muted chat missed: its type and stored form, as the digest lists it."""
+
+    event_type: str
+    payload: JsonDict
+
+
+@dataclass(frozen=True, slots=True)
+class DigestAlert:
+    """What arrived while a chat was muted, sent to that chat alone when the mute ends."""
+
+    TYPE: ClassVar[str] = "digest"
+    VERSION: ClassVar[int] = 1
+
+    items: tuple[HeldAlert, ...] = field(default=())
+
+    def to_json(self) -> JsonDict:
+        """The stored form (the keys earlier releases wrote)."""
+        items = [{"event_type": i.event_type, "payload": i.payload} for i in self.items]
+        return _versioned({"items": items}, self.VERSION)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DigestAlert:
+        """Any stored form, this version's or an earlier one's."""
+        _check_version(cls.TYPE, data, cls.VERSION)
+        return cls(
+            tuple(
+                HeldAlert(str(i["event_type"]), dict(i["payload"])) for i in data.get("items", ())
+            )
+        )
+
+    def topics(self) -> list[Topic]:
+        """None: a digest is queued for its one chat, never routed."""
+        return []
+
+    def fleet_hex(self) -> str | None:
+        """None: no aircraft."""
+        return None
