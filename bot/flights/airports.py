@@ -104,9 +104,11 @@ def _rows() -> Iterator[dict[str, Any]]:
 
 
 @functools.cache
-def _by_icao() -> dict[str, Airport]:
-    # Every airport, for `get`: about 0.2 s once per process.
-    return {str(row["icao"]): _airport(row) for row in _rows()}
+def _others() -> dict[str, Airport]:
+    # The airports outside the default index (airstrips, heliports...), for `get`: read
+    # on the first code the index lacks (about 0.3 s), which a bot watching jets may
+    # never ask for; the 20,000 of them hold about 9 MB.
+    return {str(row["icao"]): _airport(row) for row in _rows() if not is_jet_airport(row)}
 
 
 def load_airports(include: Callable[[Mapping[str, Any]], bool] = is_jet_airport) -> list[Airport]:
@@ -238,16 +240,8 @@ class AirportIndex:
 
 @functools.cache
 def default_index() -> AirportIndex:
-    """The index of the default (jet-relevant) airports, built once per process.
-
-    It shares its `Airport` objects with `get`, which the bot needs as well.
-    """
-    every = _by_icao()
-    return AirportIndex(
-        every[icao]
-        for icao in sorted(every)
-        if is_jet_airport({"iata": every[icao].iata or "", "name": every[icao].name})
-    )
+    """The index of the default (jet-relevant) airports, built once per process."""
+    return AirportIndex(load_airports())
 
 
 def nearest(lat: float, lon: float, max_km: float) -> AirportMatch | None:
@@ -257,4 +251,5 @@ def nearest(lat: float, lon: float, max_km: float) -> AirportMatch | None:
 
 def get(icao: str) -> Airport | None:
     """Any airport in airportsdata by ICAO code (case-insensitive), or None."""
-    return _by_icao().get(icao.strip().upper())
+    code = icao.strip().upper()
+    return default_index().get(code) or _others().get(code)
