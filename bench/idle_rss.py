@@ -1,20 +1,29 @@
-"""bench/idle_rss: the memory of an idle bot, before and after its map machinery loads.
+"""bench/idle_rss: the memory of an idle bot, and of the process that draws its maps.
 
-Three figures per tree, as resident set size (VmRSS) of a fresh process:
+Figures per tree, as resident set size (VmRSS) of fresh processes:
 
 * `import bot.app`: a Python that only imports the composition root;
 * ready: `summitwatch run` against the fake Bot API (in this process) once it polls,
   and a second later, before any map was drawn;
-* warmed: the same process once the background map warm-up is done (its RSS steady
-  for two seconds after matplotlib appears in its memory map), as after a first map;
-* the first map of a process that imported `bot.app`: drawn cold, and after
-  `maps.warm_up()` (what the bot now runs in the background once it polls).
+* warmed: the same process once the background map warm-up is done (its RSS and its
+  children's steady for two seconds after matplotlib appears in the memory map of
+  the bot or of a child), as after a first map; the map worker's RSS apart;
+* idle: the same process `--idle-s` seconds after it was ready (the first flight
+  poll, which reads the airports, and the first retention pass have run by then);
+* the first map of a process that imported `bot.app`: drawn cold, and once warm
+  (`maps.start_worker()` and its warm-up where the tree has a map worker, else
+  `maps.warm_up()` in-process), with the memory that process then holds.
 
-Whether numpy and matplotlib are loaded is read from /proc/PID/maps. With `--before
-REV` the same runs go first against a work tree of REV (same venv, same fake), and
-`--after REV` measures REV instead of this tree.
+The store is migrated by `summitwatch db upgrade` before the bot starts, as for any
+restart (a bot started on a new store runs the migrations itself, with Alembic, once:
+`--fresh-store` measures that start instead).
 
-    python -m bench.idle_rss --before 62032e5 --after a168f42 --runs 3
+Whether numpy and matplotlib are loaded is read from /proc/PID/maps. Children are
+found by their parent pid in /proc (the spawned map worker; multiprocessing's
+resource tracker). With `--before REV` the same runs go first against a work tree of
+REV (same venv, same fake), and `--after REV` measures REV instead of this tree.
+
+    python -m bench.idle_rss --before 1d0bd34 --after 4b06bd0 --runs 2
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from tests.fakes.telegram_api import FakeBotAPI
 TOKEN = "700702:BENCH-idle-rss-token"  # noqa: S105  (accepted only by the local fake)
 SETTLE_S = 2.0
 WARM_TIMEOUT_S = 60.0
+IDLE_S = 75.0
 
 
 @dataclass
@@ -45,14 +55,44 @@ class Sample:
     ready_loads: str
     warmed: float
     warm_s: float
+    worker: float
+    warmed_loads: str
+    idle: float
+    idle_worker: float
     first_map_cold: float
     first_map_warm: float
     drawn: float
+    drawn_worker: float
 
 
 def _loaded(pid: int) -> str:
-    maps = Path(f"/proc/{pid}/maps").read_text()
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    except OSError:  # exited meanwhile
+        return "neither"
     return ", ".join(lib for lib in ("numpy", "matplotlib") if f"/{lib}/" in maps) or "neither"
+
+
+def _children(pid: int) -> list[int]:
+    """Live child processes of `pid`, from /proc (any thread may have started them)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _drawer_kb(pid: int) -> int:
+    """RSS of the children of `pid` that hold matplotlib (the map worker), in kB."""
+    return sum(rss_kb(child) for child in _children(pid) if "matplotlib" in _loaded(child))
+
+
+def _total_kb(pid: int) -> int:
+    return rss_kb(pid) + sum(rss_kb(child) for child in _children(pid))
 
 
 async def _python(tree: Path, code: str) -> list[float]:
@@ -79,57 +119,118 @@ async def _import_rss(tree: Path) -> float:
     return rss / 1024
 
 
-async def _first_map(tree: Path, *, warm: bool) -> tuple[float, float]:
-    """The first map of a process that imported the bot: ms to draw it, MB held after."""
-    code = (
-        "import time, pathlib, bot.app\n"
-        "from bot.flights import maps\n"
-        + ("maps.warm_up()\n" if warm else "")
-        + "track = [(55.59, 37.26, 0), (50.0, 44.0, 39000), (40.47, 50.05, 0)]\n"
-        "started = time.perf_counter()\n"
-        "maps.render_track_png(track, airports=[('VKO', 55.59, 37.26), ('GYD', 40.47, 50.05)])\n"
-        "ms = (time.perf_counter() - started) * 1000\n"
-        "rss = next(l for l in pathlib.Path('/proc/self/status').read_text().splitlines()"
-        " if l.startswith('VmRSS:')).split()[1]\n"
-        "print(ms, rss)"
-    )
-    ms, rss = await _python(tree, code)
-    return ms, rss / 1024
+# `python -c`: no main module for the spawned worker to import again.
+_FIRST_MAP = """
+import time, pathlib, bot.app
+from bot.flights import maps
+
+def rss(pid='self'):
+    status = pathlib.Path(f'/proc/{pid}/status').read_text().splitlines()
+    return int(next(l for l in status if l.startswith('VmRSS:')).split()[1])
+
+worker = maps.start_worker() if hasattr(maps, 'start_worker') else None
+if WARM:
+    # The pid is asked behind the warm-up: it comes back once the worker is warm.
+    worker.pid() if worker is not None else maps.warm_up()
+track = [(55.59, 37.26, 0), (50.0, 44.0, 39000), (40.47, 50.05, 0)]
+started = time.perf_counter()
+maps.render_track_png(track, airports=[('VKO', 55.59, 37.26), ('GYD', 40.47, 50.05)])
+ms = (time.perf_counter() - started) * 1000
+print(ms, rss(), rss(worker.pid()) if worker is not None else 0)
+"""
+
+
+async def _first_map(tree: Path, *, warm: bool) -> tuple[float, float, float]:
+    """The first map of a process that imported the bot (with its map worker where the
+    tree has one, started at once): ms to draw it, MB then held by it and by the worker.
+    """
+    ms, rss, worker = await _python(tree, _FIRST_MAP.replace("WARM", str(warm)))
+    return ms, rss / 1024, worker / 1024
 
 
 async def _warmed(pid: int) -> tuple[float, float]:
-    """RSS once matplotlib is in and the RSS held still for SETTLE_S; seconds it took."""
+    """The bot's RSS once matplotlib is in (in the bot or a child) and the RSS of both
+    held still for SETTLE_S; seconds it took.
+    """
     started = time.monotonic()
-    last, still_since = rss_kb(pid), time.monotonic()
+    last, still_since = _total_kb(pid), time.monotonic()
     while time.monotonic() - started < WARM_TIMEOUT_S:
         await asyncio.sleep(0.1)
-        now = rss_kb(pid)
+        now = _total_kb(pid)
         if now != last:
             last, still_since = now, time.monotonic()
-        elif "matplotlib" in _loaded(pid) and time.monotonic() - still_since >= SETTLE_S:
-            return last / 1024, still_since - started
-    return last / 1024, float("nan")
+        elif _warm(pid) and time.monotonic() - still_since >= SETTLE_S:
+            return rss_kb(pid) / 1024, still_since - started
+    return rss_kb(pid) / 1024, float("nan")
 
 
-async def sample(tree: Path) -> Sample:
+def _warm(pid: int) -> bool:
+    return any("matplotlib" in _loaded(p) for p in (pid, *_children(pid)))
+
+
+async def _migrate(tree: Path, fake: FakeBotAPI, folder: Path) -> None:
+    """`summitwatch db upgrade` on the store `bot_process` will use."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "db",
+        "upgrade",
+        cwd=tree,
+        env={
+            "PYTHONPATH": str(tree),
+            "PATH": "/usr/bin:/bin",
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'bot.db'}",
+        },
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    if await process.wait():
+        raise RuntimeError(f"db upgrade failed on {tree}")
+
+
+async def sample(tree: Path, idle_s: float, *, fresh_store: bool) -> Sample:
     imported = await _import_rss(tree)
     async with FakeBotAPI(token=TOKEN) as fake:
         with tempfile.TemporaryDirectory(prefix="bench-rss-") as folder:
+            if not fresh_store:
+                await _migrate(tree, fake, Path(folder))
             async with bot_process(fake, Path(folder), tree=tree) as process:
+                started = time.monotonic()
                 await asyncio.sleep(1.0)
                 ready, loads = rss_kb(process.pid) / 1024, _loaded(process.pid)
                 warmed, warm_s = await _warmed(process.pid)
-    cold, drawn = await _first_map(tree, warm=False)
-    warm, _ = await _first_map(tree, warm=True)
-    return Sample(imported, ready, loads, warmed, warm_s, cold, warm, drawn)
+                worker, warmed_loads = _drawer_kb(process.pid) / 1024, _loaded(process.pid)
+                await asyncio.sleep(max(0.0, idle_s - (time.monotonic() - started)))
+                idle, idle_worker = rss_kb(process.pid) / 1024, _drawer_kb(process.pid) / 1024
+    cold, _, _ = await _first_map(tree, warm=False)
+    warm, drawn, drawn_worker = await _first_map(tree, warm=True)
+    return Sample(
+        imported,
+        ready,
+        loads,
+        warmed,
+        warm_s,
+        worker,
+        warmed_loads,
+        idle,
+        idle_worker,
+        cold,
+        warm,
+        drawn,
+        drawn_worker,
+    )
 
 
-async def run(before: str | None, after: str | None, runs: int) -> None:
+async def run(
+    before: str | None, after: str | None, runs: int, idle_s: float, *, fresh_store: bool
+) -> None:
     with trees(before, after) as sides:
         results: dict[str, list[Sample]] = {label: [] for label, _ in sides}
         for _ in range(runs):
             for label, tree in sides:
-                results[label].append(await sample(tree))
+                results[label].append(await sample(tree, idle_s, fresh_store=fresh_store))
     for label, samples in results.items():
         print(f"## {label} ({len(samples)} runs, medians)")
         print(f"import bot.app: {statistics.median(s.imported for s in samples):.0f} MB")
@@ -138,23 +239,40 @@ async def run(before: str | None, after: str | None, runs: int) -> None:
             f" (loaded: {samples[-1].ready_loads})"
         )
         print(
-            f"summitwatch run, warmed: {statistics.median(s.warmed for s in samples):.0f} MB"
-            f" (steady {statistics.median(s.warm_s for s in samples):.1f} s after ready)"
+            f"summitwatch run, warmed: {_median(samples, 'warmed'):.0f} MB"
+            f" (steady {_median(samples, 'warm_s'):.1f} s after ready;"
+            f" loaded: {samples[-1].warmed_loads});"
+            f" map worker {_median(samples, 'worker'):.0f} MB"
+        )
+        print(
+            f"summitwatch run, idle {idle_s:.0f} s after ready: {_median(samples, 'idle'):.0f} MB;"
+            f" map worker {_median(samples, 'idle_worker'):.0f} MB"
         )
         print(
             "first map after import bot.app: "
-            f"cold {statistics.median(s.first_map_cold for s in samples):.0f} ms, "
-            f"after warm_up {statistics.median(s.first_map_warm for s in samples):.0f} ms; "
-            f"that process then holds {statistics.median(s.drawn for s in samples):.0f} MB"
+            f"cold {_median(samples, 'first_map_cold'):.0f} ms, "
+            f"once warm {_median(samples, 'first_map_warm'):.0f} ms; "
+            f"that process then holds {_median(samples, 'drawn'):.0f} MB,"
+            f" its map worker {_median(samples, 'drawn_worker'):.0f} MB"
         )
+
+
+def _median(samples: list[Sample], field: str) -> float:
+    return statistics.median(float(getattr(s, field)) for s in samples)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_side_options(parser)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--idle-s", type=float, default=IDLE_S, help="seconds after ready for the idle figure"
+    )
+    parser.add_argument(
+        "--fresh-store", action="store_true", help="let the bot migrate a new store itself"
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.before, args.after, args.runs))
+    asyncio.run(run(args.before, args.after, args.runs, args.idle_s, fresh_store=args.fresh_store))
 
 
 if __name__ == "__main__":
