@@ -10,6 +10,11 @@ A worker that dies (killed, out of memory, a crash in a C extension) is replaced
 When it dies between maps the next map goes to the new worker; when it dies while
 drawing, that map is given up (`MapUnavailable`: the message goes without its map,
 which is better than no message) rather than retried on what may have killed it.
+
+Spawning starts a new interpreter that imports the parent's main module again, as
+multiprocessing always does outside `fork`: `summitwatch` and `python -m bot` are safe,
+and a script that starts the bot itself (`bot.embedded.running`) must keep its start
+under `if __name__ == "__main__":`, or the worker runs the script too (and fails).
 """
 
 from __future__ import annotations
