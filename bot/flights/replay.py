@@ -33,7 +33,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from bot.flights.airports import AirportIndex, AirportMatch, default_index, load_airports
+from bot.flights.airports import AirportIndex, AirportMatch, default_index, get, load_airports
 from bot.flights.detector import AirportLookup, Detector, DetectorConfig
 from bot.flights.events import FlightEvent
 from bot.flights.reports import (
@@ -142,19 +142,32 @@ class EveryField:
     antimeridian from the fix is not seen)."""
 
     def __init__(self) -> None:
+        self._codes: dict[tuple[int, int], list[str]] | None = None
         self._cells: dict[tuple[int, int], AirportIndex] = {}
 
     def _index(self, lat: float, lon: float) -> AirportIndex:
         key = (math.floor(lat), math.floor(lon))
         index = self._cells.get(key)
         if index is None:
+            codes = self._codes
+            if codes is None:
+                codes = self._codes = {}
+
+                def bucket(raw: Mapping[str, Any]) -> bool:
+                    cell = (math.floor(float(raw["lat"])), math.floor(float(raw["lon"])))
+                    codes.setdefault(cell, []).append(str(raw["icao"]))
+                    return False  # one pass to sort codes into cells, no Airport made
+
+                load_airports(include=bucket)
             south, west = key
-
-            def around(raw: Mapping[str, Any]) -> bool:
-                lat, lon = float(raw["lat"]), float(raw["lon"])
-                return south - 1 <= lat < south + 2 and west - 1 <= lon < west + 2
-
-            index = self._cells[key] = AirportIndex(load_airports(include=around))
+            near = [
+                icao
+                for dlat in (-1, 0, 1)
+                for dlon in (-1, 0, 1)
+                for icao in codes.get((south + dlat, west + dlon), ())
+            ]
+            fields = [field for field in map(get, near) if field is not None]
+            index = self._cells[key] = AirportIndex(fields)
         return index
 
     def nearest(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
