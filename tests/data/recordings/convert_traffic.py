@@ -18,6 +18,7 @@ import argparse
 import gzip
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -46,7 +47,9 @@ def _seconds(value: Any) -> float | None:
     return number / 1000.0 if number > 1e11 else number
 
 
-def convert(rows: list[dict[str, Any]], hexes: set[str] | None, start: float, end: float):
+def convert(
+    rows: list[dict[str, Any]], hexes: set[str] | None, start: float, end: float
+) -> Iterator[dict[str, Any]]:
     for row in rows:
         hex_ = str(row.get("icao24") or "").lower()
         if hexes is not None and hex_ not in hexes:
