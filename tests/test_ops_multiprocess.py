@@ -52,6 +52,10 @@ async def _start(
         "SUMMITWATCH_FLIGHT_PROVIDERS": f"adsb.lol={adsb.base_url('adsb.lol')}",
         "SUMMITWATCH_FLIGHT_PROVIDER_RATE": "1000",
         "SUMMITWATCH_FLIGHT_POLL_SECONDS": "1",
+        # Maps in-process: a SIGKILLed bot's map worker leaves its pool's semaphores to
+        # Python's resource tracker, whose plain-text warning on the shared stderr is not
+        # our log (docs/operations.md). tests/test_map_worker.py covers the worker.
+        "SUMMITWATCH_MAP_WORKER": "false",
     }
     return await start_webhook_bot(
         fake, database_url, SECRET, tmp_path / f"bot{index}.log", settings
