@@ -51,8 +51,7 @@ async def test_the_shipped_fleet_in_watchlist_and_untrack_after_a_restart(
         assert "RA-96012 (15770c) — Ilyushin IL-96-300, Russia Special Flight Detachment" in plain
         assert (
             "Владимир Путин — предположительно; plane-alert-db, "
-            "по состоянию на 21 авг. 2026\u202fг."
-            in plain
+            "по состоянию на 21 авг. 2026\u202fг." in plain
         )
         assert '<a href="https://data.dictatoralert.org/dictatorships">plane-alert-db</a>' in html
         assert "Ещё 1\xa0733 самолёта из plane-alert-db отслеживаются без привязки" in plain

@@ -31,17 +31,13 @@ _LINK_COLUMNS = ("source", "source_url", "as_of", "stale_since", "stale_reason")
 
 def upgrade() -> None:
     op.add_column("person_aircraft", sa.Column("source", sa.String(length=64), nullable=True))
-    op.add_column(
-        "person_aircraft", sa.Column("source_url", sa.String(length=1024), nullable=True)
-    )
+    op.add_column("person_aircraft", sa.Column("source_url", sa.String(length=1024), nullable=True))
     op.add_column("person_aircraft", sa.Column("as_of", sa.String(length=10), nullable=True))
     op.add_column(
         "person_aircraft",
         sa.Column("stale_since", storage.types.UTCDateTime(timezone=True), nullable=True),
     )
-    op.add_column(
-        "person_aircraft", sa.Column("stale_reason", sa.String(length=32), nullable=True)
-    )
+    op.add_column("person_aircraft", sa.Column("stale_reason", sa.String(length=32), nullable=True))
     op.create_table(
         "dataset_imports",
         sa.Column("name", sa.String(length=64), nullable=False),
