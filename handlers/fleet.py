@@ -27,11 +27,10 @@ from bot.flights.status_text import activity_key, fleet_state_line, fleet_summar
 from bot.i18n import Translator
 from bot.numbers import parse_int
 from bot.textfold import skeleton
-from bot.watch.confidence import confidence_label
 from bot.watch.fuzzy import find
 from bot.watch.operator_names import operator_candidates
 from bot.watch.person_text import person_label
-from bot.watch.watchlist_text import aircraft_label, pages
+from bot.watch.watchlist_text import aircraft_label, link_text, pages
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from storage.fleets import fleet_aircraft, fleet_names, links_of_fleet
@@ -56,25 +55,6 @@ class Member:
     hex: str
     aircraft: Aircraft | None
     links: tuple[tuple[PersonAircraft, Person | None], ...] = ()
-
-
-def link_text(link: PersonAircraft, t: Translator) -> str:
-    """'believed — plane-alert-db, as of 2025-06-01' (HTML), or with the analyst's note."""
-    text = escape(confidence_label(link.confidence, t))
-    if link.source:
-        source = escape(link.source)
-        if link.source_url and link.source_url.startswith(("https://", "http://")):
-            source = f'<a href="{escape(link.source_url)}">{source}</a>'
-        text += " — " + t._("source: {source}", source=source)
-        if link.as_of:
-            text += ", " + t._("as of {date}", date=escape(link.as_of))
-    elif link.note:
-        text += f" (“{escape(link.note)}”)"
-    if link.stale_since is not None:
-        text += " · ⚠️ " + t._(
-            "no longer in the source since {date}", date=link.stale_since.date().isoformat()
-        )
-    return text
 
 
 def _member_block(member: Member, line: str, t: Translator) -> str:

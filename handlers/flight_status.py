@@ -21,12 +21,12 @@ from bot.statements.views import status_section
 from bot.watch.confidence import confidence_label
 from bot.watch.person_text import person_name, person_role
 from bot.watch.subject import Subject, SubjectLookup, find_subject
-from bot.watch.watchlist_text import pages
+from bot.watch.watchlist_text import link_provenance, pages
 from handlers.context import BotContext
 from handlers.fleet import DETAIL_UP_TO, Member, fleet_messages, split_page
 from handlers.locale import chat_translator
 from storage.flight_records import Fix
-from storage.models import Aircraft
+from storage.models import Aircraft, PersonAircraft
 from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.status")
@@ -93,6 +93,7 @@ def _aircraft_block(subject: Subject, overview: AircraftOverview, t: Translator)
         line += " — " + escape(confidence_label(entry.link.confidence, t))
         if entry.link.note:
             line += f" (“{escape(entry.link.note)}”)"
+        line += _dataset_provenance(entry.link, t)
     lines = [line, state_line(overview.where, t)]
     if overview.last_flight is not None:
         lines.append(t._("Last flight: {flight}", flight=flight_line(overview.last_flight, t)))
@@ -114,8 +115,17 @@ def _heading(subject: Subject, t: Translator) -> str:
                 person=person_name(person, t.locale),
                 confidence=escape(confidence_label(link.confidence, t)),
             )
+            + _dataset_provenance(link, t)
         )
     return "\n".join(lines)
+
+
+def _dataset_provenance(link: PersonAircraft, t: Translator) -> str:
+    """'; plane-alert-db, as of 21 Aug 2026' (and '⚠ stale since …') for a link a dataset
+    made; an analyst's own link needs no source beside it here (/watchlist has who and when)."""
+    if link.source is None and link.stale_since is None:
+        return ""
+    return "; " + link_provenance(link, t)
 
 
 async def _subject(

@@ -21,6 +21,7 @@ from bot.flights.airports import get
 from bot.flights.reports import PositionReport
 from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
+from storage.datasets import mark_stale, stored_links
 from storage.watchlist import links_of_person, person_by_slug
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.adsb import FakeADSB
@@ -107,7 +108,7 @@ async def test_status_lists_a_persons_fleet_a_page_at_a_time_in_three_languages(
     text = await _ask(telegram, "/status putin")
     assert "Vladimir Putin — President of Russia" in text
     assert f"{total} aircraft: ✈️ 0 airborne · 🅿️ 0 on the ground · ❔ {total} not seen" in text
-    assert text.count("believed — source: plane-alert-db") == 10
+    assert text.count("believed; plane-alert-db, as of Aug 21, 2026") == 10
     assert "confirmed" not in text
     assert "Never seen since it is watched" in text
     assert f"Aircraft 1–10 of {total}, most recently active first. Next: /status putin 2" in text
@@ -121,12 +122,15 @@ async def test_status_lists_a_persons_fleet_a_page_at_a_time_in_three_languages(
     russian = await _ask(telegram, "/status Путин", "ru")
     assert "Владимир Путин" in russian
     assert f"{total} самолёт" in russian and "✈️ 0 в воздухе" in russian
-    assert russian.count("предположительно — источник: plane-alert-db") == 10
+    assert (
+        russian.count("предположительно; plane-alert-db, по состоянию на 21 авг. 2026\u202fг.")
+        == 10
+    )
     assert "Дальше: /status Путин 2" in russian
 
     await _ask(telegram, "/lang az", "az")
     azeri = await _ask(telegram, "/status Putin", "az")
-    assert f"{total} təyyarə" in azeri and "mənbə: plane-alert-db" in azeri
+    assert f"{total} təyyarə" in azeri and "plane-alert-db, " in azeri and "tarixinə" in azeri
 
 
 async def test_fleet_finds_an_operator_in_any_language(
@@ -179,3 +183,28 @@ async def test_a_flown_fleet_aircraft_alerts_putins_subscribers_and_tops_the_lis
     assert "adsb.fi · ✓" in providers
     plain = providers.replace("\xa0", " ")
     assert re.search(r"([\d ]+) из \1 отслеживаемых самолётов \(100,0%\)", plain), plain
+
+
+async def test_a_stale_link_is_shown_with_its_date_and_why(
+    telegram: FakeBotAPI, app: SummitApp
+) -> None:
+    sessions = services_of(app).sessions
+    async with sessions.begin() as session:
+        putin = await person_by_slug(session, "putin")
+        assert putin is not None and putin.id is not None
+        link = (await stored_links(session))[(putin.id, FLOWN)]
+        await mark_stale(session, [(link.id, "operator")], now=TAKEOFF)
+    text = await _ask(telegram, f"/status {FLOWN_REGISTRATION}")
+    assert "⚠ stale since Mar 13, 2025: the aircraft's operator changed in the data" in text
+    pages = [await _ask(telegram, f"/status putin {page}") for page in (1, 2, 3)]
+    assert "27 aircraft" in pages[0]  # the stale link is kept...
+    assert sum(page.count("⚠ stale since") for page in pages) == 1  # ...and marked
+
+
+async def test_subscribe_operator_follows_a_shipped_fleet(
+    telegram: FakeBotAPI, app: SummitApp
+) -> None:
+    reply = await _ask(telegram, "/subscribe operator russia special flight detachment")
+    assert OPERATOR in reply, reply
+    listing = await _ask(telegram, "/subscriptions")
+    assert OPERATOR in listing, listing

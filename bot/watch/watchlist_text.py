@@ -100,13 +100,18 @@ def link_provenance(link: PersonAircraft, t: Translator) -> str:
     return f"{text}; ⚠ {escape(stale)}" if stale else text
 
 
-def link_line(link: PersonAircraft, who: str, t: Translator) -> str:
-    """'Steve Witkoff — believed; “note”; set by 777, 14 Mar 2025, 01:30:00 UTC'."""
-    parts = [f"{who} — {escape(confidence_label(link.confidence, t))}"]
+def link_text(link: PersonAircraft, t: Translator) -> str:
+    """'believed; “note”; plane-alert-db, as of 21 Aug 2026' (HTML): how sure, and why."""
+    parts = [escape(confidence_label(link.confidence, t))]
     if link.note:
         parts.append(f"“{escape(link.note)}”")
     parts.append(link_provenance(link, t))
     return "; ".join(parts)
+
+
+def link_line(link: PersonAircraft, who: str, t: Translator) -> str:
+    """'Steve Witkoff — believed; “note”; set by 777, 14 Mar 2025, 01:30:00 UTC'."""
+    return f"{who} — {link_text(link, t)}"
 
 
 def from_dataset(aircraft: Aircraft) -> bool:
