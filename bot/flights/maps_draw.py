@@ -53,8 +53,17 @@ _HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
 # Altitude colours: plasma without its pale yellow end, which vanishes on the land colour.
 # Fixed range, so the same colour means the same altitude on every map.
 _ALT_CMAP = ListedColormap(colormaps["plasma"](np.linspace(0.0, 0.82, 256)), name="altitude")
-_ALT_NORM = Normalize(vmin=0.0, vmax=45000.0, clip=True)
+_ALT_RANGE_FT = (0.0, 45000.0)
 _ALT_TICKS = ((0.0, "0 ft"), (15000.0, "FL150"), (30000.0, "FL300"), (45000.0, "FL450"))
+
+
+def _altitude_norm() -> Normalize:
+    """A Normalize of its own for each map: a shared one carries the callbacks of every
+    figure that used it, and two threads drawing (or collecting an old figure) at once
+    corrupt that registry (KeyError in matplotlib.cbook)."""
+    low, high = _ALT_RANGE_FT
+    return Normalize(vmin=low, vmax=high, clip=True)
+
 
 # Fixes further apart than this in time are a gap in coverage, drawn dashed.
 _GAP_S = 600.0
@@ -418,7 +427,7 @@ def _draw_track(ax: Axes, path: _Path, view: View, width_px: int) -> None:
     xy = np.column_stack((x, y))
     segments = np.stack((xy[:-1], xy[1:]), axis=1)
     if path.has_altitude:
-        colours = _ALT_CMAP(_ALT_NORM((alt[:-1] + alt[1:]) / 2))
+        colours = _ALT_CMAP(_altitude_norm()((alt[:-1] + alt[1:]) / 2))
     else:
         colours = np.tile(np.array(to_rgba(_TRACK)), (len(segments), 1))
     solid = ~gap
@@ -510,7 +519,7 @@ def _draw_altitude_legend(fig: Figure, scale: float) -> None:
     cax = fig.add_axes((left, bottom, width, height))
     cax.set_zorder(2)
     bar = fig.colorbar(
-        ScalarMappable(norm=_ALT_NORM, cmap=_ALT_CMAP), cax=cax, orientation="horizontal"
+        ScalarMappable(norm=_altitude_norm(), cmap=_ALT_CMAP), cax=cax, orientation="horizontal"
     )
     bar.set_ticks([t for t, _ in _ALT_TICKS], labels=[label for _, label in _ALT_TICKS])
     cax.set_frame_on(False)
