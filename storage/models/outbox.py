@@ -66,8 +66,10 @@ class OutboxRow(SQLModel, table=True):
     photo_file_id: str | None = Field(default=None, max_length=256)
 
     if TYPE_CHECKING:
-        # The event's payload, read through the mapping below (not a column of the row).
-        payload: dict[str, Any]
+        # The event's payload, read through the mapping below (not a column of the row):
+        # a property, so type checkers do not take it for a field a new row must be given.
+        @property
+        def payload(self) -> dict[str, Any]: ...
 
 
 _PAYLOADS = AlertPayload.__table__  # type: ignore[attr-defined]
