@@ -19,6 +19,22 @@ import storage.models  # noqa: F401  (registers the tables)
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 
+# `pytest tests/x.py` (up to this many files or test ids) runs in-process: starting the
+# workers would cost more than it saves, and a debugger or `-s` output stays readable.
+IN_PROCESS_UP_TO = 3
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many workers `-n auto` (pyproject's addopts) starts: none for a few named files."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    named = config.args if config.args_source == pytest.Config.ArgsSource.ARGS else []
+    few_files = 0 < len(named) <= IN_PROCESS_UP_TO
+    if few_files and not any(Path(arg.partition("::")[0]).is_dir() for arg in named):
+        return 0
+    return None  # xdist's default: one worker per core
+
+
 PG_URL = os.environ.get(
     "SUMMITWATCH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )

@@ -13,6 +13,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from bot.flights import scenario
 from bot.flights.airports import default_index
 from bot.flights.detector import Detector, DetectorConfig
@@ -48,6 +50,7 @@ def _section(output: str, header: str) -> str:
     return output[start : end if end != -1 else None]
 
 
+@pytest.mark.xdist_group("wheel")  # one worker builds the wheel once (tests/wheel.py)
 def test_the_demo_runs_from_the_wheel_and_shows_local_times(tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(build_wheel(tmp_path / "dist")).extractall(site)

@@ -6,6 +6,8 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.wheel import build_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +27,7 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
     assert found - _listed_packages() == set()
 
 
+@pytest.mark.xdist_group("wheel")  # one worker builds the wheel once (tests/wheel.py)
 def test_wheel_contains_catalogs_migrations_data_and_the_demo_fakes(tmp_path: Path) -> None:
     wheel = zipfile.ZipFile(build_wheel(tmp_path))
     names = set(wheel.namelist())
@@ -39,6 +42,7 @@ def test_wheel_contains_catalogs_migrations_data_and_the_demo_fakes(tmp_path: Pa
     assert {"bot/demo_fakes/bot_api.py", "bot/demo_fakes/adsb.py"} <= names
 
 
+@pytest.mark.xdist_group("wheel")  # one worker builds the wheel once (tests/wheel.py)
 def test_the_fakes_the_tests_use_are_not_in_the_wheel(tmp_path: Path) -> None:
     wheel = zipfile.ZipFile(build_wheel(tmp_path))
     names = wheel.namelist()
