@@ -33,11 +33,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from bench.flights_poll import T0, _hexes, _load
-from bot.config import load_settings
 from bot.flights.airports import default_index
 from bot.flights.polling import FlightWatch
 from bot.flights.providers import FlightFetcher, build_providers
-from bot.http import new_session
+from bot.kernel.config import load_settings
+from bot.net.http import new_session
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Aircraft

@@ -26,7 +26,7 @@ import aiohttp
 
 from bot.flights.providers import FlightFetcher, Limits, OpenSkyClient, Provider, ReadsbV2Client
 from bot.flights.providers.profiles import profile_for, with_limits
-from bot.http import new_session
+from bot.net.http import new_session
 from tests.fakes.adsb import FakeADSB
 
 T0 = 1_767_000_000.0

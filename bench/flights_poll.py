@@ -35,12 +35,12 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import load_settings
 from bot.flights.airports import default_index
 from bot.flights.polling import FlightWatch
 from bot.flights.providers import FlightFetcher, Limits, build_providers, profile_for
 from bot.flights.providers.pacing import requests_per_round
-from bot.http import new_session
+from bot.kernel.config import load_settings
+from bot.net.http import new_session
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.models import Aircraft

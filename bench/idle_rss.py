@@ -2,7 +2,7 @@
 
 Figures per tree, as resident set size (VmRSS) of fresh processes:
 
-* `import bot.app`: a Python that only imports the composition root;
+* `import bot.runtime.app`: a Python that only imports the composition root;
 * ready: `summitwatch run` against the fake Bot API (in this process) once it polls,
   and a second later, before any map was drawn;
 * warmed: the same process once the background map warm-up is done (its RSS and its
@@ -10,7 +10,7 @@ Figures per tree, as resident set size (VmRSS) of fresh processes:
   the bot or of a child), as after a first map; the map worker's RSS apart;
 * idle: the same process `--idle-s` seconds after it was ready (the first flight
   poll, which reads the airports, and the first retention pass have run by then);
-* the first map of a process that imported `bot.app`: drawn cold, and once warm
+* the first map of a process that imported `bot.runtime.app`: drawn cold, and once warm
   (`maps.start_worker()` and its warm-up where the tree has a map worker, else
   `maps.warm_up()` in-process), with the memory that process then holds.
 
@@ -111,7 +111,7 @@ async def _python(tree: Path, code: str) -> list[float]:
 
 async def _import_rss(tree: Path) -> float:
     code = (
-        "import bot.app, pathlib; "
+        "import bot.runtime.app, pathlib; "
         "print(next(l for l in pathlib.Path('/proc/self/status').read_text().splitlines()"
         " if l.startswith('VmRSS:')).split()[1])"
     )
@@ -121,7 +121,7 @@ async def _import_rss(tree: Path) -> float:
 
 # `python -c`: no main module for the spawned worker to import again.
 _FIRST_MAP = """
-import time, pathlib, bot.app
+import time, pathlib, bot.runtime.app
 from bot.flights import maps
 
 def rss(pid='self'):
@@ -233,7 +233,7 @@ async def run(
                 results[label].append(await sample(tree, idle_s, fresh_store=fresh_store))
     for label, samples in results.items():
         print(f"## {label} ({len(samples)} runs, medians)")
-        print(f"import bot.app: {statistics.median(s.imported for s in samples):.0f} MB")
+        print(f"import bot.runtime.app: {statistics.median(s.imported for s in samples):.0f} MB")
         print(
             f"summitwatch run, ready: {statistics.median(s.ready for s in samples):.0f} MB"
             f" (loaded: {samples[-1].ready_loads})"
@@ -249,7 +249,7 @@ async def run(
             f" map worker {_median(samples, 'idle_worker'):.0f} MB"
         )
         print(
-            "first map after import bot.app: "
+            "first map after import bot.runtime.app: "
             f"cold {_median(samples, 'first_map_cold'):.0f} ms, "
             f"once warm {_median(samples, 'first_map_warm'):.0f} ms; "
             f"that process then holds {_median(samples, 'drawn'):.0f} MB,"

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bench.statements_parsing import rss
-from bot.guarded_http import new_guarded_session
-from bot.ssrf import AddressPolicy
+from bot.net.guarded_http import new_guarded_session
+from bot.net.ssrf import AddressPolicy
 from bot.statements.fetch import FeedFetcher, FetchStatus
 from bot.statements.parsing import parse_feed
 from bot.statements.sources import FeedTarget

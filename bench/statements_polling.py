@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.ssrf import AddressPolicy
+from bot.net.ssrf import AddressPolicy
 from bot.statements.polling import StatementPoller
 from bot.statements.sources import SourceSpec
 from storage.chats import ensure_chat

@@ -386,8 +386,8 @@ async def during_retention(
     deleted rows' locks), and how long a writer beside it (one position every 0.25 s,
     as the poller writes) waits to commit.
     """
-    from bot.config import load_settings
-    from bot.retention import run_retention
+    from bot.kernel.config import load_settings
+    from bot.runtime.retention import run_retention
     from storage.positions import add_positions
 
     held: list[float] = []

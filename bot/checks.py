@@ -13,8 +13,8 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.config import Settings, mask_token
-from bot.startup import get_me, store_failure, telegram_failure
+from bot.kernel.config import Settings, mask_token
+from bot.runtime.startup import get_me, store_failure, telegram_failure
 from storage.engine import ping
 from storage.migrate import current_revision, head_revision
 

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.logs import configure_logging
+from bot.kernel.config import ConfigError, Settings, load_settings
+from bot.kernel.logs import configure_logging
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -19,8 +19,8 @@ log = logging.getLogger("summitwatch")
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot until interrupted: long polling, or webhooks (--webhook or a webhook URL)."""
-    from bot.startup import StartupError, classify, preflight
-    from bot.startup import log as startup_log
+    from bot.runtime.startup import StartupError, classify, preflight
+    from bot.runtime.startup import log as startup_log
 
     try:
         asyncio.run(preflight(settings))
@@ -30,8 +30,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     # Imported after the preflight: a failing start-up need not wait for the whole bot.
     from telegram import Update
 
-    from bot.app import build_application
-    from bot.webhook import webhook_options, webhook_wanted
+    from bot.runtime.app import build_application
+    from bot.runtime.webhook import webhook_options, webhook_wanted
 
     application = build_application(settings)
     try:
@@ -58,7 +58,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Apply every pending migration."""
-    from bot.startup import classify
+    from bot.runtime.startup import classify
     from storage.engine import create_engine
     from storage.migrate import current_revision, head_revision, upgrade
 

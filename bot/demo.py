@@ -20,14 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import SummitApp
-from bot.config import load_settings
 from bot.demo_fakes.adsb import DemoADSB
 from bot.demo_fakes.bot_api import DemoBotAPI, DemoMessage
-from bot.embedded import running
 from bot.flights import scenario
 from bot.flights.polling import DEMO_TAG
-from bot.services import Services
+from bot.kernel.config import load_settings
+from bot.runtime.app import SummitApp
+from bot.runtime.embedded import running
+from bot.runtime.services import Services
 from storage.models import Aircraft, Person, PersonAircraft
 
 DEMO_TOKEN = "100000:DEMO-offline-token"  # noqa: S105  (accepted only by the local fake)

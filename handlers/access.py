@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot.i18n import resolve_locale, translator
+from bot.kernel.i18n import resolve_locale, translator
 from handlers.context import BotContext
 
 log = logging.getLogger("summitwatch.access")

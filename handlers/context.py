@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.services import BotData, Services
+from bot.runtime.services import BotData, Services
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

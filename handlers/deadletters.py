@@ -7,8 +7,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.i18n import Translator
-from bot.numbers import MAX_ROW_ID, parse_int
+from bot.kernel.i18n import Translator
+from bot.kernel.numbers import MAX_ROW_ID, parse_int
 from handlers.buttons import show
 from handlers.context import BotContext
 from handlers.locale import chat_translator

@@ -24,9 +24,9 @@ from bot.flights.freshness import Freshness
 from bot.flights.overview import fleet_overviews
 from bot.flights.polling import STATE_NAME
 from bot.flights.status_text import activity_key, fleet_state_line, fleet_summary, globe_link
-from bot.i18n import Translator
-from bot.numbers import parse_int
-from bot.textfold import skeleton
+from bot.kernel.i18n import Translator
+from bot.kernel.numbers import parse_int
+from bot.kernel.textfold import skeleton
 from bot.watch.fuzzy import find
 from bot.watch.operator_names import operator_candidates
 from bot.watch.person_text import person_label

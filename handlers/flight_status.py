@@ -14,9 +14,9 @@ from telegram.ext import Application, CommandHandler
 
 from bot.flights.overview import AircraftOverview, aircraft_overview, recent_flights, recent_track
 from bot.flights.status_text import flight_line, globe_link, state_line, track_picture
-from bot.i18n import Translator
-from bot.inflection import Name
-from bot.numbers import looks_numeric, parse_int
+from bot.kernel.i18n import Translator
+from bot.kernel.inflection import Name
+from bot.kernel.numbers import looks_numeric, parse_int
 from bot.statements.views import status_section
 from bot.watch.confidence import confidence_label
 from bot.watch.person_text import person_name, person_role

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.config import SUPPORTED_LOCALES
-from bot.i18n import Translator, normalize_language, translator
+from bot.kernel.config import SUPPORTED_LOCALES
+from bot.kernel.i18n import Translator, normalize_language, translator
 from handlers.buttons import show
 from handlers.context import BotContext
 from handlers.locale import chat_translator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.i18n import Translator, resolve_locale, translator
+from bot.kernel.i18n import Translator, resolve_locale, translator
 from handlers.context import BotContext
 from storage.chats import Contact
 

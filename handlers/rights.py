@@ -6,7 +6,7 @@ from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 from handlers.context import BotContext
 
 _ADMIN_STATUSES = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}

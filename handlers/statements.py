@@ -7,7 +7,7 @@ from html import escape
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.i18n import N_, Translator
+from bot.kernel.i18n import N_, Translator
 from bot.statements.admin import AddOutcome, Refusal, add_source, remove_source
 from bot.statements.configured import configured_sources, feed_addresses
 from bot.statements.sources import SOURCE_LANGUAGES

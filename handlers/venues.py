@@ -10,7 +10,7 @@ from telegram.ext import Application, CommandHandler
 from bot.alerts.text import split_message
 from bot.alerts.venue_text import amount, venue_name
 from bot.flights import airports
-from bot.i18n import N_, Translator
+from bot.kernel.i18n import N_, Translator
 from bot.venues.corrections import Correction, Problem, Refusal, parse_correction, record_correction
 from bot.venues.knowledge import Knowledge, Venue
 from bot.venues.ranking import Ranking, compute_ranking, current_knowledge, weights_from

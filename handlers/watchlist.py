@@ -9,7 +9,7 @@ from html import escape
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import Application, CommandHandler
 
-from bot.i18n import N_, Translator
+from bot.kernel.i18n import N_, Translator
 from bot.watch.confidence import confidence_hint, confidence_label, parse_confidence
 from bot.watch.lookup import HEX_RE, resolve
 from bot.watch.person_text import person_label

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.app import SummitApp
-from bot.config import Settings, load_settings
-from bot.embedded import running
-from bot.services import Services
+from bot.kernel.config import Settings, load_settings
+from bot.runtime.app import SummitApp
+from bot.runtime.embedded import running
+from bot.runtime.services import Services
 from tests.fakes.telegram_api import FakeBotAPI
 
 TOKEN = "123456:TEST-token-for-e2e"

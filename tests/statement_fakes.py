@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from bot.ssrf import AddressPolicy
+from bot.net.ssrf import AddressPolicy
 from tests.fakes.feeds import FakeFeeds
 
 T0 = 1_783_771_200.0  # 2026-07-11 12:00 UTC

@@ -20,7 +20,7 @@ from bot.alerts.events import (
 )
 from bot.alerts.render import AlertRenderers, UnknownEventType, alert_renderers, render
 from bot.alerts.routing import EVERYTHING
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from tests.alerting import landing_payload
 from tests.test_statements_render import kremlin_payload
 

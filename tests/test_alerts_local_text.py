@@ -24,7 +24,7 @@ from bot.alerts.render_statement import TITLE_LIMIT
 from bot.alerts.text import cut_at_word, dated_moment, html_to_plain
 from bot.flights import payload as flight_payload
 from bot.flights.airports import get
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from tests.test_statements_render import kremlin_payload
 
 

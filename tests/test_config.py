@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, load_settings, mask_token
+from bot.kernel.config import ConfigError, load_settings, mask_token
 
 TOKEN = "123456789:AAHsecretsecretsecretsecretsecret12"
 

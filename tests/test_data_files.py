@@ -1,7 +1,7 @@
 """Every shipped YAML file is read the same way: duplicate keys and bad files are refused.
 
 Through each feature's own loader, so the table also shows that all three use the
-shared reader (`bot/data_files.py`) and raise their own error type.
+shared reader (`bot/kernel/data_files.py`) and raise their own error type.
 """
 
 from __future__ import annotations

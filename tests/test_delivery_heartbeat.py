@@ -18,7 +18,7 @@ from bot.alerts.claims import Leases
 from bot.alerts.delivery import DeliveryConfig, DeliveryWorker
 from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter, RateLimitArgs
-from bot.telegram_request import AiohttpRequest
+from bot.runtime.telegram_request import AiohttpRequest
 from storage import outbox
 from storage.models import OutboxRow, OutboxStatus
 from storage.types import utcnow

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from storage.chats import get_chat
 from storage.models import OutboxRow, OutboxStatus, Subscription
 from tests.alerting import BAKU, store_landing, subscribe_chats

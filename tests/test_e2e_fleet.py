@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.app import SummitApp
 from bot.flights.airports import get
 from bot.flights.reports import PositionReport
 from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
+from bot.runtime.app import SummitApp
 from storage.datasets import mark_stale, stored_links
 from storage.watchlist import links_of_person, person_by_slug
 from tests.e2e import bot_settings, running_bot, services_of

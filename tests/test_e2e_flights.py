@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.app import SummitApp
 from bot.flights.airports import get
 from bot.flights.reports import PositionReport
 from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
+from bot.runtime.app import SummitApp
 from storage.models import Aircraft, FlightEventRow, Person, PersonAircraft
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.adsb import FakeADSB

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from tests.e2e import ADMIN_ID, bot_settings, running_bot
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.webhook_bots import free_port

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from storage import outbox
 from storage.models import OutboxRow, OutboxStatus
 from storage.types import utcnow

@@ -15,7 +15,7 @@ import pytest
 
 from bot.alerts.pacing import SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from tests.alerting import store_landing, subscribe_chats
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI

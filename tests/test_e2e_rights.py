@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from storage.chats import get_chat
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI

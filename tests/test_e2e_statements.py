@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.app import SummitApp
-from bot.config import Settings
+from bot.kernel.config import Settings
+from bot.runtime.app import SummitApp
 from bot.statements.polling import StatementPoller
 from bot.statements.sources import load_sources
 from storage.chats import ensure_chat

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import SummitApp
 from bot.flights import airports
 from bot.flights.store import record_flight_event
+from bot.runtime.app import SummitApp
 from storage.models import Aircraft, PersonAircraft, Position
 from storage.positions import add_positions
 from storage.types import utcnow

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from storage.models import Aircraft, Subscription
 from tests.alerting import store_landing
 from tests.e2e import bot_settings, running_bot, services_of

@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from bot.app import SummitApp
 from bot.flights.scenario import poll_instants
+from bot.runtime.app import SummitApp
 from storage.models import Mention, VenueFactor
 from tests import test_e2e_flights as flights
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of

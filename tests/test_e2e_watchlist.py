@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from storage.models import Aircraft, PersonAircraft
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI, Sent

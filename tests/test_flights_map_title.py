@@ -14,7 +14,7 @@ from bot.flights.history import Flight
 from bot.flights.maps import AirportMark, MapTitle, map_view, render_track_png
 from bot.flights.maps_title import aircraft_name, airport_mark, flight_title, route, utc_span
 from bot.flights.status_text import track_picture
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from storage.flight_records import Fix
 from storage.models import Aircraft
 from tests.alerting import BAKU, LANDING_TS, TAKEOFF_TS, VNUKOVO, landing_payload

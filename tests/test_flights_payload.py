@@ -10,7 +10,7 @@ from bot.alerts.render_flight import render_flight
 from bot.flights.airports import get
 from bot.flights.events import Confidence, EventKind, FlightEvent
 from bot.flights.payload import AircraftInfo, airport_info, flight_alert
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 
 TS = datetime(2025, 3, 14, 1, 30, tzinfo=UTC)
 ENVOY = {"slug": "envoy", "names": {"en": "Demo Envoy"}, "confidence": "confirmed"}

@@ -18,7 +18,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.events import FlightAlert
 from bot.alerts.render_flight import render_flight
-from bot.config import load_settings
 from bot.flights.airports import default_index, get
 from bot.flights.polling import FlightWatch, PollResult
 from bot.flights.providers import FlightFetcher, Limits, build_providers
@@ -26,8 +25,9 @@ from bot.flights.reports import PositionReport
 from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
 from bot.flights.track import Track
-from bot.http import new_session
-from bot.i18n import translator
+from bot.kernel.config import load_settings
+from bot.kernel.i18n import translator
+from bot.net.http import new_session
 from storage.flight_state import AircraftState, save_state
 from storage.models import (
     Aircraft,

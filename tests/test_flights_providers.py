@@ -13,7 +13,6 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.config import ConfigError, load_settings
 from bot.flights.providers import (
     FetchMalformed,
     Limits,
@@ -34,7 +33,8 @@ from bot.flights.providers.profiles import (
 )
 from bot.flights.providers.readsb import hex_body_cap
 from bot.flights.reports import PositionReport
-from bot.http import FetchError, FetchHTTPStatus, FetchTimeout, FetchTooLarge, new_session
+from bot.kernel.config import ConfigError, load_settings
+from bot.net.http import FetchError, FetchHTTPStatus, FetchTimeout, FetchTooLarge, new_session
 from tests.fakes.adsb import FAULT_KINDS, FakeADSB, FaultKind
 
 FIXTURES = Path(__file__).parent / "data" / "flights" / "providers"

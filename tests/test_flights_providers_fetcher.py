@@ -23,7 +23,7 @@ from bot.flights.providers import (
 )
 from bot.flights.providers.opensky_auth import ClientCredentialsToken
 from bot.flights.providers.profiles import with_limits
-from bot.http import new_session
+from bot.net.http import new_session
 from tests.fakes.adsb import FAULT_KINDS, FakeADSB, FaultKind
 
 T0 = 1_767_000_000.0

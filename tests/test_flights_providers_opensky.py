@@ -22,7 +22,7 @@ from bot.flights.providers import (
 )
 from bot.flights.providers.profiles import MAX_URL_CHARS, with_limits
 from bot.flights.reports import FPM_PER_MS, FT_PER_M, KT_PER_MS
-from bot.http import FetchError, FetchTimeout, new_session
+from bot.net.http import FetchError, FetchTimeout, new_session
 from tests.fakes.adsb import FakeADSB, FaultKind
 
 FIXTURES = Path(__file__).parent / "data" / "flights" / "providers"

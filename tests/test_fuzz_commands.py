@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pytest
 from telegram.ext import CallbackQueryHandler
 
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from handlers.catalog import COMMANDS
 from tests.e2e import ADMIN_ID, bot_settings, running_bot
 from tests.fakes.telegram_api import FakeBotAPI

@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import BaseTestServer, TestServer
 
-from bot.http import (
+from bot.net.http import (
     USER_AGENT,
     Backoff,
     FetchHTTPStatus,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.i18n import normalize_language, resolve_locale, translator
+from bot.kernel.i18n import normalize_language, resolve_locale, translator
 from tools.catalogs import problems
 
 

@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 
 from storage.migrate import alembic_config, head_revision
 
-#: Loaded by `import bot.app` before, now only where they are used.
+#: Loaded by `import bot.runtime.app` before, now only where they are used.
 LAZY = ("numpy", "matplotlib", "alembic", "mako")
 
 
@@ -31,7 +31,7 @@ def _loaded_after(code: str) -> dict[str, bool]:
 
 
 def test_importing_the_bot_loads_none_of_them() -> None:
-    assert _loaded_after("import bot.app") == dict.fromkeys(LAZY, False)
+    assert _loaded_after("import bot.runtime.app") == dict.fromkeys(LAZY, False)
 
 
 def test_starting_on_an_up_to_date_schema_loads_no_alembic(tmp_path: Path) -> None:

@@ -20,15 +20,15 @@ def _loaded_after(code: str) -> dict[str, bool]:
 
 
 def test_importing_the_bot_loads_no_map_machinery() -> None:
-    assert _loaded_after("import bot.app") == dict.fromkeys(HEAVY, False)
+    assert _loaded_after("import bot.runtime.app") == dict.fromkeys(HEAVY, False)
 
 
 def test_the_first_map_loads_it_and_the_landing_picture_is_still_registered() -> None:
     code = (
-        "import bot.app\n"
+        "import bot.runtime.app\n"
         "from bot.alerts.render import alert_renderers\n"
         "from tests.alerting import landing_payload\n"
-        "table = alert_renderers(flight_photo=bot.app.landing_map)\n"
+        "table = alert_renderers(flight_photo=bot.runtime.app.landing_map)\n"
         "track = [[55.59, 37.26, 0], [48.0, 46.0, 39000], [40.47, 50.05, 0]]\n"
         "assert table.photo('flight', landing_payload(track=track)).startswith(b'\\x89PNG')"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot.logs import REDACTED, SecretFilter
+from bot.kernel.logs import REDACTED, SecretFilter
 
 TOKEN = "123456:AAEsecretsecretsecretsecretsecret00"
 

@@ -14,8 +14,8 @@ from string import Formatter
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.i18n import translator
-from bot.inflection import Name, russian_person, russian_place
+from bot.kernel.i18n import translator
+from bot.kernel.inflection import Name, russian_person, russian_place
 from bot.venues import labels
 from tools.catalogs import po_path
 

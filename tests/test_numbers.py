@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.alerts.mute import parse_duration
-from bot.numbers import MAX_ROW_ID, looks_numeric, parse_int
+from bot.kernel.numbers import MAX_ROW_ID, looks_numeric, parse_int
 
 
 @pytest.mark.parametrize(

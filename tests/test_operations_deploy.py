@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from bot.config import Settings, load_settings
-from bot.health import HealthServer
+from bot.kernel.config import Settings, load_settings
+from bot.runtime.health import HealthServer
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 

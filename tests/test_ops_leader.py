@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from telegram.ext import Application, CallbackContext
 
-from bot.leader import LEADER_LOCK_KEY, Leadership, gate_jobs
-from bot.metrics import REGISTRY
+from bot.runtime.leader import LEADER_LOCK_KEY, Leadership, gate_jobs
+from bot.runtime.metrics import REGISTRY
 from storage.engine import create_engine
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.config import load_settings
-from bot.logs import REDACTED, configure_logging, log_ids
+from bot.kernel.config import load_settings
+from bot.kernel.logs import REDACTED, configure_logging, log_ids
 
 TOKEN = "123456:AAEsecretsecretsecretsecretsecret00"
 WEBHOOK_SECRET = "hook-Secret_4fa9c2d1e0"

@@ -6,7 +6,7 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.leader import startup_lock
+from bot.runtime.leader import startup_lock
 from storage.engine import create_engine
 from storage.migrate import current_revision, head_revision, upgrade
 from tests.conftest import create_pg_database, drop_pg_database

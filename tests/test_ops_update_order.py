@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from telegram import Chat, Message, Update
 
-from bot.update_order import BacklogQueue, ChatOrderedProcessor, order_key
+from bot.runtime.update_order import BacklogQueue, ChatOrderedProcessor, order_key
 
 ANN, BOB = 101, -100202
 

@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.app import SummitApp
 from bot.cli import EXIT_CONFIG, main
+from bot.runtime.app import SummitApp
 from storage.models import Source, SourceKind
 from storage.types import utcnow
 from tests.alerting import store_landing, subscribe_chats

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.guarded_http import GuardedSession, new_guarded_session
-from bot.http import USER_AGENT
-from bot.ssrf import AddressPolicy
+from bot.net.guarded_http import GuardedSession, new_guarded_session
+from bot.net.http import USER_AGENT
+from bot.net.ssrf import AddressPolicy
 from bot.statements.feed_health import FeedHealth
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus, check_new_source
 from bot.statements.parsing import ProblemKind

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from bot.guarded_http import new_guarded_session
-from bot.ssrf import AddressPolicy, check_url
+from bot.net.guarded_http import new_guarded_session
+from bot.net.ssrf import AddressPolicy, check_url
 from bot.statements.fetch import FeedFetcher, FetchStatus
 from bot.statements.sources import FeedTarget
 from tests.fakes.feeds import FakeFeeds

@@ -16,7 +16,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.text import html_to_plain
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from bot.statements.polling import PollPolicy, StatementPoller
 from bot.statements.sources import SourceSpec, load_sources
 from bot.statements.views import sources_table

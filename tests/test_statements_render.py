@@ -10,7 +10,7 @@ import pytest
 
 from bot.alerts.render import render
 from bot.alerts.text import html_to_plain
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from bot.statements import statement_event as events
 from bot.statements.items import FeedItem
 from bot.statements.matcher import Matcher

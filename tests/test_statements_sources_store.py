@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.guarded_http import new_guarded_session
-from bot.ssrf import AddressPolicy
+from bot.net.guarded_http import new_guarded_session
+from bot.net.ssrf import AddressPolicy
 from bot.statements.feed_health import FeedHealth
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
 from bot.statements.source_store import (

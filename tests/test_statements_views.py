@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.text import MESSAGE_LIMIT, html_to_plain, telegram_length
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from bot.statements.views import person_statements_section, sources_table, statement_entry
 from bot.watch.seed import seed_watchlist
 from storage.models import Source, SourceKind

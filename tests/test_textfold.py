@@ -1,10 +1,10 @@
-"""The shared folding behind watch, statement and venue matching (bot/textfold.py)."""
+"""The shared folding behind watch, statement and venue matching (bot/kernel/textfold.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.textfold import fold, skeleton
+from bot.kernel.textfold import fold, skeleton
 
 
 @pytest.mark.parametrize(

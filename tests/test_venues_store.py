@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.render import render
 from bot.flights.store import record_flight_event
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from bot.venues import labels
 from bot.venues.corrections import Correction, parse_correction, record_correction
 from bot.venues.gather import gather_evidence

@@ -9,7 +9,7 @@ from html import escape
 import pytest
 
 from bot.alerts.render import render
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from bot.venues import labels
 from bot.venues.evidence import Evidence, LandingEvidence, StatementEvidence
 from bot.venues.knowledge import FACTOR_VALUES, load_knowledge

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config import load_settings
-from bot.guarded_http import RefusedURL
-from bot.http import FetchTooLarge
-from bot.ssrf import AddressPolicy
+from bot.kernel.config import load_settings
+from bot.net.guarded_http import RefusedURL
+from bot.net.http import FetchTooLarge
+from bot.net.ssrf import AddressPolicy
 from bot.watch.fleet import STALE_OPERATOR, STALE_REMOVED, STALE_UNNAMED
 from bot.watch.fleet_refresh import fleet_job, refresh_fleet
 from bot.watch.fleet_seed import FleetFileError, default_path, seed_fleet

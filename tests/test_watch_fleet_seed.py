@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.leader import startup_lock
+from bot.runtime.leader import startup_lock
 from bot.watch.fleet import DATASET
 from bot.watch.fleet_seed import FleetFileError, default_path, load_shipped, seed_fleet
 from bot.watch.planealert import parse

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import SummitApp
+from bot.runtime.app import SummitApp
 from bot.watch.importer import import_watchlist
 from bot.watch.lookup import Choice, browse, describe, resolve
 from handlers.subscriptions import choices_keyboard

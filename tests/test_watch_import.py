@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.progress import ProgressBar
+from bot.kernel.progress import ProgressBar
 from bot.watch.importer import import_watchlist
 from bot.watch.planealert import HEADER, Entry, HeaderError, Problem, hex_problem, parse
 from storage.models import Aircraft

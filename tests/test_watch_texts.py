@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import translator
+from bot.kernel.i18n import translator
 from bot.watch.confidence import confidence_label, parse_confidence
 from bot.watch.watchlist_text import MESSAGE_BUDGET, pages, source_html, watchlist_pages
 from storage.models import Aircraft, LinkConfidence, Person

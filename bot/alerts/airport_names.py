@@ -11,7 +11,7 @@ import datetime
 import functools
 from pathlib import Path
 
-from bot.data_files import load_yaml
+from bot.kernel.data_files import load_yaml
 
 PATH = Path(__file__).resolve().parent.parent / "data" / "airport_names.yaml"
 LANGUAGES = frozenset({"ru", "az"})

@@ -59,7 +59,7 @@ from bot.alerts.claims import Leases
 from bot.alerts.ratelimiter import RateLimitArgs
 from bot.alerts.render import AlertRenderers, RenderedAlert, UnknownEventType
 from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
-from bot.i18n import resolve_locale, translator
+from bot.kernel.i18n import resolve_locale, translator
 from storage import outbox
 from storage.chats import chats_by_id, deactivate_chat, migrate_chat
 from storage.models import Chat, OutboxRow

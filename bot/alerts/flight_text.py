@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.alerts.airport_names import airport_name
 from bot.alerts.text import dated_moment
-from bot.i18n import Translator, translator
+from bot.kernel.i18n import Translator, translator
 
 GLOBE_URL = "https://globe.adsb.lol/?icao={hex}"
 

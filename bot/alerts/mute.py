@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.events import DigestAlert, HeldAlert
-from bot.numbers import parse_int
+from bot.kernel.numbers import parse_int
 from storage import outbox
 from storage.chats import set_mute
 

@@ -21,7 +21,7 @@ from bot.alerts.render_flight import render_flight
 from bot.alerts.render_statement import render_statement
 from bot.alerts.render_venue import render_venue_change
 from bot.alerts.rendered import RenderedAlert, UnknownEventType
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 
 __all__ = [
     "AlertRenderers",

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.alerts.events import DigestAlert
 from bot.alerts.rendered import RenderedAlert
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 
 # The table's renderer of any stored event (`bot.alerts.render.AlertRenderers.render`).
 RenderAny = Callable[[str, Mapping[str, Any], Translator], RenderedAlert]

@@ -21,7 +21,7 @@ from bot.alerts.flight_text import (
 )
 from bot.alerts.rendered import RenderedAlert
 from bot.alerts.text import dated_moment
-from bot.i18n import N_, Translator
+from bot.kernel.i18n import N_, Translator
 
 SQUAWK_MEANINGS = {
     "7500": N_("hijacking"),

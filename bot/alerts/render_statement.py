@@ -19,7 +19,7 @@ from bot.alerts.events import StatementAlert
 from bot.alerts.rendered import RenderedAlert
 from bot.alerts.statement_text import KEYWORD_LABELS
 from bot.alerts.text import cut_at_word, dated_moment
-from bot.i18n import N_, Translator
+from bot.kernel.i18n import N_, Translator
 
 # The longest title the store keeps (statements.title is String(2048)).
 TITLE_LIMIT = 2048

@@ -16,7 +16,7 @@ from bot.alerts.venue_text import (
     reason_line,
     venue_name,
 )
-from bot.i18n import N_, Translator
+from bot.kernel.i18n import N_, Translator
 
 _CHANGE_ICONS = {"new_leader": "🥇", "score_jump": "📈"}
 _RANK_LINE = N_("Score {score} (was {previous_score}), rank {rank} (was {previous_rank})")

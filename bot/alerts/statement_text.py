@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from bot.kernel.i18n import N_
 
 # A keyword match's key (`bot.statements.keywords`) as the chat reads it.
 KEYWORD_LABELS = {

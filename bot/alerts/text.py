@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_skeleton
 
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024

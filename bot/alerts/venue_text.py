@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from bot.i18n import Translator
-from bot.inflection import Name
+from bot.kernel.i18n import Translator
+from bot.kernel.inflection import Name
 
 # Placeholders that hold a moment: shown in the venue's local time and in UTC.
 TIME_PARAMS = frozenset({"ts", "since"})

@@ -1,7 +1,7 @@
 """The map picture sent with landing alerts: the flight's recent track, titled.
 
 The picture of flight alerts in the renderers' table: the composition root
-(`bot.app`) hands `landing_map` to `bot.alerts.render.AlertRenderers`, since the
+(`bot.runtime.app`) hands `landing_map` to `bot.alerts.render.AlertRenderers`, since the
 alerts package may not import flights. One picture per event, for every chat
 whatever its language (it is uploaded once and then sent by file id), so its text
 is language-neutral: see `bot.flights.maps_title`.

@@ -16,7 +16,6 @@ import aiohttp
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config import Settings
 from bot.flights.airports import AirportIndex
 from bot.flights.detector import DetectorConfig
 from bot.flights.polling import FlightWatch, PollResult
@@ -30,7 +29,8 @@ from bot.flights.providers import (
 from bot.flights.providers.pacing import requests_per_round
 from bot.flights.providers.profiles import UnknownProviderError
 from bot.flights.providers.status import ProviderHealth
-from bot.http import new_session
+from bot.kernel.config import Settings
+from bot.net.http import new_session
 
 log = logging.getLogger(__name__)
 

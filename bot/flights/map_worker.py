@@ -13,7 +13,7 @@ which is better than no message) rather than retried on what may have killed it.
 
 Spawning starts a new interpreter that imports the parent's main module again, as
 multiprocessing always does outside `fork`: `summitwatch` and `python -m bot` are safe,
-and a script that starts the bot itself (`bot.embedded.running`) must keep its start
+and a script that starts the bot itself (`bot.runtime.embedded.running`) must keep its start
 under `if __name__ == "__main__":`, or the worker runs the script too (and fails).
 """
 

@@ -22,7 +22,7 @@ from babel.dates import format_date
 
 from bot.alerts.flight_text import airport_city
 from bot.flights.maps import AirportMark, MapTitle
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 
 Airport = Mapping[str, Any]
 # An end of the route that was not seen (a departure before coverage, a flight in the air).

@@ -21,7 +21,7 @@ from bot.flights import airports, payload
 from bot.flights.history import Flight, State, Whereabouts
 from bot.flights.maps import MapUnavailable, render_track_png
 from bot.flights.maps_title import aircraft_name, airport_mark, flight_title
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 from storage.flight_records import Fix
 from storage.models import Aircraft
 

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.guarded_http import new_guarded_session
-from bot.ssrf import AddressPolicy
+from bot.net.guarded_http import new_guarded_session
+from bot.net.ssrf import AddressPolicy
 from bot.statements.fetch import SourceCheck, check_new_source
 from bot.statements.language_guess import guess_language
 from bot.statements.source_store import retire_source

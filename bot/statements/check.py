@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.guarded_http import new_guarded_session
-from bot.ssrf import AddressPolicy
+from bot.net.guarded_http import new_guarded_session
+from bot.net.ssrf import AddressPolicy
 from bot.statements import fetch as fetch_module
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
 from bot.statements.sources import SourceSpec

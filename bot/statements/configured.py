@@ -6,8 +6,8 @@ The poller, `/source add` and `summitwatch sources check` all read the same ship
 
 from __future__ import annotations
 
-from bot.config import Settings
-from bot.ssrf import AddressPolicy
+from bot.kernel.config import Settings
+from bot.net.ssrf import AddressPolicy
 from bot.statements.sources import SourceSpec, load_sources, rebased
 
 

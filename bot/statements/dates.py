@@ -15,7 +15,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 
-from bot.textfold import fold
+from bot.kernel.textfold import fold
 
 # Stems that start each month's name in English, Azerbaijani and Russian.
 _MONTH_STEMS: dict[str, int] = {}

@@ -8,7 +8,7 @@
 - One request at a time per host (an `asyncio.Semaphore` per host name), so the
   five feeds of one publisher never hit it at once.
 - Each source waits its own interval between polls; after a failure it waits
-  longer, with jittered exponential backoff (`bot.http.Backoff`, starting from
+  longer, with jittered exponential backoff (`bot.net.http.Backoff`, starting from
   the source's interval) and at least as long as Retry-After asks (capped, so a
   hostile header cannot silence a source for a year).
 - The body is capped (4 MB by default: the largest feed seen, mod.gov.az's, is
@@ -38,8 +38,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.guarded_http import GuardedSession, RefusedURL
-from bot.http import (
+from bot.net.guarded_http import GuardedSession, RefusedURL
+from bot.net.http import (
     DEFAULT_MAX_BODY,
     DEFAULT_TIMEOUT_S,
     Backoff,

@@ -45,6 +45,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.kernel.textfold import TURKIC_LANGUAGES, fold
 from bot.statements import azerbaijani, english, russian
 from bot.statements.items import FeedItem
 from bot.statements.keywords import MEETING_WORDS
@@ -58,7 +59,6 @@ from bot.statements.tokens import (
     split_apostrophe,
     tokenize,
 )
-from bot.textfold import TURKIC_LANGUAGES, fold
 
 Field = Literal["title", "summary"]
 

@@ -33,10 +33,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.record import record_event
-from bot.config import Settings
-from bot.guarded_http import new_guarded_session
-from bot.http import DEFAULT_MAX_BODY
-from bot.ssrf import AddressPolicy
+from bot.kernel.config import Settings
+from bot.net.guarded_http import new_guarded_session
+from bot.net.http import DEFAULT_MAX_BODY
+from bot.net.ssrf import AddressPolicy
 from bot.statements import statement_event
 from bot.statements.configured import configured_sources, feed_addresses
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus

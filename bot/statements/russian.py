@@ -34,7 +34,7 @@ from typing import Any
 
 import pymorphy3
 
-from bot.textfold import fold
+from bot.kernel.textfold import fold
 
 _NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
 _GENDERS = frozenset({"masc", "femn", "neut", "ms-f"})

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import metrics
+from bot.runtime import metrics
 from bot.statements.feed_health import FeedHealth, FetchResult
 from bot.statements.sources import (
     FEED_KINDS,

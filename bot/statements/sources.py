@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
-from bot.data_files import load_yaml
+from bot.kernel.data_files import load_yaml
 from bot.statements.parsing import HtmlSelectors
 
 FeedKind = Literal["rss", "html"]

@@ -1,7 +1,7 @@
 """Tokenising feed text for matching in English, Russian and Azerbaijani.
 
 Folding itself (the language's own I/ı rules, ё, one apostrophe, one hyphen) is
-`bot.textfold.fold`, shared with the other features. Matching works token by token:
+`bot.kernel.textfold.fold`, shared with the other features. Matching works token by token:
 the tokenizer runs on the original text, so hit positions and surface forms always
 refer to what the source published.
 """

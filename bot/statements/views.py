@@ -15,8 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.statement_text import KEYWORD_LABELS
 from bot.alerts.text import dated_moment
-from bot.i18n import Translator
-from bot.inflection import Name
+from bot.kernel.i18n import Translator
+from bot.kernel.inflection import Name
 from bot.statements.text import shorten
 from bot.statements.watchlist import load_watchlist
 from storage.models import Source

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.record import record_event
-from bot.config import Settings
+from bot.kernel.config import Settings
 from bot.venues.changes import detect_changes
 from bot.venues.knowledge import Knowledge
 from bot.venues.ranking import compute_ranking, weights_from

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.data_files import load_yaml
+from bot.kernel.data_files import load_yaml
 from bot.venues.dates import PartialDate
 from bot.venues.names import VenueMatch, match_venue
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.i18n import N_
+from bot.kernel.i18n import N_
 
 # Standing facts. {as_of}, {when}, {effective}, {latest}: ISO dates; {detail}: the fact.
 ICC_NOT_PARTY = N_("Not a party to the ICC Rome Statute: no duty to arrest Putin")

@@ -3,9 +3,9 @@
 Matching goes from strict to loose and stops at the first stage that finds anything:
 
 1. exact, after case folding with each language's own rules (Azerbaijani I→ı, İ→i;
-   `bot.textfold.fold`);
+   `bot.kernel.textfold.fold`);
 2. the same without diacritics, hyphens or spaces ("Baki", "Bakú", "abudhabi"): the
-   `bot.textfold.skeleton` with its word spaces dropped;
+   `bot.kernel.textfold.skeleton` with its word spaces dropped;
 3. a unique prefix of at least `MIN_PREFIX` letters ("Bak" → Baku);
 4. a close spelling (difflib ratio ≥ `FUZZY_CUTOFF`): typos such as "Bakku", "Стамбул".
 
@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from bot.textfold import fold, skeleton
+from bot.kernel.textfold import fold, skeleton
 
 if TYPE_CHECKING:
     from bot.venues.knowledge import Venue

@@ -12,7 +12,7 @@ from functools import cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config import Settings
+from bot.kernel.config import Settings
 from bot.venues.gather import gather_evidence
 from bot.venues.knowledge import Knowledge, load_knowledge
 from bot.venues.results import VenueScore

@@ -18,7 +18,7 @@ from bot.alerts.venue_text import (
     reason_line,
     venue_name,
 )
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 from bot.venues import labels
 from bot.venues.evidence import LandingEvidence, StatementEvidence
 from bot.venues.knowledge import Knowledge, Venue

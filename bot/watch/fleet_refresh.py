@@ -1,6 +1,6 @@
 """Refresh the fleet from plane-alert-db over HTTP: the weekly job and `import-watchlist URL`.
 
-The download goes through the feeds' SSRF guard (`bot.ssrf`, `bot.guarded_http`:
+The download goes through the feeds' SSRF guard (`bot.net.ssrf`, `bot.net.guarded_http`:
 public addresses only, on every hop, unless SUMMITWATCH_FEEDS_ALLOW lets a network
 through), is capped in size, and is conditional: the ETag and Last-Modified of the
 last copy applied go out as If-None-Match / If-Modified-Since, and a 304 changes
@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config import Settings
-from bot.guarded_http import RefusedURL, new_guarded_session
-from bot.http import FetchError, fetch
-from bot.ssrf import AddressPolicy
+from bot.kernel.config import Settings
+from bot.net.guarded_http import RefusedURL, new_guarded_session
+from bot.net.http import FetchError, fetch
+from bot.net.ssrf import AddressPolicy
 from bot.watch.fleet import DATASET, FleetCopy, FleetOutcome, apply_fleet
 from bot.watch.fleet_seed import FleetFileError, digest, parse_all
 from bot.watch.planealert import shipped

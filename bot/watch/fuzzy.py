@@ -2,7 +2,7 @@
 
 Users type names in any of our languages, with or without diacritics, in any case,
 sometimes inflected or misspelled. Matching compares *skeletons*
-(`bot.textfold.skeleton`: case-folded, Azerbaijani and Turkish dotted and dotless i
+(`bot.kernel.textfold.skeleton`: case-folded, Azerbaijani and Turkish dotted and dotless i
 merged, diacritics and ə/ş/ç/ğ/ö/ü reduced to plain letters, ё to е, words kept apart).
 Then exact skeleton, prefix (for inflected Russian and Azerbaijani forms such as
 "Уиткоффа" or "Bakıda"), and close spelling (difflib) in that order.
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.textfold import skeleton
+from bot.kernel.textfold import skeleton
 
 # Shorter stems would let "Ба" find "Баку" and "Бахрейн" alike.
 MIN_PREFIX = 4

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
-from bot.http import FetchError
-from bot.progress import ProgressBar
-from bot.ssrf import AddressPolicy
+from bot.kernel.config import Settings
+from bot.kernel.progress import ProgressBar
+from bot.net.http import FetchError
+from bot.net.ssrf import AddressPolicy
 from bot.watch.fleet_refresh import RefreshReport, refresh_fleet
 from bot.watch.fleet_seed import FleetFileError
 from bot.watch.importer import ImportReport, import_watchlist

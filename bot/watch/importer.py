@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.progress import ProgressBar
+from bot.kernel.progress import ProgressBar
 from bot.watch.fleet import imported
 from bot.watch.planealert import Problem, parse
 from storage.aircraft_import import CHUNK, ImportedAircraft, existing_aircraft, import_aircraft

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.inflection import Name
+from bot.kernel.inflection import Name
 from storage.models import Person
 
 _FALLBACK = "en"

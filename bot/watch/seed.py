@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.data_files import load_yaml
+from bot.kernel.data_files import load_yaml
 from storage.models import Person
 from storage.watchlist import add_person_once, all_people, save_person
 

@@ -11,7 +11,7 @@ from html import escape
 from babel.dates import format_date
 
 from bot.alerts.flight_text import GLOBE_URL
-from bot.i18n import Translator
+from bot.kernel.i18n import Translator
 from bot.watch.confidence import confidence_label
 from bot.watch.fleet import DATASET
 from bot.watch.person_text import person_label, person_role

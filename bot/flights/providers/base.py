@@ -14,7 +14,7 @@ from bot.flights.providers.decoding import decode_json
 from bot.flights.providers.pacing import check_round, new_limiter, take_slot
 from bot.flights.providers.profiles import Limits, Profile, WireFormat
 from bot.flights.reports import PositionReport
-from bot.http import Response, fetch
+from bot.net.http import Response, fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ class ProviderAnswer:
 class Provider(Protocol):
     """A client of one ADS-B provider.
 
-    `positions` raises `bot.http.FetchError` (or a subclass) when the provider gives
+    `positions` raises `bot.net.http.FetchError` (or a subclass) when the provider gives
     no usable answer, and `ProviderBusy` when our own rate limit has no slot.
     """
 

@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 
 import aiohttp
 
-from bot.config import ConfigError, Settings
 from bot.flights.providers.base import Provider
 from bot.flights.providers.opensky import OpenSkyClient
 from bot.flights.providers.opensky_auth import ClientCredentialsToken
@@ -19,6 +18,7 @@ from bot.flights.providers.profiles import (
     with_limits,
 )
 from bot.flights.providers.readsb import ReadsbV2Client
+from bot.kernel.config import ConfigError, Settings
 
 _VARIABLE = "SUMMITWATCH_FLIGHT_PROVIDERS"
 
@@ -34,7 +34,7 @@ def build_providers(
 
     Args:
         settings: the validated settings.
-        session: the shared aiohttp session (`bot.http.new_session`).
+        session: the shared aiohttp session (`bot.net.http.new_session`).
         limits: per configured name, limits to use instead of the profile's (tests
             and unusual deployments, e.g. a paid plan with a higher rate).
         token_clock: monotonic clock for OpenSky token expiry.

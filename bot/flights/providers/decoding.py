@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.flights.providers.errors import FetchMalformed
-from bot.http import Response
+from bot.net.http import Response
 
 
 def decode_json(response: Response) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.http import FetchError
+from bot.net.http import FetchError
 
 # Provider text we quote in an error (readsb's `msg`) is cut to this length.
 _QUOTE_CHARS = 120

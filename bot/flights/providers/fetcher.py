@@ -22,7 +22,7 @@ from bot.flights.providers.errors import describe
 from bot.flights.providers.pacing import ProviderBusy
 from bot.flights.providers.status import ProviderHealth
 from bot.flights.reports import PositionReport
-from bot.http import Backoff, FetchError
+from bot.net.http import Backoff, FetchError
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ Answers are `{"time": <s>, "states": [[icao24, callsign, ...], ...] | null}`, pa
 `bot.flights.reports.from_opensky` (which converts metres and m/s). With client
 credentials every request carries a bearer token (see `opensky_auth`); without them
 the API is used anonymously, with its smaller credit budget. A 429 carries
-`X-Rate-Limit-Retry-After-Seconds`, which `bot.http.retry_after_seconds` reads.
+`X-Rate-Limit-Retry-After-Seconds`, which `bot.net.http.retry_after_seconds` reads.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.flights.providers.errors import FetchMalformed, ProviderAuthError
 from bot.flights.providers.opensky_auth import ClientCredentialsToken
 from bot.flights.providers.profiles import MAX_URL_CHARS, Profile
 from bot.flights.reports import PositionReport, ReportFormatError, from_opensky
-from bot.http import FetchHTTPStatus, Response
+from bot.net.http import FetchHTTPStatus, Response
 
 # A state vector is ~150-250 bytes of JSON; 1 KB each is generous.
 BODY_BASE = 8 * 1024

@@ -4,7 +4,7 @@ it expires, fetched again after a 401.
 OpenSky's token endpoint is a Keycloak realm: a form POST of `grant_type=
 client_credentials`, `client_id` and `client_secret` answers
 `{"access_token": "...", "expires_in": 1800, "token_type": "Bearer", ...}`.
-`bot.http.fetch` only GETs, so the POST is done here with the same policy: total
+`bot.net.http.fetch` only GETs, so the POST is done here with the same policy: total
 timeout, body cap, errors mapped to the `FetchError` hierarchy, nothing secret in them.
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Callable
 import aiohttp
 
 from bot.flights.providers.errors import FetchMalformed, ProviderAuthError
-from bot.http import FetchError, FetchTimeout, FetchTooLarge, retry_after_seconds
+from bot.net.http import FetchError, FetchTimeout, FetchTooLarge, retry_after_seconds
 
 TOKEN_MAX_BODY = 64 * 1024
 # Refresh this long before the stated expiry, so a token never lapses mid-request.

@@ -6,8 +6,8 @@ from typing import TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import metrics
 from bot.flights.providers.status import MAX_ERROR_CHARS, ProviderHealth
+from bot.runtime import metrics
 from storage.models import Source, SourceKind
 from storage.sources import SourceHealth, register_source, source_named, write_health
 

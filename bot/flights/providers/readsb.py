@@ -21,7 +21,7 @@ from bot.flights.providers.decoding import decode_json
 from bot.flights.providers.errors import FetchMalformed, quote_remote
 from bot.flights.providers.profiles import MAX_URL_CHARS, Profile
 from bot.flights.reports import PositionReport, ReportFormatError, from_readsb_v2
-from bot.http import Response
+from bot.net.http import Response
 
 # Body caps. A hex query answers at most one object per hex (~1 KB each in practice);
 # 4 KB each leaves room for every optional field. A provider that ignores the filter
@@ -43,7 +43,7 @@ class ReadsbV2Client(ProviderClient):
     Args:
         name: configured name (health rows and `PositionReport.provider` use it).
         base_url: base URL without the `/v2/...` part, no trailing slash.
-        session: the shared aiohttp session (`bot.http.new_session`).
+        session: the shared aiohttp session (`bot.net.http.new_session`).
         profile: paths, batching and auth of this provider.
         api_key: the ADS-B Exchange key, for profiles that need one.
         limiter: our rate limiter for it; by default one made from the profile's limits.

@@ -1,9 +1,9 @@
-"""Prometheus metrics of one process, served at /metrics (bot/health.py).
+"""Prometheus metrics of one process, served at /metrics (bot/runtime/health.py).
 
 A low module on purpose: features (`bot.alerts`, `bot.flights`, `bot.statements`)
 record into it, the composition root serves it; it imports nothing of ours.
 `storage` must not import it (import-linter): figures that live in the store
-(outbox depth, events) are read at scrape time by `bot/health.py` instead.
+(outbox depth, events) are read at scrape time by `bot/runtime/health.py` instead.
 
 Each process has its own figures; a scraper adds them up across processes
 (`sum by (...)`), except the store gauges, which every process reports alike.

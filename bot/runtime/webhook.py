@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot.config import Settings
+from bot.kernel.config import Settings
 
 
 def webhook_wanted(settings: Settings, *, flag: bool) -> bool:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.app import SummitApp, build_application
-from bot.config import Settings
-from bot.webhook import webhook_options
+from bot.kernel.config import Settings
+from bot.runtime.app import SummitApp, build_application
+from bot.runtime.webhook import webhook_options
 
 
 @asynccontextmanager

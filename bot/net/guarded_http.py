@@ -1,6 +1,6 @@
 """An HTTP session for feeds that refuses private addresses on every hop.
 
-`bot.http.fetch` follows redirects itself (aiohttp's `allow_redirects=True`)
+`bot.net.http.fetch` follows redirects itself (aiohttp's `allow_redirects=True`)
 and reports neither the final URL nor the history, so a check of the first URL
 alone would let "https://public.example/feed" redirect the bot to
 "http://169.254.169.254/". Checking only the final URL before reading the body
@@ -15,9 +15,9 @@ inside the session, where it runs before every connection:
   a public address when `/source add` checked it and to 10.0.0.5 now (DNS
   rebinding) is refused too.
 
-Both raise `RefusedURL`, a `bot.http.FetchError`, which `fetch` lets through
+Both raise `RefusedURL`, a `bot.net.http.FetchError`, which `fetch` lets through
 unchanged, so the poller reports it like any other failure. The session is
-otherwise `bot.http.new_session`'s: same User-Agent and connection limits.
+otherwise `bot.net.http.new_session`'s: same User-Agent and connection limits.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from typing import Self
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from bot.http import USER_AGENT, FetchError
-from bot.ssrf import AddressPolicy
+from bot.net.http import USER_AGENT, FetchError
+from bot.net.ssrf import AddressPolicy
 
 
 class RefusedURL(FetchError):
@@ -84,7 +84,7 @@ class GuardedSession:
     """An aiohttp session whose every connection passes `policy`.
 
     Attributes:
-        http: the session, for `bot.http.fetch`.
+        http: the session, for `bot.net.http.fetch`.
         policy: the address policy it enforces (`check_url` uses the same).
     """
 
@@ -126,7 +126,7 @@ def new_guarded_session(
         The guarded session; close it (or use it with `async with`).
     """
     connector = aiohttp.TCPConnector(
-        # The limits of bot.http.new_session.
+        # The limits of bot.net.http.new_session.
         limit=32,
         limit_per_host=4,
         ttl_dns_cache=300,

@@ -20,7 +20,7 @@ and the offline demo listen on 127.0.0.1); `allow` lets chosen networks through
 one by one, which is the narrower choice. Neither ever admits a cloud metadata
 address. The check here resolves the name once; the fetcher's session repeats
 the address check on every connection and every redirect (see
-`bot.guarded_http`), so a name that resolves differently the second
+`bot.net.guarded_http`), so a name that resolves differently the second
 time (DNS rebinding) or a redirect to a private address is refused too.
 """
 

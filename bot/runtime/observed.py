@@ -10,10 +10,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot import metrics
 from bot.alerts.ratelimiter import replying
-from bot.logs import log_ids
-from bot.update_order import BacklogQueue
+from bot.kernel.logs import log_ids
+from bot.runtime import metrics
+from bot.runtime.update_order import BacklogQueue
 
 log = logging.getLogger("summitwatch.updates")
 OTHER_COMMAND = "other_command"
@@ -40,7 +40,7 @@ def update_label(update: object, commands: Collection[str]) -> str:
 
 
 class ObservedApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """Counts and times each update in `bot.metrics`; log lines while handling carry its ids."""
+    """Counts and times each update (`bot.runtime.metrics`); log lines while handling carry its ids."""
 
     known_commands: frozenset[str] = frozenset()
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config import Settings
+from bot.kernel.config import Settings
 from storage.contacts import ContactBook
 from storage.types import utcnow
 
@@ -25,7 +25,7 @@ class Services:
     wake_delivery: Callable[[], None] = field(default=lambda: None)
     # The current time for pollers (tests and the demo run it on a fake provider's clock).
     clock: Callable[[], datetime] = field(default=utcnow)
-    # Whether this process holds the leader lock (polls the sources); see bot/leader.py.
+    # Whether this process holds the leader lock (polls the sources); see bot/runtime/leader.py.
     is_leader: Callable[[], bool] = field(default=lambda: True)
     # Run at shutdown, before the store closes (e.g. pollers' HTTP sessions).
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

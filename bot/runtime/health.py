@@ -4,7 +4,7 @@
 - /readyz: the store answers, its schema is at the code's head revision, and no
   enabled source has been silent longer than SUMMITWATCH_SOURCE_SILENCE_S (200,
   or 503 with the reasons, as JSON);
-- /metrics: `bot.metrics` in Prometheus' text format, with the store's figures
+- /metrics: `bot.runtime.metrics` in Prometheus' text format, with the store's figures
   (outbox by status, age of the oldest waiting row, events by kind) read at scrape.
 """
 
@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import metrics
+from bot.runtime import metrics
 from storage import observability, outbox
 from storage.migrate import current_revision, head_revision
 from storage.models import OutboxStatus

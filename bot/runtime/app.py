@@ -17,21 +17,21 @@ from bot.alerts.mute import end_expired_mutes
 from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.alerts.render import alert_renderers
-from bot.config import SUPPORTED_LOCALES, Settings
 from bot.flights import maps
 from bot.flights.alert_map import landing_map
 from bot.flights.live import LiveFlights
-from bot.health import HealthServer
-from bot.i18n import translator
-from bot.leader import Leadership, gate_jobs, startup_lock
-from bot.metrics import DELIVERY
-from bot.observed import ObservedApplication
-from bot.retention import run_retention
-from bot.services import BotData, Services
-from bot.startup import EXIT_CONFIG, StartupError
+from bot.kernel.config import SUPPORTED_LOCALES, Settings
+from bot.kernel.i18n import translator
+from bot.runtime.health import HealthServer
+from bot.runtime.leader import Leadership, gate_jobs, startup_lock
+from bot.runtime.metrics import DELIVERY
+from bot.runtime.observed import ObservedApplication
+from bot.runtime.retention import run_retention
+from bot.runtime.services import BotData, Services
+from bot.runtime.startup import EXIT_CONFIG, StartupError
+from bot.runtime.telegram_request import AiohttpRequest
+from bot.runtime.update_order import BacklogQueue, ChatOrderedProcessor
 from bot.statements.polling import statement_job
-from bot.telegram_request import AiohttpRequest
-from bot.update_order import BacklogQueue, ChatOrderedProcessor
 from bot.venues.job import venue_job
 from bot.venues.seed import seed_venues
 from bot.watch.fleet_refresh import fleet_job
@@ -110,7 +110,7 @@ async def open_services(settings: Settings) -> Services:
     """Connect to the store, bring its schema up to date and seed the watched people."""
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    # Replicas starting together take turns here (PostgreSQL); see bot/leader.py.
+    # Replicas starting together take turns here (PostgreSQL); see bot/runtime/leader.py.
     async with startup_lock(engine):
         await upgrade(engine)
         await seed_watchlist(sessions)
@@ -339,7 +339,7 @@ def build_application(settings: Settings) -> SummitApp:
         Application.builder()
         .application_class(ObservedApplication)
         .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))
-        # Webhook mode exactly when a webhook URL is set (`bot.webhook.webhook_wanted`).
+        # Webhook mode exactly when a webhook URL is set (`bot.runtime.webhook.webhook_wanted`).
         .update_queue(
             BacklogQueue(
                 settings.update_backlog, ack_after_handling=settings.webhook_url is not None

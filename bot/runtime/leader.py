@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import NullPool
 from telegram.ext import CallbackContext, JobQueue
 
-from bot import metrics
+from bot.runtime import metrics
 from storage.engine import create_engine
 from storage.locks import advisory_lock, advisory_unlock, holds_advisory_lock, try_advisory_lock
 

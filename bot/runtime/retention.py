@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
+from bot.kernel.config import Settings
 from storage.retention import RetentionPolicy, RetentionResult, apply_retention
 from storage.types import utcnow
 

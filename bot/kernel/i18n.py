@@ -19,7 +19,7 @@ from babel.dates import format_date, format_datetime, get_timezone_location
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-from bot.config import SUPPORTED_LOCALES
+from bot.kernel.config import SUPPORTED_LOCALES
 
 DOMAIN = "messages"
 UTC_ZONE = ZoneInfo("UTC")

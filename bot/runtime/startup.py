@@ -26,8 +26,8 @@ from sqlalchemy.engine.url import make_url
 from telegram import Bot, User
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.config import Settings
-from bot.telegram_request import AiohttpRequest
+from bot.kernel.config import Settings
+from bot.runtime.telegram_request import AiohttpRequest
 from storage.engine import create_engine, ping
 
 log = logging.getLogger("summitwatch.startup")
