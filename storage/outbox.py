@@ -108,7 +108,7 @@ async def enqueue(
         for chat_id, muted_until in chats
     ]
     statement = conflict_insert(dialect, OUTBOX).on_conflict_do_nothing(
-        index_elements=["event_type", "event_id", "chat_id"]
+        index_elements=["event_type", "event_id", "chat_id", "thread_id"]
     )
     result = await _run(session, statement, rows)
     return _count(result)

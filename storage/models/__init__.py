@@ -1,6 +1,6 @@
 """All tables of the store; importing this package registers them on `SQLModel.metadata`."""
 
-from storage.models.chats import Chat, Subscription, SubscriptionKind
+from storage.models.chats import ChannelLink, Chat, ForumTopic, Subscription, SubscriptionKind
 from storage.models.flight_state import FlightTrackState, FlightWatchState
 from storage.models.flights import FlightEventRow, Position
 from storage.models.operations import MaintenanceMark
@@ -21,11 +21,13 @@ __all__ = [
     "Aircraft",
     "AircraftDismissal",
     "AlertPayload",
+    "ChannelLink",
     "Chat",
     "DatasetImport",
     "FlightEventRow",
     "FlightTrackState",
     "FlightWatchState",
+    "ForumTopic",
     "LinkConfidence",
     "MaintenanceMark",
     "Mention",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -42,7 +42,9 @@ class Subscription(SQLModel, table=True):
     """One chat follows one person, aircraft, venue, source, or everything."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("chat_id", "kind", "key", name="uq_subscription"),)
+    __table_args__ = (
+        UniqueConstraint("chat_id", "thread_id", "kind", "key", name="uq_subscription"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(
@@ -53,8 +55,62 @@ class Subscription(SQLModel, table=True):
             index=True,
         )
     )
+    # The forum topic the alerts go to (Telegram's message_thread_id); 0: the whole chat,
+    # or a forum's General topic. Not NULL, so it takes part in the unique constraint.
+    thread_id: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0"))
+    )
     kind: SubscriptionKind = Field(sa_type=String(16))
     # The followed thing's stable key: person slug, ICAO hex, venue slug, source name, "*".
     key: str = Field(max_length=128)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ForumTopic(SQLModel, table=True):
+    """A forum topic of a supergroup that has subscriptions: its name, and whether
+    Telegram refused it (closed or deleted), in which case its alerts go to General."""
+
+    __tablename__ = "forum_topics"
+
+    chat_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    thread_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    title: str | None = Field(default=None, max_length=128)
+    broken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Telegram's description when it refused the topic ("message thread not found").
+    broken_reason: str | None = Field(default=None, max_length=256)
+
+
+class ChannelLink(SQLModel, table=True):
+    """A channel linked by a group or private chat, whose admins manage it from there."""
+
+    __tablename__ = "channel_links"
+
+    channel_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    chat_id: int = Field(
+        sa_column=Column(
+            BigInteger,
+            ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+            index=True,
+        )
+    )
+    linked_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # When a send told us the bot lost its rights there; the linking chat was told once.
+    rights_lost_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

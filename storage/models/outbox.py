@@ -9,7 +9,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, String, UniqueConstraint, and_, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    String,
+    UniqueConstraint,
+    and_,
+    select,
+    text,
+)
 from sqlalchemy.orm import column_property
 from sqlmodel import Field, SQLModel
 
@@ -42,13 +52,19 @@ class OutboxRow(SQLModel, table=True):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        UniqueConstraint("event_type", "event_id", "chat_id", name="uq_outbox_event_chat"),
+        UniqueConstraint(
+            "event_type", "event_id", "chat_id", "thread_id", name="uq_outbox_event_chat"
+        ),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     # Not a foreign key: a migrated chat keeps its undelivered rows, moved explicitly.
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    # The forum topic it goes to (0: none, or General); one row per topic of the chat.
+    thread_id: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0"))
+    )
     event_type: str = Field(max_length=16)  # flight / statement / venue / digest
     event_id: int
     thread_key: str | None = Field(default=None, max_length=128, index=True)
