@@ -149,3 +149,30 @@ def test_check_shows_the_postgresql_servers_reason(tmp_path: Path) -> None:
     [line] = [line for line in checked.stdout.splitlines() if line.startswith("FAIL")]
     assert f'database "{name}" does not exist' in line
     assert "DBAPIError" not in checked.stdout
+
+
+def test_replay_flights_imports_only_what_it_needs(tmp_path: Path) -> None:
+    # Analysts replay days of history: the command must not pay for the bot's
+    # runtime (Telegram, the store, pydantic settings, asyncio) at every start.
+    data = Path(__file__).parent / "data" / "flights" / "replay_vko_gyd.jsonl"
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"code = main(['replay-flights', {str(data)!r}])\n"
+        "heavy = ('telegram', 'sqlalchemy', 'sqlmodel', 'pydantic', 'asyncio', 'aiohttp',"
+        " 'matplotlib', 'bot.runtime', 'storage')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy"
+        " or m.startswith('bot.runtime')), code, file=sys.stderr)\n"
+    )
+    result = subprocess.run(  # noqa: S603  (our own interpreter)
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "[] 0"
+    assert result.stdout.count('"kind"') == 2
