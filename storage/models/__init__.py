@@ -1,6 +1,7 @@
 """All tables of the store; importing this package registers them on `SQLModel.metadata`."""
 
 from storage.models.chats import ChannelLink, Chat, ForumTopic, Subscription, SubscriptionKind
+from storage.models.digests import DigestEvent
 from storage.models.flight_state import FlightTrackState, FlightWatchState
 from storage.models.flights import FlightEventRow, Position
 from storage.models.operations import MaintenanceMark
@@ -16,6 +17,7 @@ from storage.models.watchlist import (
     Person,
     PersonAircraft,
 )
+from storage.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "Aircraft",
@@ -24,6 +26,7 @@ __all__ = [
     "ChannelLink",
     "Chat",
     "DatasetImport",
+    "DigestEvent",
     "FlightEventRow",
     "FlightTrackState",
     "FlightWatchState",
@@ -47,4 +50,6 @@ __all__ = [
     "VenueEvent",
     "VenueFactor",
     "VenueRanking",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -36,6 +36,17 @@ class Chat(SQLModel, table=True):
     muted_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The chat's IANA zone (/tz); None: the zone of its language (bot.alerts.schedule).
+    tz: str | None = Field(default=None, max_length=64)
+    # Quiet hours (/quiet) in minutes of the local day; the end may be before the start.
+    quiet_start: int | None = None
+    quiet_end: int | None = None
+    # Kinds that still go through during quiet hours, comma-separated (emergencies always).
+    urgent_kinds: str | None = Field(default=None, max_length=256)
+    # The daily digest (/digest) in minutes of the local day, and the scheduled moment
+    # of the last one sent (UTC): the next is the first local digest_at after it.
+    digest_at: int | None = None
+    digest_last: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Subscription(SQLModel, table=True):
