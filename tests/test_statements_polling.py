@@ -33,6 +33,7 @@ from storage.models import (
     SubscriptionKind,
     Venue,
 )
+from storage.outbox import claim_due
 from storage.statements import has_source_said, last_said, recent_statements
 from tests.alerting import subscribe_chats
 from tests.fakes.feeds import FakeFeeds, FaultKind
@@ -418,3 +419,33 @@ async def test_a_listing_page_source_alerts_in_its_own_zone(
     assert event.data["published"] == "2026-07-10T20:00:00+00:00"
     assert {m["key"] for m in event.data["matched"]} == {"steve-witkoff"}
     assert sorted(r.chat_id for r in await rows(lite, OutboxRow)) == [AZ_CHAT, EN_CHAT]
+
+
+async def test_alerts_are_queued_by_the_delivery_clock_not_the_feed_clock(
+    fake: FakeFeeds, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    """The outbox is the delivery worker's: its rows are due by that worker's clock, a
+    virtual one here, apart from both the feed clock and the wall clock."""
+    delivery = Clock(T0 + 9 * 86_400 + 17)
+    await watch(sessions)
+    fake.add_feed(PATH, style="atom", language="ru", site="kremlin.example")
+    fake.add_item(PATH, WITKOFF_TITLE, "Встреча прошла в Кремле. Обсуждались вопросы.")
+    poller = StatementPoller(
+        sessions,
+        (kremlin_spec(fake),),
+        FAKE_ONLY,
+        clock=clock,
+        delivery_clock=delivery,
+        policy=PollPolicy(timeout_s=0.5, max_body=1024 * 1024),
+    )
+    report = await poller.run_once()
+    assert report is not None and report.events == 1
+    queued = await rows(sessions, OutboxRow)
+    assert {(r.next_attempt_at, r.created_at) for r in queued} == {(delivery(), delivery())}
+    # The worker claims by its clock (`claim_due(now=clock())`): not due a second before.
+    async with sessions.begin() as session:
+        early = await claim_due(
+            session, worker="w", limit=10, now=delivery() - timedelta(seconds=1)
+        )
+        due = await claim_due(session, worker="w", limit=10, now=delivery())
+    assert early == [] and sorted(r.chat_id for r in due) == [AZ_CHAT, EN_CHAT]

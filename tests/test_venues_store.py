@@ -274,3 +274,26 @@ async def test_processes_starting_together_seed_once_on_postgresql() -> None:
         for e in engines:
             await e.dispose()
         await drop_pg_database(url)
+
+
+async def test_the_round_queues_its_alerts_by_the_delivery_clock(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Scored at the scoring time, queued at the delivery worker's (a virtual clock here)."""
+    queued_at = NOW + timedelta(days=41, seconds=7)
+    await seed(sessions)
+    await subscribe_chats(sessions, [(10, "ru")], SubscriptionKind.VENUE, "baku")
+    assert await run_venue_round(sessions, NOW, WEIGHTS, delivery_clock=lambda: queued_at) == []
+    async with sessions.begin() as session:
+        await link_envoy(session, "ffa001")
+        await add_kremlin_meeting(session, LANDING_TS + timedelta(hours=1))
+    await store_landing(sessions)
+    changes = await run_venue_round(sessions, NOW, WEIGHTS, delivery_clock=lambda: queued_at)
+    assert [c.venue.slug for c in changes] == ["baku"]
+    async with sessions() as session:
+        [event] = (await session.exec(select(VenueEvent))).all()
+        [row] = (
+            await session.exec(select(OutboxRow).where(OutboxRow.event_type == "venue_change"))
+        ).all()
+    assert event.detected_at == NOW
+    assert (row.chat_id, row.next_attempt_at, row.created_at) == (10, queued_at, queued_at)

@@ -56,7 +56,6 @@ from handlers.catalog import COMMANDS
 from handlers.context import BotContext
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.app")
 
@@ -135,6 +134,7 @@ def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorke
             lease_s=settings.delivery_lease_s,
             paid_broadcast=settings.paid_broadcast,
         ),
+        clock=services.delivery_clock,
         # The one table of renderers; pictures come from the features that draw them.
         renderers=alert_renderers(flight_photo=landing_map),
     )
@@ -163,7 +163,7 @@ class Runtime:
 
 async def _end_expired_mutes(services: Services) -> None:
     async with services.sessions.begin() as session:
-        digested = await end_expired_mutes(session, now=utcnow())
+        digested = await end_expired_mutes(session, now=services.delivery_clock())
     if digested:
         services.wake_delivery()
 
@@ -179,7 +179,10 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
     _schedule_flights(job_queue, services)
     if services.settings.statements_enabled:
         poll_statements = statement_job(
-            services.sessions, services.settings, wake=lambda: services.wake_delivery()
+            services.sessions,
+            services.settings,
+            wake=lambda: services.wake_delivery(),
+            delivery_clock=services.delivery_clock,
         )
         job_queue.run_repeating(
             lambda _c: poll_statements(),
@@ -191,6 +194,7 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
         services.sessions,
         services.settings,
         clock=lambda: services.clock(),
+        delivery_clock=services.delivery_clock,
         wake=lambda: services.wake_delivery(),
     )
     job_queue.run_repeating(

@@ -25,6 +25,8 @@ class Services:
     wake_delivery: Callable[[], None] = field(default=lambda: None)
     # The current time for pollers (tests and the demo run it on a fake provider's clock).
     clock: Callable[[], datetime] = field(default=utcnow)
+    # The delivery worker's clock: outbox rows are queued, claimed and due by it.
+    delivery_clock: Callable[[], datetime] = field(default=utcnow)
     # Whether this process holds the leader lock (polls the sources); see bot/runtime/leader.py.
     is_leader: Callable[[], bool] = field(default=lambda: True)
     # Run at shutdown, before the store closes (e.g. pollers' HTTP sessions).

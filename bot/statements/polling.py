@@ -112,6 +112,7 @@ class StatementPoller:
         specs: the shipped sources (seeded at the first round; HTML selectors).
         addresses: which addresses feeds may be fetched from.
         clock: the current time, aware UTC (tests move it by hand).
+        delivery_clock: the delivery worker's clock; alerts are queued due at its now.
         wake: called after events were routed (wakes the delivery worker).
         policy: freshness and request bounds.
         rng: randomness for backoff jitter.
@@ -125,6 +126,7 @@ class StatementPoller:
         addresses: AddressPolicy,
         *,
         clock: Callable[[], datetime] = utcnow,
+        delivery_clock: Callable[[], datetime] = utcnow,
         wake: Callable[[], None] = lambda: None,
         policy: PollPolicy | None = None,
         rng: random.Random | None = None,
@@ -134,6 +136,7 @@ class StatementPoller:
         self._specs = specs
         self._addresses = addresses
         self._clock = clock
+        self._delivery_clock = delivery_clock
         self._wake = wake
         self._policy = policy or PollPolicy()
         self._rng = rng
@@ -311,9 +314,9 @@ class StatementPoller:
             recorded = await record_event(
                 session,
                 alert,
-                # Outbox times are delivery times: the delivery worker's clock, which is
-                # the real one whatever the feed clock this poller was given says.
-                utcnow(),
+                # Outbox rows are due by the delivery worker's clock, not by the feed
+                # clock (a test's or a demo's may run ahead of or behind it).
+                self._delivery_clock(),
                 row=StatementEvent(
                     dedup_key=dedup_key,
                     statement_id=statement_id,
@@ -333,6 +336,8 @@ def statement_job(
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
     wake: Callable[[], None] = lambda: None,
+    *,
+    delivery_clock: Callable[[], datetime] = utcnow,
 ) -> Callable[[], Coroutine[None, None, None]]:
     """The periodic job: a plain async function polling due sources once per call.
 
@@ -343,6 +348,7 @@ def statement_job(
         sessions: the store.
         settings: the sources file, its base URL and the feeds' address policy.
         wake: wakes the delivery worker after a round queued alerts.
+        delivery_clock: the delivery worker's clock, which the alerts are queued by.
     """
     poller: StatementPoller | None = None
 
@@ -354,6 +360,7 @@ def statement_job(
                     sessions,
                     configured_sources(settings),
                     feed_addresses(settings),
+                    delivery_clock=delivery_clock,
                     wake=wake,
                 )
             await poller.run_once()

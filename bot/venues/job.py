@@ -59,9 +59,13 @@ def one_per_venue(changes: Sequence[RankingChange]) -> list[RankingChange]:
 
 
 async def venue_round(
-    session: AsyncSession, now: datetime, weights: ScoringWeights
+    session: AsyncSession, now: datetime, weights: ScoringWeights, *, queued_at: datetime
 ) -> list[RankingChange]:
-    """One round in the caller's transaction: rank, compare, store and route changes."""
+    """One round in the caller's transaction: rank, compare, store and route changes.
+
+    `now` is the scoring time; `queued_at` the delivery worker's now, which the
+    alerts are due from (the scoring clock may be a demo's or a test's).
+    """
     ranking = await compute_ranking(session, now, weights)
     stored = await last_ranking(session)
     previous = previous_scores(stored.ranking, ranking.knowledge) if stored else []
@@ -72,9 +76,7 @@ async def venue_round(
         await record_event(
             session,
             alert,
-            # Outbox times are delivery times: the delivery worker's clock, which is the
-            # real one whatever the scoring clock (a demo's or a test's) says.
-            utcnow(),
+            queued_at,
             row=VenueEvent(
                 dedup_key=f"venue:{change.kind}:{change.venue.slug}:{now.isoformat()}",
                 kind=change.kind,
@@ -92,10 +94,15 @@ async def run_venue_round(
     now: datetime,
     weights: ScoringWeights,
     wake: Callable[[], None] = lambda: None,
+    *,
+    delivery_clock: Callable[[], datetime] = utcnow,
 ) -> list[RankingChange]:
-    """A round in its own transaction; wakes the delivery worker when it queued alerts."""
+    """A round in its own transaction; wakes the delivery worker when it queued alerts.
+
+    Its alerts are queued at `delivery_clock()`, the delivery worker's clock.
+    """
     async with sessions.begin() as session:
-        changes = await venue_round(session, now, weights)
+        changes = await venue_round(session, now, weights, queued_at=delivery_clock())
     if changes:
         log.info(
             "venue ranking changed: %s", ", ".join(f"{c.kind} {c.venue.slug}" for c in changes)
@@ -109,6 +116,7 @@ def venue_job(
     settings: Settings,
     *,
     clock: Callable[[], datetime] = utcnow,
+    delivery_clock: Callable[[], datetime] = utcnow,
     wake: Callable[[], None] = lambda: None,
 ) -> Callable[[], Coroutine[Any, Any, list[RankingChange]]]:
     """The scheduled job: a round at `clock()` with the configured weights.
@@ -116,12 +124,15 @@ def venue_job(
     Args:
         sessions: the store.
         settings: the scoring weights.
-        clock: the current time (tests and the demo run on a fake provider's clock).
+        clock: the scoring time (tests and the demo run on a fake provider's clock).
+        delivery_clock: the delivery worker's clock, which the alerts are queued by.
         wake: wakes the delivery worker after a round queued alerts.
     """
     weights = weights_from(settings)
 
     async def job() -> list[RankingChange]:
-        return await run_venue_round(sessions, clock(), weights, wake)
+        return await run_venue_round(
+            sessions, clock(), weights, wake, delivery_clock=delivery_clock
+        )
 
     return job
