@@ -17,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, tuple_, update
+from sqlalchemy import and_, bindparam, case, func, select, tuple_, update
 from sqlalchemy.sql.base import Executable
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import AlertPayload, Chat, OutboxRow, OutboxStatus, Subscription
+from storage.models import AlertPayload, Chat, ForumTopic, OutboxRow, OutboxStatus, Subscription
 from storage.upsert import conflict_insert
 
 Session = AsyncSession
@@ -30,6 +30,7 @@ OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
 PAYLOADS = AlertPayload.__table__  # type: ignore[attr-defined]
 CHATS = Chat.__table__  # type: ignore[attr-defined]
 SUBSCRIPTIONS = Subscription.__table__  # type: ignore[attr-defined]
+TOPICS = ForumTopic.__table__  # type: ignore[attr-defined]
 
 
 def _dialect(session: Session) -> str:
@@ -48,23 +49,39 @@ def _count(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+Recipient = tuple[int, datetime | None] | tuple[int, datetime | None, int]
+
+
 async def subscribed_chats(
     session: Session, topics: Iterable[tuple[str, str]]
-) -> list[tuple[int, datetime | None]]:
-    """Active chats subscribed to any of `topics` ((kind, key) pairs), with their mute."""
+) -> list[tuple[int, datetime | None, int]]:
+    """Active chats subscribed to any of `topics` ((kind, key) pairs), with their mute and
+    the forum topic each follows them in: (chat id, muted until, thread id).
+
+    A topic Telegram refused (closed or deleted, see storage.forum_topics) is routed to
+    its chat's General topic (thread 0), so its subscriptions still alert somewhere.
+    """
     pairs = sorted(set(topics))
     if not pairs:
         return []
+    thread = case((TOPICS.c.broken_at.is_not(None), 0), else_=SUBSCRIPTIONS.c.thread_id)
     query = (
-        select(CHATS.c.id, CHATS.c.muted_until)
+        select(CHATS.c.id, CHATS.c.muted_until, thread)
         .join(SUBSCRIPTIONS, SUBSCRIPTIONS.c.chat_id == CHATS.c.id)
+        .outerjoin(
+            TOPICS,
+            and_(
+                TOPICS.c.chat_id == SUBSCRIPTIONS.c.chat_id,
+                TOPICS.c.thread_id == SUBSCRIPTIONS.c.thread_id,
+            ),
+        )
         .where(CHATS.c.active.is_(True))
         .where(tuple_(SUBSCRIPTIONS.c.kind, SUBSCRIPTIONS.c.key).in_(pairs))
         .distinct()
-        .order_by(CHATS.c.id)
+        .order_by(CHATS.c.id, thread)
     )
     result = await _run(session, query)
-    return [(int(row[0]), row[1]) for row in result.all()]
+    return [(int(row[0]), row[1], int(row[2])) for row in result.all()]
 
 
 async def enqueue(
@@ -74,11 +91,12 @@ async def enqueue(
     event_id: int,
     payload: dict[str, Any],
     thread_key: str | None,
-    chats: Sequence[tuple[int, datetime | None]],
+    chats: Sequence[Recipient],
     now: datetime,
 ) -> int:
-    """The event's payload once, and one outbox row per chat (muted chats get `held`
-    rows); an existing payload or row is kept.
+    """The event's payload once, and one outbox row per chat and forum topic (a chat
+    given without a topic gets thread 0; muted chats get `held` rows); an existing
+    payload or row is kept.
 
     Call it in the transaction that stores the event, so an event is never stored
     without its deliveries, nor delivered twice after a replay.
@@ -94,18 +112,19 @@ async def enqueue(
     )
     rows = [
         {
-            "chat_id": chat_id,
+            "chat_id": chat[0],
+            "thread_id": chat[2] if len(chat) == 3 else 0,
             "event_type": event_type,
             "event_id": event_id,
             "thread_key": thread_key,
             "status": (
-                OutboxStatus.HELD if muted_until and muted_until > now else OutboxStatus.PENDING
+                OutboxStatus.HELD if chat[1] and chat[1] > now else OutboxStatus.PENDING
             ).value,
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
         }
-        for chat_id, muted_until in chats
+        for chat in chats
     ]
     statement = conflict_insert(dialect, OUTBOX).on_conflict_do_nothing(
         index_elements=["event_type", "event_id", "chat_id", "thread_id"]
@@ -299,12 +318,20 @@ async def forget_photo_file_id(
 
 
 async def thread_message(
-    session: Session, *, chat_id: int, thread_key: str, since: datetime, before_id: int
+    session: Session,
+    *,
+    chat_id: int,
+    thread_key: str,
+    since: datetime,
+    before_id: int,
+    thread_id: int = 0,
 ) -> int | None:
-    """Telegram id of the latest message sent in this chat for the same thread, if recent."""
+    """Telegram id of the latest message sent in this chat (and forum topic) for the same
+    thread, if recent."""
     query = (
         select(OUTBOX.c.telegram_message_id)
         .where(OUTBOX.c.chat_id == chat_id)
+        .where(OUTBOX.c.thread_id == thread_id)
         .where(OUTBOX.c.thread_key == thread_key)
         .where(OUTBOX.c.status == OutboxStatus.SENT.value)
         .where(OUTBOX.c.telegram_message_id.is_not(None))
@@ -318,12 +345,13 @@ async def thread_message(
 
 
 async def thread_in_flight(
-    session: Session, *, chat_id: int, thread_key: str, before_id: int
+    session: Session, *, chat_id: int, thread_key: str, before_id: int, thread_id: int = 0
 ) -> bool:
-    """Whether an earlier message of this thread to this chat is still on its way."""
+    """Whether an earlier message of this thread to this chat (and topic) is on its way."""
     query = (
         select(OUTBOX.c.id)
         .where(OUTBOX.c.chat_id == chat_id)
+        .where(OUTBOX.c.thread_id == thread_id)
         .where(OUTBOX.c.thread_key == thread_key)
         .where(OUTBOX.c.id < before_id)
         .where(OUTBOX.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]))
