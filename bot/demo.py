@@ -181,9 +181,10 @@ async def run_demo(out: TextIO = sys.stdout, *, save_pictures: Path | None = Non
                 # No listening port: the demo may run beside a real bot.
                 SUMMITWATCH_HEALTH_PORT="0",
             )
-            async with running(settings) as application:
+            # The pollers run on the demo provider's clock, which the scenario moves.
+            demo_clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)  # noqa: E731
+            async with running(settings, clock=demo_clock) as application:
                 services: Services = application.bot_data.services
-                services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
                 await _seed_demo_watchlist(services)
                 talks = await asyncio.gather(
                     *(_converse(fake, chat_id, language) for chat_id, language, _ in CHATS)

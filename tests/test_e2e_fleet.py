@@ -69,9 +69,9 @@ async def app(telegram: FakeBotAPI, adsb: FakeADSB, sqlite_url: str) -> AsyncIte
         SUMMITWATCH_DELIVERY_RATE="1000",
         SUMMITWATCH_FLEET_SEED="true",
     )
-    async with running_bot(settings) as application:
-        services = services_of(application)
-        services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
+    async with running_bot(
+        settings, clock=lambda: datetime.fromtimestamp(adsb.clock(), UTC)
+    ) as application:
         yield application
 
 

@@ -63,9 +63,10 @@ async def app(telegram: FakeBotAPI, adsb: FakeADSB, sqlite_url: str) -> AsyncIte
         SUMMITWATCH_STATEMENTS_ENABLED="false",
         SUMMITWATCH_DELIVERY_RATE="1000",
     )
-    async with running_bot(settings) as application:
+    async with running_bot(
+        settings, clock=lambda: datetime.fromtimestamp(adsb.clock(), UTC)
+    ) as application:
         services = services_of(application)
-        services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
         async with services.sessions.begin() as session:
             envoy = Person(
                 slug="envoy",

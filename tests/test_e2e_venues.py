@@ -67,9 +67,10 @@ async def app(
         SUMMITWATCH_VENUES_INTERVAL_S="3600",
         SUMMITWATCH_DELIVERY_RATE="1000",
     )
-    async with running_bot(settings) as application:
+    async with running_bot(
+        settings, clock=lambda: datetime.fromtimestamp(adsb.clock(), UTC)
+    ) as application:
         services = services_of(application)
-        services.clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)
         async with services.sessions.begin() as session:
             await link_envoy(session, HEX)
         yield application

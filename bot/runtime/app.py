@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
-from datetime import UTC
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, Defaults, JobQueue
 
 from bot.alerts.delivery import DeliveryConfig, DeliveryWorker
+from bot.alerts.digests import queue_due_digests
 from bot.alerts.mute import end_expired_mutes
 from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter
@@ -24,7 +29,6 @@ from bot.kernel.config import SUPPORTED_LOCALES, Settings
 from bot.kernel.i18n import translator
 from bot.runtime.health import HealthServer
 from bot.runtime.leader import Leadership, gate_jobs, startup_lock
-from bot.runtime.metrics import DELIVERY
 from bot.runtime.observed import ObservedApplication
 from bot.runtime.retention import run_retention
 from bot.runtime.services import BotData, Services
@@ -46,6 +50,7 @@ from handlers import (
     flight_status,
     language,
     mute,
+    schedule,
     start,
     statements,
     subscriptions,
@@ -54,8 +59,10 @@ from handlers import (
 )
 from handlers.catalog import COMMANDS
 from handlers.context import BotContext
+from storage.contacts import ContactBook
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
+from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.app")
 
@@ -66,6 +73,7 @@ HANDLER_MODULES = (
     language,
     subscriptions,
     mute,
+    schedule,
     deadletters,
     watchlist,
     flight_status,
@@ -105,7 +113,18 @@ async def publish_commands(application: SummitApp) -> None:
             )
 
 
-async def open_services(settings: Settings) -> Services:
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """The opened store: its engine and session factory."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+
+async def open_store(settings: Settings) -> Store:
     """Connect to the store, bring its schema up to date and seed the watched people."""
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
@@ -117,15 +136,16 @@ async def open_services(settings: Settings) -> Services:
             # After the people: the fleet's believed links name them.
             await seed_fleet(sessions)
         await seed_venues(sessions)
-    return Services(settings=settings, engine=engine, sessions=sessions)
+    return Store(engine=engine, sessions=sessions)
 
 
-def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorker:
-    """The outbox worker; it sends through the application's paced bot."""
-    settings = services.settings
+def delivery_worker(
+    application: SummitApp, settings: Settings, store: Store, clock: Clock
+) -> DeliveryWorker:
+    """The outbox worker; it sends through the application's paced bot, by `clock`."""
     return DeliveryWorker(
         bot=application.bot,
-        sessions=services.sessions,
+        sessions=store.sessions,
         default_locale=settings.default_locale,
         config=DeliveryConfig(
             concurrency=settings.delivery_concurrency,
@@ -134,9 +154,14 @@ def delivery_worker(application: SummitApp, services: Services) -> DeliveryWorke
             lease_s=settings.delivery_lease_s,
             paid_broadcast=settings.paid_broadcast,
         ),
-        clock=services.delivery_clock,
+        clock=clock,
         # The one table of renderers; pictures come from the features that draw them.
         renderers=alert_renderers(flight_photo=landing_map),
+        # Quiet-hours and daily digests, due by this worker's clock (every process looks;
+        # each digest's dedup key makes it once).
+        schedule=lambda now: queue_due_digests(
+            store.sessions, now=now, default_locale=settings.default_locale
+        ),
     )
 
 
@@ -159,6 +184,8 @@ class Runtime:
         self.tasks: list[asyncio.Task[None]] = []
         self.worker: DeliveryWorker | None = None
         self.health: HealthServer | None = None
+        # Run at shutdown, before the store closes (e.g. pollers' HTTP sessions).
+        self.closers: list[Callable[[], Awaitable[None]]] = []
 
 
 async def _end_expired_mutes(services: Services) -> None:
@@ -168,20 +195,25 @@ async def _end_expired_mutes(services: Services) -> None:
         services.wake_delivery()
 
 
-def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
-    """Every periodic job of the bot (each feature adds its own here)."""
+def schedule_jobs(
+    job_queue: JobQueue[BotContext],
+    services: Services,
+    closers: list[Callable[[], Awaitable[None]]],
+) -> None:
+    """Every periodic job of the bot (each feature adds its own here); what a job must
+    close at shutdown goes to `closers`."""
     job_queue.run_repeating(
         lambda _context: _end_expired_mutes(services),
         interval=MUTE_CHECK_INTERVAL_S,
         first=1.0,
         name="end-expired-mutes",
     )
-    _schedule_flights(job_queue, services)
+    closers.append(_schedule_flights(job_queue, services))
     if services.settings.statements_enabled:
         poll_statements = statement_job(
             services.sessions,
             services.settings,
-            wake=lambda: services.wake_delivery(),
+            wake=services.wake_delivery,
             delivery_clock=services.delivery_clock,
         )
         job_queue.run_repeating(
@@ -193,9 +225,9 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
     rank_venues = venue_job(
         services.sessions,
         services.settings,
-        clock=lambda: services.clock(),
+        clock=services.clock,
         delivery_clock=services.delivery_clock,
-        wake=lambda: services.wake_delivery(),
+        wake=services.wake_delivery,
     )
     job_queue.run_repeating(
         lambda _c: rank_venues(),
@@ -220,21 +252,24 @@ def schedule_jobs(job_queue: JobQueue[BotContext], services: Services) -> None:
     gate_jobs(job_queue, services.is_leader, everywhere=RUN_EVERYWHERE)
 
 
-def _schedule_flights(job_queue: JobQueue[BotContext], services: Services) -> None:
+def _schedule_flights(
+    job_queue: JobQueue[BotContext], services: Services
+) -> Callable[[], Awaitable[None]]:
+    """The flight poll job; returns what closes its providers' HTTP sessions."""
     flights = LiveFlights(
         services.settings,
         services.sessions,
-        clock=lambda: services.clock(),
-        wake=lambda: services.wake_delivery(),
+        clock=services.clock,
+        wake=services.wake_delivery,
     )
-    services.closers.append(flights.close)
     interval = services.settings.flight_poll_seconds
     job_queue.run_repeating(
         lambda _c: flights.poll(), interval=interval, first=interval, name="flight-poll"
     )
+    return flights.close
 
 
-async def _start_health(services: Services) -> HealthServer | None:
+async def _start_health(services: Services, worker: DeliveryWorker) -> HealthServer | None:
     """The health endpoint, or None when SUMMITWATCH_HEALTH_PORT is 0.
 
     A port it cannot have stops start-up (`StartupError`, exit status 2): a bot running
@@ -248,7 +283,13 @@ async def _start_health(services: Services) -> HealthServer | None:
         engine=services.engine,
         sessions=services.sessions,
         silence_s=settings.source_silence_s,
-        is_leader=lambda: services.is_leader(),
+        is_leader=services.is_leader,
+        # Read from the worker's own counters at scrape: it knows nothing of Prometheus.
+        delivery_counts=lambda: (
+            worker.stats.sent + worker.stats.edited,
+            worker.stats.retried,
+            worker.stats.dead,
+        ),
     )
     try:
         await health.start(settings.health_listen, settings.health_port)
@@ -289,33 +330,46 @@ async def _warm_maps(settings: Settings) -> None:
         log.exception("could not warm up the map machinery")
 
 
-def build_application(settings: Settings) -> SummitApp:
-    """Build the bot. Services are opened in post_init, inside PTB's event loop."""
+def build_application(
+    settings: Settings, *, clock: Clock = utcnow, delivery_clock: Clock = utcnow
+) -> SummitApp:
+    """Build the bot. Services are opened in post_init, inside PTB's event loop.
+
+    Args:
+        settings: the configuration.
+        clock: the pollers' and views' time (the demo and tests pass a fake provider's).
+        delivery_clock: the delivery worker's time, which the outbox is queued and due by.
+    """
     runtime = Runtime()
 
     async def post_init(application: SummitApp) -> None:
-        services = await open_services(settings)
-        application.bot_data.attach(services)
+        store = await open_store(settings)
         leadership = Leadership(settings.database_url, retry_s=settings.leader_retry_s)
-        # Set before /healthz answers, so a process not yet elected never reports leader.
-        services.is_leader = lambda: leadership.is_leader
-        # Then, before any background task: a busy port then leaves nothing running.
-        runtime.health = await _start_health(services)
+        # Built, not started: Services names its wake-up, and nothing runs before the
+        # health port is ours.
+        worker = delivery_worker(application, settings, store, delivery_clock)
+        services = Services(
+            settings=settings,
+            engine=store.engine,
+            sessions=store.sessions,
+            contacts=ContactBook(store.sessions),
+            wake_delivery=worker.wake,
+            clock=clock,
+            delivery_clock=delivery_clock,
+            # From the start, so a process not yet elected never reports leader.
+            is_leader=lambda: leadership.is_leader,
+        )
+        application.bot_data.attach(services)
+        # Before any background task: a busy port then leaves nothing running.
+        runtime.health = await _start_health(services, worker)
         await publish_commands(application)
-        worker = delivery_worker(application, services)
         # One SQLite file serves one process: whatever is left `sending` was ours.
         await worker.release_orphans(all_claims=services.engine.dialect.name == "sqlite")
-        services.wake_delivery = worker.wake
         runtime.worker = worker
         runtime.tasks.append(asyncio.create_task(worker.run(runtime.stop), name="delivery"))
-        DELIVERY.source = lambda: (
-            worker.stats.sent + worker.stats.edited,
-            worker.stats.retried,
-            worker.stats.dead,
-        )
         await _start_operations(runtime, leadership)
         if application.job_queue is not None:
-            schedule_jobs(application.job_queue, services)
+            schedule_jobs(application.job_queue, services, runtime.closers)
         log.info("started as @%s", application.bot.username)
         runtime.tasks.append(asyncio.create_task(_warm_maps(settings), name="warm-maps"))
 
@@ -334,7 +388,7 @@ def build_application(settings: Settings) -> SummitApp:
             services = application.bot_data.services
         except RuntimeError:
             return
-        for close in services.closers:
+        for close in runtime.closers:
             await close()
         await services.engine.dispose()
 

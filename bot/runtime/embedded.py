@@ -12,14 +12,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.kernel.config import Settings
-from bot.runtime.app import SummitApp, build_application
+from bot.runtime.app import Clock, SummitApp, build_application
 from bot.runtime.webhook import webhook_options
+from storage.types import utcnow
 
 
 @asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[SummitApp]:
-    """Start the bot with long polling (or its webhook) and background work; stop on exit."""
-    application = build_application(settings)
+async def running(
+    settings: Settings, *, clock: Clock = utcnow, delivery_clock: Clock = utcnow
+) -> AsyncIterator[SummitApp]:
+    """Start the bot with long polling (or its webhook) and background work; stop on exit.
+
+    `clock` and `delivery_clock` as in `build_application` (the demo and tests run the
+    pollers on a fake provider's clock).
+    """
+    application = build_application(settings, clock=clock, delivery_clock=delivery_clock)
     async with application:
         if application.post_init:
             await application.post_init(application)

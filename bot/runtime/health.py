@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -43,8 +43,15 @@ class HealthServer:
     silence_s: float
     is_leader: Callable[[], bool] = lambda: True
     clock: Callable[[], datetime] = utcnow
+    # This process's delivery worker's counters (sent, retried, dead), if it runs one.
+    delivery_counts: metrics.DeliveryCountsSource | None = None
     _runner: web.AppRunner | None = None
     _head: str = field(default_factory=head_revision)
+    _delivery: CollectorRegistry | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.delivery_counts is not None:
+            self._delivery = metrics.delivery_registry(self.delivery_counts)
 
     def app(self) -> web.Application:
         """The aiohttp application (also used in tests without a socket)."""
@@ -114,6 +121,8 @@ class HealthServer:
         except (OSError, SQLAlchemyError, TimeoutError) as exc:
             log.warning("metrics: store figures unavailable: %s", type(exc).__name__)
         body = generate_latest(metrics.REGISTRY)
+        if self._delivery is not None:
+            body += generate_latest(self._delivery)
         response = web.Response(body=body)
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response

@@ -93,20 +93,23 @@ def record_update(command: str, seconds: float) -> None:
     HANDLER_SECONDS.labels(command=command).observe(seconds)
 
 
+DeliveryCountsSource = Callable[[], tuple[int, int, int]]
+
+
 class DeliveryCounts(Collector):
     """Alerts sent, retried and dead-lettered by this process's delivery worker.
 
     Read from the worker's own counters at scrape time (`source`), so the worker
-    needs no knowledge of Prometheus.
+    needs no knowledge of Prometheus. Not in `REGISTRY`: the health server of the
+    process that runs the worker owns it (`delivery_registry`), so no module-level
+    hook is set after start-up and two bots in one process do not share it.
     """
 
-    def __init__(self) -> None:
-        self.source: Callable[[], tuple[int, int, int]] | None = None
+    def __init__(self, source: DeliveryCountsSource) -> None:
+        self._source = source
 
     def collect(self) -> Iterator[CounterMetricFamily]:
-        if self.source is None:
-            return
-        sent, retried, dead = self.source()
+        sent, retried, dead = self._source()
         for name, help_text, value in (
             ("summitwatch_alerts_sent", "Alerts sent (or edited) to a chat.", sent),
             ("summitwatch_alerts_retried", "Alert sends rescheduled (429, 5xx, network).", retried),
@@ -115,5 +118,8 @@ class DeliveryCounts(Collector):
             yield CounterMetricFamily(name, help_text, value=value)
 
 
-DELIVERY = DeliveryCounts()
-REGISTRY.register(DELIVERY)
+def delivery_registry(source: DeliveryCountsSource) -> CollectorRegistry:
+    """A registry of one delivery worker's counters, served beside `REGISTRY`."""
+    registry = CollectorRegistry(auto_describe=True)
+    registry.register(DeliveryCounts(source))
+    return registry

@@ -1,9 +1,9 @@
-"""What handlers and jobs need at run time, built once by the composition root."""
+"""What handlers and jobs need at run time, built once, complete, by the composition root."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -11,31 +11,38 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.kernel.config import Settings
 from storage.contacts import ContactBook
-from storage.types import utcnow
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Services:
-    """Settings and the store, shared by every handler and job."""
+    """Settings, the store and the process's few live hooks, shared by handlers and jobs.
+
+    Frozen: the composition root builds it once everything it names exists (the
+    delivery worker, the leader election), so no part is filled in later and nothing
+    can swap a hook under a running handler.
+
+    Attributes:
+        settings: the configuration.
+        engine, sessions: the store.
+        contacts: every update records its chat; a burst of updates shares those
+            transactions.
+        wake_delivery: tells the delivery worker new rows were queued.
+        clock: the current time for pollers and views (tests and the demo run it on a
+            fake provider's clock).
+        delivery_clock: the delivery worker's clock: outbox rows are queued, claimed
+            and due by it (see `bot.alerts.record`).
+        is_leader: whether this process holds the leader lock (polls the sources); see
+            `bot/runtime/leader.py`.
+    """
 
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
-    # Set by the composition root once the delivery worker runs.
-    wake_delivery: Callable[[], None] = field(default=lambda: None)
-    # The current time for pollers (tests and the demo run it on a fake provider's clock).
-    clock: Callable[[], datetime] = field(default=utcnow)
-    # The delivery worker's clock: outbox rows are queued, claimed and due by it.
-    delivery_clock: Callable[[], datetime] = field(default=utcnow)
-    # Whether this process holds the leader lock (polls the sources); see bot/runtime/leader.py.
-    is_leader: Callable[[], bool] = field(default=lambda: True)
-    # Run at shutdown, before the store closes (e.g. pollers' HTTP sessions).
-    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    # Every update records its chat; a burst of updates shares those transactions.
-    contacts: ContactBook = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.contacts = ContactBook(self.sessions)
+    contacts: ContactBook
+    wake_delivery: Callable[[], None]
+    clock: Callable[[], datetime]
+    delivery_clock: Callable[[], datetime]
+    is_leader: Callable[[], bool]
 
     def is_bot_admin(self, user_id: int | None) -> bool:
         """Analysts listed in SUMMITWATCH_ADMIN_IDS may change watchlists and sources."""
