@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.flights.airport_cells import CellIndex, every_field
 from bot.flights.airports import default_index
 from bot.flights.detector import Detector, DetectorConfig
 from bot.flights.events import EventKind, FlightEvent
-from bot.flights.replay import EveryField, read_files, replay_events
+from bot.flights.replay import read_files, replay_events
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "recordings"
 WINDOW_S = 600.0
@@ -70,7 +71,7 @@ def detections(path: Path, *, drain: bool) -> tuple[list[Found], int]:
     confirmation edit one alert): the last revision stands. A probable landing that a
     signal_regained withdraws (`data["retracts"]`) is gone.
     """
-    detector = Detector(DetectorConfig(), default_index(), EveryField())
+    detector = Detector(DetectorConfig(), default_index(), CellIndex(every_field))
     threads: dict[str, FlightEvent] = {}
     retracted = 0
     for event in replay_events(read_files([path]), detector, drain=drain):

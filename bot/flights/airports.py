@@ -135,10 +135,13 @@ class AirportIndex:
         self._by_icao: dict[str, Airport] = {}
         self._cells: dict[int, list[tuple[float, float, float, Airport]]] = {}
         for airport in airports:
-            self._by_icao[airport.icao] = airport
-            phi = math.radians(airport.lat)
-            entry = (phi, math.radians(airport.lon), math.cos(phi), airport)
-            self._cells.setdefault(self._key(airport.lat, airport.lon), []).append(entry)
+            self._add(airport)
+
+    def _add(self, airport: Airport) -> None:
+        self._by_icao[airport.icao] = airport
+        phi = math.radians(airport.lat)
+        entry = (phi, math.radians(airport.lon), math.cos(phi), airport)
+        self._cells.setdefault(self._key(airport.lat, airport.lon), []).append(entry)
 
     def __len__(self) -> int:
         return len(self._by_icao)

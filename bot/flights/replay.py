@@ -22,18 +22,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import sys
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import orjson
 
-from bot.flights.airports import AirportIndex, AirportMatch, default_index, get, load_airports
+from bot.flights.airport_cells import CellIndex, every_field
 from bot.flights.detector import AirportLookup, Detector, DetectorConfig
 from bot.flights.events import FlightEvent
 from bot.flights.reports import (
@@ -134,51 +133,6 @@ def replay_events(
         yield from detector.tick(datetime.fromtimestamp(end + quiet, UTC))
 
 
-class EveryField:
-    """Every airportsdata field (heliports, airstrips, bases), for the detector's ground
-    fixes within `field_km`. Indexing all 28,000 fields costs half a second; a replay
-    asks about a few places, so each 1°x1° cell asked about is indexed on first use with
-    the cells around it (enough for a radius well under 1°; a field across the
-    antimeridian from the fix is not seen)."""
-
-    def __init__(self) -> None:
-        self._codes: dict[tuple[int, int], list[str]] | None = None
-        self._cells: dict[tuple[int, int], AirportIndex] = {}
-
-    def _index(self, lat: float, lon: float) -> AirportIndex:
-        key = (math.floor(lat), math.floor(lon))
-        index = self._cells.get(key)
-        if index is None:
-            codes = self._codes
-            if codes is None:
-                codes = self._codes = {}
-
-                def bucket(raw: Mapping[str, Any]) -> bool:
-                    cell = (math.floor(float(raw["lat"])), math.floor(float(raw["lon"])))
-                    codes.setdefault(cell, []).append(str(raw["icao"]))
-                    return False  # one pass to sort codes into cells, no Airport made
-
-                load_airports(include=bucket)
-            south, west = key
-            near = [
-                icao
-                for dlat in (-1, 0, 1)
-                for dlon in (-1, 0, 1)
-                for icao in codes.get((south + dlat, west + dlon), ())
-            ]
-            fields = [field for field in map(get, near) if field is not None]
-            index = self._cells[key] = AirportIndex(fields)
-        return index
-
-    def nearest(self, lat: float, lon: float, max_km: float) -> AirportMatch | None:
-        """The nearest field within max_km, or None."""
-        return self._index(lat, lon).nearest(lat, lon, max_km)
-
-    def within(self, lat: float, lon: float, max_km: float) -> list[AirportMatch]:
-        """Every field within max_km, nearest first."""
-        return self._index(lat, lon).within(lat, lon, max_km)
-
-
 def read_files(paths: Sequence[str | Path]) -> list[ReplayReport]:
     """The reports of every file, in time order, then by aircraft (the same aircraft
     at the same time keeps file and line order).
@@ -229,10 +183,13 @@ def replay(
     except OSError as exc:
         print(f"error: {exc.filename}: {exc.strerror or exc}", file=errors)
         return EXIT_BAD_INPUT
+    # The default airports and every field, each made only around the places the
+    # detector asks about: the same answers as the whole indexes, for a fraction of
+    # the start-up (docs/benchmarks-flights.md).
     detector = Detector(
         DetectorConfig() if config is None else config,
-        default_index() if airports is None else airports,
-        EveryField() if airports is None else None,
+        CellIndex() if airports is None else airports,
+        CellIndex(every_field) if airports is None else None,
     )
     out.writelines(
         _event_line(event) + "\n" for event in replay_events(reports, detector, drain=drain)
