@@ -93,16 +93,17 @@ async def enqueue(
     thread_key: str | None,
     chats: Sequence[Recipient],
     now: datetime,
-) -> int:
+) -> list[int]:
     """The event's payload once, and one outbox row per chat and forum topic (a chat
     given without a topic gets thread 0; muted chats get `held` rows); an existing
-    payload or row is kept.
+    payload or row is kept. Returns the ids of the rows added, ascending (RETURNING on
+    both backends: a rowcount of many inserts is -1 on PostgreSQL's driver).
 
     Call it in the transaction that stores the event, so an event is never stored
     without its deliveries, nor delivered twice after a replay.
     """
     if not chats:
-        return 0
+        return []
     dialect = _dialect(session)
     await _run(
         session,
@@ -126,11 +127,14 @@ async def enqueue(
         }
         for chat in chats
     ]
-    statement = conflict_insert(dialect, OUTBOX).on_conflict_do_nothing(
-        index_elements=["event_type", "event_id", "chat_id", "thread_id"]
+    statement = (
+        conflict_insert(dialect, OUTBOX)
+        .on_conflict_do_nothing(index_elements=["event_type", "event_id", "chat_id", "thread_id"])
+        .returning(OUTBOX.c.id)
     )
     result = await _run(session, statement, rows)
-    return _count(result)
+    # A row kept from before (a replay) returns nothing, so only new rows are counted.
+    return sorted(int(row[0]) for row in result.all())
 
 
 async def claim_due(session: Session, *, worker: str, limit: int, now: datetime) -> list[OutboxRow]:

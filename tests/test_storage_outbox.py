@@ -226,3 +226,53 @@ async def test_migration_into_an_existing_supergroup_merges(
         (-1005, 9),
         (-1005, 10),
     ]
+
+
+async def test_route_and_enqueue_return_the_ids_of_the_rows_they_added(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """On both backends (a rowcount of many inserts is -1 on PostgreSQL's driver)."""
+    await _subscribe(sessions, 61, "all", "*")
+    await _subscribe(sessions, 62, "aircraft", "ffa001")
+    async with sessions.begin() as session:
+        routed = await route(
+            session,
+            event_type="flight",
+            event_id=50,
+            payload={"kind": "landing"},
+            thread_key=None,
+            topics=flight_topics("FFA001", []),
+            now=NOW,
+        )
+        queued = await outbox.enqueue(
+            session,
+            event_type="flight",
+            event_id=50,
+            payload={"kind": "landing"},
+            thread_key=None,
+            chats=[(61, None), (63, None), (64, None)],  # 61 has its row already
+            now=NOW,
+        )
+    rows = {r.chat_id: r.id for r in await _rows(sessions)}
+    assert routed == [rows[61], rows[62]]
+    assert queued == [rows[63], rows[64]]
+    async with sessions.begin() as session:
+        again = await route(
+            session,
+            event_type="flight",
+            event_id=50,
+            payload={"kind": "landing"},
+            thread_key=None,
+            topics=flight_topics("FFA001", []),
+            now=NOW,
+        )
+        nobody = await outbox.enqueue(
+            session,
+            event_type="flight",
+            event_id=51,
+            payload={},
+            thread_key=None,
+            chats=[],
+            now=NOW,
+        )
+    assert again == [] and nobody == []

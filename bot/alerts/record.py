@@ -49,7 +49,7 @@ async def record_event(
     if aircraft is not None:
         # Fleets are looked up in the store, as they are when the event is recorded.
         topics += await fleet_topics(session, aircraft)
-    routed = await route(
+    outbox_ids = await route(
         session,
         event_type=event.TYPE,
         event_id=event_id,
@@ -58,4 +58,4 @@ async def record_event(
         topics=topics,
         now=now,
     )
-    return Recorded(event_id, routed)
+    return Recorded(event_id, len(outbox_ids))

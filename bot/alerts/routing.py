@@ -58,8 +58,8 @@ async def route(
     thread_key: str | None,
     topics: Iterable[Topic],
     now: datetime,
-) -> int:
-    """Queue the event for every active subscribed chat; returns the rows added.
+) -> list[int]:
+    """Queue the event for every active subscribed chat; the ids of the rows added.
 
     Must run in the transaction that stored the event: both land, or neither.
     """
