@@ -21,12 +21,22 @@ class CommandInfo:
 COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", N_("What this bot does")),
     CommandInfo("help", N_("All commands")),
-    CommandInfo("subscribe", N_("Follow a person, aircraft, venue or source"), "[kind key]"),
-    CommandInfo("unsubscribe", N_("Stop following something"), "[kind key]"),
+    CommandInfo(
+        "subscribe", N_("Follow a person, aircraft, venue or source"), "[kind key] [in @channel]"
+    ),
+    CommandInfo("unsubscribe", N_("Stop following something"), "[kind key] [in @channel]"),
     CommandInfo("subscriptions", N_("What this chat follows")),
+    CommandInfo(
+        "channel",
+        N_("Link a channel where I am an administrator, and post its alerts there"),
+        "[add|remove @channel]",
+    ),
     CommandInfo("mute", N_("Hold alerts for a while"), "2h|1d"),
     CommandInfo("unmute", N_("Resume alerts and summarise what was held")),
-    CommandInfo("lang", N_("Choose the chat's language"), usage="[en|ru|az]"),
+    CommandInfo("lang", N_("Choose the chat's language"), usage="[@channel] [en|ru|az]"),
+    CommandInfo("tz", N_("The chat's time zone"), "[Europe/Berlin]"),
+    CommandInfo("quiet", N_("Quiet hours: alerts held, then one digest"), "[23:00-07:00|off]"),
+    CommandInfo("digest", N_("A daily summary at a local time"), "[08:00|off]"),
     CommandInfo("deadletters", N_("Undeliverable alerts (bot admins)"), "[retry]", in_groups=False),
     CommandInfo("status", N_("Where a person's or aircraft's jet is now"), "who"),
     CommandInfo("flights", N_("Recent flights of a person or aircraft"), "who [n]"),

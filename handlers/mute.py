@@ -9,6 +9,7 @@ from bot.alerts.mute import end_mute, parse_duration
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from handlers.rights import chat_manager_or_refuse
+from handlers.schedule import chat_zone_of
 from storage.chats import set_mute
 from storage.types import utcnow
 
@@ -34,7 +35,7 @@ async def mute_command(update: Update, context: BotContext) -> None:
         t._(
             "Alerts are muted until {time}. They are kept and summarised when the mute ends; "
             "/unmute ends it now.",
-            time=t.date_time(until),
+            time=t.date_time(until, await chat_zone_of(context, chat.id)),
         )
     )
 

@@ -197,3 +197,46 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> None:
             session.add(subscription)
     await session.flush()
     await session.delete(old)
+
+
+async def set_chat_zone(session: AsyncSession, chat_id: int, zone: str | None) -> None:
+    """The chat's IANA zone (/tz); None goes back to its language's."""
+    await _set(session, chat_id, tz=zone)
+
+
+async def set_quiet_hours(
+    session: AsyncSession, chat_id: int, start: int | None, end: int | None, urgent: str | None
+) -> None:
+    """Quiet hours in minutes of the local day (None, None: off) and the urgent kinds."""
+    await _set(session, chat_id, quiet_start=start, quiet_end=end, urgent_kinds=urgent)
+
+
+async def set_daily_digest(
+    session: AsyncSession, chat_id: int, at: int | None, *, now: datetime
+) -> None:
+    """The daily digest's local time (None: off); the day so far is not summarised twice."""
+    await _set(session, chat_id, digest_at=at, digest_last=now if at is not None else None)
+
+
+async def claim_daily_digest(
+    session: AsyncSession, chat_id: int, *, previous: datetime | None, moment: datetime
+) -> bool:
+    """Move the chat's last digest moment from `previous` to `moment`, if nobody did.
+
+    A compare-and-set: of two processes scheduling the same digest, one wins.
+    """
+    where = _CHATS.c.digest_last.is_(None) if previous is None else _CHATS.c.digest_last == previous
+    result = await session.exec(
+        update(_CHATS).where(_CHATS.c.id == chat_id).where(where).values(digest_last=moment)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def _set(session: AsyncSession, chat_id: int, **values: object) -> None:
+    chat = await session.get(Chat, chat_id)
+    if chat is None:
+        raise LookupError(f"unknown chat {chat_id}")
+    for name, value in values.items():
+        setattr(chat, name, value)
+    chat.updated_at = utcnow()
+    session.add(chat)

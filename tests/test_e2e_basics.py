@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.runtime.app import SummitApp
+from handlers.catalog import COMMANDS
 from storage.chats import get_chat
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI
@@ -54,8 +55,12 @@ async def test_user_supplied_text_is_escaped(fake: FakeBotAPI, app: SummitApp) -
 @pytest.mark.parametrize(
     ("language", "title", "line"),
     [
-        ("en", "Commands", "/subscribe [kind key] — Follow a person, aircraft, venue or source"),
-        ("ru", "Команды", "/lang [en|ru|az] — Выбрать язык чата"),
+        (
+            "en",
+            "Commands",
+            "/subscribe [kind key] [in @channel] — Follow a person, aircraft, venue or source",
+        ),
+        ("ru", "Команды", "/lang [@channel] [en|ru|az] — Выбрать язык чата"),
         ("az", "Əmrlər", "/mute 2h|1d — Bildirişləri bir müddət saxlayın"),
     ],
 )
@@ -68,7 +73,10 @@ async def test_help_lists_every_command(
     lines = reply.plain_text.split("\n")
     assert lines[0] == title
     assert line in lines
-    assert len(lines) == 1 + 21  # 19, and /fleet and /providers since the shipped fleet
+    # The commands, then a blank line and how topics and channels are used.
+    commands = lines[1 : lines.index("")]
+    assert len(commands) == len(COMMANDS)
+    assert any("/channel add @channel" in line for line in lines[len(commands) + 2 :])
 
 
 async def test_lang_buttons_switch_the_chat_language(fake: FakeBotAPI, app: SummitApp) -> None:

@@ -109,6 +109,14 @@ _SHAPED: dict[str, Callable[[random.Random], list[str]]] = {
     "venue": lambda r: ["set", "baku", "icc", _argument(r), _argument(r)],
     "venues": lambda r: [r.choice(["all", _number(r)])],
     "statements": lambda r: [_argument(r)],
+    "tz": lambda r: [
+        r.choice(["Europe/Berlin", "asia/baku", "Mars/Base", "off", "../etc", _number(r)])
+    ],
+    "quiet": lambda r: [
+        r.choice(["23:00-07:00", "23:00-23:00", "00:00-24:00", "25:00-1:00", "off", _number(r)]),
+        r.choice(["landing", "statement", "22:00-02:00", _argument(r)]),
+    ],
+    "digest": lambda r: [r.choice(["08:00", "8", "24:00", "off", "٠٨:٠٠", _number(r)])],
 }
 
 

@@ -7,7 +7,11 @@ Every Bot API outcome has a defined effect on the row:
   and no attempt is counted;
 - network error, timeout, 5xx: retried with jittered exponential backoff;
 - 403 Forbidden (blocked, kicked): the chat is marked inactive, its subscriptions
-  kept; the row is dead-lettered;
+  kept; the row is dead-lettered; for a channel, the chats that manage it are told
+  once (so is a 400 saying the bot may no longer post there);
+- 400 message thread not found / TOPIC_CLOSED (a forum topic closed or deleted): sent
+  to the chat's General topic with a note, the topic marked broken
+  (`bot/alerts/destinations.py`);
 - ChatMigrated: the chat and its rows move to the new id and are sent again at once;
 - 400 can't parse entities: sent again as plain text;
 - 400 message to edit not found: sent as a new message;
@@ -51,13 +55,22 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.alerts.claims import Leases
+from bot.alerts.destinations import rights_lost, to_general, topic_refused, warn_managers
 from bot.alerts.ratelimiter import RateLimitArgs
 from bot.alerts.render import AlertRenderers, RenderedAlert, UnknownEventType
+from bot.alerts.schedule import alert_kind, chat_zone, in_quiet, urgent_kinds
 from bot.alerts.text import CAPTION_LIMIT, html_to_plain, split_message
 from bot.kernel.i18n import resolve_locale, translator
 from storage import outbox
@@ -66,6 +79,8 @@ from storage.models import Chat, OutboxRow
 from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.delivery")
+# What quiet hours hold: alerts, never a digest (it is what they end with).
+QUIETED_TYPES = frozenset({"flight", "statement", "venue_change"})
 NO_RETRY: RateLimitArgs = {"retries": 0}
 THREAD_WAIT_S = 0.5
 RENDER_CACHE_SIZE = 256
@@ -95,6 +110,8 @@ class DeliveryConfig:
     edit_window_s: float = 48 * 3600.0
     idle_poll_s: float = 1.0
     paid_broadcast: bool = False
+    # How often (on the worker's clock) due digests are looked for.
+    schedule_every_s: float = 20.0
 
     @property
     def heartbeat_s(self) -> float:
@@ -158,12 +175,20 @@ class DeliveryWorker:
     # Payloads of the events being fanned out, read once per event.
     _payloads: OrderedDict[outbox.EventKey, Any] = field(default_factory=OrderedDict)
     _leases: Leases = field(init=False)
+    # Queues due digests (quiet hours ended, daily digest time) at the worker's clock;
+    # returns how many. Set by the composition root.
+    schedule: Callable[[datetime], Awaitable[int]] | None = None
+    _scheduled_at: datetime | None = None
 
     def __post_init__(self) -> None:
         self._leases = Leases(
             lease=timedelta(seconds=self.config.lease_s),
             guard=timedelta(seconds=self.config.send_guard_s),
         )
+
+    def _quiet(self, chat: Chat, row: OutboxRow, payload: dict[str, Any], now: datetime) -> bool:
+        locale = resolve_locale(chat.locale, None, self.default_locale)
+        return _quiet_hours(chat, row, payload, now, locale)
 
     def wake(self) -> None:
         """New rows were routed: look now rather than at the next poll."""
@@ -220,6 +245,7 @@ class DeliveryWorker:
 
     async def _run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            await self.run_schedule()
             started = await self.fill()
             if started == 0:
                 self._wakeup.clear()
@@ -320,8 +346,24 @@ class DeliveryWorker:
             self._sent[:0] = sent
             raise
 
+    async def run_schedule(self, *, force: bool = False) -> int:
+        """Queue the digests due on this worker's clock, at most every `schedule_every_s`."""
+        now = self.clock()
+        every = timedelta(seconds=self.config.schedule_every_s)
+        if self.schedule is None or (
+            not force and self._scheduled_at is not None and now - self._scheduled_at < every
+        ):
+            return 0
+        self._scheduled_at = now
+        try:
+            return await self.schedule(now)
+        except Exception:  # the store is unreachable: the next round tries again
+            log.warning("could not queue due digests", exc_info=True)
+            return 0
+
     async def deliver_due(self) -> None:
         """Send everything that is due now and wait for it (tests, demo, one-shot tools)."""
+        await self.run_schedule(force=True)
         while True:
             started = await self.fill()
             if started == 0 and not self._in_flight:
@@ -375,6 +417,11 @@ class DeliveryWorker:
                 await outbox.hold(session, _row_id(row), worker=self.name)
             self.stats.held += 1
             return
+        if self._quiet(chat, row, payload, now):
+            async with self.sessions.begin() as session:
+                await outbox.hold(session, _row_id(row), worker=self.name)
+            self.stats.held += 1
+            return
         if row.thread_key and await self._earlier_in_thread(row):
             # An update must edit the message it updates, so it waits for that one.
             await self._retry(row, THREAD_WAIT_S, "waiting for the earlier message", count=False)
@@ -388,7 +435,7 @@ class DeliveryWorker:
         if not await self._still_ours(row):
             return
         try:
-            message_id = await self._send(row, alert)
+            message_id = await self._send_in_topic(row, alert, locale)
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             self.stats.flood_waits += 1
@@ -410,12 +457,55 @@ class DeliveryWorker:
             async with self.sessions.begin() as session:
                 await deactivate_chat(session, row.chat_id)
             await self._dead(row, f"403 {exc.message}")
+            if chat.type == "channel":
+                await self._channel_lost(chat, exc)
         except BadRequest as exc:
+            if chat.type == "channel" and rights_lost(exc):
+                async with self.sessions.begin() as session:
+                    await deactivate_chat(session, row.chat_id)
+                await self._dead(row, f"400 {exc.message}")
+                await self._channel_lost(chat, exc)
+                return
             await self._dead(row, f"400 {exc.message}")
         except NetworkError as exc:  # includes TimedOut and Telegram's 5xx answers
             await self._backoff(row, f"{type(exc).__name__}: {exc.message}")
         else:
             self._sent.append((_row_id(row), message_id))
+
+    async def _send_in_topic(self, row: OutboxRow, alert: RenderedAlert, locale: str) -> int | None:
+        """Send to the row's forum topic; to General, with a note, if the topic is gone."""
+        try:
+            return await self._send(row, alert, row.thread_id)
+        except BadRequest as exc:
+            if not row.thread_id or not topic_refused(exc):
+                raise
+            noted = await to_general(
+                self.sessions,
+                chat_id=row.chat_id,
+                thread_id=row.thread_id,
+                row_id=_row_id(row),
+                event_type=row.event_type,
+                event_id=row.event_id,
+                error=exc,
+                alert=alert,
+                t=translator(locale),
+                now=self.clock(),
+            )
+        return await self._send(row, noted, 0)
+
+    async def _channel_lost(self, chat: Chat, error: TelegramError) -> None:
+        try:
+            await warn_managers(
+                self.bot,
+                self.sessions,
+                channel_id=chat.id,
+                channel_title=chat.title,
+                reason=error.message,
+                default_locale=self.default_locale,
+                now=self.clock(),
+            )
+        except Exception:  # the dead letter is written; a warning is tried again next time
+            log.warning("could not warn the chats managing channel %s", chat.id, exc_info=True)
 
     async def _render(self, row: OutboxRow, payload: dict[str, Any], locale: str) -> RenderedAlert:
         """Render once per event and language: a fan-out sends the same text many times."""
@@ -447,8 +537,9 @@ class DeliveryWorker:
             log.exception("no picture for %s %s", row.event_type, row.event_id)
             return None
 
-    async def _send(self, row: OutboxRow, alert: RenderedAlert) -> int | None:
-        """Send (or edit) the alert; the id of the first message that carries it."""
+    async def _send(self, row: OutboxRow, alert: RenderedAlert, thread_id: int) -> int | None:
+        """Send (or edit) the alert in the forum topic `thread_id` (0: none, General);
+        the id of the first message that carries it."""
         if row.thread_key:
             previous = await self._thread_message(row)
             if previous is not None:
@@ -462,7 +553,9 @@ class DeliveryWorker:
             caption = alert.text if len(html_to_plain(alert.text)) <= CAPTION_LIMIT else None
             first = await self._call(
                 row.chat_id,
-                lambda parse_mode, text: self._send_picture(row, photo, text, parse_mode),
+                lambda parse_mode, text: self._send_picture(
+                    row, photo, text, parse_mode, thread_id
+                ),
                 caption,
             )
             if caption is not None:
@@ -471,19 +564,25 @@ class DeliveryWorker:
         for part in split_message(alert.text):
             message_id = await self._call(
                 row.chat_id,
-                lambda parse_mode, text: self._send_text(row.chat_id, text or "", parse_mode),
+                lambda parse_mode, text: self._send_text(
+                    row.chat_id, text or "", parse_mode, thread_id
+                ),
                 part,
             )
             first = first if first is not None else message_id
         self.stats.sent += 1
         return first
 
-    async def _send_text(self, chat_id: int, text: str, parse_mode: str | None) -> int:
+    async def _send_text(
+        self, chat_id: int, text: str, parse_mode: str | None, thread_id: int
+    ) -> int:
         api_kwargs: dict[str, Any] = {
             "chat_id": chat_id,
             "text": text,
             "link_preview_options": {"is_disabled": True},
         }
+        if thread_id:
+            api_kwargs["message_thread_id"] = thread_id
         if parse_mode is not None:
             api_kwargs["parse_mode"] = parse_mode
         if self.config.paid_broadcast:
@@ -496,7 +595,12 @@ class DeliveryWorker:
         return int(result["message_id"])
 
     async def _send_picture(
-        self, row: OutboxRow, photo: bytes, caption: str | None, parse_mode: str | None
+        self,
+        row: OutboxRow,
+        photo: bytes,
+        caption: str | None,
+        parse_mode: str | None,
+        thread_id: int,
     ) -> int:
         """Send the event's picture by Telegram's file id, uploading it only if none works."""
         key = (row.event_type, row.event_id)
@@ -507,12 +611,14 @@ class DeliveryWorker:
             async with self._upload_lock(key):
                 file_id = await self._known_file_id(key)
                 if file_id is None or file_id in refused:
-                    message = await self._send_photo(row.chat_id, photo, caption, parse_mode)
+                    message = await self._send_photo(
+                        row.chat_id, photo, caption, parse_mode, thread_id
+                    )
                     if message.photo:
                         await self._remember_file_id(row, message.photo[-1].file_id)
                     return message.message_id
             try:
-                sent = await self._send_photo(row.chat_id, file_id, caption, parse_mode)
+                sent = await self._send_photo(row.chat_id, file_id, caption, parse_mode, thread_id)
             except BadRequest as exc:
                 if WRONG_FILE_ID not in exc.message.lower():
                     raise
@@ -562,10 +668,20 @@ class DeliveryWorker:
             self._file_ids.popitem(last=False)
 
     async def _send_photo(
-        self, chat_id: int, photo: bytes | str, caption: str | None, parse_mode: str | None
+        self,
+        chat_id: int,
+        photo: bytes | str,
+        caption: str | None,
+        parse_mode: str | None,
+        thread_id: int,
     ) -> Message:
         return await self.bot.send_photo(
-            chat_id, photo, caption=caption, parse_mode=parse_mode, **self._extra()
+            chat_id,
+            photo,
+            caption=caption,
+            parse_mode=parse_mode,
+            message_thread_id=thread_id or None,
+            **self._extra(),
         )
 
     def _extra(self) -> dict[str, Any]:
@@ -619,6 +735,7 @@ class DeliveryWorker:
                 thread_key=row.thread_key or "",
                 since=since,
                 before_id=_row_id(row),
+                thread_id=row.thread_id,
             )
 
     async def _earlier_in_thread(self, row: OutboxRow) -> bool:
@@ -628,6 +745,7 @@ class DeliveryWorker:
                 chat_id=row.chat_id,
                 thread_key=row.thread_key or "",
                 before_id=_row_id(row),
+                thread_id=row.thread_id,
             )
 
     async def _retry(self, row: OutboxRow, wait_s: float, error: str, *, count: bool) -> None:
@@ -658,6 +776,17 @@ class DeliveryWorker:
         self.stats.dead += 1
         async with self.sessions.begin() as session:
             await outbox.dead_letter(session, _row_id(row), reason=reason, worker=self.name)
+
+
+def _quiet_hours(
+    chat: Chat, row: OutboxRow, payload: dict[str, Any], now: datetime, locale: str
+) -> bool:
+    """Whether the chat's quiet hours hold this alert now (digests and urgent kinds pass)."""
+    if chat.quiet_start is None or row.event_type not in QUIETED_TYPES:
+        return False
+    if alert_kind(row.event_type, payload) in urgent_kinds(chat.urgent_kinds):
+        return False
+    return in_quiet(chat.quiet_start, chat.quiet_end, now, chat_zone(chat.tz, locale))
 
 
 def _row_id(row: OutboxRow) -> int:

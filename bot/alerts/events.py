@@ -398,3 +398,121 @@ class DigestAlert:
     def fleet_hex(self) -> str | None:
         """None: no aircraft."""
         return None
+
+
+def _held_json(items: tuple[HeldAlert, ...]) -> list[JsonDict]:
+    return [{"event_type": i.event_type, "payload": i.payload} for i in items]
+
+
+def _held_from(data: Mapping[str, Any]) -> tuple[HeldAlert, ...]:
+    return tuple(HeldAlert(str(i["event_type"]), dict(i["payload"])) for i in data.get("items", ()))
+
+
+@dataclass(frozen=True, slots=True)
+class QuietDigestAlert:
+    """What a chat's quiet hours held, sent to that chat alone when they end.
+
+    Attributes:
+        chat_id: the chat it is for (a digest is queued, never routed).
+        start, end: the quiet hours, minutes after local midnight.
+        items: the held alerts, oldest first.
+    """
+
+    TYPE: ClassVar[str] = "quiet_digest"
+    VERSION: ClassVar[int] = 1
+
+    chat_id: int
+    start: int
+    end: int
+    items: tuple[HeldAlert, ...] = ()
+
+    def to_json(self) -> JsonDict:
+        """The stored form."""
+        return {
+            "chat_id": self.chat_id,
+            "start": self.start,
+            "end": self.end,
+            "items": _held_json(self.items),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> QuietDigestAlert:
+        """The stored form back."""
+        _check_version(cls.TYPE, data, cls.VERSION)
+        return cls(
+            chat_id=int(data["chat_id"]),
+            start=int(data["start"]),
+            end=int(data["end"]),
+            items=_held_from(data),
+        )
+
+    def topics(self) -> list[Topic]:
+        """None: queued for its one chat."""
+        return []
+
+    def fleet_hex(self) -> str | None:
+        """None: no aircraft."""
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyDigestAlert:
+    """A chat's summary of one local day: flights per person, statements, venue changes.
+
+    Attributes:
+        chat_id: the chat it is for.
+        since, until: the day it covers (the previous digest moment to this one), UTC.
+        zone: the chat's zone when it was made (times are shown in it).
+        flights: `{kind, ts, hex, registration, people: [{slug, names}], airport: {iata,
+            city, tz}}` each, oldest first.
+        statements: `{source, title, url, published}` each.
+        venues: `{label, venue: {slug, names}, rank, score}` each.
+    """
+
+    TYPE: ClassVar[str] = "daily_digest"
+    VERSION: ClassVar[int] = 1
+
+    chat_id: int
+    since: datetime
+    until: datetime
+    zone: str
+    flights: tuple[JsonDict, ...] = ()
+    statements: tuple[JsonDict, ...] = ()
+    venues: tuple[JsonDict, ...] = ()
+
+    def to_json(self) -> JsonDict:
+        """The stored form."""
+        return {
+            "chat_id": self.chat_id,
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "zone": self.zone,
+            "flights": [dict(f) for f in self.flights],
+            "statements": [dict(s) for s in self.statements],
+            "venues": [dict(v) for v in self.venues],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DailyDigestAlert:
+        """The stored form back."""
+        _check_version(cls.TYPE, data, cls.VERSION)
+        since, until = _time(data["since"]), _time(data["until"])
+        if since is None or until is None:
+            raise ValueError("a daily digest needs its day")
+        return cls(
+            chat_id=int(data["chat_id"]),
+            since=since,
+            until=until,
+            zone=str(data.get("zone") or "UTC"),
+            flights=tuple(dict(f) for f in data.get("flights") or ()),
+            statements=tuple(dict(s) for s in data.get("statements") or ()),
+            venues=tuple(dict(v) for v in data.get("venues") or ()),
+        )
+
+    def topics(self) -> list[Topic]:
+        """None: queued for its one chat."""
+        return []
+
+    def fleet_hex(self) -> str | None:
+        """None: no aircraft."""
+        return None

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.events import AlertEvent
 from bot.alerts.routing import fleet_topics, route
+from storage import outbox
 from storage.event_rows import EventRow, insert_once
 
 
@@ -28,7 +29,12 @@ class Recorded:
 
 
 async def record_event(
-    session: AsyncSession, event: AlertEvent, now: datetime, *, row: EventRow
+    session: AsyncSession,
+    event: AlertEvent,
+    now: datetime,
+    *,
+    row: EventRow,
+    to_chat: int | None = None,
 ) -> Recorded | None:
     """Insert `row` unless its dedup key is taken, then queue `event` for its subscribers.
 
@@ -36,7 +42,9 @@ async def record_event(
         session: the caller's transaction (the event and its outbox rows land together).
         event: the alert.
         now: the outbox's time (its rows are due from then), from the caller's clock.
-        row: the event's own row (`flight_events`, `statement_events`, `venue_events`).
+        row: the event's own row (`flight_events`, `statement_events`, `venue_events`,
+            `digest_events`).
+        to_chat: queue it for this one chat instead of routing it by its topics (digests).
 
     Returns:
         The new event, or None when the dedup key was stored before.
@@ -44,6 +52,17 @@ async def record_event(
     event_id = await insert_once(session, row)
     if event_id is None:
         return None
+    if to_chat is not None:
+        queued = await outbox.enqueue(
+            session,
+            event_type=event.TYPE,
+            event_id=event_id,
+            payload=event.to_json(),
+            thread_key=None,
+            chats=[(to_chat, None)],
+            now=now,
+        )
+        return Recorded(event_id, len(queued))
     topics = event.topics()
     aircraft = event.fleet_hex()
     if aircraft is not None:

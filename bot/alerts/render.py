@@ -15,9 +15,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from bot.alerts.events import DigestAlert, FlightAlert, StatementAlert, VenueChangeAlert
+from bot.alerts.events import (
+    DailyDigestAlert,
+    DigestAlert,
+    FlightAlert,
+    QuietDigestAlert,
+    StatementAlert,
+    VenueChangeAlert,
+)
 from bot.alerts.render_digest import render_digest
 from bot.alerts.render_flight import render_flight
+from bot.alerts.render_scheduled import render_daily_digest, render_quiet_digest
 from bot.alerts.render_statement import render_statement
 from bot.alerts.render_venue import render_venue_change
 from bot.alerts.rendered import RenderedAlert, UnknownEventType
@@ -59,6 +67,11 @@ class AlertRenderers:
             DigestAlert.TYPE: AlertKind(
                 DigestAlert.from_json, lambda digest, t: render_digest(digest, t, self.render)
             ),
+            QuietDigestAlert.TYPE: AlertKind(
+                QuietDigestAlert.from_json,
+                lambda digest, t: render_quiet_digest(digest, t, self.render),
+            ),
+            DailyDigestAlert.TYPE: AlertKind(DailyDigestAlert.from_json, render_daily_digest),
         }
 
     def _kind(self, event_type: str) -> AlertKind[Any]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from bot.alerts.events import DigestAlert
+from bot.alerts.events import DigestAlert, HeldAlert
 from bot.alerts.rendered import RenderedAlert
 from bot.kernel.i18n import Translator
 
@@ -42,9 +42,16 @@ def render_digest(digest: DigestAlert, t: Translator, render: RenderAny) -> Rend
         )
         + "</b>"
     ]
-    for item in items[:DIGEST_LINES]:
-        lines.append("• " + first_line(item.event_type, item.payload, t, render))
+    lines += held_lines(items, t, render)
+    return RenderedAlert(text="\n".join(lines))
+
+
+def held_lines(items: Sequence[HeldAlert], t: Translator, render: RenderAny) -> list[str]:
+    """One line per held alert, at most DIGEST_LINES, then how many more there were."""
+    lines = [
+        "• " + first_line(item.event_type, item.payload, t, render) for item in items[:DIGEST_LINES]
+    ]
     if len(items) > DIGEST_LINES:
         rest = len(items) - DIGEST_LINES
         lines.append(t.n_("…and {n} more.", "…and {n} more.", rest))
-    return RenderedAlert(text="\n".join(lines))
+    return lines
