@@ -1,9 +1,15 @@
-"""/subscribe, /unsubscribe and /subscriptions, typed or with buttons."""
+"""/subscribe, /unsubscribe and /subscriptions, typed or with buttons.
+
+Where a subscription lands: the chat, the forum topic the command was sent in (its
+alerts go there), or a channel the chat manages (`… in @name`, see handlers.channels).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -11,10 +17,15 @@ from bot.kernel.i18n import N_, Translator
 from bot.kernel.numbers import MAX_ROW_ID, parse_int
 from bot.watch.lookup import Choice, browse, describe, resolve
 from handlers.buttons import show
+from handlers.channel_target import linked_channel, parse_channel, split_target
 from handlers.context import BotContext
 from handlers.locale import chat_translator
+from handlers.place import record_topic, thread_of
 from handlers.rights import chat_manager_or_refuse
-from storage.models import SubscriptionKind
+from storage.channels import is_linked, linked_channels
+from storage.chats import get_chat
+from storage.forum_topics import chat_topics
+from storage.models import ForumTopic, Subscription, SubscriptionKind
 from storage.subscriptions import (
     chat_subscriptions,
     subscribe,
@@ -58,21 +69,37 @@ KIND_WORDS: dict[str, SubscriptionKind] = {
 }
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Whose subscription it is: a chat (in one of its forum topics) or a linked channel."""
+
+    chat_id: int
+    thread_id: int = 0
+    channel: str | None = None  # the channel's name, for a linked channel
+
+    @property
+    def suffix(self) -> str:
+        """What buttons carry to name a channel (a topic is the button's own message's)."""
+        return f"|{self.chat_id}" if self.channel is not None else ""
+
+
 def parse_kind(word: str) -> SubscriptionKind | None:
     """'person', 'самолёт', 'məkan' → the kind they name."""
     return KIND_WORDS.get(word.casefold())
 
 
-def kinds_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    """One button per kind of thing to follow."""
+def kinds_keyboard(t: Translator, suffix: str = "") -> InlineKeyboardMarkup:
+    """One button per kind of thing to follow (`suffix` names a channel)."""
     buttons = [
-        InlineKeyboardButton(t._(label), callback_data=f"{PREFIX}kind:{kind.value}")
+        InlineKeyboardButton(t._(label), callback_data=f"{PREFIX}kind:{kind.value}{suffix}")
         for kind, label in KIND_BUTTONS.items()
     ]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
 
 
-def choices_keyboard(kind: SubscriptionKind, choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
+def choices_keyboard(
+    kind: SubscriptionKind, choices: tuple[Choice, ...], suffix: str = ""
+) -> InlineKeyboardMarkup:
     """Two columns of things to follow; callback data stays under Telegram's 64 bytes.
 
     A key too long for a button (a long operator name) is left out rather than cut:
@@ -81,7 +108,7 @@ def choices_keyboard(kind: SubscriptionKind, choices: tuple[Choice, ...]) -> Inl
     fitting = [
         (c, data)
         for c in choices
-        if len((data := f"{PREFIX}add:{kind.value}:{c.key}").encode()) <= CALLBACK_BYTES
+        if len((data := f"{PREFIX}add:{kind.value}:{c.key}{suffix}").encode()) <= CALLBACK_BYTES
     ]
     buttons = [
         InlineKeyboardButton(c.label[:60], callback_data=data) for c, data in fitting[:MAX_BUTTONS]
@@ -90,18 +117,85 @@ def choices_keyboard(kind: SubscriptionKind, choices: tuple[Choice, ...]) -> Inl
 
 
 async def _add(
-    update: Update, context: BotContext, t: Translator, kind: SubscriptionKind, choice: Choice
+    update: Update,
+    context: BotContext,
+    t: Translator,
+    kind: SubscriptionKind,
+    choice: Choice,
+    where: Destination,
 ) -> str:
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None:
-        return ""
+    user = update.effective_user
     async with context.services.sessions.begin() as session:
-        added = await subscribe(session, chat.id, kind, choice.key, by=user.id if user else None)
+        added = await subscribe(
+            session,
+            where.chat_id,
+            kind,
+            choice.key,
+            by=user.id if user else None,
+            thread_id=where.thread_id,
+        )
     label = escape(choice.label) if kind != SubscriptionKind.ALL else t._("everything")
     what = "<b>" + label + "</b>"
+    if where.channel is not None:
+        channel = "<b>" + escape(where.channel) + "</b>"
+        if added:
+            return t._(
+                "Subscribed: the channel {channel} now follows {what}.",
+                channel=channel,
+                what=what,
+            )
+        return t._("The channel {channel} already follows {what}.", channel=channel, what=what)
+    if where.thread_id:
+        if added:
+            return t._(
+                "Subscribed: this topic now follows {what}; its alerts come here.", what=what
+            )
+        return t._("This topic already follows {what}.", what=what)
     if added:
         return t._("Subscribed: this chat now follows {what}.", what=what)
     return t._("This chat already follows {what}.", what=what)
+
+
+async def _destination(
+    update: Update, context: BotContext, t: Translator, channel_word: str | None
+) -> Destination | None:
+    """Where a typed command's subscription lands; None (the user told why) when it names
+    a channel this chat does not manage."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    if channel_word is None:
+        return Destination(chat.id, await record_topic(update, context))
+    channel_id = await linked_channel(update, context, t, channel_word)
+    if channel_id is None:
+        return None
+    return Destination(channel_id, channel=await _channel_name(context, channel_id))
+
+
+async def _channel_name(context: BotContext, channel_id: int) -> str:
+    async with context.services.sessions() as session:
+        channel = await get_chat(session, channel_id)
+    return channel.title if channel is not None and channel.title else str(channel_id)
+
+
+async def _pressed_destination(
+    update: Update, context: BotContext, target: str
+) -> Destination | None:
+    """Where a button's subscription lands: its channel (still linked to this chat), else
+    this chat and the topic of the button's message. None for a stale or forged channel."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    if not target:
+        return Destination(chat.id, thread_of(update))
+    ref = parse_channel(target)
+    if ref is None or ref.chat_id is None:
+        return None
+    async with context.services.sessions() as session:
+        linked = await is_linked(session, chat_id=chat.id, channel_id=ref.chat_id)
+    if not linked:
+        return None
+    return Destination(ref.chat_id, channel=await _channel_name(context, ref.chat_id))
 
 
 async def subscribe_command(update: Update, context: BotContext) -> None:
@@ -110,11 +204,17 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    args = context.args or []
+    args, channel_word = split_target(context.args or [])
     if not args:
-        await message.reply_text(
-            t._("What should this chat follow?"), reply_markup=kinds_keyboard(t)
+        where = await _destination(update, context, t, channel_word)
+        if where is None:
+            return
+        question = (
+            t._("What should the channel {channel} follow?", channel=escape(where.channel))
+            if where.channel is not None
+            else t._("What should this chat follow?")
         )
+        await message.reply_text(question, reply_markup=kinds_keyboard(t, where.suffix))
         return
     if not await chat_manager_or_refuse(update, context, t):
         return
@@ -132,14 +232,17 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
             ),
         )
         return
+    where = await _destination(update, context, t, channel_word)
+    if where is None:
+        return
     async with context.services.sessions() as session:
         resolved = await resolve(session, kind, query, t.locale)
     if resolved.unique is not None:
-        await message.reply_text(await _add(update, context, t, kind, resolved.unique))
+        await message.reply_text(await _add(update, context, t, kind, resolved.unique, where))
     elif resolved.choices:
         await message.reply_text(
             t._("“{query}” matches several. Choose one:", query=escape(query[:80])),
-            reply_markup=choices_keyboard(kind, resolved.choices),
+            reply_markup=choices_keyboard(kind, resolved.choices, where.suffix),
         )
     else:
         await message.reply_text(
@@ -165,8 +268,8 @@ def _example(kind: SubscriptionKind) -> str:
 
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
     """`/unsubscribe <kind> <key>`; without arguments, the list with remove buttons."""
-    args = context.args or []
-    if not args:
+    args, channel_word = split_target(context.args or [])
+    if not args and channel_word is None:
         await subscriptions_command(update, context)
         return
     t = await chat_translator(update, context)
@@ -175,14 +278,24 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
         return
     if not await chat_manager_or_refuse(update, context, t):
         return
+    if not args:
+        await message.reply_text(_unknown_kind("", t))
+        return
     kind = parse_kind(args[0])
     query = " ".join(args[1:]).strip()
     if kind is None:
         await message.reply_text(_unknown_kind(args[0], t))
         return
+    where = await _destination(update, context, t, channel_word)
+    if where is None:
+        return
     async with context.services.sessions.begin() as session:
         resolved = await resolve(session, kind, query or "*", t.locale)
-        removed = [c for c in resolved.choices if await unsubscribe(session, chat.id, kind, c.key)]
+        removed = [
+            c
+            for c in resolved.choices
+            if await unsubscribe(session, where.chat_id, kind, c.key, thread_id=where.thread_id)
+        ]
     if removed:
         what = "<b>" + ", ".join(escape(c.label) for c in removed) + "</b>"
         await message.reply_text(t._("Unsubscribed from {what}.", what=what))
@@ -198,33 +311,76 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
 async def subscriptions_text(
     update: Update, context: BotContext, t: Translator
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The chat's subscriptions as text, with a remove button for each."""
+    """What this chat follows, with a remove button for each: in a forum topic, that
+    topic's; elsewhere all of the chat's, grouped by topic, then its channels'."""
     chat = update.effective_chat
     if chat is None:
         return "", None
+    thread = thread_of(update)
     async with context.services.sessions() as session:
-        subscriptions = await chat_subscriptions(session, chat.id)
-        labels = [
-            (
-                s,
-                await describe(session, s.kind, s.key, t.locale)
-                if s.key != "*"
-                else t._("everything"),
-            )
-            for s in subscriptions
-        ]
-    if not labels:
+        topics = await chat_topics(session, chat.id)
+        own = await chat_subscriptions(session, chat.id, thread_id=thread or None)
+        groups: list[tuple[str, list[tuple[Subscription, str]]]] = []
+        for thread_id in sorted({s.thread_id for s in own}):
+            header = _topic_header(t, thread_id, topics.get(thread_id), bool(chat.is_forum))
+            labelled = [(s, await _label(session, s, t)) for s in own if s.thread_id == thread_id]
+            groups.append((header, labelled))
+        if not thread:
+            for channel, _ in await linked_channels(session, chat.id):
+                channel_own = await chat_subscriptions(session, channel.id)
+                if channel_own:
+                    name = "<b>" + escape(channel.title or str(channel.id)) + "</b>"
+                    header = t._("The channel {channel} follows:", channel=name)
+                    labelled = [(s, await _label(session, s, t)) for s in channel_own]
+                    groups.append((header, labelled))
+    if not groups:
+        if thread:
+            return t._("This topic follows nothing yet. Send /subscribe here to choose."), None
         return t._("This chat follows nothing yet. Send /subscribe to choose."), None
-    title = t._("This chat follows:")
-    lines = [f"<b>{title}</b>"]
+    if thread and len(groups) == 1:
+        header = _topic_header(t, thread, topics.get(thread), True, here=True)
+        groups = [(header, groups[0][1])]
+    lines: list[str] = []
     buttons = []
-    for subscription, label in labels:
-        kind_name = t._(KIND_NAMES[SubscriptionKind(subscription.kind)])
-        lines.append(f"• {escape(kind_name)}: {escape(label)}")
-        buttons.append(
-            [InlineKeyboardButton(f"✖ {label}"[:60], callback_data=f"{PREFIX}rm:{subscription.id}")]
-        )
+    for header, labelled in groups:
+        if lines:
+            lines.append("")
+        lines.append(header)
+        for subscription, label in labelled:
+            kind_name = t._(KIND_NAMES[SubscriptionKind(subscription.kind)])
+            lines.append(f"• {escape(kind_name)}: {escape(label)}")
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        f"✖ {label}"[:60], callback_data=f"{PREFIX}rm:{subscription.id}"
+                    )
+                ]
+            )
     return "\n".join(lines), InlineKeyboardMarkup(buttons[:MAX_BUTTONS])
+
+
+async def _label(session: AsyncSession, subscription: Subscription, t: Translator) -> str:
+    if subscription.key == "*":
+        return t._("everything")
+    return await describe(session, subscription.kind, subscription.key, t.locale)
+
+
+def _topic_header(
+    t: Translator, thread_id: int, topic: ForumTopic | None, forum: bool, *, here: bool = False
+) -> str:
+    """The line above one topic's subscriptions; a broken topic says where its alerts go."""
+    if not thread_id:
+        return "<b>" + escape(t._("General:") if forum else t._("This chat follows:")) + "</b>"
+    name = escape(topic.title) if topic is not None and topic.title else f"#{thread_id}"
+    if here:
+        header = "<b>" + escape(t._("This topic follows:")) + "</b>"
+    else:
+        header = "<b>" + t._("Topic “{topic}”:", topic=name) + "</b>"
+    if topic is not None and topic.broken_at is not None:
+        header += "\n⚠️ " + escape(
+            t._("Broken: the topic is closed or deleted, so its alerts go to General.")
+        )
+    return header
 
 
 async def subscriptions_command(update: Update, context: BotContext) -> None:
@@ -244,8 +400,15 @@ async def subscription_button(update: Update, context: BotContext) -> None:
         return
     t = await chat_translator(update, context)
     action, _, rest = query.data.removeprefix(PREFIX).partition(":")
-    if action == "kind":
-        await _show_kind(update, context, t, rest)
+    rest, _, target = rest.partition("|")
+    if action == "to":
+        target, rest = rest, ""
+    where = await _pressed_destination(update, context, target)
+    if where is None or (action == "to" and where.channel is None):
+        await query.answer(t._("This button is out of date."))
+        return
+    if action in ("kind", "to"):
+        await _show_kind(update, context, t, rest or "", where)
         return
     if not await chat_manager_or_refuse(update, context, t):
         return
@@ -258,12 +421,13 @@ async def subscription_button(update: Update, context: BotContext) -> None:
             return
         async with context.services.sessions() as session:
             label = await describe(session, kind, key, t.locale)
-        text = await _add(update, context, t, kind, Choice(key, label))
+        text = await _add(update, context, t, kind, Choice(key, label), where)
         await query.answer()
         await show(query, text)
     elif action == "rm" and (subscription_id := parse_int(rest, low=1, high=MAX_ROW_ID)):
         async with context.services.sessions.begin() as session:
-            removed = await unsubscribe_by_id(session, chat.id, subscription_id)
+            channels = [channel.id for channel, _ in await linked_channels(session, chat.id)]
+            removed = await unsubscribe_by_id(session, [chat.id, *channels], subscription_id)
         await query.answer(t._("Removed.") if removed else t._("This button is out of date."))
         text, keyboard = await subscriptions_text(update, context, t)
         await show(query, text, reply_markup=keyboard)
@@ -271,9 +435,18 @@ async def subscription_button(update: Update, context: BotContext) -> None:
         await query.answer(t._("This button is out of date."))
 
 
-async def _show_kind(update: Update, context: BotContext, t: Translator, value: str) -> None:
+async def _show_kind(
+    update: Update, context: BotContext, t: Translator, value: str, where: Destination
+) -> None:
     query = update.callback_query
     if query is None:
+        return
+    if not value:  # a channel's "follow" button: which kind, first
+        await query.answer()
+        question = t._(
+            "What should the channel {channel} follow?", channel=escape(where.channel or "")
+        )
+        await show(query, question, reply_markup=kinds_keyboard(t, where.suffix))
         return
     try:
         kind = SubscriptionKind(value)
@@ -283,7 +456,7 @@ async def _show_kind(update: Update, context: BotContext, t: Translator, value: 
     if kind == SubscriptionKind.ALL:
         if not await chat_manager_or_refuse(update, context, t):
             return
-        text = await _add(update, context, t, kind, Choice("*", "*"))
+        text = await _add(update, context, t, kind, Choice("*", "*"), where)
         await query.answer()
         await show(query, text)
         return
@@ -293,7 +466,11 @@ async def _show_kind(update: Update, context: BotContext, t: Translator, value: 
     if not choices:
         await show(query, t._("Nothing to follow in this category yet."))
         return
-    await show(query, t._("Choose what to follow:"), reply_markup=choices_keyboard(kind, choices))
+    await show(
+        query,
+        t._("Choose what to follow:"),
+        reply_markup=choices_keyboard(kind, choices, where.suffix),
+    )
 
 
 def _unknown_kind(word: str, t: Translator) -> str:

@@ -364,6 +364,28 @@ async def thread_in_flight(
     return (await _run(session, query)).first() is not None
 
 
+async def general_copy_exists(
+    session: Session, *, chat_id: int, event_type: str, event_id: int, row_id: int
+) -> bool:
+    """Whether the chat's General topic gets this event from another row: one addressed
+    to it, or an earlier one whose topic is broken too (it falls back first)."""
+    broken = select(TOPICS.c.thread_id).where(
+        and_(TOPICS.c.chat_id == chat_id, TOPICS.c.broken_at.is_not(None))
+    )
+    query = (
+        select(OUTBOX.c.id)
+        .where(OUTBOX.c.chat_id == chat_id)
+        .where(OUTBOX.c.event_type == event_type)
+        .where(OUTBOX.c.event_id == event_id)
+        .where(OUTBOX.c.id != row_id)
+        .where(
+            (OUTBOX.c.thread_id == 0) | (and_(OUTBOX.c.id < row_id, OUTBOX.c.thread_id.in_(broken)))
+        )
+        .limit(1)
+    )
+    return (await _run(session, query)).first() is not None
+
+
 async def move_chat_rows(session: Session, *, old_id: int, new_id: int) -> None:
     """Point a migrated group's rows at its supergroup, dropping ones it already has."""
     existing = select(OUTBOX.c.event_type, OUTBOX.c.event_id).where(OUTBOX.c.chat_id == new_id)

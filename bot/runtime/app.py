@@ -44,6 +44,7 @@ from bot.watch.seed import seed_watchlist
 from handlers import (
     access,
     buttons,
+    channels,
     deadletters,
     errors,
     fleet,
@@ -73,6 +74,7 @@ HANDLER_MODULES = (
     language,
     subscriptions,
     mute,
+    channels,
     schedule,
     deadletters,
     watchlist,

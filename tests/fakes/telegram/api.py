@@ -92,6 +92,18 @@ Webhooks
     servers behind the public URL (round-robin, like a load balancer), ``webhook_posts``
     records every attempt.
 
+Forum topics and channels
+    ``make_forum`` turns a supergroup into a forum, ``create_forum_topic``,
+    ``close_forum_topic``, ``reopen_forum_topic`` and ``delete_forum_topic`` (also Bot API
+    methods) change its topics, and ``user_message(..., thread_id=)`` writes in one; a send
+    with ``message_thread_id`` lands in the topic, or is refused with ``message thread not
+    found`` (deleted) or ``TOPIC_CLOSED`` (see :mod:`.topics`). ``add_channel`` declares a
+    channel with the bot as its administrator (``getChatMember`` answers with
+    ``can_post_messages``; a channel's other users read as ``left`` unless set);
+    ``mark_kicked`` removes the bot (``403 Forbidden: bot is not a member of the channel
+    chat``), ``revoke_post_right`` keeps it without the right to post (``400 Bad Request:
+    not enough rights to send text messages to the chat``).
+
 Not modelled: inline mode, payments, media other than photos, automatic entities other
 than bot commands in user messages.
 
@@ -207,3 +219,7 @@ class FakeBotAPI(
             "getChatMember": self._get_chat_member,
             "getFile": self._get_file,
         }
+            "createForumTopic": self._create_forum_topic,
+            "closeForumTopic": self._close_forum_topic,
+            "reopenForumTopic": self._reopen_forum_topic,
+            "deleteForumTopic": self._delete_forum_topic,

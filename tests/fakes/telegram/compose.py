@@ -5,7 +5,8 @@ trimmed and limited *after* markup is removed; the reply markup (only inline key
 echoed back); the replied message; flood control; the bot's Message object; the
 :class:`Sent` record. A send is checked in this order: parameters and markup; the chat
 (not found, migrated, kicked); text emptiness and length; blocked or deactivated user;
-replied message; flood control. Only a request that passes all of them is recorded.
+replied message; forum topic (see :mod:`.topics`); flood control. Only a request that
+passes all of them is recorded.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import time
 from types import MappingProxyType
 from typing import Final, Literal
 
-from .core import BotAPICore
 from .objects import ApiError, ChatState, Params, typed_param, without_reply
 from .records import JSON, Sent
 from .text import EntityParseError, parse_text, trim_formatted, utf16_len
+from .topics import TopicMethods
 
 __all__ = ["MAX_TEXT_LENGTH", "MessageComposer"]
 
@@ -30,7 +31,7 @@ _SENT_FIELDS: Final = frozenset(
 )
 
 
-class MessageComposer(BotAPICore):
+class MessageComposer(TopicMethods):
     """The checks and builders the message, photo and edit methods share."""
 
     def _formatted(
@@ -137,9 +138,17 @@ class MessageComposer(BotAPICore):
             self._flood.admit(self, chat_id, method, self.clock())
 
     def _bot_message(
-        self, chat: ChatState, content: JSON, markup: JSON | None, reply_to: JSON | None
+        self,
+        chat: ChatState,
+        content: JSON,
+        markup: JSON | None,
+        reply_to: JSON | None,
+        thread_id: int | None = None,
     ) -> JSON:
         message: JSON = {"message_id": self._take_message_id(chat)}
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
         if chat.type == "channel":
             message["sender_chat"] = chat.as_object()
         else:

@@ -246,13 +246,20 @@ class BotAPICore(LoopbackServer):
             raise ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
         return chat
 
-    @staticmethod
-    def _check_can_send(chat: ChatState) -> None:
+    def _check_can_send(self, chat: ChatState) -> None:
         if chat.state == "blocked":
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat.state == "deactivated":
             raise ApiError(403, "Forbidden: user is deactivated")
 
+        if chat.type == "channel":
+            # Only a channel's administrators post in it; a bot is nothing less there.
+            if chat.members.get(self.bot_user["id"]) not in ("administrator", "creator"):
+                raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+            if not chat.bot_can_post:
+                raise ApiError(
+                    400, "Bad Request: not enough rights to send text messages to the chat"
+                )
     def _take_message_id(self, chat: ChatState) -> int:
         message_id = chat.next_message_id
         chat.next_message_id += 1

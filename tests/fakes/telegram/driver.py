@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from .core import BotAPICore
 from .faults import FaultKind
 from .objects import (
     EDIT_METHODS,
@@ -29,11 +28,12 @@ from .objects import (
 )
 from .records import JSON
 from .text import bot_command_entities
+from .topics import TopicMethods
 
 __all__ = ["Driver"]
 
 
-class Driver(BotAPICore):
+class Driver(TopicMethods):
     """Chats, users and planned failures, as a test sets them up."""
 
     # --------------------------------------------------------------- chats and members
@@ -75,6 +75,27 @@ class Driver(BotAPICore):
             self._chats_by_username[username.lower()] = chat
         if chat.state == "unknown":
             chat.state = "ok"
+
+    def add_channel(
+        self, chat_id: int, *, username: str | None, title: str, bot_is_admin: bool = True
+    ) -> None:
+        """Declares a channel (``@username`` works for public ones) and the bot's place in it.
+
+        Args:
+            chat_id: The channel's id (at most -10**12).
+            username: Public username without ``@``; None for a private channel.
+            title: The channel's title.
+            bot_is_admin: The bot is an administrator that may post (else not in it).
+        """
+        self.add_chat(chat_id, chat_type="channel", title=title, username=username)
+        if bot_is_admin:
+            self._chats[chat_id].members[self.bot_user["id"]] = "administrator"
+            self._chats[chat_id].bot_can_post = True
+
+    def revoke_post_right(self, chat_id: int) -> None:
+        """The bot stays an administrator of the channel but may no longer post: sends
+        answer ``400 Bad Request: not enough rights to send text messages to the chat``."""
+        self._chat_or_create(chat_id).bot_can_post = False
 
     def mark_unknown(self, chat_id: int) -> None:
         """Makes every method answer ``400 Bad Request: chat not found`` for this chat."""
@@ -173,6 +194,7 @@ class Driver(BotAPICore):
         chat_type: ChatType | None = None,
         chat_title: str | None = None,
         reply_to_message_id: int | None = None,
+        thread_id: int | None = None,
     ) -> JSON:
         """A user writes ``text`` in a chat; the update is queued for ``getUpdates``.
 
@@ -193,6 +215,8 @@ class Driver(BotAPICore):
             chat_type: Type of a chat not seen before.
             chat_title: Title for a group not seen before (or a new title).
             reply_to_message_id: The message this one replies to.
+            thread_id: The forum topic it is written in (see :mod:`.topics`); General if
+                None.
 
         Returns:
             The update (``update_id`` and ``message``); ``update_id`` is ``None`` when privacy
@@ -219,6 +243,8 @@ class Driver(BotAPICore):
         entities = bot_command_entities(text)
         if entities:
             message["entities"] = entities
+        if thread_id is not None:
+            message.update(self.topic_message_fields(chat_id, thread_id))
         replied: JSON | None = None
         if reply_to_message_id is not None:
             replied = chat.messages.get(reply_to_message_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from .core import BotAPICore
-from .objects import ApiError, Params, chat_member
+from .objects import ApiError, MemberStatus, Params, chat_member
 from .records import JSON, AnsweredCallback
 from .text import utf16_len
 
@@ -71,4 +71,11 @@ class ChatMethods(BotAPICore):
                 "is_bot": False,
                 "first_name": f"User {user_id}",
             }
-        return chat_member(chat.members.get(user_id, "member"), user)
+        # A channel's members are not listed: anyone but its administrators reads as "left".
+        default: MemberStatus = "left" if chat.type == "channel" else "member"
+        member = chat_member(
+            chat.members.get(user_id, default), user, channel=chat.type == "channel"
+        )
+        if user_id == self.bot_user["id"] and member.get("can_post_messages"):
+            member["can_post_messages"] = chat.bot_can_post
+        return member

@@ -82,11 +82,12 @@ class FileMethods(MessageComposer):
         reply_to = self._reply_target(chat, p)
         self._admit(chat.id, "sendPhoto")
         if upload is not None:
+        thread_id = self._thread_target(chat, p)
             stored = self._store_file(upload.data, (width, height))
         elif stored is None:  # a URL Telegram would download; no bytes to keep here
             stored = self._store_file(None, (800, 600))
         content["photo"] = photo_sizes(stored)
-        message = self._bot_message(chat, content, markup, reply_to)
+        message = self._bot_message(chat, content, markup, reply_to, thread_id)
         self._record_sent(
             "sendPhoto",
             chat,

@@ -39,6 +39,7 @@ class MessageMethods(MessageComposer):
         )
         self._check_can_send(chat)
         reply_to = self._reply_target(chat, p)
+        thread_id = self._thread_target(chat, p)
         self._admit(chat.id, "sendMessage")
         content: JSON = {"text": plain}
         if entities:
@@ -46,7 +47,7 @@ class MessageMethods(MessageComposer):
         options = p.json("link_preview_options", "Bad Request: can't parse link preview options")
         if isinstance(options, dict) and options:
             content["link_preview_options"] = options
-        message = self._bot_message(chat, content, markup, reply_to)
+        message = self._bot_message(chat, content, markup, reply_to, thread_id)
         self._record_sent("sendMessage", chat, message, p, markup=markup, plain=plain)
         return message
 
@@ -71,11 +72,12 @@ class MessageMethods(MessageComposer):
         chat = self._chat_param(p)
         self._check_can_send(chat)
         reply_to = self._reply_target(chat, p)
+        thread_id = self._thread_target(chat, p)
         self._admit(chat.id, "sendLocation")
         live_period = p.integer("live_period")
         if live_period:
             location["live_period"] = live_period
-        message = self._bot_message(chat, {"location": location}, markup, reply_to)
+        message = self._bot_message(chat, {"location": location}, markup, reply_to, thread_id)
         self._record_sent("sendLocation", chat, message, p, markup=markup, plain=None)
         return message
 
@@ -91,6 +93,7 @@ class MessageMethods(MessageComposer):
         chat = self._chat_param(p)
         self._check_can_send(chat)
         reply_to = self._reply_target(chat, p)
+        thread_id = self._thread_target(chat, p)
         self._admit(chat.id, "sendVenue")
         venue: JSON = {"location": location, "title": title, "address": address}
         for optional in (
@@ -103,7 +106,7 @@ class MessageMethods(MessageComposer):
             if value:
                 venue[optional] = value
         message = self._bot_message(
-            chat, {"venue": venue, "location": dict(location)}, markup, reply_to
+            chat, {"venue": venue, "location": dict(location)}, markup, reply_to, thread_id
         )
         self._record_sent("sendVenue", chat, message, p, markup=markup, plain=None)
         return message

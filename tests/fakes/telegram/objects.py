@@ -25,6 +25,7 @@ __all__ = [
     "ChatType",
     "MemberStatus",
     "Params",
+    "TopicState",
     "Upload",
     "callback_buttons",
     "chat_member",
@@ -39,7 +40,9 @@ MemberStatus: TypeAlias = Literal[
 ChatType: TypeAlias = Literal["private", "group", "supergroup", "channel"]
 
 # The methods that send a message, and the edits; flood control and faults count these.
-MESSAGE_METHODS: Final = frozenset({"sendMessage", "sendPhoto", "sendLocation", "sendVenue"})
+MESSAGE_METHODS: Final = frozenset(
+    {"sendMessage", "sendPhoto", "sendDocument", "sendLocation", "sendVenue"}
+)
 EDIT_METHODS: Final = frozenset({"editMessageText", "editMessageReplyMarkup"})
 
 # Supergroup and channel ids are -100 followed by the peer id, i.e. at most -10**12.
@@ -166,7 +169,11 @@ class ChatState:
         migrate_to: The supergroup a migrated group became.
         next_message_id: Id the next message in this chat gets.
         messages: Messages by id, user and bot alike, with edits applied.
-        members: ``getChatMember`` answers by user id (default ``"member"``).
+        members: ``getChatMember`` answers by user id (default ``"member"``; in a
+            channel ``"left"``, since only administrators of a channel are known).
+        is_forum: A supergroup with topics (``Chat.is_forum``).
+        topics: A forum's topics by ``message_thread_id``.
+        bot_can_post: Whether the bot, an administrator of this channel, may post in it.
     """
 
     id: int
@@ -180,6 +187,9 @@ class ChatState:
     next_message_id: int = 1
     messages: dict[int, JSON] = field(default_factory=dict)
     members: dict[int, MemberStatus] = field(default_factory=dict)
+    is_forum: bool = False
+    topics: dict[int, TopicState] = field(default_factory=dict)
+    bot_can_post: bool = True
 
     def as_object(self) -> JSON:
         """The Bot API ``Chat`` object."""
@@ -192,7 +202,19 @@ class ChatState:
             chat["title"] = self.title or f"Group {abs(self.id)}"
         if self.username:
             chat["username"] = self.username
+        if self.is_forum:
+            chat["is_forum"] = True
         return chat
+
+
+@dataclass(slots=True)
+class TopicState:
+    """One forum topic: its name, and whether it was closed or deleted."""
+
+    thread_id: int
+    name: str
+    state: Literal["open", "closed", "deleted"] = "open"
+    created: JSON = field(default_factory=dict)
 
 
 class Params:
@@ -286,8 +308,9 @@ def infer_chat_type(chat_id: int) -> ChatType:
     return "group"
 
 
-def chat_member(status: MemberStatus, user: JSON) -> JSON:
-    """A Bot API ``ChatMember`` object with every field its status requires."""
+def chat_member(status: MemberStatus, user: JSON, *, channel: bool = False) -> JSON:
+    """A Bot API ``ChatMember`` object with every field its status requires (a channel's
+    administrators also have the channel's rights)."""
     member: JSON = {"status": status, "user": user}
     if status == "creator":
         member["is_anonymous"] = False
@@ -306,6 +329,8 @@ def chat_member(status: MemberStatus, user: JSON) -> JSON:
             can_edit_stories=False,
             can_delete_stories=False,
         )
+        if channel:
+            member.update(can_post_messages=True, can_edit_messages=True)
     elif status == "restricted":
         member.update(
             is_member=True,
