@@ -50,6 +50,11 @@ COMMANDS: tuple[CommandInfo, ...] = (
     ),
     CommandInfo("untrack", N_("Stop watching an aircraft (bot admins)"), "hex [person]"),
     CommandInfo("statements", N_("Latest statements that mention what is watched"), "[who|where]"),
+    CommandInfo(
+        "export",
+        N_("Flights, statements or a venue's history as a CSV or JSON file"),
+        "who|source|venue [days] [csv|json]",
+    ),
     CommandInfo("sources", N_("Statement sources and their health")),
     CommandInfo(
         "source",

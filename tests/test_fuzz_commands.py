@@ -116,6 +116,11 @@ _SHAPED: dict[str, Callable[[random.Random], list[str]]] = {
         r.choice(["23:00-07:00", "23:00-23:00", "00:00-24:00", "25:00-1:00", "off", _number(r)]),
         r.choice(["landing", "statement", "22:00-02:00", _argument(r)]),
     ],
+    "export": lambda r: [
+        r.choice(["witkoff", "ffa001", "kremlin-en", "baku", _argument(r)]),
+        _number(r),
+        r.choice(["csv", "json", "xml", ""]),
+    ],
     "digest": lambda r: [r.choice(["08:00", "8", "24:00", "off", "٠٨:٠٠", _number(r)])],
 }
 

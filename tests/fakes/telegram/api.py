@@ -208,6 +208,7 @@ class FakeBotAPI(
             "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "sendLocation": self._send_location,
             "sendVenue": self._send_venue,
             "editMessageText": self._edit_message_text,
@@ -218,8 +219,8 @@ class FakeBotAPI(
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
             "getFile": self._get_file,
-        }
             "createForumTopic": self._create_forum_topic,
             "closeForumTopic": self._close_forum_topic,
             "reopenForumTopic": self._reopen_forum_topic,
             "deleteForumTopic": self._delete_forum_topic,
+        }

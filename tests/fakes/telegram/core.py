@@ -102,6 +102,7 @@ class BotAPICore(LoopbackServer):
         self._sent_by_chat: dict[int, list[Sent]] = {}
         self._files: dict[str, StoredFile] = {}
         self._files_by_path: dict[str, StoredFile] = {}
+        self._document_names: dict[str, str] = {}
         self._file_counter = itertools.count(1)
         self._callbacks: dict[str, tuple[int, int, str]] = {}
         self._callback_counter = itertools.count(4_170_000_000_000_000_001)
@@ -251,7 +252,6 @@ class BotAPICore(LoopbackServer):
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat.state == "deactivated":
             raise ApiError(403, "Forbidden: user is deactivated")
-
         if chat.type == "channel":
             # Only a channel's administrators post in it; a bot is nothing less there.
             if chat.members.get(self.bot_user["id"]) not in ("administrator", "creator"):
@@ -260,6 +260,7 @@ class BotAPICore(LoopbackServer):
                 raise ApiError(
                     400, "Bad Request: not enough rights to send text messages to the chat"
                 )
+
     def _take_message_id(self, chat: ChatState) -> int:
         message_id = chat.next_message_id
         chat.next_message_id += 1

@@ -19,10 +19,12 @@ __all__ = ["FileMethods"]
 
 MAX_CAPTION_LENGTH: Final = 1024
 MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
+# Bots may upload documents of up to 50 MB.
+MAX_DOCUMENT_BYTES: Final = 50 * 1024 * 1024
 
 
 class FileMethods(MessageComposer):
-    """sendPhoto and getFile, over the files the fake keeps."""
+    """sendPhoto, sendDocument and getFile, over the files the fake keeps."""
 
     def _caption_content(self, p: Params) -> tuple[JSON, str | None]:
         _, plain, entities = self._formatted(p, "caption", required=False)
@@ -80,9 +82,9 @@ class FileMethods(MessageComposer):
         chat = self._chat_param(p)
         self._check_can_send(chat)
         reply_to = self._reply_target(chat, p)
+        thread_id = self._thread_target(chat, p)
         self._admit(chat.id, "sendPhoto")
         if upload is not None:
-        thread_id = self._thread_target(chat, p)
             stored = self._store_file(upload.data, (width, height))
         elif stored is None:  # a URL Telegram would download; no bytes to keep here
             stored = self._store_file(None, (800, 600))
@@ -118,3 +120,55 @@ class FileMethods(MessageComposer):
             "file_size": stored.size,
             "file_path": stored.path,
         }
+
+    async def _send_document(self, p: Params) -> JSON:
+        """sendDocument with an uploaded file (multipart) or a known file id."""
+        upload = p.files.get("document")
+        reference = p.get("document")
+        if upload is None and reference is not None and reference.startswith("attach://"):
+            upload = p.files.get(reference.removeprefix("attach://"))
+        stored: StoredFile | None = None
+        if upload is None:
+            stored = self._files.get(reference or "")
+            if stored is None:
+                raise ApiError(400, "Bad Request: there is no document in the request")
+        elif not upload.data:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        elif len(upload.data) > MAX_DOCUMENT_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
+        markup = self._reply_markup(p)
+        content, plain = self._caption_content(p)
+        chat = self._chat_param(p)
+        self._check_can_send(chat)
+        reply_to = self._reply_target(chat, p)
+        self._admit(chat.id, "sendDocument")
+        name = upload.filename if upload is not None else None
+        if upload is not None:
+            stored = stored_file(
+                next(self._file_counter),
+                self.bot_user["id"],
+                upload.data,
+                (0, 0),
+                keep=self.keep_uploads,
+                folder="documents",
+                extension=(name or "file").rpartition(".")[2] or "bin",
+            )
+            self._files[stored.file_id] = stored
+            self._files_by_path[stored.path] = stored
+            self._document_names[stored.file_id] = name or "file"
+        if stored is None:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        content["document"] = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": self._document_names.get(stored.file_id, "file"),
+            "file_size": stored.size,
+        }
+        message = self._bot_message(chat, content, markup, reply_to)
+        self._record_sent("sendDocument", chat, message, p, markup=markup, plain=plain)
+        return message
+
+    def document_data(self, file_id: str) -> bytes | None:
+        """The bytes of a document the bot sent (kept unless ``keep_uploads`` is off)."""
+        stored = self._files.get(file_id)
+        return stored.data if stored is not None else None
