@@ -21,7 +21,7 @@ from telegram import LinkPreviewOptions, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.flights.freshness import Freshness
-from bot.flights.overview import fleet_overviews
+from bot.flights.overview import aircraft_overviews
 from bot.flights.polling import STATE_NAME
 from bot.flights.status_text import activity_key, fleet_state_line, fleet_summary, globe_link
 from bot.kernel.i18n import Translator
@@ -104,7 +104,7 @@ async def fleet_messages(
         more: the command that shows another page when a number is added to it.
         extra: blocks shown after the page (other features' /status sections).
     """
-    overviews = await fleet_overviews(session, [m.hex for m in members], now)
+    overviews = await aircraft_overviews(session, [m.hex for m in members], now)
     ranked = sorted(zip(members, overviews, strict=True), key=lambda p: activity_key(p[1].where))
     last_page = max(1, math.ceil(len(ranked) / FLEET_PAGE))
     page = min(max(1, page), last_page)

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import Application, CommandHandler
 
-from bot.flights.overview import AircraftOverview, aircraft_overview, recent_flights, recent_track
+from bot.flights.overview import AircraftOverview, aircraft_overviews, recent_flights, recent_track
 from bot.flights.status_text import flight_line, globe_link, state_line, track_picture
 from bot.kernel.i18n import Translator
 from bot.kernel.inflection import Name
@@ -166,10 +166,8 @@ async def status_command(update: Update, context: BotContext) -> None:
         return
     now = utcnow()
     lines = [_heading(subject, t)]
-    overviews: list[AircraftOverview] = []
     async with context.services.sessions() as session:
-        for entry in subject.aircraft:
-            overviews.append(await aircraft_overview(session, entry.hex, now))
+        overviews = await aircraft_overviews(session, subject.hexes, now)
         extra = await _extra_sections(context, session, subject, t)
         newest = _newest(overviews)
     if not subject.aircraft:

@@ -7,17 +7,30 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.flight_records import EventRecord, Fix
 from storage.models import FlightEventRow, FlightWatchState, Position, Source, SourceKind
-from storage.positions import POSITIONS, track_between
+from storage.positions import POSITIONS
 
 # The events that make or revise a flight; signal_regained may retract a probable landing.
 FLIGHT_KINDS = ("takeoff", "landing", "signal_regained")
 # Enough to draw a long flight at a few fixes a minute without loading weeks of track.
 MAX_TRACK_FIXES = 5000
+
+
+# In the order of Fix's fields.
+_FIX_COLUMNS = (
+    POSITIONS.c.hex,
+    POSITIONS.c.ts,
+    POSITIONS.c.lat,
+    POSITIONS.c.lon,
+    POSITIONS.c.alt_ft,
+    POSITIONS.c.on_ground,
+    POSITIONS.c.callsign,
+)
 
 
 def _fix(position: Position) -> Fix:
@@ -56,10 +69,20 @@ async def last_fix(session: AsyncSession, hex_code: str) -> Fix | None:
 
 
 async def track(session: AsyncSession, hex_code: str, start: datetime, end: datetime) -> list[Fix]:
-    """An aircraft's kept positions from `start` to `end`, oldest first."""
-    return [
-        _fix(p) for p in await track_between(session, hex_code, start, end, limit=MAX_TRACK_FIXES)
-    ]
+    """An aircraft's kept positions from `start` to `end`, oldest first.
+
+    Plain rows of the columns a map needs, not ORM objects: a flight is a thousand
+    positions or more, and building a Position for each held the event loop for
+    milliseconds per /status (`docs/benchmarks-status.md`).
+    """
+    connection = await session.connection()
+    result = await connection.execute(
+        core_select(*_FIX_COLUMNS)
+        .where(POSITIONS.c.hex == hex_code, POSITIONS.c.ts >= start, POSITIONS.c.ts <= end)
+        .order_by(POSITIONS.c.ts)
+        .limit(MAX_TRACK_FIXES)
+    )
+    return [Fix(*row) for row in result.all()]
 
 
 async def last_event(session: AsyncSession, hex_code: str) -> EventRecord | None:
@@ -94,17 +117,30 @@ async def hexes_by_callsign(session: AsyncSession, callsign: str, *, limit: int 
     wanted = "".join(callsign.split()).upper()
     if not wanted:
         return []
-    # callsign_key is upper(trim(callsign)), indexed with hex and ts (migration 0008):
-    # the index alone answers, however many positions are kept.
-    newest = func.max(POSITIONS.c.ts)
-    result = await session.exec(
-        select(POSITIONS.c.hex, newest)
-        .where(POSITIONS.c.callsign_key == wanted)
-        .group_by(POSITIONS.c.hex)
-        .order_by(newest.desc())
-        .limit(limit)
+    # callsign_key is upper(trim(callsign)), indexed with hex and ts (migration 0008).
+    # A GROUP BY would read every index entry of the callsign (one per position: tens
+    # of thousands for a daily flight kept 90 days); instead the aircraft are walked
+    # one index seek each (the next hex after the last one), and each one's newest
+    # time is one more seek. Work grows with the aircraft that flew the callsign.
+    keyed = POSITIONS.c.callsign_key == wanted
+    first = select(func.min(POSITIONS.c.hex).label("hex")).where(keyed)
+    walk = first.cte("callsign_aircraft", recursive=True)
+    after = POSITIONS.alias("after")
+    following = (
+        select(func.min(after.c.hex))
+        .where(after.c.callsign_key == wanted, after.c.hex > walk.c.hex)
+        .scalar_subquery()
     )
-    return [str(row[0]) for row in result.all()]
+    walk = walk.union_all(select(following).where(walk.c.hex.is_not(None)))
+    newest = (
+        select(func.max(POSITIONS.c.ts))
+        .where(keyed, POSITIONS.c.hex == walk.c.hex)
+        .scalar_subquery()
+    )
+    result = await session.exec(
+        select(walk.c.hex).where(walk.c.hex.is_not(None)).order_by(newest.desc()).limit(limit)
+    )
+    return [str(hex_code) for hex_code in result.all()]
 
 
 # ---------------------------------------------------------------- fleets (many aircraft)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.flights.history import State
-from bot.flights.overview import aircraft_overview, recent_flights, recent_track
+from bot.flights.overview import aircraft_overview, aircraft_overviews, recent_flights, recent_track
 from bot.flights.store import record_flight_event
 from storage.flight_queries import flight_events, hexes_by_callsign, last_event, last_fix, track
 from storage.models import Position
@@ -190,3 +190,55 @@ async def test_callsign_lookup_reads_the_callsign_index(
         plan = "\n".join(str(row[-1]) for row in rows.all())
     assert "ix_positions_callsign_key" in plan, plan
     assert "SCAN positions\n" not in plan + "\n" and "Seq Scan" not in plan, plan
+
+
+async def test_overviews_of_several_aircraft_in_two_statements(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """/status of a person with several aircraft reads the store twice, whatever their number."""
+    await _event(sessions, "t1", "takeoff", 0, "UUWW")
+    await _event(sessions, "l1", "landing", 216, "UBBB")
+    await _event(sessions, "s1", "signal_lost", 300, None, hex_code=OTHER)
+    await _positions(sessions, [215])
+    await _positions(sessions, [250], hex=OTHER)
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with sessions() as session:
+            found = await aircraft_overviews(
+                session, [OTHER, "ffffff", HEX], T0 + timedelta(days=1)
+            )
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+    assert [o.hex for o in found] == [OTHER, "ffffff", HEX]
+    other, unseen, landed = found
+    # The newest event of any kind counts for the state, never as a flight.
+    assert (other.where.state, other.last_flight) == (State.UNKNOWN, None)
+    assert other.where.last_seen == T0 + timedelta(minutes=300)
+    assert (unseen.where.state, unseen.last_fix) == (State.UNKNOWN, None)
+    assert (landed.where.state, landed.where.airport) == (State.ON_GROUND, "UBBB")
+    assert landed.last_flight is not None and landed.last_flight.duration_s == 216 * 60
+    assert landed.last_fix is not None and landed.last_fix.ts == T0 + timedelta(minutes=215)
+
+
+async def test_callsign_flown_by_several_aircraft_newest_first_up_to_the_limit(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The index walk visits each aircraft of the callsign once, ordered by its newest sighting."""
+    hexes = ["aaa001", "aaa002", "aaa003", "aaa004"]
+    for n, hex_code in enumerate(hexes):
+        # Older reports under another callsign must not count for this one.
+        await _positions(sessions, [100 + n], callsign="OTHER1", hex=hex_code)
+        await _positions(sessions, [n * 10, 40 - n * 10], callsign=" afl100 ", hex=hex_code)
+    async with sessions() as session:
+        # Newest sightings: aaa001 at 40, aaa002 at 30, aaa003 at 20, aaa004 at 30 (tie).
+        found = await hexes_by_callsign(session, "AFL 100", limit=10)
+        first_two = await hexes_by_callsign(session, "afl100", limit=2)
+    assert found[0] == "aaa001" and set(found[1:3]) == {"aaa002", "aaa004"}
+    assert found[3] == "aaa003" and len(found) == 4
+    assert first_two[0] == "aaa001" and first_two[1] in {"aaa002", "aaa004"}

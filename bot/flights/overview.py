@@ -14,10 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.flights.history import Flight, Whereabouts, flights, whereabouts
 from storage.flight_queries import (
+    FLIGHT_KINDS,
     events_by_aircraft,
     flight_events,
-    last_event,
-    last_fix,
     last_fixes,
     track,
 )
@@ -45,29 +44,25 @@ async def aircraft_overview(
     session: AsyncSession, hex_code: str, now: datetime
 ) -> AircraftOverview:
     """State and last flight of one aircraft."""
-    fix = await last_fix(session, hex_code)
-    events = await flight_events(session, [hex_code], limit=EVENTS_FOR_LAST_FLIGHT)
-    newest = await last_event(session, hex_code)
-    seen = [*events, newest] if newest is not None and newest not in events else events
-    found = flights(events)
-    return AircraftOverview(
-        hex=hex_code,
-        where=whereabouts(fix, seen, now),
-        last_flight=found[0] if found else None,
-        last_fix=fix,
-    )
+    return (await aircraft_overviews(session, [hex_code], now))[0]
 
 
-async def fleet_overviews(
+async def aircraft_overviews(
     session: AsyncSession, hexes: Sequence[str], now: datetime
 ) -> list[AircraftOverview]:
-    """`aircraft_overview` of many aircraft in a few statements (in the order given)."""
+    """`aircraft_overview` of each aircraft (in the order given), in two statements.
+
+    The newest position of each, then each one's newest flight events with its newest
+    event of any kind: /status of a person with three aircraft reads the store twice,
+    not nine times. The last flight is judged from the flight events alone, the state
+    from those and the newest event of any kind (a signal lost, an emergency).
+    """
     fixes = await last_fixes(session, hexes)
     events = await events_by_aircraft(session, hexes, per_aircraft=EVENTS_FOR_LAST_FLIGHT)
     overviews = []
     for hex_code in hexes:
         fix, seen = fixes.get(hex_code), events.get(hex_code, [])
-        found = flights(seen)
+        found = flights([e for e in seen if e.kind in FLIGHT_KINDS])
         overviews.append(
             AircraftOverview(
                 hex=hex_code,
