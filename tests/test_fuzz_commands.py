@@ -58,6 +58,18 @@ _ODD_MESSAGES = ["/", "/ ", "//", "/@", "/@" + BOT_NAME, "/" + "a" * 40, "/nosuc
 _ODD_MESSAGES += ["/" + space for space in _SPACES] + ["/" + space + "help" for space in _SPACES]
 
 
+# Channels as typed: the fixture's (linked by nobody, the bot its administrator), unknown
+# ones, and malformed ids and names.
+CHANNEL = -1001234567890
+FORUM_BASE = -1009000000000
+_CHANNELS = ["@desk_alerts", "@no_such_channel", str(CHANNEL), "-100", "-100abc", "@", "@x!"]
+
+
+def _in_channel(rng: random.Random) -> list[str]:
+    """Sometimes `in <channel>` after a command's arguments."""
+    return ["in", rng.choice(_CHANNELS)] if rng.random() < 0.3 else []
+
+
 @dataclass(frozen=True)
 class Sent:
     """One fuzzed message and who sent it where."""
@@ -67,6 +79,7 @@ class Sent:
     text: str
     language: str | None
     answered: bool  # a command for this bot: it must be answered
+    topic: bool = False  # written in a forum topic: every answer must land in it
 
 
 def _argument(rng: random.Random) -> str:
@@ -100,9 +113,13 @@ _SHAPED: dict[str, Callable[[random.Random], list[str]]] = {
     "deadletters": lambda r: ["retry", *(_number(r) for _ in range(r.randint(1, 3)))],
     "status": lambda r: [r.choice(["putin", "aliyev", "witkoff", _number(r)]), _number(r)],
     "fleet": lambda r: [r.choice(["government", "россия", "azərbaycan", "x"]), _number(r)],
-    "subscribe": lambda r: [r.choice(_WORDS), _argument(r)],
+    "subscribe": lambda r: [r.choice(_WORDS), _argument(r), *_in_channel(r)],
     "unsubscribe": lambda r: [r.choice(_WORDS), _number(r)],
-    "lang": lambda r: [r.choice(["en", "ru", "az", "EN", "ru-RU", *_DIGITS])],
+    "lang": lambda r: [r.choice(["en", "ru", "az", "EN", "ru-RU", *_DIGITS]), *_in_channel(r)],
+    "channel": lambda r: [
+        r.choice(["add", "remove", "list", "link", "sil", "удалить", _argument(r)]),
+        r.choice([*_CHANNELS, _number(r), _argument(r)]),
+    ],
     "track": lambda r: [r.choice(["a1b2c3", "000000", _number(r)]), "witkoff", "believed"],
     "untrack": lambda r: [r.choice(["a1b2c3", _number(r)]), _argument(r)],
     "source": lambda r: [r.choice(["add", "remove"]), r.choice(_WORDS), r.choice(_LANGUAGES) or ""],
@@ -145,8 +162,12 @@ def _messages(rng: random.Random, count: int) -> list[Sent]:
         # Most commands that change shared data are for bot admins: ask as one more often.
         admin = rng.random() < (0.8 if name in _ADMIN_COMMANDS else 0.4)
         group = rng.random() < 0.5
+        # Some group messages are written in a forum supergroup's topic.
+        topic = group and rng.random() < 0.3
         # One chat per message: replies are matched to their command by chat.
         chat_id = -(5_000_000 + number) if group else 6_000_000 + number
+        if topic:
+            chat_id = FORUM_BASE - number
         user_id = ADMIN_ID if admin else (10_000 + number if group else chat_id)
         if not group and admin:
             chat_id = ADMIN_ID  # the admin's private chat: the one chat with many commands
@@ -155,7 +176,7 @@ def _messages(rng: random.Random, count: int) -> list[Sent]:
             sent.append(Sent(chat_id, user_id, rng.choice(_ODD_MESSAGES), language, False))
             continue
         text = _command_text(rng, name)
-        sent.append(Sent(chat_id, user_id, text, language, True))
+        sent.append(Sent(chat_id, user_id, text, language, True, topic))
     return sent
 
 
@@ -179,6 +200,8 @@ def _callback_data(rng: random.Random, prefix: str) -> str:
         "add:person:" + rng.choice(["witkoff", "nobody", "", "²"]),
         "add:" + rng.choice(["nope:x", "aircraft:" + _number(rng), "venue:baku"]),
         "retry:" + rng.choice(["all", _number(rng)]),
+        rng.choice(["kind:person|", "kind:all|", "add:person:witkoff|", "to:", "ru|", "en|"])
+        + rng.choice([str(CHANNEL), "-100", "x", _number(rng)]),
         rng.choice(_HTML + _MARKS + _SPACES),
         "x" * 80,
     ]
@@ -222,13 +245,21 @@ async def test_fuzzed_commands_and_buttons_never_fail(
     where = f"(seed {SEED}; replay with SUMMITWATCH_FUZZ_SEED={SEED})"
     message_count, press_count = ROUNDS["webhook" if fake.webhook else "polling"]
     messages = _messages(rng, message_count)
+    fake.add_channel(CHANNEL, username="desk_alerts", title="Desk alerts")
+    topics: dict[int, int] = {}
     for message in messages:
+        thread_id = None
+        if message.topic:
+            fake.add_chat(message.chat_id, chat_type="supergroup")
+            fake.make_forum(message.chat_id)
+            thread_id = topics[message.chat_id] = fake.create_forum_topic(message.chat_id, "Desk")
         fake.user_message(
             message.chat_id,
             message.text,
             user_id=message.user_id,
             language_code=message.language,
-            chat_type="group" if message.chat_id < 0 else "private",
+            chat_type=None if message.topic else "group" if message.chat_id < 0 else "private",
+            thread_id=thread_id,
         )
     # Every command gets at least one message (a chat with n commands, at least n).
     commands = Counter(m.chat_id for m in messages if m.answered)
@@ -239,6 +270,13 @@ async def test_fuzzed_commands_and_buttons_never_fail(
         except TimeoutError:
             unanswered += [m.text[:80] for m in messages if m.chat_id == chat_id and m.answered]
     assert not unanswered, f"commands never answered {where}: {unanswered}"
+    astray = [
+        (s.plain_text or "")[:80]
+        for chat_id, thread_id in topics.items()
+        for s in fake.sent_to(chat_id)
+        if s.message.get("message_thread_id") != thread_id
+    ]
+    assert not astray, f"answers outside the topic they were asked in {where}: {astray}"
 
     patterns = _patterns(app)
     assert {"lang:", "sub:", "dl:"} <= set(patterns), patterns
