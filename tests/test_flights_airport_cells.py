@@ -12,18 +12,29 @@ from bot.flights.airports import AirportIndex, default_index, is_jet_airport, lo
 EVERY = load_airports(include=every_field)
 
 
-def test_it_knows_every_airport_as_load_airports_makes_it() -> None:
-    cells = CellIndex(every_field)
-    assert len(catalogue().keys) == len(EVERY)
-    assert all(cells.get(airport.icao.lower()) == airport for airport in EVERY)
+def test_it_holds_every_airport_as_load_airports_makes_it() -> None:
+    far = 21_000.0  # km: every cell on Earth
+    cells, whole = CellIndex(every_field), AirportIndex(EVERY)
+    assert cells.within(0.0, 0.0, far) == whole.within(0.0, 0.0, far)
+    assert len(cells) == len(EVERY)
     jets = CellIndex()
-    assert [a for a in EVERY if jets.get(a.icao) is not None] == load_airports()
+    assert jets.within(0.0, 0.0, far) == default_index().within(0.0, 0.0, far)
+
+
+def test_get_finds_a_code_in_a_cell_not_made_yet() -> None:
+    for airport in random.Random(7).sample(EVERY, 30):
+        assert CellIndex(every_field).get(airport.icao.lower()) == airport
+    jets = CellIndex()
+    assert jets.get("UUWW") == default_index().get("UUWW")
+    assert jets.get("LSMD") is None  # Dübendorf: a field, not a default airport
+    assert CellIndex(every_field).get("LSMD") is not None
+    assert jets.get("ZZZZ") is None and jets.get("") is None
 
 
 def test_its_cells_are_the_grid_of_airport_index() -> None:
     index = AirportIndex([])
-    keys = catalogue().keys
-    assert all(keys[a.icao] == index._key(a.lat, a.lon) for a in EVERY)
+    cells = catalogue().cells
+    assert all(f'"{a.icao}",' in cells[index._key(a.lat, a.lon)] for a in EVERY)
 
 
 @pytest.mark.parametrize(

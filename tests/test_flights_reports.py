@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.flights.reports import (
     from_trace_full,
     normalize_hex,
     read_jsonl,
+    read_jsonl_bytes,
 )
 
 DATA = Path(__file__).parent / "data" / "flights"
@@ -225,6 +227,73 @@ def test_read_jsonl_lines() -> None:
         ("ff0d03", False, 900, "adsb.lol"),
     ]
     assert reports[1].ts == datetime(2025, 1, 1, 22, 54, 10, 500000, tzinfo=UTC)
+
+
+# Lines with the usual field types, and with each field otherwise: the replay reader
+# reads the usual ones inline and the rest as `read_jsonl` does; both must agree.
+_BASE = (
+    '{"hex":"ff0d05","ts":1735772040.0,"lat":55.59,"lon":37.26,"alt_baro":900,'
+    '"gs":150.5,"track":271.2,"baro_rate":1500.0,"squawk":"2200","flight":"DEMO1  "'
+)
+_VARIANTS = [
+    "",
+    ',"x":1',
+    ',"alt_geom":1000',
+    ',"r":" RA-1 ","t":"GLF6"',
+    ',"emergency":"none"',
+    ',"emergency":"general","category":"A7"',
+    ',"provider":"adsb.fi"',
+    ',"geom_rate":-300.0',
+]
+_LINES = [_BASE + extra + "}" for extra in _VARIANTS] + [
+    line.replace(old, new) + "}"
+    for line in [_BASE]
+    for old, new in [
+        ('"alt_baro":900', '"alt_baro":"ground"'),
+        ('"alt_baro":900', '"alt_baro":900.4'),
+        ('"alt_baro":900', '"alt_baro":null,"alt_geom":950'),
+        ('"alt_baro":900,', ""),
+        ('"gs":150.5', '"gs":150'),
+        ('"gs":150.5', '"gs":null'),
+        ('"gs":150.5', '"gs":"fast"'),
+        ('"track":271.2', '"track":true'),
+        ('"baro_rate":1500.0', '"geom_rate":-640.0'),
+        ('"baro_rate":1500.0', '"baro_rate":null,"geom_rate":-640.0'),
+        ('"baro_rate":1500.0', '"baro_rate":1500'),
+        ('"squawk":"2200"', '"squawk":"7700"'),
+        ('"squawk":"2200"', '"squawk":"7790"'),
+        ('"squawk":"2200"', '"squawk":2200'),
+        ('"flight":"DEMO1  "', '"flight":"  "'),
+        ('"flight":"DEMO1  "', '"flight":"A-VERY-LONG-CALLSIGN"'),
+        ('"flight":"DEMO1  "', '"flight":7'),
+        ('"hex":"ff0d05"', '"hex":"FF0D05"'),
+        ('"ts":1735772040.0', '"ts":1735772040'),
+        ('"lat":55.59', '"lat":55'),
+    ]
+]
+
+
+def _both(lines: list[str]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    def row(report: Any) -> tuple[Any, ...]:
+        return (report, report.category)
+
+    fast = read_jsonl_bytes("\n".join(lines).encode(), "x.jsonl")
+    return [row(r.position()) for r in fast], [row(r) for r in read_jsonl(lines, "x.jsonl")]
+
+
+@pytest.mark.parametrize("line", _LINES)
+def test_the_replay_reader_reads_each_line_as_read_jsonl(line: str) -> None:
+    # Twice: the second line of a hex is read with the hex (and texts) known.
+    fast, general = _both([line, line.replace("1735772040", "1735772041")])
+    assert fast == general and len(fast) == 2
+
+
+def test_the_replay_reader_reads_real_recordings_as_read_jsonl() -> None:
+    recordings = Path(__file__).parent / "data" / "recordings"
+    for name in ("zurich_airport.jsonl.gz", "samu31.jsonl.gz", "noisy_spoofing.jsonl.gz"):
+        lines = gzip.decompress((recordings / name).read_bytes()).decode().splitlines()
+        fast, general = _both(lines)
+        assert fast == general and fast
 
 
 @pytest.mark.parametrize(

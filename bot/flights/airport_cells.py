@@ -2,8 +2,8 @@
 
 An `AirportIndex` over every airportsdata field makes 28,000 `Airport`s first (~0.12 s,
 ~10 MB); `replay-flights` and the live poller's ground fixes ask about a few places.
-`catalogue()` reads the CSV once (~0.07 s) and keeps each row's text by 1°x1° cell
-(~5 MB); a `CellIndex` makes a cell's airports when a query first reaches that cell.
+`catalogue()` reads the CSV once (~0.07 s) and keeps its text by 1°x1° cell (~4 MB);
+a `CellIndex` makes a cell's airports when a query first reaches that cell.
 Its answers are those of an `AirportIndex` over the same airports: the same grid, the
 same cells visited, each cell in ICAO order as `load_airports` gives them.
 """
@@ -15,6 +15,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from operator import attrgetter
 from typing import Any
 
 import airportsdata
@@ -29,13 +30,12 @@ class Catalogue:
     Attributes:
         header: the column names.
         cells: cell key (as `AirportIndex` with 1° cells computes it) -> the CSV text
-            of each row in the cell.
-        keys: ICAO code -> its cell key.
+            of the rows in the cell (one string per cell: 8,000 strings hold less
+            than 28,000 would).
     """
 
     header: tuple[str, ...]
-    cells: dict[int, list[str]]
-    keys: dict[str, int]
+    cells: dict[int, str]
 
 
 def every_field(raw: Mapping[str, Any]) -> bool:
@@ -77,10 +77,10 @@ def catalogue() -> Catalogue:
     for row, text in zip(csv.reader(slow), _row_texts(slow), strict=True):
         if len(row) > max(icao_at, lat_at, lon_at) and row[icao_at]:
             by_icao[row[icao_at]] = (_key(float(row[lat_at]), float(row[lon_at])), text)
-    cells: dict[int, list[str]] = {}
+    rows: dict[int, list[str]] = {}
     for key, text in by_icao.values():
-        cells.setdefault(key, []).append(text)
-    return Catalogue(header, cells, {icao: key for icao, (key, _) in by_icao.items()})
+        rows.setdefault(key, []).append(text)
+    return Catalogue(header, {key: "".join(texts) for key, texts in rows.items()})
 
 
 def _key(lat: float, lon: float) -> int:
@@ -124,12 +124,7 @@ class CellIndex(AirportIndex):
         source = self._source
         if source is None:
             source = self._source = catalogue()
-        header = source.header
-        raws = [
-            dict(zip(header, row, strict=False)) for row in csv.reader(source.cells.get(key, ()))
-        ]
-        airports = [_airport(raw) for raw in raws if self._include(raw)]
-        for airport in sorted(airports, key=lambda airport: airport.icao):
+        for airport in sorted(_airports(source, key, self._include), key=_BY_ICAO):
             self._add(airport)
 
     def _cell_keys(self, lat: float, lon: float, radius_km: float) -> Iterable[int]:
@@ -141,10 +136,35 @@ class CellIndex(AirportIndex):
         return keys
 
     def get(self, icao: str) -> Airport | None:
-        """The airport with this ICAO code (case-insensitive), if `include` takes it."""
-        code = icao.upper()
+        """The airport with this ICAO code (case-insensitive), if `include` takes it.
+
+        Found by a scan of the catalogue's text (a few ms): the index has no table of
+        codes, which would hold more memory than the rest.
+        """
+        code = icao.strip().upper()
+        found = super().get(code)
+        if found is not None or not code:
+            return found
         source = self._source if self._source is not None else catalogue()
-        key = source.keys.get(code)
-        if key is not None and key not in self._made:
-            self._make(key)
-        return super().get(code)
+        for key, text in source.cells.items():
+            if (
+                key not in self._made
+                and code in text
+                and any(a.icao == code for a in _airports(source, key, every_field))
+            ):
+                self._make(key)
+                return super().get(code)
+        return None
+
+
+def _airports(
+    source: Catalogue, key: int, include: Callable[[Mapping[str, Any]], bool]
+) -> list[Airport]:
+    """The airports of one cell that `include` accepts."""
+    header = source.header
+    rows = csv.reader(source.cells.get(key, "").splitlines())
+    raws = [dict(zip(header, row, strict=False)) for row in rows]
+    return [_airport(raw) for raw in raws if include(raw)]
+
+
+_BY_ICAO = attrgetter("icao")

@@ -68,7 +68,7 @@ from typing import Any, Protocol
 
 from bot.flights.airports import AirportMatch
 from bot.flights.events import Confidence, EventKind, FlightEvent
-from bot.flights.geo import angle_between, bearing_deg, distance_km
+from bot.flights.geo import KM_PER_DEG, angle_between, bearing_deg, distance_km
 from bot.flights.reports import Report
 from bot.flights.thresholds import DetectorConfig
 from bot.flights.track import AIR, GROUND, RECENT_KEYS, UNKNOWN, SnapshotError, Track
@@ -173,19 +173,47 @@ class Detector:
             # What `tick` would have found during the silence, found now: the events
             # then do not depend on how often `tick` runs.
             self._expire(track, t, out)
-        if track.phase == UNKNOWN:
+        phase = track.phase
+        if phase == UNKNOWN:
             kind = self._classify(track, report)
             if kind != UNKNOWN:
                 self._enter(track, report, t, kind, first_fix=True, out=out)
         elif track.pend_key is not None:
             self._resolve_pending(track, report, t, gap, out)
+        elif (
+            phase == AIR
+            and not track.lost
+            and not report.on_ground
+            and report.gs_kt is not None
+            and report.gs_kt >= self._config.air_min_gs_kt
+        ):
+            # The common report, an aircraft flying on: what `_transition` does when
+            # `_classify` says AIR (a reported flying speed off the ground), inline.
+            track.cand = UNKNOWN
+            track.cand_n = 0
         else:
             if track.lost:
                 self._regained(track, report, t, gap, out)
             self._transition(track, report, t, out)
-        if report.squawk is not None:
-            self._squawk(track, report, t, out)
-        self._accept(track, report, t)
+        squawk = report.squawk
+        if squawk is not None:
+            if squawk in self._config.emergency_squawks:
+                self._squawk(track, report, t, out)
+            else:
+                track.em_code = None  # as `_squawk` does for an ordinary code
+        # `_accept`, inline: this runs for every report.
+        track.t = t
+        track.plat = track.lat
+        track.plon = track.lon
+        track.lat = report.lat
+        track.lon = report.lon
+        track.course = report.track_deg
+        track.prev_alt = track.alt
+        track.alt = report.alt_ft
+        track.gs = report.gs_kt
+        track.vrate = report.vrate_fpm
+        track.provider = report.provider
+        track.checked = False
         return out
 
     def tick(self, now: datetime) -> list[FlightEvent]:
@@ -369,7 +397,17 @@ class Detector:
         config = self._config
         dt = t - track.t
         reach = config.max_speed_kt * _KM_PER_KT_S * dt + config.position_slack_km
-        hop = self._hop_km = distance_km(track.lat, track.lon, report.lat, report.lon)
+        lat1, lon1, lat2, lon2 = track.lat, track.lon, report.lat, report.lon
+        dlat = lat2 - lat1
+        dlon = lon2 - lon1
+        if -1.0 < dlat < 1.0 and -1.0 < dlon < 1.0 and -80.0 < lat1 < 80.0:
+            # `distance_km`'s flat-earth case, the same arithmetic, inline: every
+            # report but a first fix comes here.
+            x = dlon * math.cos(math.radians((lat1 + lat2) * 0.5))
+            hop = KM_PER_DEG * math.sqrt(dlat * dlat + x * x)
+        else:
+            hop = distance_km(lat1, lon1, lat2, lon2)
+        self._hop_km = hop
         if hop > reach:
             return False
         before = track.alt

@@ -605,10 +605,20 @@ def read_jsonl_bytes(data: bytes, source: str, provider: str = "replay") -> list
     """`read_jsonl` over a whole file's bytes, for `replay-flights`: the same checks
     and errors, `ReplayReport`s instead of `PositionReport`s, orjson for the JSON.
 
+    The hot loop of a replay (hundreds of thousands of lines a second), so a line
+    whose fields have their usual types is read inline: a known hex, float `ts`,
+    `lat`, `lon` in range, an int or "ground" `alt_baro`, finite float or absent
+    speeds and rates, a text or absent squawk and callsign, and none of the rarer
+    fields (`provider`, `r`, `t`, `emergency`, `category`). Any other line goes
+    through `_replay_line`, which reads it the same way or names what is wrong.
+    Squawks and callsigns repeat from line to line: each distinct one is checked once.
+
     Raises:
         ReplayFormatError: as `read_jsonl`; "not UTF-8 text" for a line that is not.
     """
     hexes: dict[str, str] = {}
+    callsigns: dict[str, str | None] = {}
+    squawks: dict[str, str | None] = {}
     reports: list[ReplayReport] = []
     append = reports.append
     loads = orjson.loads
@@ -619,10 +629,79 @@ def read_jsonl_bytes(data: bytes, source: str, provider: str = "replay") -> list
             if not line.strip():
                 continue  # a blank line (orjson refuses empty input)
             obj = _loads_line(line, source, number)
+        if type(obj) is dict:
+            get = obj.get
+            raw_hex = get("hex")
+            hex_ = hexes.get(raw_hex) if type(raw_hex) is str else None
+            t = get("ts")
+            lat = get("lat")
+            lon = get("lon")
+            baro = get("alt_baro")
+            gs = get("gs")
+            track = get("track")
+            vrate = get("baro_rate")
+            if vrate is None:
+                vrate = get("geom_rate")
+            squawk = get("squawk")
+            callsign = get("flight")
+            # x - x is 0.0 for every finite float (NaN and infinities give NaN).
+            if (
+                hex_ is not None
+                and type(t) is float
+                and type(lat) is float
+                and type(lon) is float
+                and _MIN_T <= t <= _MAX_T
+                and -90.0 <= lat <= 90.0
+                and -180.0 <= lon <= 180.0
+                and (type(baro) is int or baro == "ground")
+                and (gs is None or (type(gs) is float and gs - gs == 0.0))
+                and (track is None or (type(track) is float and track - track == 0.0))
+                and (vrate is None or (type(vrate) is float and vrate - vrate == 0.0))
+                and (squawk is None or type(squawk) is str)
+                and (callsign is None or type(callsign) is str)
+                and _RARE.isdisjoint(obj)
+            ):
+                if squawk is not None:
+                    checked = squawks.get(squawk, _UNSEEN)
+                    if checked is _UNSEEN:
+                        checked = squawks[squawk] = _squawk(squawk)
+                    squawk = checked
+                if callsign is not None:
+                    checked = callsigns.get(callsign, _UNSEEN)
+                    if checked is _UNSEEN:
+                        checked = callsigns[callsign] = _text(callsign)
+                    callsign = checked
+                ground = type(baro) is not int
+                append(
+                    ReplayReport(
+                        hex_,
+                        t,
+                        lat,
+                        lon,
+                        None if ground else baro,
+                        ground,
+                        gs,
+                        track,
+                        vrate,
+                        squawk,
+                        callsign,
+                        None,
+                        None,
+                        provider,
+                        None,
+                        None,
+                    )
+                )
+                continue
         report = _replay_line(obj, source, number, provider, hexes)
         if report is not None:
             append(report)
     return reports
+
+
+# Fields a replay line seldom has: a line with any of them takes the general path.
+_RARE = frozenset(("provider", "r", "t", "emergency", "category"))
+_UNSEEN: Any = object()
 
 
 def _loads_line(line: str | bytes, source: str, number: int) -> Any:
