@@ -201,19 +201,7 @@ class Detector:
                 self._squawk(track, report, t, out)
             else:
                 track.em_code = None  # as `_squawk` does for an ordinary code
-        # `_accept`, inline: this runs for every report.
-        track.t = t
-        track.plat = track.lat
-        track.plon = track.lon
-        track.lat = report.lat
-        track.lon = report.lon
-        track.course = report.track_deg
-        track.prev_alt = track.alt
-        track.alt = report.alt_ft
-        track.gs = report.gs_kt
-        track.vrate = report.vrate_fpm
-        track.provider = report.provider
-        track.checked = False
+        self._accept(track, report, t)
         return out
 
     def tick(self, now: datetime) -> list[FlightEvent]:
