@@ -12,20 +12,27 @@ keeps reading every older form (a row queued by the previous release still
 renders). A row of a newer version than this code knows is refused with
 `UnknownEventType`, like an unknown type.
 
-Nested parts (an airport, a person, a source, a reason) stay JSON mappings: the
-views share their wording helpers (`flight_text`, `venue_text`) with `/status` and
-`/venue`, which read the same shapes from the store.
+Nested parts are typed too (`bot.alerts.parts`: an airport, a person, a source,
+what matched, a venue), each with its JSON form; the event's `VERSION` covers them.
+A venue change's reasons and freshest evidence stay JSON mappings: `/venue` words
+the same shapes (`venue_text`), built from its own computation, not from an alert.
+
+A flight alert is built here from the detection (`FlightAlert.detected`), so the
+fields of a landing alert are chosen in this module alone: adding one touches this
+module, its renderer and a test (docs/architecture.md lists the files).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
+from bot.alerts.parts import AirportPart, MatchPart, PersonPart, SourcePart, VenuePart
 from bot.alerts.rendered import UnknownEventType
 from bot.alerts.routing import Topic, flight_topics, statement_topics, venue_topics
+from storage.models import Aircraft
 
 JsonDict = dict[str, Any]
 TrackPoint = tuple[float, float, int | None]
@@ -44,6 +51,34 @@ class AlertEvent(Protocol):
     def fleet_hex(self) -> str | None:
         """The aircraft whose fleets (operator, category) also follow this alert."""
         ...
+
+
+class DetectedFlight(Protocol):
+    """What the flight detector reports (`bot.flights.events.FlightEvent` is one)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def confidence(self) -> str: ...
+    @property
+    def hex(self) -> str: ...
+    @property
+    def ts(self) -> datetime: ...
+    @property
+    def airport(self) -> str | None: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def alt_ft(self) -> int | None: ...
+    @property
+    def provider(self) -> str | None: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+
+AirportLookup = Callable[[str], AirportPart | None]
 
 
 def _check_version(event_type: str, data: Mapping[str, Any], known: int) -> None:
@@ -66,6 +101,36 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
+class AircraftPart:
+    """What the watchlist knows of an aircraft, and the callsign it flies under now.
+
+    Attributes:
+        registration: registration, when known.
+        type_code: ICAO type designator, when known.
+        callsign: the last callsign heard.
+        demo: the aircraft is part of the bundled demo data; alerts say so.
+        source: where its identity comes from (provenance, kept with the event).
+    """
+
+    registration: str | None = None
+    type_code: str | None = None
+    callsign: str | None = None
+    demo: bool = False
+    source: str | None = None
+
+    @classmethod
+    def of_row(cls, row: Aircraft, *, callsign: str | None, demo: bool) -> AircraftPart:
+        """The part of a stored aircraft: every column an alert shows is read here."""
+        return cls(
+            registration=row.registration,
+            type_code=row.type_code,
+            callsign=callsign,
+            demo=demo,
+            source=row.source,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class FlightAlert:
     """A takeoff, landing, lost or regained signal, or emergency of a watched aircraft.
 
@@ -75,15 +140,15 @@ class FlightAlert:
         hex: the aircraft's ICAO address.
         ts: when it happened, aware UTC.
         registration, callsign, type_code: the aircraft, when known.
-        people: `{slug, names: {en, ru, az}, confidence: believed | confirmed}` each.
+        people: the people linked to the aircraft, with how sure each link is.
         estimated: the time is estimated (first seen after the fact).
-        airport: `{icao, iata, name, city, country, tz, lat, lon}` or None.
+        airport: where it happened, or None.
         lat, lon, alt_ft: where it was.
         provider: the ADS-B provider that saw it.
         identity_source: where the aircraft's identity comes from.
         demo: the bundled demo data; the alert says so.
         how: what a takeoff or landing was inferred from; a probable one says why.
-        origin: the departure airport of a landing (airport shape), or None.
+        origin: the departure airport of a landing, or None.
         departed_ts: when a landing's flight departed.
         duration_s: a landing's flight time.
         track: a landing's recent positions, oldest first, for its map.
@@ -101,9 +166,9 @@ class FlightAlert:
     registration: str | None = None
     callsign: str | None = None
     type_code: str | None = None
-    people: tuple[JsonDict, ...] = ()
+    people: tuple[PersonPart, ...] = ()
     estimated: bool = False
-    airport: JsonDict | None = None
+    airport: AirportPart | None = None
     lat: float | None = None
     lon: float | None = None
     alt_ft: int | None = None
@@ -111,7 +176,7 @@ class FlightAlert:
     identity_source: str | None = None
     demo: bool = False
     how: str | None = None
-    origin: JsonDict | None = None
+    origin: AirportPart | None = None
     departed_ts: datetime | None = None
     duration_s: int | None = None
     track: tuple[TrackPoint, ...] = ()
@@ -127,10 +192,10 @@ class FlightAlert:
             "registration": self.registration,
             "callsign": self.callsign,
             "type_code": self.type_code,
-            "people": [dict(person) for person in self.people],
+            "people": [person.to_json() for person in self.people],
             "ts": self.ts.isoformat(),
             "estimated": self.estimated,
-            "airport": self.airport,
+            "airport": self.airport.to_json() if self.airport is not None else None,
             "lat": self.lat,
             "lon": self.lon,
             "alt_ft": self.alt_ft,
@@ -142,7 +207,7 @@ class FlightAlert:
         if self.how is not None:
             out["how"] = self.how
         if self.origin is not None:
-            out["origin"] = self.origin
+            out["origin"] = self.origin.to_json()
         if self.departed_ts is not None:
             out["departed_ts"] = self.departed_ts.isoformat()
         if self.duration_s is not None:
@@ -175,9 +240,9 @@ class FlightAlert:
             registration=data.get("registration"),
             callsign=data.get("callsign"),
             type_code=data.get("type_code"),
-            people=tuple(dict(p) for p in data.get("people") or ()),
+            people=tuple(PersonPart.from_json(p) for p in data.get("people") or ()),
             estimated=bool(data.get("estimated", False)),
-            airport=data.get("airport"),
+            airport=AirportPart.of(data.get("airport")),
             lat=data.get("lat"),
             lon=data.get("lon"),
             alt_ft=data.get("alt_ft"),
@@ -185,7 +250,7 @@ class FlightAlert:
             identity_source=data.get("identity_source"),
             demo=bool(data.get("demo", False)),
             how=data.get("how"),
-            origin=data.get("origin"),
+            origin=AirportPart.of(data.get("origin")),
             departed_ts=_time(data.get("departed_ts")),
             duration_s=int(data["duration_s"]) if data.get("duration_s") is not None else None,
             track=track,
@@ -193,9 +258,63 @@ class FlightAlert:
             retracts=str(retracts) if retracts is not None else None,
         )
 
+    @classmethod
+    def detected(
+        cls,
+        event: DetectedFlight,
+        *,
+        aircraft: AircraftPart,
+        people: Sequence[PersonPart],
+        airports: AirportLookup,
+        track: Sequence[TrackPoint] = (),
+    ) -> FlightAlert:
+        """The alert of a detected event: which of the detection's details it carries.
+
+        Args:
+            event: the detected event (its `data`: see `bot.flights.detector`).
+            aircraft: the aircraft's identity.
+            people: the people linked to the aircraft.
+            airports: ICAO code to airport (every airport, not only the indexed ones).
+            track: recent positions (oldest first) drawn on the landing map.
+        """
+        data = event.data
+        kind = str(event.kind)
+        how = data.get("how")
+        landing = kind == "landing"
+        departure, departed = data.get("departure"), data.get("departure_ts")
+        flown = data.get("duration_s")
+        return cls(
+            kind=kind,
+            confidence=str(event.confidence),
+            hex=event.hex,
+            ts=event.ts,
+            registration=aircraft.registration,
+            callsign=aircraft.callsign,
+            type_code=aircraft.type_code,
+            people=tuple(people),
+            estimated=bool(data.get("estimated", False)),
+            airport=airports(event.airport) if event.airport else None,
+            lat=event.lat,
+            lon=event.lon,
+            alt_ft=event.alt_ft,
+            provider=event.provider,
+            identity_source=aircraft.source,
+            demo=aircraft.demo,
+            # What a takeoff or landing was inferred from: the alert says why.
+            how=how if kind in ("takeoff", "landing") and isinstance(how, str) else None,
+            origin=airports(departure) if landing and isinstance(departure, str) else None,
+            departed_ts=datetime.fromisoformat(departed)
+            if landing and isinstance(departed, str)
+            else None,
+            duration_s=int(flown) if landing and isinstance(flown, int | float) else None,
+            track=tuple(track) if landing else (),
+            squawk=data.get("squawk") if kind == "emergency" else None,
+            retracts=str(data["retracts"]) if "retracts" in data else None,
+        )
+
     def topics(self) -> list[Topic]:
         """Its aircraft, the people linked to it, and `all` (fleets: `fleet_hex`)."""
-        return flight_topics(self.hex, [str(p["slug"]) for p in self.people])
+        return flight_topics(self.hex, [p.slug for p in self.people])
 
     def fleet_hex(self) -> str | None:
         """Its aircraft: subscribers of its operator and category get it too."""
@@ -208,12 +327,12 @@ class StatementAlert:
 
     Attributes:
         statement_id, revision: its `statements` row (revision above 1 after an edit).
-        source: `{name, official, country, tz}`.
+        source: where it was published.
         language: the statement's language ("ru").
         title, lead: the headline and the summary's first sentence, as published.
         url: the link, or None.
         published: the publication time, or None; fetched: when it was fetched.
-        matched: `{kind: person | place | keyword, key, text, names}` each.
+        matched: what it mentions that is watched (people, places, meeting words).
         demo: bundled demo data.
     """
 
@@ -221,7 +340,7 @@ class StatementAlert:
     VERSION: ClassVar[int] = 1
 
     statement_id: int
-    source: JsonDict
+    source: SourcePart
     title: str
     fetched: datetime
     revision: int = 1
@@ -229,7 +348,7 @@ class StatementAlert:
     lead: str = ""
     url: str | None = None
     published: datetime | None = None
-    matched: tuple[JsonDict, ...] = ()
+    matched: tuple[MatchPart, ...] = ()
     demo: bool = False
 
     def to_json(self) -> JsonDict:
@@ -237,14 +356,14 @@ class StatementAlert:
         out: JsonDict = {
             "statement_id": self.statement_id,
             "revision": self.revision,
-            "source": self.source,
+            "source": self.source.to_json(),
             "language": self.language,
             "title": self.title,
             "lead": self.lead,
             "url": self.url,
             "published": _iso(self.published),
             "fetched": self.fetched.isoformat(),
-            "matched": [dict(m) for m in self.matched],
+            "matched": [m.to_json() for m in self.matched],
         }
         if self.demo:
             out["demo"] = True
@@ -261,26 +380,24 @@ class StatementAlert:
         return cls(
             statement_id=int(data.get("statement_id") or 0),
             revision=int(data.get("revision", 1)),
-            source=dict(data.get("source") or {}),
+            source=SourcePart.from_json(data.get("source") or {}),
             language=data.get("language"),
             title=str(data.get("title", "")),
             lead=str(data.get("lead") or ""),
             url=data.get("url"),
             published=published,
             fetched=fetched,
-            matched=tuple(dict(m) for m in data.get("matched") or ()),
+            matched=tuple(MatchPart.from_json(m) for m in data.get("matched") or ()),
             demo=bool(data.get("demo", False)),
         )
 
     def keys_of(self, kind: str) -> list[str]:
         """The keys of what matched of one kind (person, place, keyword)."""
-        return [str(m["key"]) for m in self.matched if m.get("kind") == kind]
+        return [m.key for m in self.matched if m.kind == kind]
 
     def topics(self) -> list[Topic]:
         """Its source, the people and places it mentions, and `all`."""
-        return statement_topics(
-            str(self.source.get("name", "")), self.keys_of("person"), self.keys_of("place")
-        )
+        return statement_topics(self.source.name, self.keys_of("person"), self.keys_of("place"))
 
     def fleet_hex(self) -> str | None:
         """None: no aircraft."""
@@ -294,7 +411,7 @@ class VenueChangeAlert:
     Attributes:
         kind: new_leader | score_jump.
         label: the change's message id (its headline, translated at send time).
-        venue, previous: `{slug, names, country, timezone}` (previous: the former leader).
+        venue, previous: the venue, and the former leader (a new leader's).
         score, previous_score, rank, previous_rank: the move.
         reasons: the strongest reasons, strongest first.
         freshest: `{kind: landing | statement, ts, airport, airport_city, source}` or None.
@@ -305,10 +422,10 @@ class VenueChangeAlert:
 
     kind: str
     label: str
-    venue: JsonDict
+    venue: VenuePart
     score: float
     rank: int
-    previous: JsonDict | None = None
+    previous: VenuePart | None = None
     previous_score: float | None = None
     previous_rank: int | None = None
     reasons: tuple[JsonDict, ...] = ()
@@ -320,8 +437,8 @@ class VenueChangeAlert:
             {
                 "kind": self.kind,
                 "label": self.label,
-                "venue": self.venue,
-                "previous": self.previous,
+                "venue": self.venue.to_json(),
+                "previous": self.previous.to_json() if self.previous is not None else None,
                 "score": self.score,
                 "previous_score": self.previous_score,
                 "rank": self.rank,
@@ -340,8 +457,8 @@ class VenueChangeAlert:
         return cls(
             kind=str(data.get("kind")),
             label=str(data["label"]),
-            venue=dict(data["venue"]),
-            previous=data.get("previous") or None,
+            venue=VenuePart.from_json(data["venue"]),
+            previous=VenuePart.from_json(data["previous"]) if data.get("previous") else None,
             score=float(data["score"]),
             previous_score=float(previous_score) if previous_score is not None else None,
             rank=int(data["rank"]),
@@ -352,7 +469,7 @@ class VenueChangeAlert:
 
     def topics(self) -> list[Topic]:
         """The venue and `all`."""
-        return venue_topics(str(self.venue.get("slug", "")))
+        return venue_topics(self.venue.slug)
 
     def fleet_hex(self) -> str | None:
         """None: no aircraft."""

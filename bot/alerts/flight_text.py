@@ -1,38 +1,45 @@
 """Flight text shared by the alerts and the /status pages: places, times, durations.
 
-An airport here is the payload's dict: {icao, iata, name, city, country, tz}.
+An airport here is an `AirportPart`, or its JSON form, which the /status pages read
+from the store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from html import escape
 from typing import Any
 
 from bot.alerts.airport_names import airport_name
+from bot.alerts.parts import AirportPart
 from bot.alerts.text import dated_moment
 from bot.kernel.i18n import Translator, translator
 
 GLOBE_URL = "https://globe.adsb.lol/?icao={hex}"
+AirportLike = AirportPart | Mapping[str, Any]
 
 
-def airport_city(airport: dict[str, Any], t: Translator) -> str:
+def airport_city(airport: AirportLike, t: Translator) -> str:
     """The airport's city in the chat's language (English when it cannot be translated)."""
-    return _translated_city(airport, t) or str(airport.get("city") or "")
+    part = AirportPart.of(airport)
+    if part is None:
+        return ""
+    return _translated_city(part, t) or (part.city or "")
 
 
-def _translated_city(airport: dict[str, Any], t: Translator) -> str | None:
+def _translated_city(airport: AirportPart, t: Translator) -> str | None:
     """The city in the chat's language, or None when only the English name is known.
 
     CLDR names cities only as exemplar cities of time zones; when the airport's city
     is its zone's exemplar city (Baku in Asia/Baku) we can translate it, otherwise
     the English name from the airport data is the honest answer.
     """
-    city = str(airport.get("city") or "")
-    zone = airport.get("tz")
+    city = airport.city or ""
+    zone = airport.tz
     # airportsdata may name the district first ("Arnavutköy, Istanbul"): the city is last.
-    if zone and city and city.rpartition(", ")[2].casefold() == _english_city(str(zone)).casefold():
-        return t.city(str(zone))
+    if zone and city and city.rpartition(", ")[2].casefold() == _english_city(zone).casefold():
+        return t.city(zone)
     return city if t.locale == "en" and city else None
 
 
@@ -40,49 +47,45 @@ def _english_city(zone: str) -> str:
     return translator("en").city(zone)
 
 
-def place(airport: dict[str, Any] | None, t: Translator) -> str:
+def place(airport: AirportLike | None, t: Translator) -> str:
     """'Baku, Azerbaijan — Heydar Aliyev International Airport (GYD)'.
 
     In ru/az the airport's name comes from the shipped table of sourced names; an
     airport it lacks is named by its translated city and code alone ("Стамбул,
     Турция (IST)"), and by its English name only when the city is not translated either.
     """
-    if not airport:
+    part = AirportPart.of(airport)
+    if part is None:
         return t._("an unknown place")
-    code = airport.get("iata") or airport.get("icao")
-    city = _translated_city(airport, t)
+    city = _translated_city(part, t)
     where = ", ".join(
-        part
-        for part in (
-            city or str(airport.get("city") or ""),
-            t.country(str(airport.get("country", ""))),
-        )
-        if part
+        text for text in (city or part.city or "", t.country(part.country or "")) if text
     )
-    name: str | None = str(airport.get("name", ""))
+    name: str | None = part.name or ""
     if t.locale != "en":
-        name = airport_name(str(airport.get("icao", "")), t.locale) or (None if city else name)
+        name = airport_name(part.icao, t.locale) or (None if city else name)
     if not name:
-        return f"{escape(where)} ({escape(str(code))})"
-    return f"{escape(where)} — {escape(name)} ({escape(str(code))})"
+        return f"{escape(where)} ({escape(part.code)})"
+    return f"{escape(where)} — {escape(name)} ({escape(part.code)})"
 
 
-def short_place(airport: dict[str, Any] | None, t: Translator) -> str:
+def short_place(airport: AirportLike | None, t: Translator) -> str:
     """'Moscow (VKO)'."""
-    if not airport:
+    part = AirportPart.of(airport)
+    if part is None:
         return t._("an unknown place")
-    code = airport.get("iata") or airport.get("icao")
-    return f"{escape(airport_city(airport, t))} ({escape(str(code))})"
+    return f"{escape(airport_city(part, t))} ({escape(part.code)})"
 
 
-def when(ts: str, airport: dict[str, Any] | None, t: Translator) -> str:
+def when(ts: str, airport: AirportLike | None, t: Translator) -> str:
     """Local date and time at the airport with the zone named, and UTC (dated if it differs)."""
     return dated_moment(datetime.fromisoformat(ts), airport_zone(airport), t)
 
 
-def airport_zone(airport: dict[str, Any] | None) -> str:
+def airport_zone(airport: AirportLike | None) -> str:
     """The airport's time zone; "UTC" when unknown."""
-    return str(airport["tz"]) if airport and airport.get("tz") else "UTC"
+    part = AirportPart.of(airport)
+    return part.tz if part is not None and part.tz else "UTC"
 
 
 def duration(seconds: int, t: Translator) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.alerts.events import FlightAlert
@@ -19,6 +18,7 @@ from bot.alerts.flight_text import (
     short_place,
     when,
 )
+from bot.alerts.parts import PersonPart
 from bot.alerts.rendered import RenderedAlert
 from bot.alerts.text import dated_moment
 from bot.kernel.i18n import N_, Translator
@@ -43,8 +43,8 @@ def aircraft_line(alert: FlightAlert, t: Translator) -> str:
     if alert.callsign:
         parts.append(t._("callsign {callsign}", callsign=escape(str(alert.callsign))))
     line = ", ".join(parts)
-    believed = [p for p in alert.people if p.get("confidence") != "confirmed"]
-    confirmed = [p for p in alert.people if p.get("confidence") == "confirmed"]
+    believed = [p for p in alert.people if p.confidence != "confirmed"]
+    confirmed = [p for p in alert.people if p.confidence == "confirmed"]
     if confirmed:
         line += " — " + t._("carrying {names} (confirmed)", names=_names(confirmed, t))
     if believed:
@@ -52,12 +52,8 @@ def aircraft_line(alert: FlightAlert, t: Translator) -> str:
     return line
 
 
-def _names(people: list[dict[str, Any]], t: Translator) -> str:
-    names = []
-    for person in people:
-        localized = person.get("names", {})
-        names.append(escape(str(localized.get(t.locale) or localized.get("en") or person["slug"])))
-    return ", ".join(names)
+def _names(people: list[PersonPart], t: Translator) -> str:
+    return ", ".join(escape(person.name(t.locale)) for person in people)
 
 
 def headline(alert: FlightAlert, t: Translator) -> str:
@@ -112,7 +108,7 @@ def render_flight(alert: FlightAlert, t: Translator) -> RenderedAlert:
     if alert.kind == "landing" and alert.origin and alert.departed_ts:
         origin = alert.origin
         departed = alert.departed_ts
-        origin_zone = str(origin.get("tz") or "UTC")
+        origin_zone = airport_zone(origin)
         lines.append(
             "↗ "
             + t._(

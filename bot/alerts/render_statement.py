@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
-from typing import Any
 
 from babel import Locale as BabelLocale
 
 from bot.alerts.events import StatementAlert
+from bot.alerts.parts import MatchPart, localized
 from bot.alerts.rendered import RenderedAlert
 from bot.alerts.statement_text import KEYWORD_LABELS
 from bot.alerts.text import cut_at_word, dated_moment
@@ -42,7 +42,7 @@ def language_name(code: str, t: Translator) -> str:
 
 def published_line(alert: StatementAlert, t: Translator) -> str:
     """When it was published, in the source's zone and in UTC (or when it was fetched)."""
-    zone = str(alert.source.get("tz") or "UTC")
+    zone = alert.source.tz or "UTC"
     moment: datetime
     if alert.published:
         moment = alert.published
@@ -53,26 +53,24 @@ def published_line(alert: StatementAlert, t: Translator) -> str:
     return t._(template, time=dated_moment(moment, zone, t))
 
 
-def _label(match: dict[str, Any], t: Translator) -> str:
-    kind = str(match.get("kind"))
-    key = str(match.get("key"))
-    if kind == "keyword":
+def _label(match: MatchPart, t: Translator) -> str:
+    key = match.key
+    if match.kind == "keyword":
         return t._(KEYWORD_LABELS[key]) if key in KEYWORD_LABELS else key
-    names = match.get("names") or {}
-    return str(names.get(t.locale) or names.get("en") or key)
+    return localized(match.names, t.locale, key)
 
 
 def matched_lines(alert: StatementAlert, t: Translator) -> list[str]:
     """'People: Steve Witkoff («Уиткоффом»)', one line per kind that matched."""
     lines = []
     for kind, title in KIND_LABELS.items():
-        found = [m for m in alert.matched if m.get("kind") == kind]
+        found = [m for m in alert.matched if m.kind == kind]
         if not found:
             continue
         parts = []
         for match in found:
             label = _label(match, t)
-            text = str(match.get("text") or "")
+            text = match.text
             same = text.casefold() == label.casefold() or kind == "keyword"
             parts.append(escape(label) if same else f"{escape(label)} («{escape(text)}»)")
         lines.append(f"{t._(title)}: " + ", ".join(parts))
@@ -82,11 +80,11 @@ def matched_lines(alert: StatementAlert, t: Translator) -> list[str]:
 def header(alert: StatementAlert, t: Translator) -> str:
     """'🏛 kremlin-ru · official source: Steve Witkoff, meeting' (the digest's line too)."""
     source = alert.source
-    name = "<b>" + escape(str(source.get("name", "?"))) + "</b>"
+    name = "<b>" + escape(source.name or "?") + "</b>"
     what = ", ".join(
-        escape(_label(m, t)) for kind in KIND_LABELS for m in alert.matched if m.get("kind") == kind
+        escape(_label(m, t)) for kind in KIND_LABELS for m in alert.matched if m.kind == kind
     )
-    if source.get("official"):
+    if source.official:
         return "🏛 " + t._("{source} · official source: {what}", source=name, what=what)
     return "📰 " + t._("{source} · news agency: {what}", source=name, what=what)
 

@@ -26,12 +26,12 @@ _RANK_LINE_NEW = N_("Score {score}, rank {rank}")
 def render_venue_change(alert: VenueChangeAlert, t: Translator) -> RenderedAlert:
     """A venue moved into first place or its score jumped: what, by how much, and why."""
     venue = alert.venue
-    zone = str(venue.get("timezone") or "UTC")
-    previous = alert.previous or {}
+    zone = venue.timezone or "UTC"
+    previous = alert.previous
     headline = t._(
         alert.label,
         venue=venue_name(venue, t),
-        previous=venue_name(previous, t) if previous else "",
+        previous=venue_name(previous, t) if previous is not None else "",
         score=amount(alert.score, t),
         previous_score=amount(alert.previous_score or 0.0, t),
     )
@@ -55,5 +55,5 @@ def render_venue_change(alert: VenueChangeAlert, t: Translator) -> RenderedAlert
     fresh = freshest_line(alert.freshest, zone, t)
     if fresh:
         lines.append(fresh)
-    lines.append(t._("Details: /venue {slug}", slug=escape(str(venue.get("slug", "")))))
+    lines.append(t._("Details: /venue {slug}", slug=escape(venue.slug)))
     return RenderedAlert("\n".join(lines))

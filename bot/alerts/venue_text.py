@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from bot.alerts.parts import VenuePart, localized
 from bot.kernel.i18n import Translator
 from bot.kernel.inflection import Name
 
@@ -29,10 +30,9 @@ from bot.kernel.inflection import Name
 TIME_PARAMS = frozenset({"ts", "since"})
 
 
-def venue_name(venue: dict[str, Any], t: Translator) -> str:
+def venue_name(venue: VenuePart, t: Translator) -> str:
     """The venue's name in the chat's language (English when it has none), escaped."""
-    names = venue.get("names") or {}
-    return escape(str(names.get(t.locale) or names.get("en") or venue.get("slug", "")))
+    return escape(localized(venue.names, t.locale, venue.slug))
 
 
 def amount(value: float, t: Translator) -> str:

@@ -14,17 +14,17 @@ the alerts' text), with IATA codes and UTC kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from babel.dates import format_date
 
-from bot.alerts.flight_text import airport_city
+from bot.alerts.flight_text import AirportLike, airport_city
+from bot.alerts.parts import AirportPart
 from bot.flights.maps import AirportMark, MapTitle
 from bot.kernel.i18n import Translator
 
-Airport = Mapping[str, Any]
+# An alert's airport, or its JSON form (the /status pages read it from the store).
+Airport = AirportLike
 # An end of the route that was not seen (a departure before coverage, a flight in the air).
 UNSEEN = "…"
 
@@ -46,16 +46,18 @@ def aircraft_name(
 def city_name(airport: Airport, t: Translator | None = None) -> str:
     """The airport's city: in the chat's language with `t`, else as the airport data has it."""
     if t is not None:
-        return airport_city(dict(airport), t).strip()
-    return str(airport.get("city") or "").strip()
+        return airport_city(airport, t).strip()
+    part = AirportPart.of(airport)
+    return (part.city or "").strip() if part is not None else ""
 
 
 def place_name(airport: Airport | None, t: Translator | None = None) -> str:
     """'Moscow (VKO)'; the airport's name when its city is unknown, the code alone last."""
-    if not airport:
+    part = AirportPart.of(airport)
+    if part is None:
         return UNSEEN
-    code = str(airport.get("iata") or airport.get("icao") or "")
-    city = city_name(airport, t) or str(airport.get("name") or "").strip()
+    code = part.code
+    city = city_name(part, t) or (part.name or "").strip()
     if city and code:
         return f"{city} ({code})"
     return city or code or UNSEEN
@@ -113,7 +115,7 @@ def flight_title(
 
 def airport_mark(airport: Airport | None, t: Translator | None = None) -> AirportMark | None:
     """The airport's marker, labelled with its code and city; None without a position."""
-    if not airport or airport.get("lat") is None or airport.get("lon") is None:
+    part = AirportPart.of(airport)
+    if part is None or part.lat is None or part.lon is None:
         return None
-    code = str(airport.get("iata") or airport.get("icao") or "")
-    return AirportMark(code, float(airport["lat"]), float(airport["lon"]), city_name(airport, t))
+    return AirportMark(part.code, part.lat, part.lon, city_name(part, t))

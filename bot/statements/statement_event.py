@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from babel.core import get_global
 
 from bot.alerts.events import StatementAlert
+from bot.alerts.parts import MatchPart, SourcePart
 from bot.statements.items import FeedItem
 from bot.statements.matcher import MatchResult
 from bot.statements.text import shorten
@@ -163,12 +164,9 @@ def alert(
     return StatementAlert(
         statement_id=statement_id,
         revision=revision,
-        source={
-            "name": source.name,
-            "official": source.official,
-            "country": source.country,
-            "tz": source.timezone,
-        },
+        source=SourcePart(
+            name=source.name, official=source.official, country=source.country, tz=source.timezone
+        ),
         language=item.language,
         title=item.title,
         lead=first_sentence(item.summary),
@@ -176,12 +174,12 @@ def alert(
         published=item.published,
         fetched=fetched_at,
         matched=tuple(
-            {
-                "kind": hit.kind.value,
-                "key": hit.key,
-                "text": hit.matched_text,
-                "names": dict(names.get((hit.kind.value, hit.key), {})),
-            }
+            MatchPart(
+                kind=hit.kind.value,
+                key=hit.key,
+                text=hit.matched_text,
+                names=dict(names.get((hit.kind.value, hit.key), {})),
+            )
             for hit in result.hits
         ),
     )

@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from bot.alerts.events import VenueChangeAlert
+from bot.alerts.parts import VenuePart
 from bot.alerts.venue_text import (
     amount,
     freshest_line,
@@ -28,14 +29,11 @@ from bot.venues.stored import StoredValue, factor_keys
 STRONGEST = 3
 
 
-def venue_data(venue: Venue) -> dict[str, Any]:
+def venue_data(venue: Venue) -> VenuePart:
     """What a renderer needs of a venue."""
-    return {
-        "slug": venue.slug,
-        "names": dict(venue.names),
-        "country": venue.country,
-        "timezone": venue.timezone,
-    }
+    return VenuePart(
+        slug=venue.slug, names=dict(venue.names), country=venue.country, timezone=venue.timezone
+    )
 
 
 def _plain(value: object) -> object:
