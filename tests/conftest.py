@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -53,15 +56,16 @@ async def _admin(sql: str) -> None:
         await connection.close()
 
 
-async def create_pg_database() -> str:
-    """A new, empty PostgreSQL database; its URL. Fails the test if the server is down.
+async def create_pg_database(template: str | None = None) -> str:
+    """A new, empty PostgreSQL database (or a copy of `template`); its URL.
 
-    PostgreSQL tests never skip silently: only SUMMITWATCH_SKIP_PG=1 outside CI
-    turns them into visible skips.
+    Fails the test if the server is down. PostgreSQL tests never skip silently: only
+    SUMMITWATCH_SKIP_PG=1 outside CI turns them into visible skips.
     """
     name = f"summitwatch_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
-        await _admin(f'CREATE DATABASE "{name}"')
+        await _admin(f'CREATE DATABASE "{name}"{copy}')
     except (OSError, asyncpg.PostgresError) as exc:
         if os.environ.get("SUMMITWATCH_SKIP_PG") == "1" and os.environ.get("CI") != "true":
             pytest.skip(f"PostgreSQL unreachable and SUMMITWATCH_SKIP_PG=1: {exc}")
@@ -85,6 +89,54 @@ async def pg_url() -> AsyncIterator[str]:
         await drop_pg_database(url)
 
 
+# Migrating a store takes Alembic 0.2-2 s (PostgreSQL: most of a storage test's time), so
+# each test process migrates one store per backend once and tests that want a migrated
+# store get a copy of it: the same schema and rows as migrating their own.
+_MIGRATED: dict[str, str] = {}  # backend -> PostgreSQL database name or SQLite file
+
+
+async def _migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def migrated_pg_database() -> str:
+    """A new PostgreSQL database at the newest schema (a copy of this process's template)."""
+    if "postgres" not in _MIGRATED:
+        url = await create_pg_database()
+        await _migrate(url)  # disposed: a template may have no open connection
+        _MIGRATED["postgres"] = make_url(url).database or ""
+    return await create_pg_database(template=_MIGRATED["postgres"])
+
+
+async def migrated_sqlite_file(path: Path) -> Path:
+    """`path`, a new SQLite store at the newest schema (a copy of this process's template)."""
+    if "sqlite" not in _MIGRATED:
+        template = Path(tempfile.mkdtemp(prefix="summitwatch-store-")) / "store.db"
+        await _migrate(f"sqlite+aiosqlite:///{template}")
+        _MIGRATED["sqlite"] = str(template)
+    _copy_store(Path(_MIGRATED["sqlite"]), path)
+    return path
+
+
+def _copy_store(template: Path, path: Path) -> None:
+    for suffix in ("", "-wal"):  # a WAL left behind holds committed pages too
+        if Path(f"{template}{suffix}").exists():
+            shutil.copyfile(f"{template}{suffix}", f"{path}{suffix}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remove this process's migrated templates."""
+    if "sqlite" in _MIGRATED:
+        shutil.rmtree(Path(_MIGRATED.pop("sqlite")).parent, ignore_errors=True)
+    if "postgres" in _MIGRATED:
+        name = _MIGRATED.pop("postgres")
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request: pytest.FixtureRequest) -> str:
     """Run a storage test once per supported database."""
@@ -92,12 +144,22 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
-    """An empty database of the requested backend."""
+async def database_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    """An empty database of the requested backend.
+
+    When the test also uses `engine`, which migrates this database before the test
+    sees it, the database starts as a migrated copy and `engine` finds nothing to do.
+    """
+    migrated = "engine" in request.fixturenames
     if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
+        path = tmp_path / "store.db"
+        if migrated:
+            await migrated_sqlite_file(path)
+        yield f"sqlite+aiosqlite:///{path}"
         return
-    url = await create_pg_database()
+    url = await (migrated_pg_database() if migrated else create_pg_database())
     try:
         yield url
     finally:
