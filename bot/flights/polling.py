@@ -42,8 +42,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.record import record_event
 from bot.flights import airports as airport_data
+from bot.flights.airport_cells import CellIndex, catalogue, every_field
 from bot.flights.airports import AirportIndex, default_index
-from bot.flights.detector import SNAPSHOT_VERSION, Detector, DetectorConfig, SnapshotError
+from bot.flights.detector import (
+    SNAPSHOT_VERSION,
+    AirportLookup,
+    Detector,
+    DetectorConfig,
+    SnapshotError,
+)
 from bot.flights.events import EventKind, FlightEvent
 from bot.flights.freshness import Freshness, Refreshes
 from bot.flights.keep import KeepRule, Sightings
@@ -116,6 +123,10 @@ class FlightWatch:
         wake: called when alerts were queued (wakes the delivery worker).
         config: detector thresholds.
         airports: nearest-airport index (the default one, loaded on first use).
+        fields: every field, for ground fixes (`DetectorConfig.field_km`): a helicopter
+            on its base or a jet on an airstrip outside `airports` is put there, as
+            `replay-flights` puts it (every airportsdata field by default, made cell
+            by cell on first use).
         keep: which positions to store.
         slice_size: most aircraft asked per round (what the first provider can answer
             in one); a larger watchlist is polled in slices (`bot.flights.rotation`).
@@ -130,6 +141,7 @@ class FlightWatch:
         wake: Callable[[], None] = lambda: None,
         config: DetectorConfig | None = None,
         airports: AirportIndex | None = None,
+        fields: AirportLookup | None = None,
         keep: KeepRule | None = None,
         slice_size: int | None = None,
     ) -> None:
@@ -139,6 +151,7 @@ class FlightWatch:
         self._wake = wake
         self._config = config or DetectorConfig()
         self._airports = airports
+        self._fields = fields
         self._detector: Detector | None = None
         self._sightings = Sightings(keep)
         self._revision: int | None = None  # None: restore from the store first
@@ -189,8 +202,11 @@ class FlightWatch:
         if self._airports is None:
             # Reading airportsdata takes a few hundred ms: not on the loop.
             self._airports = await asyncio.to_thread(default_index)
+        if self._fields is None:
+            # Reading every field's row (~0.1 s, kept as ~4.6 MB of text): not on the loop.
+            self._fields = CellIndex(every_field, await asyncio.to_thread(catalogue))
         if self._detector is None:
-            self._detector = Detector(self._config, self._airports)
+            self._detector = Detector(self._config, self._airports, self._fields)
         return self._detector
 
     async def _sync_state(self, session: AsyncSession, detector: Detector) -> None:
