@@ -18,6 +18,7 @@ from storage.models import Aircraft, ForumTopic, OutboxRow, OutboxStatus, Subscr
 from tests.alerting import store_landing
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI, Sent
+from tests.test_e2e_export import _flights as recent_flights
 from tests.test_e2e_status import _store_flight
 
 FORUM = -1009000000001
@@ -88,12 +89,16 @@ async def test_every_answer_lands_in_the_topic_it_was_asked_in(
     assert (text.method, picture.method) == ("sendMessage", "sendPhoto")
     assert _in_topic(text) == _in_topic(picture) == flights
 
+    await recent_flights(app)
+    [document] = await _ask(fake, "/export ffa001", flights)
+    assert document.method == "sendDocument" and _in_topic(document) == flights
+
     fake.user_message(FORUM, "/watchlist", user_id=ADMIN, thread_id=flights)
     await fake.wait_until(
         lambda: sum("TEST-119" in (s.plain_text or "") for s in fake.sent_to(FORUM)) == 1,
         timeout=15,
     )
-    pages = [s for s in fake.sent_to(FORUM) if s.message_id > picture.message_id]
+    pages = [s for s in fake.sent_to(FORUM) if s.message_id > document.message_id]
     assert len(pages) >= 2  # split: every page in the topic
     assert {_in_topic(page) for page in pages} == {flights}
 
@@ -110,8 +115,8 @@ async def test_every_answer_lands_in_the_topic_it_was_asked_in(
         lambda s: s.method == "editMessageText" and "this topic now follows" in (s.text or "")
     )
     async with services_of(app).sessions() as session:
-        rows = (await session.exec(select(Subscription))).all()
-    assert [(s.chat_id, s.thread_id, s.key) for s in rows] == [(FORUM, flights, "witkoff")]
+        rows = (await session.exec(select(Subscription).where(Subscription.chat_id == FORUM))).all()
+    assert [(s.thread_id, s.key) for s in rows] == [(flights, "witkoff")]
 
     # In General: all of the chat's subscriptions, grouped by topic.
     [general] = await _ask(fake, "/subscriptions", None)

@@ -141,6 +141,7 @@ class FileMethods(MessageComposer):
         chat = self._chat_param(p)
         self._check_can_send(chat)
         reply_to = self._reply_target(chat, p)
+        thread_id = self._thread_target(chat, p)
         self._admit(chat.id, "sendDocument")
         name = upload.filename if upload is not None else None
         if upload is not None:
@@ -164,7 +165,7 @@ class FileMethods(MessageComposer):
             "file_name": self._document_names.get(stored.file_id, "file"),
             "file_size": stored.size,
         }
-        message = self._bot_message(chat, content, markup, reply_to)
+        message = self._bot_message(chat, content, markup, reply_to, thread_id)
         self._record_sent("sendDocument", chat, message, p, markup=markup, plain=plain)
         return message
 
