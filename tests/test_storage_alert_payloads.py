@@ -13,7 +13,7 @@ from bot.alerts.mute import end_expired_mutes
 from bot.alerts.routing import route
 from storage import outbox
 from storage.chats import set_mute
-from storage.engine import create_engine
+from storage.engine import create_engine, session_factory
 from storage.migrate import downgrade, upgrade
 from storage.models import AlertPayload, OutboxRow
 from storage.types import UTCDateTime
@@ -146,3 +146,100 @@ async def test_0011_moves_payloads_out_of_the_outbox_and_back(database_url: str)
         assert [tuple(r) for r in back] == [(r[0], r[4]) for r in old_rows]
     finally:
         await engine.dispose()
+
+
+_DIGEST_EVENTS = table(
+    "digest_events",
+    column("id", Integer()),
+    column("dedup_key", String()),
+    column("kind", String()),
+)
+
+
+async def test_a_mute_digest_goes_through_record_event_past_the_digests_queued_before(
+    database_url: str,
+) -> None:
+    """A digest queued by the previous release (event id: its first held row's) keeps its
+    payload; the next one is a digest event of its own (0014), queued exactly once."""
+    old_items = {"items": [{"event_type": "flight", "payload": {"registration": "OLD1"}}]}
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, "0013")
+        async with engine.begin() as connection:
+            for event_id in (1, 2):
+                await connection.execute(
+                    insert(_OLD_DIGEST_ROWS).values(
+                        chat_id=77,
+                        event_type="digest",
+                        event_id=event_id,
+                        status="sent",
+                        attempts=0,
+                        next_attempt_at=NOW,
+                        created_at=NOW,
+                    )
+                )
+                await connection.execute(
+                    insert(PAYLOADS).values(
+                        event_type="digest", event_id=event_id, payload=old_items, created_at=NOW
+                    )
+                )
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        await subscribe_chats(sessions, [(77, "en")])
+        async with sessions.begin() as session:
+            await set_mute(session, 77, NOW + timedelta(hours=1))
+        await route_landings(sessions, 2, now=NOW)
+        async with sessions.begin() as session:
+            assert await end_expired_mutes(session, now=NOW + timedelta(hours=2)) == [77]
+        async with sessions.begin() as session:  # a second run finds nothing left to digest
+            assert await end_expired_mutes(session, now=NOW + timedelta(hours=3)) == []
+        async with engine.connect() as connection:
+            digests = {
+                r.event_id: r.payload
+                for r in await connection.execute(
+                    select(PAYLOADS).where(PAYLOADS.c.event_type == "digest")
+                )
+            }
+            events = (
+                await connection.execute(
+                    select(_DIGEST_EVENTS.c.id, _DIGEST_EVENTS.c.dedup_key).order_by(
+                        _DIGEST_EVENTS.c.id
+                    )
+                )
+            ).all()
+            queued = (
+                await connection.execute(
+                    select(OUTBOX.c.event_id, OUTBOX.c.next_attempt_at).where(
+                        OUTBOX.c.event_type == "digest", OUTBOX.c.status == "pending"
+                    )
+                )
+            ).all()
+        new_id = events[-1][0]
+        assert [tuple(e) for e in events[:2]] == [(1, "mute:77:1"), (2, "mute:77:2")]
+        assert new_id == 3 and events[-1][1].startswith("mute:77:")
+        assert digests[1] == digests[2] == old_items
+        assert [i["payload"]["registration"] for i in digests[new_id]["items"]] == [
+            "DEMO1",
+            "DEMO2",
+        ]
+        assert [(r[0], r[1]) for r in queued] == [(new_id, NOW + timedelta(hours=2, seconds=2))]
+        await downgrade(engine, "0013")
+        async with engine.connect() as connection:
+            left = (
+                await connection.execute(select(func.count()).select_from(_DIGEST_EVENTS))
+            ).one()
+        assert left[0] == 0
+    finally:
+        await engine.dispose()
+
+
+_OLD_DIGEST_ROWS = table(
+    "outbox",
+    column("chat_id", Integer()),
+    column("event_type", String()),
+    column("event_id", Integer()),
+    column("status", String()),
+    column("attempts", Integer()),
+    column("next_attempt_at", UTCDateTime()),
+    column("created_at", UTCDateTime()),
+)

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.events import DigestAlert, HeldAlert
+from bot.alerts.record import record_event
 from bot.kernel.numbers import parse_int
 from storage import outbox
 from storage.chats import set_mute
+from storage.models import DigestEvent
 
 MAX_MUTE = timedelta(days=30)
 DIGEST_DELAY = timedelta(seconds=2)
@@ -48,23 +50,27 @@ def parse_duration(text: str) -> timedelta | None:
 
 
 async def end_mute(session: AsyncSession, chat_id: int, *, now: datetime) -> int:
-    """Unmute a chat and queue one digest of what it missed; returns how many it missed."""
+    """Unmute a chat and queue one digest of what it missed; returns how many it missed.
+
+    The digest is recorded like every alert (`record_event`), to this one chat: its
+    `digest_events` row's dedup key names the chat and the first held row, so two
+    processes ending the same mute queue it once.
+    """
     await set_mute(session, chat_id, None)
     held = await outbox.take_held(session, chat_id=chat_id)
     if not held:
         return 0
     digest = DigestAlert(tuple(HeldAlert(row.event_type, row.payload) for row in held))
     first_id = min(row.id or 0 for row in held)
-    await outbox.enqueue(
+    await record_event(
         session,
-        event_type=DigestAlert.TYPE,
-        # Each held row id is unique, so the digest of a mute gets a unique key too.
-        event_id=first_id,
-        payload=digest.to_json(),
-        thread_key=None,
-        chats=[(chat_id, None)],
+        digest,
         # A moment's delay so that /unmute's confirmation arrives before the digest.
-        now=now + DIGEST_DELAY,
+        now + DIGEST_DELAY,
+        row=DigestEvent(
+            dedup_key=f"mute:{chat_id}:{first_id}", chat_id=chat_id, kind="mute", created_at=now
+        ),
+        to_chat=chat_id,
     )
     await outbox.mark_summarised(session, [row.id for row in held if row.id], now=now)
     return len(held)
