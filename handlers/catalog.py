@@ -37,6 +37,11 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("tz", N_("The chat's time zone"), "[Europe/Berlin]"),
     CommandInfo("quiet", N_("Quiet hours: alerts held, then one digest"), "[23:00-07:00|off]"),
     CommandInfo("digest", N_("A daily summary at a local time"), "[08:00|off]"),
+    CommandInfo(
+        "webhook",
+        N_("Send this chat's alerts to your tool as signed JSON"),
+        "add url [kinds] | list | remove N",
+    ),
     CommandInfo("deadletters", N_("Undeliverable alerts (bot admins)"), "[retry]", in_groups=False),
     CommandInfo("status", N_("Where a person's or aircraft's jet is now"), "who"),
     CommandInfo("flights", N_("Recent flights of a person or aircraft"), "who [n]"),

@@ -138,6 +138,13 @@ _SHAPED: dict[str, Callable[[random.Random], list[str]]] = {
         _number(r),
         r.choice(["csv", "json", "xml", ""]),
     ],
+    "webhook": lambda r: [
+        r.choice(["add", "list", "remove", "ADD", _argument(r)]),
+        r.choice(
+            ["http://169.254.169.254/x", "http://[::1]/", "ftp://x", "javascript:1", _number(r)]
+        ),
+        r.choice(["landing", "sometimes", ""]),
+    ],
     "digest": lambda r: [r.choice(["08:00", "8", "24:00", "off", "٠٨:٠٠", _number(r)])],
 }
 

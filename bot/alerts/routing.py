@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import outbox
+from bot.alerts.schedule import alert_kind
+from storage import outbox, webhooks
 from storage.fleets import fleet_key, fleets_of
 from storage.models import SubscriptionKind
 
@@ -64,6 +65,15 @@ async def route(
     Must run in the transaction that stored the event: both land, or neither.
     """
     chats = await outbox.subscribed_chats(session, topics)
+    # The chats' webhooks too, muted or not: mutes and quiet hours are for people.
+    await webhooks.enqueue(
+        session,
+        chat_ids=[chat[0] for chat in chats],
+        event_type=event_type,
+        event_id=event_id,
+        kind=alert_kind(event_type, payload),
+        now=now,
+    )
     return await outbox.enqueue(
         session,
         event_type=event_type,

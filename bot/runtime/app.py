@@ -22,11 +22,13 @@ from bot.alerts.mute import end_expired_mutes
 from bot.alerts.pacing import PaceLimits, SendPacer
 from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.alerts.render import alert_renderers
+from bot.alerts.webhooks import WebhookConfig, WebhookWorker
 from bot.flights import maps
 from bot.flights.alert_map import landing_map
 from bot.flights.live import LiveFlights
 from bot.kernel.config import SUPPORTED_LOCALES, Settings
 from bot.kernel.i18n import translator
+from bot.net.ssrf import AddressPolicy
 from bot.runtime.health import HealthServer
 from bot.runtime.leader import Leadership, gate_jobs, startup_lock
 from bot.runtime.observed import ObservedApplication
@@ -58,6 +60,7 @@ from handlers import (
     subscriptions,
     venues,
     watchlist,
+    webhooks,
 )
 from handlers.catalog import COMMANDS
 from handlers.context import BotContext
@@ -80,6 +83,7 @@ HANDLER_MODULES = (
     export,
     deadletters,
     watchlist,
+    webhooks,
     flight_status,
     fleet,
     statements,
@@ -141,6 +145,20 @@ async def open_store(settings: Settings) -> Store:
             await seed_fleet(sessions)
         await seed_venues(sessions)
     return Store(engine=engine, sessions=sessions)
+
+
+def webhook_worker(settings: Settings, store: Store, clock: Clock) -> WebhookWorker:
+    """The outgoing webhooks' worker: the outbox's retry budget, the feeds' address policy."""
+    return WebhookWorker(
+        sessions=store.sessions,
+        policy=AddressPolicy.build(allow=settings.feeds_allow_list()),
+        config=WebhookConfig(
+            max_attempts=settings.delivery_max_attempts,
+            backoff_base_s=settings.delivery_backoff_s,
+            timeout_s=settings.telegram_timeout_s,
+        ),
+        clock=clock,
+    )
 
 
 def delivery_worker(
@@ -352,12 +370,18 @@ def build_application(
         # Built, not started: Services names its wake-up, and nothing runs before the
         # health port is ours.
         worker = delivery_worker(application, settings, store, delivery_clock)
+        hooks = webhook_worker(settings, store, delivery_clock)
+
+        def wake_delivery() -> None:
+            worker.wake()
+            hooks.wake()
+
         services = Services(
             settings=settings,
             engine=store.engine,
             sessions=store.sessions,
             contacts=ContactBook(store.sessions),
-            wake_delivery=worker.wake,
+            wake_delivery=wake_delivery,
             clock=clock,
             delivery_clock=delivery_clock,
             # From the start, so a process not yet elected never reports leader.
@@ -371,6 +395,7 @@ def build_application(
         await worker.release_orphans(all_claims=services.engine.dialect.name == "sqlite")
         runtime.worker = worker
         runtime.tasks.append(asyncio.create_task(worker.run(runtime.stop), name="delivery"))
+        runtime.tasks.append(asyncio.create_task(hooks.run(runtime.stop), name="webhooks"))
         await _start_operations(runtime, leadership)
         if application.job_queue is not None:
             schedule_jobs(application.job_queue, services, runtime.closers)
