@@ -168,7 +168,7 @@ async def test_a_mute_digest_goes_through_record_event_past_the_digests_queued_b
         async with engine.begin() as connection:
             for event_id in (1, 2):
                 await connection.execute(
-                    insert(_OLD_DIGEST_ROWS).values(
+                    insert(_OLD_OUTBOX).values(
                         chat_id=77,
                         event_type="digest",
                         event_id=event_id,
@@ -231,15 +231,3 @@ async def test_a_mute_digest_goes_through_record_event_past_the_digests_queued_b
         assert left[0] == 0
     finally:
         await engine.dispose()
-
-
-_OLD_DIGEST_ROWS = table(
-    "outbox",
-    column("chat_id", Integer()),
-    column("event_type", String()),
-    column("event_id", Integer()),
-    column("status", String()),
-    column("attempts", Integer()),
-    column("next_attempt_at", UTCDateTime()),
-    column("created_at", UTCDateTime()),
-)
