@@ -352,21 +352,27 @@ async def run(args: argparse.Namespace) -> None:
             # The bot's own pass starts a minute after start-up: make it a no-op, the
             # bench starts the pass itself when it is measured.
             overrides.update(NO_RETENTION)
+            # As in production (the tests' settings turn both off): maps drawn in the
+            # map worker process, and the shipped fleet seeded beside the bench's aircraft.
+            overrides.update(SUMMITWATCH_MAP_WORKER="true", SUMMITWATCH_FLEET_SEED="true")
             async with running_bot(bot_settings(fake, url, **overrides)) as application:
                 services = services_of(application)
-                # Warm-up: first use of the fuzzy index, the map machinery, the caches.
-                await end_to_end(fake, ["alfa", _callsign(0), "qqq"], chats, 2.0)
+                # Warm-up: first use of the fuzzy index, the caches, and the map worker,
+                # which starts in the background (its first map may take seconds).
+                await end_to_end(fake, ["alfa", _callsign(0)], chats, 60.0)
+                await end_to_end(fake, ["qqq"], chats, args.settle)
                 if args.retention:
                     await during_retention(fake, services, cases, chats, args, label)
                     return
                 print(f"{label}, end to end through the fake Bot API ({args.requests} each):")
                 for name, words in cases.items():
                     times = await end_to_end(fake, words, chats, args.settle)
-                    print(f"  /status <{name}>{' ' * (13 - len(name))}{_percentiles(times)}")
+                    shown = f"/status <{name}>"
+                    print(f"  {shown:<23}{_percentiles(times)}  (load {_load()})", flush=True)
                 print(f"{label}, query layer alone (find_subject + flight reads):")
                 for name, words in cases.items():
                     times = await query_layer(services.sessions, words)
-                    print(f"  {name:<14}{_percentiles(times)}")
+                    print(f"  {name:<23}{_percentiles(times)}  (load {_load()})", flush=True)
     finally:
         await cleanup()
 
@@ -446,6 +452,7 @@ async def during_retention(
         if measured:
             shown = f"/status <{name}>"
             print(f"  {shown:<30}{_percentiles(measured)} ({len(measured)} requests)")
+    print(f"  (load {_load()})", flush=True)
 
 
 async def _timed(work: Awaitable[Any]) -> tuple[Any, float]:

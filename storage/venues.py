@@ -8,7 +8,7 @@ knowledge file; any other row is an analyst's correction (who in `set_by`, when 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -38,6 +38,14 @@ async def all_venues(session: AsyncSession) -> list[Venue]:
     """Every stored venue, by slug."""
     result = await session.exec(select(Venue).order_by(col(Venue.slug)))
     return list(result.all())
+
+
+async def venues_by_slugs(session: AsyncSession, slugs: Collection[str]) -> list[Venue]:
+    """The stored venues with these slugs, by slug."""
+    if not slugs:
+        return []
+    query = select(Venue).where(col(Venue.slug).in_(sorted(slugs))).order_by(col(Venue.slug))
+    return list((await session.exec(query)).all())
 
 
 async def venue_by_slug(session: AsyncSession, slug: str) -> Venue | None:

@@ -7,6 +7,7 @@ same aircraft or link forgets it again.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import case, delete, or_
@@ -45,6 +46,14 @@ async def save_person(session: AsyncSession, person: Person) -> None:
 async def person_by_slug(session: AsyncSession, slug: str) -> Person | None:
     """One person by slug."""
     return (await session.exec(select(Person).where(Person.slug == slug))).first()
+
+
+async def people_by_slugs(session: AsyncSession, slugs: Collection[str]) -> list[Person]:
+    """The watched people with these slugs (those stored), by slug."""
+    if not slugs:
+        return []
+    query = select(Person).where(col(Person.slug).in_(sorted(slugs))).order_by(col(Person.slug))
+    return list((await session.exec(query)).all())
 
 
 async def aircraft_by_ident(session: AsyncSession, ident: str) -> Aircraft | None:

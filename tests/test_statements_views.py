@@ -11,9 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.alerts.text import MESSAGE_LIMIT, html_to_plain, telegram_length
 from bot.kernel.i18n import translator
 from bot.statements.views import person_statements_section, sources_table, statement_entry
+from bot.venues.seed import seed_venues
 from bot.watch.seed import seed_watchlist
 from storage.models import Source, SourceKind
-from storage.statements import StatementView
+from storage.statements import ItemValues, StatementView, replace_mentions, store_item
 
 NOW = datetime(2026, 7, 11, 12, 0, tzinfo=UTC)
 NAMES = {("person", "witkoff"): {"en": "Steve Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"}}
@@ -119,3 +120,40 @@ async def test_the_status_section_declines_the_persons_name(
     async with sessions() as session:
         text = await person_statements_section(session, "witkoff", translator(locale))
     assert text == expected
+
+
+async def test_the_status_section_names_what_the_statements_mention_in_the_chats_language(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Read by slug, the names are the watchlist's: the person, other people, venues."""
+    await seed_watchlist(sessions)
+    await seed_venues(sessions)
+    async with sessions.begin() as session:
+        row = source("kremlin-ru")
+        session.add(row)
+        await session.flush()
+        assert row.id is not None
+        item = ItemValues(
+            guid="g1",
+            url="http://kremlin.ru/events/president/news/1",
+            title="Встреча в Баку",
+            summary="",
+            published_at=NOW,
+            language="ru",
+            content_hash="h1",
+        )
+        stored = await store_item(session, row.id, item, now=NOW)
+        assert stored.statement.id is not None
+        mentions = [
+            ("person", "witkoff", "Уиткоффом"),
+            ("person", "kushner", "Кушнером"),
+            ("person", "nobody-stored", "Никто"),
+            ("place", "baku", "Баку"),
+            ("keyword", "meeting", "встреча"),
+        ]
+        await replace_mentions(session, stored.statement.id, mentions)
+    async with sessions() as session:
+        text = await person_statements_section(session, "witkoff", translator("en"))
+    lines = html_to_plain(text).split("\n")
+    assert lines[0] == "Latest statements mentioning Steve Witkoff:"
+    assert lines[-1] == "  🔎 Jared Kushner, nobody-stored, Steve Witkoff, Baku, meeting"

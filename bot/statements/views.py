@@ -17,10 +17,12 @@ from bot.alerts.statement_text import KEYWORD_LABELS
 from bot.alerts.text import dated_moment
 from bot.kernel.i18n import Translator
 from bot.kernel.inflection import Name
+from bot.statements.terms import TermKind
 from bot.statements.text import shorten
-from bot.statements.watchlist import load_watchlist
 from storage.models import Source
 from storage.statements import StatementView, recent_statements
+from storage.venues import venues_by_slugs
+from storage.watchlist import people_by_slugs
 
 TITLE_CHARS = 160
 _NAME_WIDTH = 16
@@ -75,13 +77,27 @@ async def person_statements_section(
         HTML: a bold heading and the entries, or one line saying none was seen.
     """
     views = await recent_statements(session, topics=[("person", slug)], limit=limit)
-    watchlist = await load_watchlist(session)
+    names = await _names_shown(session, slug, views)
     # A Name, so a translation can decline it ("не упоминал {name:acc}").
-    name = Name(mention_label("person", slug, watchlist.names, t), t.locale, "person")
+    name = Name(mention_label("person", slug, names, t), t.locale, "person")
     if not views:
         return t._("No watched source has mentioned {name} yet.", name=name)
     heading = t._("Latest statements mentioning {name}:", name=name)
-    return f"<b>{heading}</b>\n" + statement_list(views, watchlist.names, t)
+    return f"<b>{heading}</b>\n" + statement_list(views, names, t)
+
+
+async def _names_shown(session: AsyncSession, slug: str, views: Sequence[StatementView]) -> Names:
+    """The display names of the person and of what their statements mention, as in the
+    watchlist; read by slug, not the whole watchlist (every person and venue) per /status."""
+    people = {slug, *(key for view in views for key in view.mentions_kind(TermKind.PERSON))}
+    places = {key for view in views for key in view.mentions_kind(TermKind.PLACE)}
+    names: dict[tuple[str, str], Mapping[str, str]] = {
+        (TermKind.PERSON.value, p.slug): dict(p.names)
+        for p in await people_by_slugs(session, people)
+    }
+    for venue in await venues_by_slugs(session, places):
+        names[(TermKind.PLACE.value, venue.slug)] = dict(venue.names)
+    return names
 
 
 def _age(moment: datetime | None, now: datetime, t: Translator) -> str:
