@@ -269,7 +269,7 @@ def _example(kind: SubscriptionKind) -> str:
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
     """`/unsubscribe <kind> <key>`; without arguments, the list with remove buttons."""
     args, channel_word = split_target(context.args or [])
-    if not args and channel_word is None:
+    if not args:  # the list, with a remove button for each (the channels' included)
         await subscriptions_command(update, context)
         return
     t = await chat_translator(update, context)
@@ -277,9 +277,6 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     if message is None or chat is None:
         return
     if not await chat_manager_or_refuse(update, context, t):
-        return
-    if not args:
-        await message.reply_text(_unknown_kind("", t))
         return
     kind = parse_kind(args[0])
     query = " ".join(args[1:]).strip()

@@ -540,7 +540,9 @@ class DeliveryWorker:
     async def _send(self, row: OutboxRow, alert: RenderedAlert, thread_id: int) -> int | None:
         """Send (or edit) the alert in the forum topic `thread_id` (0: none, General);
         the id of the first message that carries it."""
-        if row.thread_key:
+        # An update edits its earlier message only where that one is: a topic's alert
+        # moved to General is sent anew, not written over the topic's message.
+        if row.thread_key and thread_id == row.thread_id:
             previous = await self._thread_message(row)
             if previous is not None:
                 edited = await self._edit(row.chat_id, previous, alert.text)
