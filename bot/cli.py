@@ -25,8 +25,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot until interrupted: long polling, or webhooks (--webhook or a webhook URL)."""
     import asyncio
 
-    from bot.runtime.startup import StartupError, classify, preflight
-    from bot.runtime.startup import log as startup_log
+    from bot.runtime.optional_imports import skipping, unused_by_run
+    from bot.runtime.webhook import webhook_wanted
+
+    webhook = webhook_wanted(settings, flag=args.webhook)
+    # The libraries' optional parts this mode does not use stay out of the process.
+    with skipping(unused_by_run(webhook=webhook)):
+        from bot.runtime.startup import StartupError, classify, preflight
+        from bot.runtime.startup import log as startup_log
 
     try:
         asyncio.run(preflight(settings))
@@ -34,14 +40,15 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         startup_log.error("%s", exc.message)
         return exc.status
     # Imported after the preflight: a failing start-up need not wait for the whole bot.
-    from telegram import Update
+    with skipping(unused_by_run(webhook=webhook)):
+        from telegram import Update
 
-    from bot.runtime.app import build_application
-    from bot.runtime.webhook import webhook_options, webhook_wanted
+        from bot.runtime.app import build_application
+        from bot.runtime.webhook import webhook_options
 
     application = build_application(settings)
     try:
-        if webhook_wanted(settings, flag=args.webhook):
+        if webhook:
             application.run_webhook(**webhook_options(settings), close_loop=False)
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)

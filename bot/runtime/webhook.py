@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Update
-
 from bot.kernel.config import Settings
 
 
@@ -27,6 +25,8 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     Raises:
         ConfigError: the webhook URL or secret is missing.
     """
+    from telegram import Update  # here: `webhook_wanted` is asked before PTB loads
+
     url, secret = settings.webhook()
     return {
         "listen": settings.webhook_listen,

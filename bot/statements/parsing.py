@@ -31,18 +31,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import feedparser
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from bot.statements.dates import parse_date
 from bot.statements.encoding import decode_body
 from bot.statements.items import FeedItem
 from bot.statements.text import collapse_whitespace, html_to_text, shorten
 from bot.statements.xmlsafety import entity_problem
+
+# feedparser and selectolax are imported where a feed or a page is parsed: a bot whose
+# statement poller has not run (not the leader, or statements off) never loads them.
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborNode
 
 # Long transcripts come as summaries too; matching and storage need the lead only.
 MAX_SUMMARY_CHARS = 5000
@@ -302,6 +304,8 @@ def parse_feed(
     headers = {"content-type": "application/xml; charset=utf-8"}
     if base_url:
         headers["content-location"] = base_url
+    import feedparser
+
     try:
         # Summaries become plain text here (scripts dropped), never rendered
         # HTML, so feedparser's own HTML sanitising and link rewriting inside
@@ -436,6 +440,8 @@ def parse_html_listing(
         return _fatal(ProblemKind.BAD_SELECTORS, f"unknown time zone {selectors.timezone!r}")
     if not decoded.text.strip():
         return _fatal(ProblemKind.NOT_A_FEED, "the body is empty")
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
     tree = LexborHTMLParser(decoded.text)
     title_node = tree.css_first("title")
     page_title = collapse_whitespace(title_node.text()) or None if title_node else None

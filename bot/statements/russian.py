@@ -32,8 +32,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import pymorphy3
-
 from bot.kernel.textfold import fold
 
 _NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
@@ -63,6 +61,8 @@ _AFTER_VELAR = frozenset("гкхжшчщ")
 @functools.cache
 def analyzer() -> Any:
     """The shared pymorphy3 analyzer (loading its dictionaries takes ~0.1 s)."""
+    import pymorphy3  # here: a bot that matches no Russian text never needs it (issue 13)
+
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 

@@ -20,8 +20,6 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from selectolax.lexbor import LexborHTMLParser, SelectolaxError
-
 from bot.kernel.data_files import load_yaml
 from bot.statements.parsing import HtmlSelectors
 
@@ -336,6 +334,8 @@ def _selectors(data: object, kind: str, where: str) -> HtmlSelectors | None:
 
 def _check_selectors_compile(selectors: HtmlSelectors, where: str) -> None:
     """Compile every selector now, rather than find a typo at the first poll."""
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError  # see `parsing`
+
     tree = LexborHTMLParser("<html><body><p></p></body></html>")
     fields = ("item", "title", "link", "date", "summary")
     for field in fields:

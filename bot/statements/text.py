@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
-
 from bot.alerts.text import cut_at_word
 
 # Block-level tags end a word: "<p>Baku</p><p>Talks</p>" must not become "BakuTalks",
@@ -38,6 +36,9 @@ def html_to_text(html: str) -> str:
     """
     if not _MARKUP_HINT_RE.search(html):
         return collapse_whitespace(html)
+    # Imported here: only the statement poller parses HTML (issue 13: idle memory).
+    from selectolax.lexbor import LexborHTMLParser
+
     tree = LexborHTMLParser(_BLOCK_TAG_RE.sub(" <", html))
     for node in tree.css("script, style, noscript, template"):
         node.decompose()

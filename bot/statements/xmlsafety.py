@@ -32,8 +32,6 @@ import xml.sax.handler
 import xml.sax.xmlreader
 from typing import Any
 
-from defusedxml import DefusedXmlException, expatreader  # type: ignore[import-untyped]
-
 
 class _RootReached(Exception):
     """The prolog is over: no entity can be declared after this point."""
@@ -59,6 +57,9 @@ def entity_problem(data: bytes) -> str | None:
         A one-line reason when the document declares entities (or its prolog
         is too broken to tell and mentions `<!ENTITY`), else None.
     """
+    # Imported here: only the statement poller reads XML (issue 13: idle memory).
+    from defusedxml import DefusedXmlException, expatreader  # type: ignore[import-untyped]
+
     parser = expatreader.create_parser(
         forbid_dtd=False, forbid_entities=True, forbid_external=False
     )
