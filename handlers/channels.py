@@ -12,8 +12,9 @@ from html import escape
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, ChatMemberHandler, CommandHandler
 
+from bot.alerts.destinations import warn_managers
 from bot.kernel.i18n import Translator
 from handlers.channel_target import (
     ChannelRef,
@@ -26,8 +27,10 @@ from handlers.channel_target import (
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from handlers.rights import chat_manager_or_refuse
-from storage.channels import link_channel, linked_channels, unlink_channel
+from storage.channels import link_channel, linked_channels, linking_chats, unlink_channel
+from storage.chats import deactivate_chat
 from storage.subscriptions import chat_subscriptions
+from storage.types import utcnow
 
 _ADMINS = {ChatMember.OWNER, ChatMember.ADMINISTRATOR}
 ADD_WORDS = frozenset({"add", "link", "добавить", "привязать", "əlavə"})
@@ -185,6 +188,36 @@ async def _listing(
     return "\n".join(lines), InlineKeyboardMarkup(buttons[:24])
 
 
+async def bot_rights_changed(update: Update, context: BotContext) -> None:
+    """Telegram says the bot's place in a linked channel changed: once it may no longer
+    post there, stop routing to it and tell the managing chats at once (once each), not
+    only when the next alert is refused."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.CHANNEL:
+        return
+    member = change.new_chat_member
+    if member.status == ChatMember.OWNER or (
+        member.status == ChatMember.ADMINISTRATOR and getattr(member, "can_post_messages", False)
+    ):
+        return  # rights back: /channel add links it again
+    services = context.services
+    async with services.sessions.begin() as session:
+        if not await linking_chats(session, change.chat.id):
+            return
+        await deactivate_chat(session, change.chat.id)
+    await warn_managers(
+        context.bot,
+        services.sessions,
+        channel_id=change.chat.id,
+        channel_title=change.chat.title,
+        # Telegram's own word for the bot's new status, as its error descriptions are.
+        reason=f"status {member.status}",
+        default_locale=services.settings.default_locale,
+        now=utcnow(),
+    )
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Add the handlers of this module."""
     application.add_handler(CommandHandler("channel", channel_command))
+    application.add_handler(ChatMemberHandler(bot_rights_changed, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -285,3 +285,25 @@ async def test_a_private_chat_links_a_channel_and_removes_it_by_name(
     # The bot's administrators may link a channel they do not administer.
     linked = await _say(fake, "/channel add @desk_alerts", chat=ADMIN_ID, user=ADMIN_ID)
     assert linked.startswith("Linked:")
+
+
+async def test_the_bot_removed_from_a_linked_channel_tells_the_group_at_once(
+    fake: FakeBotAPI, app: SummitApp
+) -> None:
+    await _say(fake, "/channel add @desk_alerts")
+    await _say(fake, "/subscribe aircraft demo1 in @desk_alerts")
+    fake.bot_removed_from_group(CHANNEL)  # Telegram's my_chat_member update
+    warning = await fake.wait_for(lambda s: "I can no longer post" in (s.plain_text or ""))
+    assert warning.chat_id == GROUP and "(Telegram says: status kicked)" in (
+        warning.plain_text or ""
+    )
+    async with services_of(app).sessions() as session:
+        channel = await session.get(Chat, CHANNEL)
+    assert channel is not None and not channel.active
+    # Nothing more is routed to it, and the group is not told twice.
+    await store_landing(services_of(app).sessions)
+    services_of(app).wake_delivery()
+    assert "⚠️ I lost my rights to post there" in await _say(fake, "/channel")
+    assert not _posts(fake)
+    told = [s for s in fake.sent_to(GROUP) if "I can no longer post" in (s.plain_text or "")]
+    assert len(told) == 1

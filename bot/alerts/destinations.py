@@ -15,6 +15,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -107,7 +108,7 @@ def rights_warning(t: Translator, channel: str, reason: str) -> str:
 
 
 async def warn_managers(
-    bot: ExtBot[RateLimitArgs],
+    bot: ExtBot[Any],
     sessions: async_sessionmaker[AsyncSession],
     *,
     channel_id: int,
