@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
@@ -112,20 +113,25 @@ async def migrated_pg_database() -> str:
     return await create_pg_database(template=_MIGRATED["postgres"])
 
 
-async def migrated_sqlite_file(path: Path) -> Path:
-    """`path`, a new SQLite store at the newest schema (a copy of this process's template)."""
+def copy_migrated_sqlite(path: Path) -> None:
+    """Make `path` a new SQLite store at the newest schema (a copy of this process's template)."""
     if "sqlite" not in _MIGRATED:
         template = Path(tempfile.mkdtemp(prefix="summitwatch-store-")) / "store.db"
-        await _migrate(f"sqlite+aiosqlite:///{template}")
+        # On a thread of its own: the caller may be inside a running event loop.
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, _migrate(f"sqlite+aiosqlite:///{template}")).result()
         _MIGRATED["sqlite"] = str(template)
-    _copy_store(Path(_MIGRATED["sqlite"]), path)
-    return path
-
-
-def _copy_store(template: Path, path: Path) -> None:
+    template = Path(_MIGRATED["sqlite"])
     for suffix in ("", "-wal"):  # a WAL left behind holds committed pages too
         if Path(f"{template}{suffix}").exists():
             shutil.copyfile(f"{template}{suffix}", f"{path}{suffix}")
+
+
+def migrate_if_new(database_url: str) -> None:
+    """A SQLite file that does not exist yet becomes a migrated store (others are kept)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        copy_migrated_sqlite(Path(url.database))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -156,7 +162,7 @@ async def database_url(
     if backend == "sqlite":
         path = tmp_path / "store.db"
         if migrated:
-            await migrated_sqlite_file(path)
+            copy_migrated_sqlite(path)
         yield f"sqlite+aiosqlite:///{path}"
         return
     url = await (migrated_pg_database() if migrated else create_pg_database())

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.kernel.config import Settings, load_settings
-from bot.runtime.app import SummitApp
+from bot.runtime.app import Clock, SummitApp
 from bot.runtime.embedded import running
 from bot.runtime.services import Services
+from storage.types import utcnow
+from tests.conftest import migrate_if_new
 from tests.fakes.telegram_api import FakeBotAPI
 
 TOKEN = "123456:TEST-token-for-e2e"
@@ -35,7 +39,18 @@ def bot_settings(fake: FakeBotAPI, database_url: str, **overrides: Any) -> Setti
     return load_settings(**values)
 
 
-running_bot = running
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, *, clock: Clock = utcnow, delivery_clock: Clock = utcnow
+) -> AsyncIterator[SummitApp]:
+    """The bot `running`; a SQLite file that does not exist yet starts migrated.
+
+    The bot would migrate it at start (Alembic, half a second a test on a loaded
+    machine); a copy of a store migrated once per test process is the same schema.
+    """
+    migrate_if_new(settings.database_url)
+    async with running(settings, clock=clock, delivery_clock=delivery_clock) as application:
+        yield application
 
 
 def services_of(application: SummitApp) -> Services:
