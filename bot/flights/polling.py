@@ -40,6 +40,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.alerts.events import AircraftPart
+from bot.alerts.parts import PersonPart
 from bot.alerts.record import record_event
 from bot.flights import airports as airport_data
 from bot.flights.airport_cells import CellIndex, catalogue, every_field
@@ -54,7 +56,7 @@ from bot.flights.detector import (
 from bot.flights.events import EventKind, FlightEvent
 from bot.flights.freshness import Freshness, Refreshes
 from bot.flights.keep import KeepRule, Sightings
-from bot.flights.payload import AircraftInfo, TrackPoint, flight_alert
+from bot.flights.payload import TrackPoint, flight_alert
 from bot.flights.providers import FetchOutcome, FlightFetcher, record_health
 from bot.flights.reports import PositionReport
 from bot.flights.rotation import Rotation
@@ -351,16 +353,15 @@ class FlightWatch:
         self, session: AsyncSession, event: FlightEvent, aircraft: Aircraft, now: datetime
     ) -> int | None:
         links = await links_of_aircraft(session, event.hex)
-        people: list[dict[str, Any]] = [
-            {"slug": person.slug, "names": dict(person.names), "confidence": str(link.confidence)}
+        people = [
+            PersonPart(slug=person.slug, names=dict(person.names), confidence=str(link.confidence))
             for link, person in links
         ]
-        info = AircraftInfo(
-            registration=aircraft.registration,
-            type_code=aircraft.type_code,
+        # The alert reads what it shows of the aircraft from its stored row itself.
+        info = AircraftPart.of_row(
+            aircraft,
             callsign=self._sightings.callsign(event.hex),
             demo=DEMO_TAG in (aircraft.tags or []),
-            source=aircraft.source,
         )
         track = await self._track(session, event) if event.kind == "landing" else []
         alert = flight_alert(
