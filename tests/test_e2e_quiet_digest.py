@@ -204,3 +204,25 @@ async def test_daily_digest_comes_at_local_time_across_a_dst_change(
         f"daily:{DAILY_CHAT}:2026-03-28",
         f"daily:{DAILY_CHAT}:2026-03-29",
     ]
+
+
+async def test_held_alerts_survive_a_restart_and_end_in_one_digest(
+    fake: FakeBotAPI, sqlite_url: str
+) -> None:
+    clock = VirtualClock()  # 23:30 in Moscow
+    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_DELIVERY_RATE="1000")
+    async with running_bot(settings, delivery_clock=clock) as first:
+        await subscribe_chats(services_of(first).sessions, [(QUIET_CHAT, "ru")])
+        await _command(fake, QUIET_CHAT, "/quiet 23:00-07:00", "ru")
+        await _flight(first, clock, "ffa001:landing:r1")
+        await _until(first, QUIET_CHAT, lambda rows: rows[-1].status == OutboxStatus.HELD)
+    before = await _sent(fake, QUIET_CHAT)
+    clock.now = datetime(2026, 3, 11, 4, 30, tzinfo=UTC)  # 07:30 in Moscow
+    async with running_bot(settings, delivery_clock=clock) as second:
+        messages = await fake.wait_for_messages(QUIET_CHAT, before + 1)
+        assert (messages[before].plain_text or "").startswith("🌙 За часы тишины (23:00–07:00)")
+        await _command(fake, QUIET_CHAT, "/quiet", "ru")
+        rows = await _until(
+            second, QUIET_CHAT, lambda rows: all(r.status == OutboxStatus.SENT for r in rows)
+        )
+    assert [r.event_type for r in rows] == ["flight", "quiet_digest"]
