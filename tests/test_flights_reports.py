@@ -244,6 +244,9 @@ _VARIANTS = [
     ',"emergency":"general","category":"A7"',
     ',"provider":"adsb.fi"',
     ',"geom_rate":-300.0',
+    ',"provider":null',
+    ',"r":null,"category":null,"emergency":null',
+    ',"on_ground":true,"seen_pos":0.4,"lastPosition":{"lat":1,"lon":2}',
 ]
 _LINES = [_BASE + extra + "}" for extra in _VARIANTS] + [
     line.replace(old, new) + "}"
@@ -253,6 +256,10 @@ _LINES = [_BASE + extra + "}" for extra in _VARIANTS] + [
         ('"alt_baro":900', '"alt_baro":900.4'),
         ('"alt_baro":900', '"alt_baro":null,"alt_geom":950'),
         ('"alt_baro":900,', ""),
+        ('"alt_baro":900', '"alt_baro":true'),
+        ('"alt_baro":900', '"alt_baro":900,"alt_geom":"high"'),
+        ('"alt_baro":900', '"alt_baro":"up"'),
+        ('"gs":150.5', '"gs":150.5,"gs":99.0'),
         ('"gs":150.5', '"gs":150'),
         ('"gs":150.5', '"gs":null'),
         ('"gs":150.5', '"gs":"fast"'),
