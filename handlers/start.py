@@ -44,6 +44,17 @@ async def help_command(update: Update, context: BotContext) -> None:
     for command in COMMANDS:
         usage = f" {escape(command.usage)}" if command.usage else ""
         lines.append(f"/{command.name}{usage} — {escape(t._(command.description))}")
+    lines += [
+        "",
+        t._(
+            "In a group with topics, a command sent in a topic is answered there, and "
+            "/subscribe in a topic sends its alerts to that topic."
+        ),
+        t._(
+            "A channel: add me as its administrator, link it with /channel add @channel, then "
+            "/subscribe person witkoff in @channel and /lang @channel ru."
+        ),
+    ]
     if update.effective_message:
         await update.effective_message.reply_text("\n".join(lines))
 
