@@ -201,8 +201,8 @@ async def test_daily_digest_comes_at_local_time_across_a_dst_change(
     async with services_of(app).sessions() as session:
         digests = (await session.exec(select(DigestEvent))).all()
     assert sorted(d.dedup_key for d in digests) == [
-        f"daily:{DAILY_CHAT}:2026-03-28",
-        f"daily:{DAILY_CHAT}:2026-03-29",
+        f"daily:{DAILY_CHAT}:2026-03-28T08:00",
+        f"daily:{DAILY_CHAT}:2026-03-29T08:00",
     ]
 
 

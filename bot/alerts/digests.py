@@ -93,12 +93,14 @@ async def _daily_digest(session: AsyncSession, chat: Chat, zone: str, *, now: da
     since = max(previous, moment - timedelta(days=1)) if previous else moment - timedelta(days=1)
     alerts = await alerts_of_chat(session, chat.id, since=since, until=moment)
     digest = daily_digest(chat.id, alerts, since=since, until=moment, zone=zone)
-    local_day = moment.astimezone(ZoneInfo(zone)).date().isoformat()
+    # The local date and time: a chat that moves its digest later the same day still
+    # gets that one (a key of the date alone would take it for the first).
+    local_moment = moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
     recorded = await record_event(
         session,
         digest,
         now,
-        row=DigestEvent(dedup_key=f"daily:{chat.id}:{local_day}", chat_id=chat.id, kind="daily"),
+        row=DigestEvent(dedup_key=f"daily:{chat.id}:{local_moment}", chat_id=chat.id, kind="daily"),
         to_chat=chat.id,
     )
     return 1 if recorded is not None else 0

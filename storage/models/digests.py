@@ -14,7 +14,10 @@ from storage.types import UTCDateTime, utcnow
 
 
 class DigestEvent(SQLModel, table=True):
-    """One digest owed to one chat ("quiet:<chat>:<first held row>", "daily:<chat>:<date>")."""
+    """One digest owed to one chat.
+
+    Keys: "quiet:<chat>:<first held row>", "daily:<chat>:<local date>T<local time>".
+    """
 
     __tablename__ = "digest_events"
 
