@@ -28,6 +28,15 @@ from storage.migrate import upgrade
 IN_PROCESS_UP_TO = 3
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers of this conftest."""
+    config.addinivalue_line(
+        "markers",
+        "migrated_store: database_url starts at the newest schema (the bot under test "
+        "would migrate it at start)",
+    )
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """How many workers `-n auto` (pyproject's addopts) starts: none for a few named files."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
@@ -156,9 +165,12 @@ async def database_url(
     """An empty database of the requested backend.
 
     When the test also uses `engine`, which migrates this database before the test
-    sees it, the database starts as a migrated copy and `engine` finds nothing to do.
+    sees it, the database starts as a migrated copy and `engine` finds nothing to do;
+    so does a test marked `migrated_store` (a bot it starts would migrate it first).
     """
-    migrated = "engine" in request.fixturenames
+    migrated = "engine" in request.fixturenames or bool(
+        request.node.get_closest_marker("migrated_store")
+    )
     if backend == "sqlite":
         path = tmp_path / "store.db"
         if migrated:

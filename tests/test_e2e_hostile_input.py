@@ -29,6 +29,10 @@ RETRY_USAGE = "Send /deadletters retry all, or the numbers to retry."
 UNICODE_SPACES = ["\u00a0", "\u2003", "\u3000", "\u2028"]
 
 
+# The bots migrate database_url at their start anyway: it starts migrated (tests/conftest.py).
+pytestmark = pytest.mark.migrated_store
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI(token=TOKEN) as server:

@@ -28,6 +28,10 @@ BAKU_WITH_POSITION = {**BAKU, "lat": 40.4675, "lon": 50.0467}
 LANDING: dict[str, Any] = {"track": TRACK, "airport": BAKU_WITH_POSITION}
 
 
+# The bots migrate database_url at their start anyway: it starts migrated (tests/conftest.py).
+pytestmark = pytest.mark.migrated_store
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI(token=TOKEN) as server:

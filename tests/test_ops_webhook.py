@@ -27,6 +27,10 @@ PUBLIC_URL = "https://summitwatch.example.org/telegram/updates"
 TOKEN = "123456:TEST-token-for-e2e"
 
 
+# The bots migrate database_url at their start anyway: it starts migrated (tests/conftest.py).
+pytestmark = pytest.mark.migrated_store
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI(token=TOKEN) as server:
