@@ -40,7 +40,7 @@ def update_label(update: object, commands: Collection[str]) -> str:
 
 
 class ObservedApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """Counts and times each update (`bot.runtime.metrics`); log lines while handling carry its ids."""
+    """Counts and times each update (`bot.runtime.metrics`); log lines carry its ids."""
 
     known_commands: frozenset[str] = frozenset()
 
