@@ -5,14 +5,25 @@
 #
 #   bench/ab.sh dd72a9f "bench.webhook --processes 1 --rate 1000 --seconds 60" \
 #                       "bench.webhook --processes 3 --rate 1000 --seconds 60"
+#
+# --this-bench (first argument): both sides run this tree's bench/ files, so a
+# benchmark changed since REV measures REV's code the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+this_bench=
+if [ "${1:-}" = "--this-bench" ]; then
+    this_bench=1
+    shift
+fi
 rev=$1
 shift
 here=$(pwd)
 before=$(mktemp -d)
 git worktree add --quiet --detach "$before" "$rev"
 trap 'git worktree remove --force "$before"' EXIT
+if [ -n "$this_bench" ]; then
+    cp "$here"/bench/*.py "$here"/bench/*.sh "$before/bench/"
+fi
 for command in "$@"; do
     for side in "$before" "$here"; do
         label=$([ "$side" = "$here" ] && echo "this tree" || echo "$rev")
