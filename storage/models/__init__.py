@@ -4,6 +4,7 @@ from storage.models.chats import ChannelLink, Chat, ForumTopic, Subscription, Su
 from storage.models.digests import DigestEvent
 from storage.models.flight_state import FlightTrackState, FlightWatchState
 from storage.models.flights import FlightEventRow, Position
+from storage.models.links import SignalLink
 from storage.models.operations import MaintenanceMark
 from storage.models.outbox import AlertPayload, OutboxRow, OutboxStatus
 from storage.models.sources import Source, SourceKind
@@ -39,6 +40,7 @@ __all__ = [
     "Person",
     "PersonAircraft",
     "Position",
+    "SignalLink",
     "Source",
     "SourceKind",
     "Statement",
