@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
@@ -89,6 +89,17 @@ async def drop_pg_database(url: str) -> None:
     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Dropping a database waits for the server to remove its files (half a second a test on
+# a loaded machine): fixtures leave it to this thread, and the session waits at its end.
+_DROPPER = ThreadPoolExecutor(1, thread_name_prefix="drop-pg-database")
+_DROPS: list[Future[None]] = []
+
+
+def drop_pg_database_later(url: str) -> None:
+    """`drop_pg_database` on a thread of its own; the session waits for it at its end."""
+    _DROPS.append(_DROPPER.submit(asyncio.run, drop_pg_database(url)))
+
+
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """An empty PostgreSQL database (tests that are about PostgreSQL only)."""
@@ -96,7 +107,7 @@ async def pg_url() -> AsyncIterator[str]:
     try:
         yield url
     finally:
-        await drop_pg_database(url)
+        drop_pg_database_later(url)
 
 
 # Migrating a store takes Alembic 0.2-2 s (PostgreSQL: most of a storage test's time), so
@@ -144,7 +155,10 @@ def migrate_if_new(database_url: str) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Remove this process's migrated templates."""
+    """Remove this process's test databases and migrated templates."""
+    _DROPPER.shutdown(wait=True)
+    for drop in _DROPS:
+        drop.result()  # a database left behind is an error
     if "sqlite" in _MIGRATED:
         shutil.rmtree(Path(_MIGRATED.pop("sqlite")).parent, ignore_errors=True)
     if "postgres" in _MIGRATED:
@@ -181,7 +195,7 @@ async def database_url(
     try:
         yield url
     finally:
-        await drop_pg_database(url)
+        drop_pg_database_later(url)
 
 
 @pytest.fixture
