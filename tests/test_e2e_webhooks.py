@@ -214,3 +214,23 @@ async def test_private_or_malformed_webhook_addresses_are_refused(
     assert "no webhooks" in await _say(fake, "/webhook")
     async with services_of(app).sessions() as session:
         assert not (await session.exec(select(WebhookDelivery))).all()
+
+
+async def test_a_retry_waiting_in_the_outbox_survives_a_restart(
+    fake: FakeBotAPI, sqlite_url: str
+) -> None:
+    clock = VirtualClock()
+    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_FEEDS_ALLOW="127.0.0.1/32")
+    async for receiver in _serve(Receiver(script=[500])):
+        async with running_bot(settings, delivery_clock=clock) as first:
+            await subscribe_chats(services_of(first).sessions, [(CHAT, "az")])
+            secret = await _add(fake, receiver.url)
+            await _flight(first, clock, "r:landing", "landing")
+            await _until(first, lambda rows: rows and rows[0].attempts == 1)
+        clock.now += timedelta(hours=1)
+        async with running_bot(settings, delivery_clock=clock) as second:
+            rows = await _until(second, lambda rows: rows[0].status == OutboxStatus.SENT)
+        assert rows[0].attempts == 2 and len(receiver.got) == 2
+        headers, data = receiver.got[-1]
+        expected = hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+        assert headers["X-Summitwatch-Signature"] == f"sha256={expected}"
