@@ -156,3 +156,59 @@ def test_a_flight_routes_to_its_aircraft_people_and_everyone() -> None:
     statement = StatementAlert.from_json(kremlin_payload())
     assert ("source", "kremlin-ru") in statement.topics()
     assert ("person", "witkoff") in statement.topics() and statement.fleet_hex() is None
+
+
+def test_a_venue_change_s_reasons_and_freshest_evidence_keep_their_stored_bytes() -> None:
+    """Typed parts write back what the previous release stored, optional keys included."""
+    stored: dict[str, Any] = {
+        "kind": "new_leader",
+        "label": "{venue} is now the most likely venue (score {score})",
+        "venue": {
+            "slug": "baku",
+            "names": {"en": "Baku"},
+            "country": "AZ",
+            "timezone": "Asia/Baku",
+        },
+        "previous": {
+            "slug": "riyadh",
+            "names": {"en": "Riyadh"},
+            "country": "SA",
+            "timezone": None,
+        },
+        "score": 4.5,
+        "previous_score": 3.25,
+        "rank": 1,
+        "previous_rank": 2,
+        "reasons": [
+            {
+                "kind": "landing",
+                "label": "{person} landed at {airport}: {ts}",
+                "params": {"person": "envoy", "airport": "UBBB", "ts": "2025-03-14T01:30:00+00:00"},
+                "points": 2.83,
+                "ref": "17",
+                "person_names": {"en": "Demo Envoy", "ru": "Демо-посланник"},
+                "airport_city": {"en": "Baku", "ru": "Баку"},
+            },
+            {
+                "kind": "icc",
+                "label": "ICC member: {detail}",
+                "params": {"detail": "not a party"},
+                "points": -0.75,
+                "ref": "S6,S2",
+                "localized": {"detail": {"en": "not a party", "ru": "не участник"}},
+            },
+        ],
+        "freshest": {
+            "kind": "landing",
+            "ts": "2025-03-14T01:30:00+00:00",
+            "airport": "UBBB",
+            "airport_city": {"en": "Baku", "ru": "Баку"},
+        },
+    }
+    alert = VenueChangeAlert.from_json(stored)
+    assert json.dumps(alert.to_json(), ensure_ascii=False) == json.dumps(stored, ensure_ascii=False)
+    assert alert.reasons[0].person_names == {"en": "Demo Envoy", "ru": "Демо-посланник"}
+    assert alert.freshest is not None and alert.freshest.airport == "UBBB"
+    statement = {"kind": "statement", "ts": "2025-03-14T01:30:00+00:00", "source": "mfa-az"}
+    again = VenueChangeAlert.from_json({**stored, "reasons": [], "freshest": statement})
+    assert again.to_json()["freshest"] == statement

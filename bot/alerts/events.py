@@ -14,8 +14,6 @@ renders). A row of a newer version than this code knows is refused with
 
 Nested parts are typed too (`bot.alerts.parts`: an airport, a person, a source,
 what matched, a venue), each with its JSON form; the event's `VERSION` covers them.
-A venue change's reasons and freshest evidence stay JSON mappings: `/venue` words
-the same shapes (`venue_text`), built from its own computation, not from an alert.
 
 A flight alert is built here from the detection (`FlightAlert.detected`), so the
 fields of a landing alert are chosen in this module alone: adding one touches this
@@ -29,7 +27,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
-from bot.alerts.parts import AirportPart, MatchPart, PersonPart, SourcePart, VenuePart
+from bot.alerts.parts import (
+    AirportPart,
+    FreshestPart,
+    MatchPart,
+    PersonPart,
+    ReasonPart,
+    SourcePart,
+    VenuePart,
+)
 from bot.alerts.rendered import UnknownEventType
 from bot.alerts.routing import Topic, flight_topics, statement_topics, venue_topics
 from storage.models import Aircraft
@@ -414,7 +420,7 @@ class VenueChangeAlert:
         venue, previous: the venue, and the former leader (a new leader's).
         score, previous_score, rank, previous_rank: the move.
         reasons: the strongest reasons, strongest first.
-        freshest: `{kind: landing | statement, ts, airport, airport_city, source}` or None.
+        freshest: the newest counted landing or statement, or None.
     """
 
     TYPE: ClassVar[str] = "venue_change"
@@ -428,8 +434,8 @@ class VenueChangeAlert:
     previous: VenuePart | None = None
     previous_score: float | None = None
     previous_rank: int | None = None
-    reasons: tuple[JsonDict, ...] = ()
-    freshest: JsonDict | None = None
+    reasons: tuple[ReasonPart, ...] = ()
+    freshest: FreshestPart | None = None
 
     def to_json(self) -> JsonDict:
         """The stored form (the keys and order earlier releases wrote)."""
@@ -443,8 +449,8 @@ class VenueChangeAlert:
                 "previous_score": self.previous_score,
                 "rank": self.rank,
                 "previous_rank": self.previous_rank,
-                "reasons": [dict(r) for r in self.reasons],
-                "freshest": self.freshest,
+                "reasons": [r.to_json() for r in self.reasons],
+                "freshest": self.freshest.to_json() if self.freshest is not None else None,
             },
             self.VERSION,
         )
@@ -463,8 +469,8 @@ class VenueChangeAlert:
             previous_score=float(previous_score) if previous_score is not None else None,
             rank=int(data["rank"]),
             previous_rank=int(previous_rank) if previous_rank is not None else None,
-            reasons=tuple(dict(r) for r in data.get("reasons") or ()),
-            freshest=data.get("freshest"),
+            reasons=tuple(ReasonPart.from_json(r) for r in data.get("reasons") or ()),
+            freshest=FreshestPart.from_json(fresh) if (fresh := data.get("freshest")) else None,
         )
 
     def topics(self) -> list[Topic]:

@@ -1,6 +1,6 @@
 """The typed parts of alert events: an airport, a person, a statement's source and
-what it matched, a venue (an aircraft's identity is the flight alert's own:
-`bot.alerts.events.AircraftPart`).
+what it matched, a venue, a venue's reasons and freshest evidence (an aircraft's
+identity is the flight alert's own: `bot.alerts.events.AircraftPart`).
 
 Each part is frozen, with `to_json()` (the keys, in the order, earlier releases
 stored) and `from_json()` (any stored form; a key an older row lacks reads as None).
@@ -219,3 +219,103 @@ class VenuePart:
     def of(cls, value: VenuePart | Mapping[str, Any]) -> VenuePart:
         """The part, from itself or its JSON form."""
         return value if isinstance(value, VenuePart) else cls.from_json(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonPart:
+    """One contribution to a venue's score, worded at send time (`venue_text`).
+
+    Attributes:
+        kind: icc | war_stance | ... | landing | statement | silence.
+        label: the English message id (`bot.venues.labels`), translated when shown.
+        points: its share of the score.
+        params: the label's placeholders; times ("ts", "since") as ISO-8601 UTC text.
+        ref: S-numbers, "A<row>" for an analyst's correction, or the evidence id.
+        person_names: for a landing, the person's names per language.
+        localized: for a venue's fact, `{"detail": names, "where": names}` per language.
+        airport_city: for a landing, the venue's names per language (the airport's city).
+    """
+
+    kind: str
+    label: str
+    points: float
+    params: Mapping[str, Any] = field(default_factory=dict)
+    ref: str | None = None
+    person_names: Names | None = None
+    localized: Mapping[str, Names] | None = None
+    airport_city: Names | None = None
+
+    def to_json(self) -> JsonDict:
+        """The stored form (the optional keys only when set)."""
+        out: JsonDict = {
+            "kind": self.kind,
+            "label": self.label,
+            "params": dict(self.params),
+            "points": self.points,
+            "ref": self.ref,
+        }
+        if self.person_names is not None:
+            out["person_names"] = dict(self.person_names)
+        if self.localized is not None:
+            out["localized"] = {key: dict(texts) for key, texts in self.localized.items()}
+        if self.airport_city is not None:
+            out["airport_city"] = dict(self.airport_city)
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReasonPart:
+        """Any stored form."""
+        localized = data.get("localized")
+        return cls(
+            kind=str(data.get("kind")),
+            label=str(data["label"]),
+            points=float(data["points"]),
+            params=dict(data.get("params") or {}),
+            ref=_text(data.get("ref")),
+            person_names=_names(data["person_names"]) if "person_names" in data else None,
+            localized={str(k): _names(v) for k, v in localized.items()}
+            if isinstance(localized, Mapping)
+            else None,
+            airport_city=_names(data["airport_city"]) if "airport_city" in data else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FreshestPart:
+    """The newest counted evidence of a venue: a landing at its airport or a statement.
+
+    Attributes:
+        kind: landing | statement.
+        ts: when, as ISO-8601 UTC text.
+        airport: a landing's airport (ICAO).
+        airport_city: a landing's city (the venue's names per language).
+        source: a statement's source.
+    """
+
+    kind: str
+    ts: str
+    airport: str | None = None
+    airport_city: Names | None = None
+    source: str | None = None
+
+    def to_json(self) -> JsonDict:
+        """The stored form (a landing's keys or a statement's)."""
+        out: JsonDict = {"kind": self.kind, "ts": self.ts}
+        if self.airport is not None:
+            out["airport"] = self.airport
+        if self.airport_city is not None:
+            out["airport_city"] = dict(self.airport_city)
+        if self.source is not None:
+            out["source"] = self.source
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FreshestPart:
+        """Any stored form."""
+        return cls(
+            kind=str(data.get("kind")),
+            ts=str(data["ts"]),
+            airport=_text(data.get("airport")),
+            airport_city=_names(data["airport_city"]) if "airport_city" in data else None,
+            source=_text(data.get("source")),
+        )

@@ -51,7 +51,7 @@ def render_venue_change(alert: VenueChangeAlert, t: Translator) -> RenderedAlert
         lines.append(t._(_RANK_LINE_NEW, score=amount(alert.score, t), rank=alert.rank))
     if alert.reasons:
         lines.append(t._("Why:"))
-        lines += [reason_line(dict(r), zone, t) for r in alert.reasons]
+        lines += [reason_line(r, zone, t) for r in alert.reasons]
     fresh = freshest_line(alert.freshest, zone, t)
     if fresh:
         lines.append(fresh)

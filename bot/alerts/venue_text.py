@@ -1,28 +1,20 @@
 """Venue text shared by the ranking-change alerts and /venue: names, scores, reasons.
 
-A reason is one contribution of a venue's score as plain data (see
-`bot.venues.views.reason_data`):
-    kind: icc | war_stance | ... | landing | statement | silence
-    label: the English message id (`bot.venues.labels`), translated here
-    params: its placeholders; times ("ts", "since") as ISO-8601 UTC text
-    points: its share of the score
-    ref: S-numbers, "A<row>" for an analyst's correction, or the evidence id
-    person_names: for landings, the person's names per language
-    airport_city: for landings, the venue's names per language (the airport's city)
-    localized: for a venue's fact, {"detail": {en, ru, az}, "where": {en, ru, az}}
+A reason is one contribution of a venue's score as a `ReasonPart` (built by
+`bot.venues.views.reason_data`), the freshest evidence a `FreshestPart`
+(`bot.alerts.parts`); /venue words the ones it computes, an alert the ones it stored.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from bot.alerts.parts import VenuePart, localized
+from bot.alerts.parts import FreshestPart, Names, ReasonPart, VenuePart, localized
 from bot.kernel.i18n import Translator
 from bot.kernel.inflection import Name
 
@@ -53,10 +45,10 @@ def moment(ts: str, zone: str, t: Translator) -> str:
     return t._("{time} on {date}", date=day, time=t.local_and_utc(when, zone))
 
 
-def reason_text(reason: dict[str, Any], zone: str, t: Translator) -> str:
+def reason_text(reason: ReasonPart, zone: str, t: Translator) -> str:
     """One reason as a sentence in the chat's language, user text escaped."""
     params: dict[str, str] = {}
-    for key, value in (reason.get("params") or {}).items():
+    for key, value in reason.params.items():
         if key in TIME_PARAMS and isinstance(value, str):
             params[key] = moment(value, zone, t)
         elif isinstance(value, bool):
@@ -66,44 +58,42 @@ def reason_text(reason: dict[str, Any], zone: str, t: Translator) -> str:
         else:
             params[key] = escape(str(value))
     # A fact's note (and city) in the chat's language, when the reason carries them.
-    for key, texts in (reason.get("localized") or {}).items():
-        if key in params and isinstance(texts, dict) and texts.get(t.locale):
+    for key, texts in (reason.localized or {}).items():
+        if key in params and texts.get(t.locale):
             params[key] = escape(str(texts[t.locale]))
     values: dict[str, object] = dict(params)
-    names = reason.get("person_names")
     if "person" in params:
         # Not escaped yet: a Name escapes itself once a translation has declined it.
-        raw = str((reason.get("params") or {}).get("person", ""))
-        if isinstance(names, dict):
-            raw = str(names.get(t.locale) or names.get("en") or raw)
+        raw = str(reason.params.get("person", ""))
+        if reason.person_names is not None:
+            raw = localized(reason.person_names, t.locale, raw)
         values["person"] = Name(raw, t.locale, "person")
     if "airport" in params:
-        values["airport"] = airport_place(reason, t)
-    return t._(str(reason["label"]), **values)
+        values["airport"] = airport_place(str(reason.params["airport"]), reason.airport_city, t)
+    return t._(reason.label, **values)
 
 
-def airport_place(item: dict[str, Any], t: Translator) -> Name:
+def airport_place(code: str, cities: Names | None, t: Translator) -> Name:
     """'Baku (UBBB)' for a landing, the city declinable ("в Баку (UBBB)"); else the code."""
-    code = str((item.get("params") or item).get("airport", ""))
-    cities = item.get("airport_city")
-    city = (cities.get(t.locale) or cities.get("en")) if isinstance(cities, dict) else None
+    city = (cities.get(t.locale) or cities.get("en")) if cities else None
     if not city:
         return Name(code, t.locale, "fixed")
     return Name(str(city), t.locale, "place", tail=f" ({code})")
 
 
-def reason_line(reason: dict[str, Any], zone: str, t: Translator) -> str:
+def reason_line(reason: ReasonPart, zone: str, t: Translator) -> str:
     """'• +2.83 Kremlin (official) speaks of a meeting here: …'."""
-    return f"• <b>{signed(float(reason['points']), t)}</b> {reason_text(reason, zone, t)}"
+    return f"• <b>{signed(reason.points, t)}</b> {reason_text(reason, zone, t)}"
 
 
-def freshest_line(freshest: dict[str, Any] | None, zone: str, t: Translator) -> str | None:
+def freshest_line(freshest: FreshestPart | None, zone: str, t: Translator) -> str | None:
     """'Freshest evidence: landing at UBBB, 05:30 Baku time (01:30 UTC) on 14 Mar'."""
-    if not freshest:
+    if freshest is None:
         return None
-    when = moment(str(freshest["ts"]), zone, t)
-    if freshest.get("kind") == "landing":
-        what = t._("landing at {airport}", airport=airport_place(freshest, t))
+    when = moment(freshest.ts, zone, t)
+    if freshest.kind == "landing":
+        place = airport_place(freshest.airport or "", freshest.airport_city, t)
+        what = t._("landing at {airport}", airport=place)
     else:
-        what = t._("statement by {source}", source=escape(str(freshest.get("source", ""))))
+        what = t._("statement by {source}", source=escape(freshest.source or ""))
     return t._("🕑 Freshest evidence: {what}, {when}", when=when, what=what)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from html import escape
-from typing import Any
 
 from bot.alerts.events import VenueChangeAlert
-from bot.alerts.parts import VenuePart
+from bot.alerts.parts import FreshestPart, ReasonPart, VenuePart
 from bot.alerts.venue_text import (
     amount,
     freshest_line,
@@ -48,25 +47,23 @@ def reason_data(
     contribution: Contribution,
     people: Mapping[str, Mapping[str, str]],
     venue: Venue | None = None,
-) -> dict[str, Any]:
-    """One contribution as JSON-ready data (see `bot.alerts.render_venue`)."""
-    data: dict[str, Any] = {
-        "kind": contribution.kind,
-        "label": contribution.label_key,
-        "params": {k: _plain(v) for k, v in contribution.params.items()},
-        "points": contribution.points,
-        "ref": contribution.evidence_ref,
-    }
+) -> ReasonPart:
+    """One contribution as a reason the alerts and /venue word alike (`venue_text`)."""
     person = contribution.params.get("person")
-    if contribution.kind == "landing" and isinstance(person, str) and person in people:
-        data["person_names"] = dict(people[person])
-    localized = _localized(contribution, venue)
-    if localized:
-        data["localized"] = localized
-    if contribution.kind == "landing" and venue is not None:
+    landing = contribution.kind == "landing"
+    return ReasonPart(
+        kind=contribution.kind,
+        label=contribution.label_key,
+        points=contribution.points,
+        params={k: _plain(v) for k, v in contribution.params.items()},
+        ref=contribution.evidence_ref,
+        person_names=dict(people[person])
+        if landing and isinstance(person, str) and person in people
+        else None,
+        localized=_localized(contribution, venue) or None,
         # A landing counts only at the venue's own airports: its city is the venue.
-        data["airport_city"] = dict(venue.names)
-    return data
+        airport_city=dict(venue.names) if landing and venue is not None else None,
+    )
 
 
 def _localized(contribution: Contribution, venue: Venue | None) -> dict[str, dict[str, str]]:
@@ -96,18 +93,18 @@ def strongest(item: VenueScore, n: int = STRONGEST) -> list[Contribution]:
     return ranked[:n]
 
 
-def freshest_data(item: VenueScore) -> dict[str, Any] | None:
-    """The newest counted landing or statement of a venue, as data."""
+def freshest_data(item: VenueScore) -> FreshestPart | None:
+    """The newest counted landing or statement of a venue."""
     fresh = item.freshest_evidence
     if isinstance(fresh, LandingEvidence):
-        return {
-            "kind": "landing",
-            "ts": _plain(fresh.ts),
-            "airport": fresh.airport_icao,
-            "airport_city": dict(item.venue.names),
-        }
+        return FreshestPart(
+            kind="landing",
+            ts=str(_plain(fresh.ts)),
+            airport=fresh.airport_icao,
+            airport_city=dict(item.venue.names),
+        )
     if isinstance(fresh, StatementEvidence):
-        return {"kind": "statement", "ts": _plain(fresh.ts), "source": fresh.source_name}
+        return FreshestPart(kind="statement", ts=str(_plain(fresh.ts)), source=fresh.source_name)
     return None
 
 
