@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.alerts.digests import queue_due_digests
 from bot.alerts.routing import flight_topics, route
 from storage import webhooks
-from storage.chats import ensure_chat, set_daily_digest, set_quiet_hours
+from storage.chats import ensure_chat, set_chat_zone, set_daily_digest, set_quiet_hours
 from storage.models import DigestEvent, OutboxRow, OutboxStatus, Subscription, SubscriptionKind
 
 NOW = datetime(2026, 3, 28, 6, 0, tzinfo=UTC)
@@ -25,8 +25,10 @@ async def _chat(sessions: async_sessionmaker[AsyncSession]) -> None:
         session.add(Subscription(chat_id=CHAT, kind=SubscriptionKind.AIRCRAFT, key="ffa001"))
 
 
-async def _route(sessions: async_sessionmaker[AsyncSession], event_id: int, kind: str) -> None:
-    payload = {"kind": kind, "hex": "ffa001", "ts": NOW.isoformat(), "people": []}
+async def _route(
+    sessions: async_sessionmaker[AsyncSession], event_id: int, kind: str, now: datetime = NOW
+) -> None:
+    payload = {"kind": kind, "hex": "ffa001", "ts": now.isoformat(), "people": []}
     async with sessions.begin() as session:
         await route(
             session,
@@ -35,7 +37,7 @@ async def _route(sessions: async_sessionmaker[AsyncSession], event_id: int, kind
             payload=payload,
             thread_key=None,
             topics=flight_topics("ffa001", []),
-            now=NOW,
+            now=now,
         )
 
 
@@ -93,3 +95,22 @@ async def test_webhook_rows_are_queued_once_per_kind_claimed_once_and_dead_lette
         await webhooks.dead_letter(session, first[0].row_id, worker="a", reason="HTTP 404")
         assert await webhooks.deliveries(session, hooks[0].id or 0) == {"dead": 1}
         assert await webhooks.claim_due(session, worker="a", limit=10, now=NOW) == []
+
+
+async def test_the_daily_digest_after_clocks_go_back_covers_the_whole_local_day(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # Berlin goes back on 2026-10-25: 08:00 is 06:00 UTC on the 24th, 07:00 UTC on the 25th.
+    await _chat(sessions)
+    async with sessions.begin() as session:
+        await set_chat_zone(session, CHAT, "Europe/Berlin")
+        await set_daily_digest(session, CHAT, 8 * 60, now=datetime(2026, 10, 24, 6, 0, tzinfo=UTC))
+    await _route(sessions, 7, "takeoff", now=datetime(2026, 10, 24, 6, 30, tzinfo=UTC))
+    after = datetime(2026, 10, 25, 7, 0, tzinfo=UTC)
+    assert await queue_due_digests(sessions, now=after, default_locale="en") == 1
+    async with sessions() as session:
+        digest = (
+            await session.exec(select(OutboxRow).where(OutboxRow.event_type == "daily_digest"))
+        ).one()
+    assert digest.payload["since"] == "2026-10-24T06:00:00+00:00"
+    assert [f["kind"] for f in digest.payload["flights"]] == ["takeoff"]

@@ -89,8 +89,10 @@ async def _daily_digest(session: AsyncSession, chat: Chat, zone: str, *, now: da
         return 0
     if not await claim_daily_digest(session, chat.id, previous=previous, moment=moment):
         return 0  # another process took it
-    # The day before the moment; a chat that just set /digest gets the time since then.
-    since = max(previous, moment - timedelta(days=1)) if previous else moment - timedelta(days=1)
+    # The local day before the moment (23 to 25 hours across DST, so that no alert falls
+    # between two digests); a chat that just set /digest gets the time since then.
+    prior = last_daily_moment(moment - timedelta(seconds=1), chat.digest_at, zone)
+    since = max(previous, prior) if previous is not None else prior
     alerts = await alerts_of_chat(session, chat.id, since=since, until=moment)
     digest = daily_digest(chat.id, alerts, since=since, until=moment, zone=zone)
     # The local date and time: a chat that moves its digest later the same day still
