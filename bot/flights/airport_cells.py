@@ -2,8 +2,10 @@
 
 An `AirportIndex` over every airportsdata field makes 28,000 `Airport`s first (~0.12 s,
 ~10 MB); `replay-flights` and the live poller's ground fixes ask about a few places.
-`catalogue()` reads the CSV once (~0.07 s) and keeps its text by 1°x1° cell (~4 MB);
-a `CellIndex` makes a cell's airports when a query first reaches that cell.
+`catalogue()` reads the CSV once (~0.2 s) and keeps its 3 MB of text as read, with
+where each 1°x1° cell's rows lie in it (5 MB in the process, against 13 MB as a `str`
+per cell: `CellTexts`); a `CellIndex` makes a cell's airports when a query first
+reaches that cell.
 Its answers are those of an `AirportIndex` over the same airports: the same grid, the
 same cells visited, each cell in ICAO order as `load_airports` gives them.
 """
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from operator import attrgetter
@@ -23,6 +27,56 @@ import airportsdata
 from bot.flights.airports import Airport, AirportIndex, _airport, is_jet_airport
 
 
+class CellTexts(Mapping[int, str]):
+    """Cell key -> the CSV text of the rows in the cell, made when asked.
+
+    The rows stay as airportsdata's file gives them, one `bytes` (3 MB), with each row's
+    place in it by cell in arrays: a `str` per cell or per row would hold more, and
+    building those first would leave the process holding more still (issue 13).
+
+    Args:
+        data: the rows' text, UTF-8.
+        spans: cell key, start and end in `data` of each row, three numbers a row.
+    """
+
+    def __init__(self, data: bytes, spans: array[int]) -> None:
+        self._data = data
+        # Offsets below 2 GB, cell keys below 64,800: four bytes each.
+        self._starts, self._ends = array("i", spans[1::3]), array("i", spans[2::3])
+        self._rows = rows = array("i", spans[0::3])
+        # A stable sort: a cell's rows keep their order in the file.
+        self._order = array("i", sorted(range(len(rows)), key=rows.__getitem__))
+        self._keys, self._first = array("i"), array("i")
+        for place, at in enumerate(self._order):
+            if not self._keys or self._keys[-1] != rows[at]:
+                self._keys.append(rows[at])
+                self._first.append(place)
+        self._first.append(len(self._order))
+
+    def holding(self, text: str) -> Iterator[int]:
+        """The keys of the cells whose text holds `text`, found in the bytes (a few ms)."""
+        needle = text.encode("utf8")
+        at = self._data.find(needle)
+        while at >= 0:
+            # Rows lie in the order of their starts (those the csv reader read last).
+            yield self._rows[bisect_right(self._starts, at) - 1]
+            at = self._data.find(needle, at + 1)
+
+    def __getitem__(self, key: int) -> str:
+        cell = bisect_left(self._keys, key)
+        if cell == len(self._keys) or self._keys[cell] != key:
+            raise KeyError(key)
+        data, starts, ends = self._data, self._starts, self._ends
+        rows = self._order[self._first[cell] : self._first[cell + 1]]
+        return b"".join(data[starts[at] : ends[at]] for at in rows).decode("utf8")
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     """airportsdata's rows as CSV text, by cell.
@@ -30,12 +84,11 @@ class Catalogue:
     Attributes:
         header: the column names.
         cells: cell key (as `AirportIndex` with 1° cells computes it) -> the CSV text
-            of the rows in the cell (one string per cell: 8,000 strings hold less
-            than 28,000 would).
+            of the rows in the cell.
     """
 
     header: tuple[str, ...]
-    cells: dict[int, str]
+    cells: CellTexts
 
 
 def every_field(raw: Mapping[str, Any]) -> bool:
@@ -49,38 +102,68 @@ _FAST_TAIL = ("lat", "lon", "tz", "lid")  # the columns a row's text ends with, 
 @functools.cache
 def catalogue() -> Catalogue:
     """airportsdata's rows sorted into cells, read once per process."""
-    data = resources.files(airportsdata).joinpath("airports.csv")
-    lines = data.read_text(encoding="utf8").splitlines(keepends=True)
-    reader = csv.reader(lines[:1])
-    header = tuple(next(reader))
+    data = resources.files(airportsdata).joinpath("airports.csv").read_bytes()
+    start = data.find(b"\n") + 1 or len(data)
+    header = tuple(next(csv.reader([data[:start].decode("utf8")])))
     icao_at, lat_at, lon_at = header.index("icao"), header.index("lat"), header.index("lon")
     fast = icao_at == 0 and header[-4:] == _FAST_TAIL
-    by_icao: dict[str, tuple[int, str]] = {}  # a code given twice keeps its last row
+    spans = array("q")  # cell key, start, end of each row
     slow: list[str] = []
-    for text in lines[1:]:
-        # The common row, `"ICAO",...,lat,lon,"tz","lid"`, without the csv module (half
-        # the time); a row with anything unusual at either end goes to the csv reader.
-        if fast and text.startswith('"'):
-            try:
-                _, lat_text, lon_text, tz, lid = text.rsplit(",", 4)
-                lat, lon = float(lat_text), float(lon_text)
-            except ValueError:
-                pass
-            else:
-                end = text.find('"', 1)
-                lid = lid.rstrip()
-                quoted = tz[:1] == '"' == tz[-1:] and lid[:1] == '"' == lid[-1:]
-                if quoted and end > 1 and text[end + 1] == ",":
-                    by_icao[text[1:end]] = (_key(lat, lon), text)
-                    continue
-        slow.append(text)
+    ascending, previous = True, b""  # codes ascending: each given once
+    while start < len(data):
+        end = data.find(b"\n", start) + 1 or len(data)
+        line = data[start:end]
+        common = _fast_row(line) if fast else None
+        if common is None:
+            slow.append(line.decode("utf8"))
+        else:
+            code, key = common
+            spans.extend((key, start, end))
+            ascending, previous = ascending and previous < code, code
+        start = end
+    extra = bytearray()  # the rows the csv reader read, after the file's text
     for row, text in zip(csv.reader(slow), _row_texts(slow), strict=True):
         if len(row) > max(icao_at, lat_at, lon_at) and row[icao_at]:
-            by_icao[row[icao_at]] = (_key(float(row[lat_at]), float(row[lon_at])), text)
-    rows: dict[int, list[str]] = {}
-    for key, text in by_icao.values():
-        rows.setdefault(key, []).append(text)
-    return Catalogue(header, {key: "".join(texts) for key, texts in rows.items()})
+            at = len(data) + len(extra)
+            extra += text.encode("utf8")
+            spans.extend((_key(float(row[lat_at]), float(row[lon_at])), at, len(data) + len(extra)))
+            ascending = False
+    rows = data + bytes(extra) if extra else data
+    if not ascending:
+        spans = _last_of_each(rows, spans, icao_at)
+    return Catalogue(header, CellTexts(rows, spans))
+
+
+def _fast_row(line: bytes) -> tuple[bytes, int] | None:
+    """The code and cell key of the common row, `"ICAO",...,lat,lon,"tz","lid"`, read
+    without the csv module (half the time); None for a row with anything unusual at
+    either end, which the csv reader reads instead."""
+    if not line.startswith(b'"'):
+        return None
+    try:
+        _, lat_text, lon_text, tz, lid = line.rsplit(b",", 4)
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        return None
+    end = line.find(b'"', 1)
+    lid = lid.rstrip()
+    quoted = tz[:1] == b'"' == tz[-1:] and lid[:1] == b'"' == lid[-1:]
+    if quoted and end > 1 and line[end + 1 : end + 2] == b",":
+        return line[1:end], _key(lat, lon)
+    return None
+
+
+def _last_of_each(rows: bytes, spans: array[int], icao_at: int) -> array[int]:
+    """`spans` with only the last row of each code (a code given twice keeps its last)."""
+    at = range(0, len(spans), 3)
+    texts = [rows[spans[i + 1] : spans[i + 2]].decode("utf8") for i in at]
+    codes = [row[icao_at] for row in csv.reader(texts)]
+    last = {code: i for i, code in zip(at, codes, strict=True)}
+    kept = array("q")
+    for i, code in zip(at, codes, strict=True):
+        if last[code] == i:
+            kept.extend(spans[i : i + 3])
+    return kept
 
 
 def _key(lat: float, lon: float) -> int:
@@ -146,11 +229,9 @@ class CellIndex(AirportIndex):
         if found is not None or not code:
             return found
         source = self._source if self._source is not None else catalogue()
-        for key, text in source.cells.items():
-            if (
-                key not in self._made
-                and code in text
-                and any(a.icao == code for a in _airports(source, key, every_field))
+        for key in source.cells.holding(code):
+            if key not in self._made and any(
+                a.icao == code for a in _airports(source, key, every_field)
             ):
                 self._make(key)
                 return super().get(code)
