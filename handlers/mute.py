@@ -11,7 +11,6 @@ from handlers.locale import chat_translator
 from handlers.rights import chat_manager_or_refuse
 from handlers.schedule import chat_zone_of
 from storage.chats import set_mute
-from storage.types import utcnow
 
 
 async def mute_command(update: Update, context: BotContext) -> None:
@@ -28,7 +27,8 @@ async def mute_command(update: Update, context: BotContext) -> None:
         return
     if not await chat_manager_or_refuse(update, context, t):
         return
-    until = utcnow() + duration
+    # Mutes run out and end in a digest by the delivery worker's clock.
+    until = context.services.delivery_clock() + duration
     async with context.services.sessions.begin() as session:
         await set_mute(session, chat.id, until)
     await message.reply_text(
@@ -49,7 +49,7 @@ async def unmute_command(update: Update, context: BotContext) -> None:
     if not await chat_manager_or_refuse(update, context, t):
         return
     async with context.services.sessions.begin() as session:
-        missed = await end_mute(session, chat.id, now=utcnow())
+        missed = await end_mute(session, chat.id, now=context.services.delivery_clock())
     text = t._("Alerts are on again.")
     if missed:
         text += " " + t.n_(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from bot.runtime.app import SummitApp
-from storage.models import Aircraft, Subscription
+from storage.models import Aircraft, OutboxRow, OutboxStatus, Subscription
+from storage.types import utcnow
 from tests.alerting import store_landing
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.statement_fakes import Clock
 
 GROUP = -1003004005
 
@@ -175,3 +178,50 @@ async def test_bad_mute_durations(fake: FakeBotAPI, app: SummitApp, duration: st
     assert await _reply(fake, 306, f"/mute {duration}".strip()) == (
         "Send /mute with a duration, for example /mute 2h or /mute 1d (at most 30 days)."
     )
+
+
+@pytest.fixture
+async def clock() -> Clock:
+    """The delivery worker's clock, moved by hand from now."""
+    return Clock(utcnow().timestamp())
+
+
+@pytest.fixture
+async def clocked_app(fake: FakeBotAPI, sqlite_url: str, clock: Clock) -> AsyncIterator[SummitApp]:
+    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_DELIVERY_RATE="1000")
+    async with running_bot(settings, delivery_clock=clock) as application:
+        async with services_of(application).sessions.begin() as session:
+            session.add(Aircraft(hex="ffa001", registration="DEMO1", source="test data"))
+        yield application
+
+
+async def test_a_mute_runs_out_and_its_digest_comes_by_the_delivery_clock(
+    fake: FakeBotAPI, clocked_app: SummitApp, clock: Clock
+) -> None:
+    """Two hours of mute pass on a virtual delivery clock, not on the wall clock."""
+    await _reply(fake, 307, "/subscribe aircraft ffa001")
+    assert (await _reply(fake, 307, "/mute 2h")).startswith("Alerts are muted until")
+    await store_landing(services_of(clocked_app).sessions)
+    assert clocked_app.job_queue is not None
+    [expiry] = clocked_app.job_queue.get_jobs_by_name("end-expired-mutes")
+    await expiry.run(clocked_app)
+    clock.advance(2 * 3600 - 60)
+    await expiry.run(clocked_app)  # a minute left: still muted, nothing digested
+    assert await _digests(clocked_app) == []
+    clock.advance(61)
+    await expiry.run(clocked_app)
+    # Due two seconds after the mute ended (so /unmute's answer would come first), by
+    # the delivery clock the worker claims with.
+    [(status, due)] = await _digests(clocked_app)
+    assert status == OutboxStatus.PENDING and due == clock() + timedelta(seconds=2)
+    clock.advance(2)
+    services_of(clocked_app).wake_delivery()
+    messages = await fake.wait_for_messages(307, 3)
+    digest = messages[-1].plain_text or ""
+    assert digest.startswith("🔕 While this chat was muted, 1 alert arrived:")
+
+
+async def _digests(app: SummitApp) -> list[tuple[OutboxStatus, datetime]]:
+    async with services_of(app).sessions() as session:
+        rows = (await session.exec(select(OutboxRow).where(OutboxRow.event_type == "digest"))).all()
+    return [(row.status, row.next_attempt_at) for row in rows]
