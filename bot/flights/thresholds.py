@@ -154,3 +154,79 @@ class DetectorConfig:
     emergency_min_reports: int = 2
     dedup_round_s: int = 60
     forget_after_s: float = 3 * 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationConfig:
+    """Thresholds of the destination predictor (`bot.flights.destination`), each with its reason.
+
+    Attributes:
+        alert_probability: the most likely destination is alerted once it reaches this
+            probability (`SUMMITWATCH_DESTINATION_THRESHOLD` overrides it): above a half,
+            so one airport outweighs every other together, and high enough that a jet
+            still in cruise over several plausible airports is not named too early.
+        bearing_sigma_deg: how far off the aircraft's track a destination usually lies
+            in cruise: airways and direct routings stay within 10-15° of the great
+            circle to the destination.
+        turn_km: the lateral room near a destination: within a few tens of km an
+            aircraft turns onto its downwind and base legs, so the bearing says less
+            there (the tolerance grows to atan(turn_km / distance)).
+        cone_deg: airports farther off the track than this (beyond `near_km`) are no
+            candidates at all: nobody flies away from their destination for long.
+        near_km: within this distance any direction is possible (circling, vectoring).
+        max_range_km: farthest destination considered: the longest-range business
+            jets (Global 7500, G700) fly about 14,000 km; 12,000 km covers every
+            leg flown in practice and bounds the candidates.
+        descent_min_fpm: a descent faster than this is a descent toward a destination,
+            not altitude noise or a small level change.
+        descent_nm_per_1000ft: the pilots' rule for where a descent starts: 3 nm per
+            1000 ft to lose (about a 3° path), so the distance left matches the height
+            left when descending, and a level aircraft is at least that far out.
+        profile_sigma: spread of the log ratio of the actual to the expected distance:
+            descents run from about 2.5° to 4° with level segments, a factor of ~1.5.
+        cruise_min_ft: below this an aircraft that is not climbing is on a short hop
+            or on its way down: jets cruise at FL250-FL450 on any leg over a few
+            hundred km.
+        low_reach: how many times the distance a 3° descent from its height needs an
+            aircraft below `cruise_min_ft` still flies: level segments at 10,000 ft
+            and below are vectoring and holds, not journeys.
+        range_scale_km: each this many km of distance make a destination e times less
+            likely: short legs are far more common than long ones, and a long one is
+            seen as such only once the shorter candidates are passed.
+        history_weight: log-weight per (log) visit of the aircraft's own airports: a
+            government jet keeps returning to a few airports.
+        international_weight: log-weight of an airport named "International": it
+            serves flights from abroad, where foreign officials' jets land, and it
+            outweighs the small fields around the same city (Zabrat beside Baku's GYD).
+        route_weight: log-weight per (log) landing of earlier flights from the same
+            origin: routes repeat, though less than an aircraft's own habits.
+        slow_km: the last stretch, flown slower (from cruise down to approach speed):
+            jets slow below 250 kt under 10,000 ft, some 60 km out, and to ~140 kt on
+            final.
+        approach_kt: ground speed on final approach.
+        approach_extra_s: what vectors, holding and the pattern add to the straight
+            line (a few minutes at a busy airport).
+        window_s: the recent fixes kept per aircraft: the course over the last minutes.
+        top: how many candidates a prediction keeps (and /status may show).
+    """
+
+    alert_probability: float = 0.6
+    bearing_sigma_deg: float = 12.0
+    turn_km: float = 25.0
+    cone_deg: float = 75.0
+    near_km: float = 40.0
+    max_range_km: float = 12_000.0
+    descent_min_fpm: float = 500.0
+    descent_nm_per_1000ft: float = 3.0
+    profile_sigma: float = 0.45
+    cruise_min_ft: int = 25_000
+    low_reach: float = 3.0
+    range_scale_km: float = 1500.0
+    history_weight: float = 1.5
+    route_weight: float = 1.0
+    international_weight: float = 0.7
+    slow_km: float = 60.0
+    approach_kt: float = 140.0
+    approach_extra_s: float = 180.0
+    window_s: float = 600.0
+    top: int = 5
