@@ -7,6 +7,7 @@ from storage.models.flights import FlightEventRow, Position
 from storage.models.links import SignalLink
 from storage.models.operations import MaintenanceMark
 from storage.models.outbox import AlertPayload, OutboxRow, OutboxStatus
+from storage.models.pictures import PictureFile
 from storage.models.sources import Source, SourceKind
 from storage.models.statements import Mention, Statement, StatementEvent, StatementRevision
 from storage.models.venues import Venue, VenueEvent, VenueFactor, VenueRanking
@@ -39,6 +40,7 @@ __all__ = [
     "OutboxStatus",
     "Person",
     "PersonAircraft",
+    "PictureFile",
     "Position",
     "SignalLink",
     "Source",
