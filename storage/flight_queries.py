@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, column, func, values
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -17,6 +17,7 @@ from storage.positions import POSITIONS
 
 # The events that make or revise a flight; signal_regained may retract a probable landing.
 FLIGHT_KINDS = ("takeoff", "landing", "signal_regained")
+DESTINATION = "destination"  # a prediction made in the air (bot.flights.destination_watch)
 # Enough to draw a long flight at a few fixes a minute without loading weeks of track.
 MAX_TRACK_FIXES = 5000
 
@@ -157,24 +158,33 @@ def _chunked(hexes: Sequence[str]) -> list[list[str]]:
 async def last_fixes(session: AsyncSession, hexes: Sequence[str]) -> dict[str, Fix]:
     """The newest kept position of each of these aircraft (those with none are absent).
 
-    One statement per few hundred aircraft: the newest time per aircraft comes from the
-    (hex, ts) index, then those rows are read.
+    One statement per few hundred aircraft. Each aircraft's newest time is its own
+    max() on the (hex, ts) index, one seek, where a GROUP BY over the aircraft read
+    every position they have (thousands each); then those rows are read.
     """
     found: dict[str, Fix] = {}
+    connection = await session.connection()
     for chunk in _chunked(hexes):
-        newest = (
-            select(Position.hex, func.max(Position.ts).label("ts"))
-            .where(col(Position.hex).in_(chunk))
-            .group_by(col(Position.hex))
-            .subquery()
+        wanted = values(column("hex", String), name="wanted").data([(h,) for h in chunk])
+        asked = wanted.cte("wanted")
+        newest_ts = (
+            core_select(func.max(POSITIONS.c.ts))
+            .where(POSITIONS.c.hex == asked.c.hex)
+            .scalar_subquery()
         )
-        result = await session.exec(
-            select(Position)
-            .join(newest, (col(Position.hex) == newest.c.hex) & (col(Position.ts) == newest.c.ts))
-            .order_by(col(Position.id))
+        newest = core_select(asked.c.hex, newest_ts.label("ts")).subquery("newest")
+        result = await connection.execute(
+            core_select(*_FIX_COLUMNS)
+            .join_from(
+                POSITIONS,
+                newest,
+                (POSITIONS.c.hex == newest.c.hex) & (POSITIONS.c.ts == newest.c.ts),
+            )
+            .order_by(POSITIONS.c.id)
         )
-        for position in result.all():
-            found[position.hex] = _fix(position)  # on a tie of times, the last stored wins
+        for row in result.all():
+            fix = Fix(*row)
+            found[fix.hex] = fix  # on a tie of times, the last stored wins
     return found
 
 
@@ -201,8 +211,11 @@ async def events_by_aircraft(
         flights_ranked = (
             select(col(FlightEventRow.id), rank).where(col(FlightEventRow.hex).in_(chunk), kinds)
         ).subquery()
+        # A destination prediction is no evidence of where the aircraft is.
         any_ranked = (
-            select(col(FlightEventRow.id), rank).where(col(FlightEventRow.hex).in_(chunk))
+            select(col(FlightEventRow.id), rank).where(
+                col(FlightEventRow.hex).in_(chunk), FlightEventRow.kind != DESTINATION
+            )
         ).subquery()
         wanted = (
             select(flights_ranked.c.id)
