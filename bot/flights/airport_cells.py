@@ -2,9 +2,9 @@
 
 An `AirportIndex` over every airportsdata field makes 28,000 `Airport`s first (~0.12 s,
 ~10 MB); `replay-flights` and the live poller's ground fixes ask about a few places.
-`catalogue()` reads the CSV once (~0.2 s) and keeps its 3 MB of text as read, with
-where each 1°x1° cell's rows lie in it (5 MB in the process, against 13 MB as a `str`
-per cell: `CellTexts`); a `CellIndex` makes a cell's airports when a query first
+`catalogue()` reads the CSV once (~0.2 s) and keeps where each 1°x1° cell's rows lie
+in the file, reading them again when asked (2 MB in the process, against 13 MB as a
+`str` per cell: `CellTexts`); a `CellIndex` makes a cell's airports when a query first
 reaches that cell.
 Its answers are those of an `AirportIndex` over the same airports: the same grid, the
 same cells visited, each cell in ICAO order as `load_airports` gives them.
@@ -14,33 +14,66 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
+import weakref
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from operator import attrgetter
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import airportsdata
 
 from bot.flights.airports import Airport, AirportIndex, _airport, is_jet_airport
 
 
-class CellTexts(Mapping[int, str]):
-    """Cell key -> the CSV text of the rows in the cell, made when asked.
+class RowText:
+    """airportsdata's file, read where asked: from the file itself when it is one (kept
+    open, so a package upgrade that replaces it changes nothing here), else kept as
+    bytes; `extra` is read after the file's end."""
 
-    The rows stay as airportsdata's file gives them, one `bytes` (3 MB), with each row's
-    place in it by cell in arrays: a `str` per cell or per row would hold more, and
-    building those first would leave the process holding more still (issue 13).
+    def __init__(self, path: Traversable, extra: bytes = b"") -> None:
+        self._extra = extra
+        if isinstance(path, Path):
+            self._file: BinaryIO | None = path.open("rb", buffering=0)
+            weakref.finalize(self, self._file.close)  # with the catalogue (one a process)
+            self._data = b""
+            self._size = os.fstat(self._file.fileno()).st_size
+        else:
+            self._file, self._data = None, path.read_bytes()
+            self._size = len(self._data)
+
+    def read(self, start: int, end: int) -> bytes:
+        """The bytes from `start` to `end`."""
+        if start >= self._size:
+            return self._extra[start - self._size : end - self._size]
+        if self._file is None:
+            return self._data[start:end]
+        return os.pread(self._file.fileno(), end - start, start)
+
+    def whole(self) -> bytes:
+        """The whole text, the file's and then `extra`."""
+        return self.read(0, self._size) + self._extra
+
+
+class CellTexts(Mapping[int, str]):
+    """Cell key -> the CSV text of the rows in the cell, read when asked.
+
+    Only where each row lies in airportsdata's file is kept, by cell, in arrays (0.5 MB);
+    the text is read from the file (`RowText`). A `str` per cell held 4 MB, and building
+    those left the process holding 13 MB (issue 13).
 
     Args:
-        data: the rows' text, UTF-8.
-        spans: cell key, start and end in `data` of each row, three numbers a row.
+        text: the rows' text, UTF-8.
+        spans: cell key, start and end in `text` of each row, three numbers a row.
     """
 
-    def __init__(self, data: bytes, spans: array[int]) -> None:
-        self._data = data
+    def __init__(self, text: RowText, spans: array[int]) -> None:
+        self._text = text
         # Offsets below 2 GB, cell keys below 64,800: four bytes each.
         self._starts, self._ends = array("i", spans[1::3]), array("i", spans[2::3])
         self._rows = rows = array("i", spans[0::3])
@@ -54,21 +87,21 @@ class CellTexts(Mapping[int, str]):
         self._first.append(len(self._order))
 
     def holding(self, text: str) -> Iterator[int]:
-        """The keys of the cells whose text holds `text`, found in the bytes (a few ms)."""
-        needle = text.encode("utf8")
-        at = self._data.find(needle)
+        """The keys of the cells whose text holds `text`, found in the file (a few ms)."""
+        needle, whole = text.encode("utf8"), self._text.whole()
+        at = whole.find(needle)
         while at >= 0:
             # Rows lie in the order of their starts (those the csv reader read last).
             yield self._rows[bisect_right(self._starts, at) - 1]
-            at = self._data.find(needle, at + 1)
+            at = whole.find(needle, at + 1)
 
     def __getitem__(self, key: int) -> str:
         cell = bisect_left(self._keys, key)
         if cell == len(self._keys) or self._keys[cell] != key:
             raise KeyError(key)
-        data, starts, ends = self._data, self._starts, self._ends
+        read, starts, ends = self._text.read, self._starts, self._ends
         rows = self._order[self._first[cell] : self._first[cell + 1]]
-        return b"".join(data[starts[at] : ends[at]] for at in rows).decode("utf8")
+        return b"".join(read(starts[at], ends[at]) for at in rows).decode("utf8")
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._keys)
@@ -102,7 +135,9 @@ _FAST_TAIL = ("lat", "lon", "tz", "lid")  # the columns a row's text ends with, 
 @functools.cache
 def catalogue() -> Catalogue:
     """airportsdata's rows sorted into cells, read once per process."""
-    data = resources.files(airportsdata).joinpath("airports.csv").read_bytes()
+    path = resources.files(airportsdata).joinpath("airports.csv")
+    file_text = RowText(path)
+    data = file_text.whole()  # let go once the rows are located
     start = data.find(b"\n") + 1 or len(data)
     header = tuple(next(csv.reader([data[:start].decode("utf8")])))
     icao_at, lat_at, lon_at = header.index("icao"), header.index("lat"), header.index("lon")
@@ -128,10 +163,11 @@ def catalogue() -> Catalogue:
             extra += text.encode("utf8")
             spans.extend((_key(float(row[lat_at]), float(row[lon_at])), at, len(data) + len(extra)))
             ascending = False
-    rows = data + bytes(extra) if extra else data
+    if extra:
+        file_text = RowText(path, bytes(extra))
     if not ascending:
-        spans = _last_of_each(rows, spans, icao_at)
-    return Catalogue(header, CellTexts(rows, spans))
+        spans = _last_of_each(file_text.whole(), spans, icao_at)
+    return Catalogue(header, CellTexts(file_text, spans))
 
 
 def _fast_row(line: bytes) -> tuple[bytes, int] | None:
