@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Sequence
+from datetime import timedelta
 from html import escape
 from typing import Protocol
 
@@ -12,11 +13,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import Application, CommandHandler
 
+from bot.flights import airports as airport_data
+from bot.flights.destination_status import open_predictions, prediction_line
 from bot.flights.overview import AircraftOverview, aircraft_overviews, recent_flights, recent_track
 from bot.flights.status_text import flight_line, globe_link, state_line, track_picture
 from bot.kernel.i18n import Translator
 from bot.kernel.inflection import Name
 from bot.kernel.numbers import looks_numeric, parse_int
+from bot.links.status import links_section
 from bot.statements.views import status_section
 from bot.watch.confidence import confidence_label
 from bot.watch.person_text import person_name, person_role
@@ -26,7 +30,7 @@ from handlers.context import BotContext
 from handlers.fleet import DETAIL_UP_TO, Member, fleet_messages, split_page
 from handlers.locale import chat_translator
 from storage.flight_records import Fix
-from storage.models import Aircraft, PersonAircraft
+from storage.models import Aircraft, FlightEventRow, PersonAircraft
 from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.status")
@@ -66,7 +70,24 @@ async def _extra_sections(
     if not context.services.settings.statements_enabled:
         return []
     slug = subject.person.slug if subject.person else None
-    return [await section(session, slug, subject.hexes, t) for section in STATUS_SECTIONS]
+    texts = [await section(session, slug, subject.hexes, t) for section in STATUS_SECTIONS]
+    settings = context.services.settings
+    texts.append(
+        await links_section(
+            session,
+            slug,
+            t,
+            now=context.services.clock(),
+            country_of=_airport_country,
+            silence_window=timedelta(hours=settings.host_silence_window_h),
+        )
+    )
+    return texts
+
+
+def _airport_country(icao: str) -> str | None:
+    airport = airport_data.get(icao)
+    return airport.country if airport is not None else None
 
 
 async def _not_found(lookup: SubjectLookup, query: str, t: Translator) -> str:
@@ -86,7 +107,12 @@ async def _not_found(lookup: SubjectLookup, query: str, t: Translator) -> str:
     return text + " " + t._("See /watchlist.")
 
 
-def _aircraft_block(subject: Subject, overview: AircraftOverview, t: Translator) -> str:
+def _aircraft_block(
+    subject: Subject,
+    overview: AircraftOverview,
+    t: Translator,
+    predicted: FlightEventRow | None = None,
+) -> str:
     entry = next(a for a in subject.aircraft if a.hex == overview.hex)
     line = "• " + globe_link(entry.hex, entry.label)
     if entry.link is not None:
@@ -95,6 +121,8 @@ def _aircraft_block(subject: Subject, overview: AircraftOverview, t: Translator)
             line += f" (“{escape(entry.link.note)}”)"
         line += _dataset_provenance(entry.link, t)
     lines = [line, state_line(overview.where, t)]
+    if predicted is not None:
+        lines.append(prediction_line(predicted, t))
     if overview.last_flight is not None:
         lines.append(t._("Last flight: {flight}", flight=flight_line(overview.last_flight, t)))
     return "\n".join(lines)
@@ -168,6 +196,7 @@ async def status_command(update: Update, context: BotContext) -> None:
     lines = [_heading(subject, t)]
     async with context.services.sessions() as session:
         overviews = await aircraft_overviews(session, subject.hexes, now)
+        predicted = await open_predictions(session, overviews)
         extra = await _extra_sections(context, session, subject, t)
         newest = _newest(overviews)
     if not subject.aircraft:
@@ -179,7 +208,7 @@ async def status_command(update: Update, context: BotContext) -> None:
                 else Name(subject.label, t.locale, "fixed"),
             )
         )
-    lines.extend(_aircraft_block(subject, o, t) for o in overviews)
+    lines.extend(_aircraft_block(subject, o, t, predicted.get(o.hex)) for o in overviews)
     lines.extend(s for s in extra if s)
     # Many linked aircraft can outgrow one message: split between blocks, never inside one.
     for page in pages(lines, separator="\n\n"):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import DigestEvent, FlightEventRow, StatementEvent, VenueEvent
+from storage.models import DigestEvent, FlightEventRow, SignalLink, StatementEvent, VenueEvent
 from storage.upsert import conflict_insert
 
-EventRow = FlightEventRow | StatementEvent | VenueEvent | DigestEvent
+EventRow = FlightEventRow | StatementEvent | VenueEvent | DigestEvent | SignalLink
 _TABLES: dict[type[EventRow], Table] = {
     FlightEventRow: FlightEventRow.__table__,  # type: ignore[attr-defined]
     StatementEvent: StatementEvent.__table__,  # type: ignore[attr-defined]
     VenueEvent: VenueEvent.__table__,  # type: ignore[attr-defined]
     DigestEvent: DigestEvent.__table__,  # type: ignore[attr-defined]
+    SignalLink: SignalLink.__table__,  # type: ignore[attr-defined]
 }
 
 

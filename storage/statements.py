@@ -273,6 +273,19 @@ async def _views(
     ]
 
 
+async def statement_views(session: AsyncSession, ids: Sequence[int]) -> list[StatementView]:
+    """The statements with these ids (those that still exist), with source and mentions."""
+    if not ids:
+        return []
+    query = (
+        select(Statement, Source)
+        .join(Source, col(Source.id) == col(Statement.source_id))
+        .where(col(Statement.id).in_(sorted(set(ids))))
+        .order_by(col(Statement.id))
+    )
+    return await _views(session, list((await session.exec(query)).all()))
+
+
 def _mentioning(topics: Sequence[Topic]) -> ColumnElement[bool]:
     """Statements with a mention of any of `topics`."""
     return col(Statement.id).in_(
@@ -389,5 +402,6 @@ __all__ = [
     "revisions_of",
     "sources_by_country",
     "statement_sources",
+    "statement_views",
     "store_item",
 ]

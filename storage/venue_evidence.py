@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,6 +37,8 @@ class LandingRecord:
         person_slug: The linked person.
         person_names: Their names per language.
         confidence: "believed" or "confirmed" (the link, not the landing).
+        provider: the ADS-B provider that saw it.
+        landing_confidence: the detection's: "confirmed" or "probable".
     """
 
     event_key: str
@@ -46,25 +49,44 @@ class LandingRecord:
     person_slug: str
     person_names: dict[str, str]
     confidence: str
+    provider: str | None = None
+    landing_confidence: str = "confirmed"
 
 
 async def landings_at(
-    session: AsyncSession, airports: Sequence[str], *, since: datetime, until: datetime
+    session: AsyncSession,
+    airports: Sequence[str],
+    *,
+    since: datetime,
+    until: datetime,
+    people: Sequence[str] = (),
+    event_ids: Sequence[int] = (),
 ) -> list[LandingRecord]:
-    """Landings at `airports` from `since` to `until` of aircraft linked to a person.
+    """Landings at `airports` (or of aircraft linked to `people`) from `since` to `until`
+    of aircraft linked to a person; `event_ids`, when given, narrows to those landings.
 
     One record per landing and linked person, oldest first. A probable landing that a
     regained signal withdrew (the aircraft was still flying) is left out.
     """
-    if not airports:
+    if not airports and not people and not event_ids:
         return []
+    where = []
+    if airports or people:
+        where.append(
+            or_(
+                col(FlightEventRow.airport_icao).in_([a.upper() for a in airports]),
+                col(Person.slug).in_(list(people)),
+            )
+        )
+    if event_ids:
+        where.append(col(FlightEventRow.id).in_(list(event_ids)))
     query = (
         select(FlightEventRow, PersonAircraft, Person)
         .join(PersonAircraft, col(PersonAircraft.aircraft_hex) == col(FlightEventRow.hex))
         .join(Person, col(Person.id) == col(PersonAircraft.person_id))
         .where(
             FlightEventRow.kind == LANDING,
-            col(FlightEventRow.airport_icao).in_([a.upper() for a in airports]),
+            *where,
             col(FlightEventRow.ts) >= since,
             col(FlightEventRow.ts) <= until,
         )
@@ -86,6 +108,8 @@ async def landings_at(
                 person_slug=person.slug,
                 person_names=dict(person.names),
                 confidence=str(link.confidence),
+                provider=event.provider,
+                landing_confidence=event.confidence,
             )
         )
     return records

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from bot.alerts.destination_alert import DestinationAlert
 from bot.alerts.events import (
     DailyDigestAlert,
     DigestAlert,
@@ -23,8 +24,11 @@ from bot.alerts.events import (
     StatementAlert,
     VenueChangeAlert,
 )
+from bot.alerts.linked import LinkedAlert
+from bot.alerts.render_destination import render_destination
 from bot.alerts.render_digest import render_digest
 from bot.alerts.render_flight import render_flight
+from bot.alerts.render_linked import render_linked
 from bot.alerts.render_scheduled import render_daily_digest, render_quiet_digest
 from bot.alerts.render_statement import render_statement
 from bot.alerts.render_venue import render_venue_change
@@ -61,8 +65,10 @@ class AlertRenderers:
         """
         self._kinds: dict[str, AlertKind[Any]] = {
             FlightAlert.TYPE: AlertKind(FlightAlert.from_json, render_flight, flight_photo),
+            DestinationAlert.TYPE: AlertKind(DestinationAlert.from_json, render_destination),
             StatementAlert.TYPE: AlertKind(StatementAlert.from_json, render_statement),
             VenueChangeAlert.TYPE: AlertKind(VenueChangeAlert.from_json, render_venue_change),
+            LinkedAlert.TYPE: AlertKind(LinkedAlert.from_json, render_linked),
             # The digest lists other alerts' first lines, so it renders through this table.
             DigestAlert.TYPE: AlertKind(
                 DigestAlert.from_json, lambda digest, t: render_digest(digest, t, self.render)

@@ -29,6 +29,7 @@ from bot.flights.providers import (
 from bot.flights.providers.pacing import requests_per_round
 from bot.flights.providers.profiles import UnknownProviderError
 from bot.flights.providers.status import ProviderHealth
+from bot.flights.thresholds import DestinationConfig
 from bot.kernel.config import Settings
 from bot.net.http import new_session
 
@@ -100,6 +101,8 @@ class LiveFlights:
             config=self._config,
             airports=self._airports,
             slice_size=self._slice_size(),
+            destinations=DestinationConfig(alert_probability=self._settings.destination_threshold),
+            link_window=self._settings.link_window,
         )
         return self._watch
 

@@ -46,6 +46,7 @@ from bot.alerts.record import record_event
 from bot.flights import airports as airport_data
 from bot.flights.airport_cells import CellIndex, catalogue, every_field
 from bot.flights.airports import AirportIndex, default_index
+from bot.flights.destination_watch import DestinationWatch
 from bot.flights.detector import (
     SNAPSHOT_VERSION,
     AirportLookup,
@@ -60,6 +61,8 @@ from bot.flights.payload import TrackPoint, flight_alert
 from bot.flights.providers import FetchOutcome, FlightFetcher, record_health
 from bot.flights.reports import PositionReport
 from bot.flights.rotation import Rotation
+from bot.flights.thresholds import DestinationConfig
+from bot.links.linker import DEFAULT_WINDOW, link_landing
 from storage.flight_state import AircraftState, load_state, save_state, state_revision
 from storage.flight_watch import aircraft_by_hexes, watched_hexes
 from storage.models import Aircraft, FlightEventRow
@@ -132,6 +135,10 @@ class FlightWatch:
         keep: which positions to store.
         slice_size: most aircraft asked per round (what the first provider can answer
             in one); a larger watchlist is polled in slices (`bot.flights.rotation`).
+        destinations: the destination predictor's thresholds (its alert threshold
+            from the settings); it runs for watched aircraft in the air, outside the
+            detector (`bot.flights.destination_watch`).
+        link_window: a landing is linked to statements this far before or after it.
     """
 
     def __init__(
@@ -146,8 +153,11 @@ class FlightWatch:
         fields: AirportLookup | None = None,
         keep: KeepRule | None = None,
         slice_size: int | None = None,
+        destinations: DestinationConfig | None = None,
+        link_window: timedelta = DEFAULT_WINDOW,
     ) -> None:
         self._sessions = sessions
+        self._link_window = link_window
         self._fetcher = fetcher
         self._clock = clock
         self._wake = wake
@@ -164,6 +174,7 @@ class FlightWatch:
         self._slices_told = 1
         self._refreshes = Refreshes()
         self._lock = asyncio.Lock()
+        self._destinations = DestinationWatch(destinations)
 
     async def poll(self) -> PollResult:
         """Run one round (rounds never overlap: a second caller waits for the first).
@@ -209,6 +220,7 @@ class FlightWatch:
             self._fields = CellIndex(every_field, await asyncio.to_thread(catalogue))
         if self._detector is None:
             self._detector = Detector(self._config, self._airports, self._fields)
+        await self._destinations.ready()
         return self._detector
 
     async def _sync_state(self, session: AsyncSession, detector: Detector) -> None:
@@ -261,6 +273,8 @@ class FlightWatch:
             events.extend(detector.tick(judge_at))
             events = self._after_blindness(events, judge_at)
         events = [e for e in events if e.hex in watched]
+        self._destinations.retain(watched)
+        flying = self._destinations.observe(detector, fresh)
         kept = [_position(r) for r in fresh if self._sightings.keep(r)]
         self._sightings.retain(watched)
         self._unsaved |= detector.take_changed() | self._sightings.take_changed()
@@ -282,6 +296,9 @@ class FlightWatch:
                 event_id = await self._store_event(session, event, aircraft, now)
                 if event_id is not None:
                     stored.append(event_id)
+            landed = {e.hex for e in events if e.kind == EventKind.LANDING}
+            self._destinations.forget(landed)
+            stored += await self._destinations.alert(session, flying - landed, now, self._describe)
             if full or events:
                 revision = await save_state(
                     session,
@@ -352,20 +369,25 @@ class FlightWatch:
     async def _store_event(
         self, session: AsyncSession, event: FlightEvent, aircraft: Aircraft, now: datetime
     ) -> int | None:
-        links = await links_of_aircraft(session, event.hex)
-        people = [
-            PersonPart(slug=person.slug, names=dict(person.names), confidence=str(link.confidence))
-            for link, person in links
-        ]
-        # The alert reads what it shows of the aircraft from its stored row itself.
-        info = AircraftPart.of_row(
-            aircraft,
-            callsign=self._sightings.callsign(event.hex),
-            demo=DEMO_TAG in (aircraft.tags or []),
-        )
-        track = await self._track(session, event) if event.kind == "landing" else []
+        info, people = await self._identity(session, aircraft)
+        track: list[TrackPoint] = []
+        predicted = None
+        if event.kind == "landing":
+            track = await self._track(session, event)
+            departed = event.data.get("departure_ts")
+            predicted = await self._destinations.predicted_for_landing(
+                session,
+                event.hex,
+                datetime.fromisoformat(departed) if isinstance(departed, str) else None,
+                event.ts,
+            )
         alert = flight_alert(
-            event, aircraft=info, people=people, airports=airport_data.get, track=track
+            event,
+            aircraft=info,
+            people=people,
+            airports=airport_data.get,
+            track=track,
+            predicted=predicted,
         )
         row = FlightEventRow(
             dedup_key=event.dedup_key,
@@ -383,7 +405,42 @@ class FlightWatch:
             detected_at=now,
         )
         recorded = await record_event(session, alert, now, row=row)
-        return recorded.event_id if recorded else None
+        if recorded is None:
+            return None
+        if event.kind == "landing":
+            # The statement may have come first: this landing completes the pair.
+            await link_landing(
+                session,
+                event_id=recorded.event_id,
+                landed_at=event.ts,
+                now=now,
+                window=self._link_window,
+            )
+        return recorded.event_id
+
+    async def _identity(
+        self, session: AsyncSession, aircraft: Aircraft
+    ) -> tuple[AircraftPart, list[PersonPart]]:
+        """The aircraft as an alert shows it, and the people linked to it."""
+        links = await links_of_aircraft(session, aircraft.hex)
+        people = [
+            PersonPart(slug=person.slug, names=dict(person.names), confidence=str(link.confidence))
+            for link, person in links
+        ]
+        # The alert reads what it shows of the aircraft from its stored row itself.
+        info = AircraftPart.of_row(
+            aircraft,
+            callsign=self._sightings.callsign(aircraft.hex),
+            demo=DEMO_TAG in (aircraft.tags or []),
+        )
+        return info, people
+
+    async def _describe(
+        self, session: AsyncSession, hex_: str
+    ) -> tuple[AircraftPart, list[PersonPart]]:
+        """`_identity` of a hex (a destination alert reads the aircraft itself)."""
+        found = await aircraft_by_hexes(session, [hex_])
+        return await self._identity(session, found.get(hex_, Aircraft(hex=hex_)))
 
     async def _track(self, session: AsyncSession, event: FlightEvent) -> list[TrackPoint]:
         departed = event.data.get("departure_ts")

@@ -115,6 +115,20 @@ class Settings(BaseSettings):
     source_silence_s: float = Field(
         default=3600.0, ge=1, validation_alias="SUMMITWATCH_SOURCE_SILENCE_S"
     )
+    # A landing and a statement this far apart (either side) are linked (issue 18).
+    link_window_h: float = Field(
+        default=24.0, gt=0, le=24 * 14, validation_alias="SUMMITWATCH_LINK_WINDOW_H"
+    )
+    # How long after a landing the host country's official sources are watched for a word.
+    host_silence_window_h: float = Field(
+        default=24.0, gt=0, le=24 * 14, validation_alias="SUMMITWATCH_HOST_SILENCE_WINDOW_H"
+    )
+
+    @property
+    def link_window(self) -> timedelta:
+        """`link_window_h` as a duration."""
+        return timedelta(hours=self.link_window_h)
+
     log_format: Literal["text", "json"] = Field(
         default="text", validation_alias="SUMMITWATCH_LOG_FORMAT"
     )
@@ -185,6 +199,11 @@ class Settings(BaseSettings):
     flight_providers: str = Field(
         default="adsb.lol=https://api.adsb.lol",
         validation_alias="SUMMITWATCH_FLIGHT_PROVIDERS",
+    )
+    # A watched aircraft's likely destination is alerted at this probability
+    # (bot/flights/thresholds.py, DestinationConfig.alert_probability, says why 0.6).
+    destination_threshold: float = Field(
+        default=0.6, gt=0, le=1, validation_alias="SUMMITWATCH_DESTINATION_THRESHOLD"
     )
     flight_poll_seconds: float = Field(
         default=30.0, ge=1.0, le=3600.0, validation_alias="SUMMITWATCH_FLIGHT_POLL_SECONDS"

@@ -32,8 +32,10 @@ from aiohttp.abc import AbstractResolver
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.alerts.parts import SourcePart
 from bot.alerts.record import record_event
 from bot.kernel.config import Settings
+from bot.links.linker import DEFAULT_WINDOW, link_statement
 from bot.net.guarded_http import new_guarded_session
 from bot.net.http import DEFAULT_MAX_BODY
 from bot.net.ssrf import AddressPolicy
@@ -117,6 +119,7 @@ class StatementPoller:
         policy: freshness and request bounds.
         rng: randomness for backoff jitter.
         resolver: DNS resolver for the HTTP session (tests); aiohttp's by default.
+        link_window: a statement is linked to landings this far before or after it.
     """
 
     def __init__(
@@ -131,8 +134,10 @@ class StatementPoller:
         policy: PollPolicy | None = None,
         rng: random.Random | None = None,
         resolver: AbstractResolver | None = None,
+        link_window: timedelta = DEFAULT_WINDOW,
     ) -> None:
         self._sessions = sessions
+        self._link_window = link_window
         self._specs = specs
         self._addresses = addresses
         self._clock = clock
@@ -300,6 +305,8 @@ class StatementPoller:
                 baseline_age=self._policy.baseline_age,
             )
             if not found or not fresh:
+                if found:
+                    await self._link(session, statement_id, source)
                 continue
             dedup_key, thread_key = statement_event.keys(statement_id, found)
             alert = statement_event.alert(
@@ -326,10 +333,24 @@ class StatementPoller:
                     detected_at=result.at,
                 ),
             )
+            # After the statement's own alert, so the pair's alert follows it.
+            await self._link(session, statement_id, source)
             if recorded is None:
                 continue  # an edit that changed wording only: what matched was alerted
             report.events += 1
             report.routed += recorded.routed
+
+    async def _link(
+        self, session: AsyncSession, statement_id: int, source: statement_event.SourceInfo
+    ) -> None:
+        # The landing may have come first: this statement completes the pair.
+        await link_statement(
+            session,
+            statement_id=statement_id,
+            source=SourcePart(source.name, source.official, source.country, source.timezone),
+            now=self._delivery_clock(),
+            window=self._link_window,
+        )
 
 
 def statement_job(
@@ -362,6 +383,7 @@ def statement_job(
                     feed_addresses(settings),
                     delivery_clock=delivery_clock,
                     wake=wake,
+                    link_window=settings.link_window,
                 )
             await poller.run_once()
         except Exception:
