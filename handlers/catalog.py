@@ -60,6 +60,11 @@ COMMANDS: tuple[CommandInfo, ...] = (
         N_("Flights, statements or a venue's history as a CSV or JSON file"),
         "who|source|venue [days] [csv|json]",
     ),
+    CommandInfo(
+        "timeline",
+        N_("Flights, statements and venue changes in time order, as text and a chart"),
+        "who|place [days]",
+    ),
     CommandInfo("sources", N_("Statement sources and their health")),
     CommandInfo(
         "source",

@@ -31,6 +31,23 @@ async def flight_rows(
     """The aircraft's flight events since `since`, oldest first (newest `limit`), each with
     its alert payload (None when it was routed to no chat); the total."""
     where = (col(FlightEventRow.hex).in_(list(hexes)), col(FlightEventRow.ts) >= since)
+    return await _flights_where(session, where, limit)
+
+
+async def flight_rows_at(
+    session: AsyncSession, airports: Sequence[str], *, since: datetime, limit: int
+) -> tuple[list[tuple[FlightEventRow, dict[str, Any] | None]], int]:
+    """Flight events at these airports (ICAO) since `since`, as `flight_rows`."""
+    where = (
+        col(FlightEventRow.airport_icao).in_([a.upper() for a in airports]),
+        col(FlightEventRow.ts) >= since,
+    )
+    return await _flights_where(session, where, limit)
+
+
+async def _flights_where(
+    session: AsyncSession, where: tuple[Any, ...], limit: int
+) -> tuple[list[tuple[FlightEventRow, dict[str, Any] | None]], int]:
     payload = (
         select(_PAYLOADS.c.payload)
         .where(_PAYLOADS.c.event_type == "flight")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Table, delete
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import PictureFile
@@ -33,7 +33,7 @@ async def remember_picture(session: AsyncSession, key: str, file_id: str) -> Non
 
 async def forget_picture(session: AsyncSession, key: str) -> None:
     """Drop a file id Telegram refused ("wrong file identifier"): the next send uploads."""
-    await session.exec(delete(PictureFile).where(PictureFile.key == key))  # type: ignore[call-overload]
+    await session.exec(delete(PictureFile).where(col(PictureFile.key) == key))
 
 
 __all__ = ["forget_picture", "picture_file_id", "remember_picture"]

@@ -68,7 +68,9 @@ def _header(kind: str, subject: str, since: datetime, until: datetime, zone: str
     }
 
 
-def _airport(event: FlightEventRow, payload: dict[str, Any]) -> dict[str, Any]:
+def flight_airport(event: FlightEventRow, payload: dict[str, Any]) -> dict[str, Any]:
+    """The event's airport as alerted, else looked up by its code (an event routed to no
+    chat has no payload); empty when it has none."""
     if payload.get("airport"):
         return dict(payload["airport"])
     known = airports.get(event.airport_icao) if event.airport_icao else None
@@ -81,7 +83,7 @@ def _flight(event: FlightEventRow, payload: dict[str, Any] | None, zone: str) ->
     # The alert's payload has the airport, aircraft and people as alerted; an event
     # routed to no chat has none, and its airport is looked up by its code.
     data = payload or {}
-    airport = _airport(event, data)
+    airport = flight_airport(event, data)
     utc, local = times(event.ts, zone)
     people = [
         f"{p.get('slug')} ({p.get('confidence', 'believed')})" for p in data.get("people") or ()

@@ -58,6 +58,7 @@ from handlers import (
     start,
     statements,
     subscriptions,
+    timeline,
     venues,
     watchlist,
     webhooks,
@@ -87,6 +88,7 @@ HANDLER_MODULES = (
     flight_status,
     fleet,
     statements,
+    timeline,
     venues,
     buttons,  # last: it answers the presses no module above claimed
 )
