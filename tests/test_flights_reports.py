@@ -295,6 +295,16 @@ def test_the_replay_reader_reads_each_line_as_read_jsonl(line: str) -> None:
     assert fast == general and len(fast) == 2
 
 
+def test_the_replay_reader_reads_a_file_of_usual_and_unusual_lines_as_read_jsonl() -> None:
+    lines = [
+        line.replace("1735772040", str(1735772040 + second))
+        for second, line in enumerate(_LINES * 2)
+    ]
+    lines.insert(3, "")
+    fast, general = _both(lines)
+    assert fast == general and len(fast) == len(_LINES) * 2
+
+
 def test_the_replay_reader_reads_real_recordings_as_read_jsonl() -> None:
     recordings = Path(__file__).parent / "data" / "recordings"
     for name in ("zurich_airport.jsonl.gz", "samu31.jsonl.gz", "noisy_spoofing.jsonl.gz"):

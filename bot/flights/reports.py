@@ -572,7 +572,8 @@ class _Line(msgspec.Struct, gc=False, rename={"seconds": "ts", "type_code": "t"}
     seconds: float
     lat: float
     lon: float
-    alt_baro: int | str | None = None
+    alt_baro: int | float | str | None = None
+    alt_geom: float | None = None
     gs: float | None = None
     track: float | None = None
     baro_rate: float | None = None
@@ -596,11 +597,9 @@ def read_jsonl_bytes(data: bytes, source: str, provider: str = "replay") -> list
     The hot loop of a replay (hundreds of thousands of lines a second), so the usual
     line is decoded by msgspec straight into a `_Line` (its JSON types checked in C)
     and read inline when it holds nothing unusual: a known hex, `ts`, `lat` and `lon`
-    in range, an int or "ground" `alt_baro` (else `alt_geom` counts), and none of the
-    rarer fields (`provider`, `r`, `t`, `emergency`, `category`). Any other line is
-    decoded by orjson and read by `_replay_line`, which reads it the same way or names
-    what is wrong. Squawks and callsigns repeat from line to line: each distinct one is
-    checked once.
+    in range, no `provider`. Any other line is decoded by orjson and read by
+    `_replay_line`, which reads it the same way or names what is wrong. Squawks and
+    callsigns repeat from line to line: each distinct one is checked once.
 
     Raises:
         ReplayFormatError: as `read_jsonl`; "not UTF-8 text" for a line that is not.
@@ -621,19 +620,23 @@ def read_jsonl_bytes(data: bytes, source: str, provider: str = "replay") -> list
             t = fields.seconds
             lat = fields.lat
             lon = fields.lon
-            baro = fields.alt_baro
             if (
                 hex_ is not None
                 and _MIN_T <= t <= _MAX_T
                 and -90.0 <= lat <= 90.0
                 and -180.0 <= lon <= 180.0
-                and (type(baro) is int or baro == "ground")
                 and fields.provider is None
-                and fields.r is None
-                and fields.type_code is None
-                and fields.emergency is None
-                and fields.category is None
             ):
+                baro = fields.alt_baro
+                ground = False
+                if type(baro) is int:
+                    alt_ft: int | None = baro
+                elif baro == "ground":
+                    alt_ft = None
+                    ground = True
+                else:  # as `_altitude`: a float rounded, anything else gives alt_geom
+                    height = baro if type(baro) is float else fields.alt_geom
+                    alt_ft = None if height is None else round(height)
                 squawk = fields.squawk
                 if squawk is not None:
                     checked = squawks.get(squawk, _UNSEEN)
@@ -647,25 +650,33 @@ def read_jsonl_bytes(data: bytes, source: str, provider: str = "replay") -> list
                         checked = callsigns[callsign] = _text(callsign)
                     callsign = checked
                 vrate = fields.baro_rate
-                ground = baro == "ground"
+                rare = (fields.r, fields.type_code, fields.emergency, fields.category)
+                if rare == _NOTHING:
+                    registration = type_code = emergency = category = None
+                else:
+                    registration, type_code, emergency, category = (
+                        _text(value) if type(value) is str else None for value in rare
+                    )
+                    if emergency == "none":
+                        emergency = None
                 append(
                     ReplayReport(
                         hex_,
                         t,
                         lat,
                         lon,
-                        None if ground else baro,  # type: ignore[arg-type]  # int or None
+                        alt_ft,
                         ground,
                         fields.gs,
                         fields.track,
                         fields.geom_rate if vrate is None else vrate,
                         squawk,
                         callsign,
-                        None,
-                        None,
+                        registration,
+                        type_code,
                         provider,
-                        None,
-                        None,
+                        emergency,
+                        category,
                     )
                 )
                 continue
@@ -682,6 +693,7 @@ def read_jsonl_bytes(data: bytes, source: str, provider: str = "replay") -> list
 
 
 _UNSEEN: Any = object()
+_NOTHING = (None, None, None, None)
 
 
 def _loads_line(line: str | bytes, source: str, number: int) -> Any:
