@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.alerts.linked import LinkedAlert
 from bot.alerts.parts import PersonPart, SourcePart, VenuePart
 from bot.alerts.record import record_event
+from bot.kernel.zones import source_zone
 from storage.models import Aircraft, SignalLink, Venue
 from storage.signal_links import alerted_sources
 from storage.statements import StatementView, recent_statements, statement_views
@@ -118,7 +119,8 @@ async def _record(
 def _source(view: StatementView, alerted: object) -> SourcePart:
     if isinstance(alerted, dict) and alerted.get("name") == view.source:
         return SourcePart.from_json(alerted)
-    return SourcePart(view.source, view.official, view.country, None)
+    # Not alerted on its own (too old to alert, say): its country's zone.
+    return SourcePart(view.source, view.official, view.country, source_zone(view.country))
 
 
 def venue_of(venues: Sequence[Venue], airport: str) -> Venue | None:

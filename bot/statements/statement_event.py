@@ -21,27 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from babel.core import get_global
-
 from bot.alerts.events import StatementAlert
 from bot.alerts.parts import MatchPart, SourcePart
+from bot.kernel.zones import source_zone as source_zone  # used as statement_event.source_zone
 from bot.statements.items import FeedItem
 from bot.statements.matcher import MatchResult
 from bot.statements.text import shorten
 
 LEAD_CHARS = 300
-# Where a country has several zones, the one its government speaks from.
-_CAPITAL_ZONES = {
-    "RU": "Europe/Moscow",
-    "US": "America/New_York",
-    "AZ": "Asia/Baku",
-    "TR": "Europe/Istanbul",
-    "KZ": "Asia/Almaty",
-    "BR": "America/Sao_Paulo",
-    "CN": "Asia/Shanghai",
-    "AU": "Australia/Sydney",
-    "CA": "America/Toronto",
-}
 # A sentence ends at . ! ? … followed by a space and a capital letter or a quote,
 # so "U.S. envoy" and "St. Petersburg" (lowercase/abbreviation) are mostly kept whole.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«“(]?[A-ZА-ЯЁƏÇĞİÖŞÜ0-9])")
@@ -63,27 +50,6 @@ class SourceInfo:
     official: bool
     country: str | None
     timezone: str
-
-
-def source_zone(country: str | None, listing_zone: str | None = None) -> str:
-    """The time zone a source speaks from: its listing's zone, else its country's capital's.
-
-    Args:
-        country: ISO 3166 alpha-2 code, or None.
-        listing_zone: the zone an HTML listing's dates are in, if configured.
-
-    Returns:
-        An IANA zone name; "UTC" when nothing says better.
-    """
-    if listing_zone and listing_zone != "UTC":
-        return listing_zone
-    if not country:
-        return "UTC"
-    code = country.upper()
-    if code in _CAPITAL_ZONES:
-        return _CAPITAL_ZONES[code]
-    zones = get_global("territory_zones").get(code, ())
-    return str(zones[0]) if len(zones) == 1 else "UTC"
 
 
 def first_sentence(text: str, limit: int = LEAD_CHARS) -> str:

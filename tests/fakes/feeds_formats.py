@@ -16,6 +16,9 @@ Styles
                      describes president.az: ``div.news-feed_feed`` holding ``article``
                      elements, each with a link and a ``span.category_date`` such as
                      "11 July 2026".
+    ``"mfa_listing"`` The listing shape a public scraper describes for mfa.gov.az: each
+                     item an ``a.section_newsIn_item`` holding its header and a date
+                     in the information line's second ``span``.
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ __all__ = [
     "waf_block_page",
 ]
 
-Style: TypeAlias = Literal["rss", "atom", "wordpress", "listing"]
-STYLES: Final[tuple[Style, ...]] = ("rss", "atom", "wordpress", "listing")
+Style: TypeAlias = Literal["rss", "atom", "wordpress", "listing", "mfa_listing"]
+STYLES: Final[tuple[Style, ...]] = ("rss", "atom", "wordpress", "listing", "mfa_listing")
 PayloadKind: TypeAlias = Literal[
     "malformed_xml", "broken_xml", "billion_laughs", "xxe", "waf_block"
 ]
@@ -62,6 +65,7 @@ _CONTENT_TYPES: Final[dict[Style, str]] = {
     "atom": "application/atom+xml",
     "wordpress": "application/rss+xml",
     "listing": "text/html",
+    "mfa_listing": "text/html",
 }
 
 
@@ -95,6 +99,8 @@ class FakeItem:
             )
         if style == "listing":
             return f"/en/articles/view/{self.number}"
+        if style == "mfa_listing":
+            return f"/en/news/{self.number}/{self.slug}"
         return f"https://{site}/xarici-siyaset/{self.slug}-{self.number}"
 
 
@@ -186,6 +192,27 @@ def _wordpress(title: str, site: str, language: str, items: list[FakeItem]) -> s
 """
 
 
+def _mfa_listing(title: str, language: str, items: list[FakeItem]) -> str:
+    entries = "".join(
+        f"""
+    <a class="section_newsIn_item" href="{item.permalink("", "mfa_listing")}">
+      <div class="section_newsIn_item_content">
+        <div class="section_newsIn_item_content--header">{_esc(item.title)}</div>
+        <div class="section_newsIn_item_content_information"><span>News</span>"""
+        f"""<span>{item.published.astimezone(_BAKU).strftime("%d %B %Y")}</span></div>
+      </div>
+    </a>"""
+        for item in items
+    )
+    return f"""<!DOCTYPE html>
+<html lang="{language}">
+<head><meta charset="utf-8"><title>{_esc(title)}</title></head>
+<body><main><div class="section_newsIn">{entries}
+</div></main></body>
+</html>
+"""
+
+
 def _listing(
     title: str, site: str, language: str, items: list[FakeItem], charset: str | None
 ) -> str:
@@ -241,6 +268,8 @@ def render(
     if style == "listing":
         text = _listing(title, site, language, items, encoding if declare_encoding else None)
         return text.encode(encoding, errors="xmlcharrefreplace")
+    if style == "mfa_listing":
+        return _mfa_listing(title, language, items).encode(encoding, errors="xmlcharrefreplace")
     builder = {"rss": _rss, "atom": _atom, "wordpress": _wordpress}[style]
     text = _declaration(encoding, declare_encoding) + "\n" + builder(title, site, language, items)
     return text.encode(encoding, errors="xmlcharrefreplace")
