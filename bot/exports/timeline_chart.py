@@ -112,12 +112,16 @@ def chart_spec(timeline: Timeline, label: str, zone: str, t: Translator) -> Char
         if zone == "UTC"
         else t._("Dates in the time zone of {city}", city=t.city(zone))
     )
+    # The period to whole hours: the same timeline asked again within the hour is the
+    # same picture, sent by its file id.
+    since = timeline.since.replace(minute=0, second=0, microsecond=0)
+    until = timeline.until.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return ChartSpec(
         title=t._("Timeline of {what}", what=label),
         lanes=(t._("Flights"), t._("Statements"), t._("Venues")),
-        since=timeline.since.timestamp(),
-        until=timeline.until.timestamp(),
-        ticks=tuple(_ticks(timeline.since, timeline.until, zone, t.locale)),
+        since=since.timestamp(),
+        until=until.timestamp(),
+        ticks=tuple(_ticks(since, until, zone, t.locale)),
         points=points,
         footer=footer,
         empty=t._("Nothing in this period"),
