@@ -138,6 +138,10 @@ _SHAPED: dict[str, Callable[[random.Random], list[str]]] = {
         _number(r),
         r.choice(["csv", "json", "xml", ""]),
     ],
+    "timeline": lambda r: [
+        r.choice(["witkoff", "Уиткоффа", "ffa001", "DEMO1", "Баку", "Bakıda", "GYD", "UBBB"]),
+        r.choice([_number(r), "-3", "0", "91", "7"]),
+    ],
     "webhook": lambda r: [
         r.choice(["add", "list", "remove", "ADD", _argument(r)]),
         r.choice(
