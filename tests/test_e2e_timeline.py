@@ -180,3 +180,31 @@ async def test_timeline_answers_in_russian_and_azerbaijani_and_refuses_bad_input
     )
     assert "Gün sayı 1-dən 90-a qədər tam ədəd olmalıdır" in await ask("/timeline Bakı 500", "az")
     assert "heç nə baş verməyib" in await ask("/timeline Bakı 1", "az")
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "en",
+            "/timeline who|place [days] — Flights, statements and venue changes in time order, "
+            "as text and a chart",
+        ),
+        (
+            "ru",
+            "/timeline who|place [days] — Полёты, заявления и изменения мест встреч по времени, "
+            "текстом и диаграммой",
+        ),
+        (
+            "az",
+            "/timeline who|place [days] — Uçuşlar, bəyanatlar və məkan dəyişiklikləri zaman "
+            "sırası ilə, mətn və diaqram kimi",
+        ),
+    ],
+)
+async def test_help_lists_timeline_in_the_chats_language(
+    fake: FakeBotAPI, app: SummitApp, language: str, line: str
+) -> None:
+    fake.user_message(OTHER, "/help", language_code=language)
+    [reply] = await fake.wait_for_messages(OTHER, 1)
+    assert line in (reply.plain_text or "").split("\n")
