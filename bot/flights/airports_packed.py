@@ -106,7 +106,10 @@ class PackedIndex(AirportIndex):
 
     def _span(self, key: int) -> Sequence[int]:
         cells = self._cell_of
-        return self._members[bisect_left(cells, key) : bisect_right(cells, key)]
+        first = bisect_left(cells, key)
+        if first == len(cells) or cells[first] != key:
+            return ()  # most cells of a wide search hold no airport
+        return self._members[first : bisect_right(cells, key, first)]
 
     def _near(self, lat: float, lon: float, radius_km: float) -> Iterator[tuple[float, int]]:
         """(haversine term, place) of each airport in the cells within reach, cell by cell."""
