@@ -2,7 +2,8 @@
 
 A Russian-language chat follows a person; the aircraft believed to carry them leaves
 Vnukovo at 01:54 Moscow time and lands in Baku at 05:30 Baku time. The chat gets the
-takeoff alert and the landing alert with the map, each in local time and UTC. Time is
+takeoff alert, where it is heading while in the air, and the landing alert with the
+map (which says the prediction was right), each in local time and UTC. Time is
 the fake provider's clock; the test runs the bot's own poll job at each instant instead
 of waiting for the scheduler (its interval is set long so it does not interfere).
 """
@@ -99,13 +100,15 @@ async def test_a_russian_chat_gets_takeoff_and_landing_in_local_time(
         adsb.set_time(instant)
         await job.run(app)
 
-    takeoff, landing = (await telegram.wait_for_messages(CHAT, subscribed + 2))[-2:]
+    takeoff, heading, landing = (await telegram.wait_for_messages(CHAT, subscribed + 3))[-3:]
     assert takeoff.method == "sendMessage"
     text = takeoff.plain_text or ""
     assert "🛫 Вылет: Москва, Россия — Международный аэропорт Внуково (VKO)" in text
     assert "01:54 по местному времени (Москва), 13 мар., 22:54 UTC" in text
     assert "предположительно на борту: Демо-посланник" in text
     assert f"https://globe.adsb.lol/?icao={HEX}" in (takeoff.text or "")
+    # In the air: where it is heading, the city in the case the sentence needs.
+    assert (heading.plain_text or "").startswith("🧭 Направляется в Баку (GYD), прибытие около ")
     assert landing.method == "sendPhoto"
     assert landing.photo_size is not None and landing.photo_size > 10_000
     caption = landing.plain_text or ""
@@ -113,6 +116,7 @@ async def test_a_russian_chat_gets_takeoff_and_landing_in_local_time(
     assert "05:30 по местному времени (Баку), 01:30 UTC" in caption
     assert "вылет 01:54 по местному времени (Москва), 13 мар., 22:54 UTC" in caption
     assert "2 ч 36 мин" in caption
+    assert "🧭 Как и предсказывалось" in caption
 
     # Polling on after the landing, or the same instant again, alerts nothing more.
     await job.run(app)
@@ -120,5 +124,5 @@ async def test_a_russian_chat_gets_takeoff_and_landing_in_local_time(
     await job.run(app)
     async with services_of(app).sessions() as session:
         kinds = [e.kind for e in (await session.exec(select(FlightEventRow))).all()]
-    assert sorted(kinds) == ["landing", "takeoff"]
-    assert len(telegram.sent_to(CHAT)) == subscribed + 2
+    assert sorted(kinds) == ["destination", "landing", "takeoff"]
+    assert len(telegram.sent_to(CHAT)) == subscribed + 3

@@ -160,6 +160,8 @@ class FlightAlert:
         track: a landing's recent positions, oldest first, for its map.
         squawk: an emergency's transponder code.
         retracts: the dedup key of the probable landing a regained signal withdraws.
+        predicted: the destination alerted last while a landing's flight was in the
+            air (`bot.alerts.destination_alert`), so the landing says if it was right.
     """
 
     TYPE: ClassVar[str] = "flight"
@@ -188,6 +190,7 @@ class FlightAlert:
     track: tuple[TrackPoint, ...] = ()
     squawk: str | None = None
     retracts: str | None = None
+    predicted: AirportPart | None = None
 
     def to_json(self) -> JsonDict:
         """The stored form (the keys and order earlier releases wrote)."""
@@ -224,6 +227,8 @@ class FlightAlert:
             out["squawk"] = self.squawk
         if self.retracts is not None:
             out["retracts"] = self.retracts
+        if self.predicted is not None:
+            out["predicted"] = self.predicted.to_json()
         return _versioned(out, self.VERSION)
 
     @classmethod
@@ -262,6 +267,7 @@ class FlightAlert:
             track=track,
             squawk=str(squawk) if squawk is not None else None,
             retracts=str(retracts) if retracts is not None else None,
+            predicted=AirportPart.of(data.get("predicted")),
         )
 
     @classmethod
@@ -273,6 +279,7 @@ class FlightAlert:
         people: Sequence[PersonPart],
         airports: AirportLookup,
         track: Sequence[TrackPoint] = (),
+        predicted: AirportPart | None = None,
     ) -> FlightAlert:
         """The alert of a detected event: which of the detection's details it carries.
 
@@ -282,6 +289,7 @@ class FlightAlert:
             people: the people linked to the aircraft.
             airports: ICAO code to airport (every airport, not only the indexed ones).
             track: recent positions (oldest first) drawn on the landing map.
+            predicted: a landing's last alerted destination prediction, if any.
         """
         data = event.data
         kind = str(event.kind)
@@ -316,6 +324,7 @@ class FlightAlert:
             track=tuple(track) if landing else (),
             squawk=data.get("squawk") if kind == "emergency" else None,
             retracts=str(data["retracts"]) if "retracts" in data else None,
+            predicted=predicted if landing else None,
         )
 
     def topics(self) -> list[Topic]:

@@ -96,6 +96,22 @@ def headline(alert: FlightAlert, t: Translator) -> str:
     return t._("Flight event: {kind}", kind=escape(str(kind)))
 
 
+def prediction_verdict(alert: FlightAlert, t: Translator) -> str | None:
+    """Whether the destination predicted in the air was right: 'As predicted' or
+    'Predicted GYD, landed at NAJ'; None without a prediction."""
+    predicted = alert.predicted
+    if alert.kind != "landing" or predicted is None:
+        return None
+    if alert.airport is not None and alert.airport.icao == predicted.icao:
+        return t._("As predicted")
+    landed = alert.airport.code if alert.airport is not None else "?"
+    return t._(
+        "Predicted {predicted}, landed at {landed}",
+        predicted=escape(predicted.code),
+        landed=escape(landed),
+    )
+
+
 def render_flight(alert: FlightAlert, t: Translator) -> RenderedAlert:
     """A flight alert for one chat."""
     lines = []
@@ -122,6 +138,9 @@ def render_flight(alert: FlightAlert, t: Translator) -> RenderedAlert:
         )
     if alert.duration_s is not None:
         lines.append("⏱ " + t._("Flight time: {duration}", duration=duration(alert.duration_s, t)))
+    verdict = prediction_verdict(alert, t)
+    if verdict is not None:
+        lines.append("🧭 " + verdict)
     url = GLOBE_URL.format(hex=escape(alert.hex))
     link_text = t._("Track on globe.adsb.lol")
     lines.append(f'<a href="{url}">{link_text}</a>')

@@ -233,6 +233,17 @@ class Detector:
             del self._tracks[hex_]
         self._changed.update(gone)
 
+    def flight_of(self, hex_: str) -> tuple[str | None, float | None] | None:
+        """The flight of an aircraft known to be in the air: its departure airport and
+        time (each None when the takeoff was not seen); None when it is not flying.
+
+        Read by the poller for the destination predictor, never by `feed`.
+        """
+        track = self._tracks.get(hex_)
+        if track is None or track.phase != AIR:
+            return None
+        return track.dep_icao, track.dep_t
+
     def take_changed(self) -> set[str]:
         """The hexes whose track changed, appeared or was forgotten since the last call
         (or `restore`); the next call starts afresh. `track_state` gives their state."""

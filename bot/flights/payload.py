@@ -52,6 +52,7 @@ def flight_alert(
     people: Sequence[PersonPart | Mapping[str, Any]],
     airports: AirportGetter,
     track: Sequence[TrackPoint] = (),
+    predicted: str | None = None,
 ) -> FlightAlert:
     """The alert of a detected event, stored with it and routed to the outbox.
 
@@ -61,6 +62,7 @@ def flight_alert(
         people: each person linked to the aircraft (or its JSON form).
         airports: ICAO code to airport (every airport, not only the indexed ones).
         track: recent positions (oldest first) drawn on the landing map.
+        predicted: ICAO code of a landing's last alerted destination prediction.
     """
     return FlightAlert.detected(
         event,
@@ -68,4 +70,5 @@ def flight_alert(
         people=[PersonPart.of(person) for person in people],
         airports=lambda icao: airport_part(airports(icao)),
         track=track,
+        predicted=airport_part(airports(predicted)) if predicted else None,
     )

@@ -87,6 +87,7 @@ STATE_EVERY = timedelta(seconds=60)
 _SAVE_BATCH = 1000
 _MAP_POINTS = 600  # more than a map can show at Telegram's photo size
 _EMPTY_SNAPSHOT = {"version": SNAPSHOT_VERSION, "tracks": {}}
+DEFAULT_DESTINATIONS = DestinationConfig()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +137,8 @@ class FlightWatch:
         slice_size: most aircraft asked per round (what the first provider can answer
             in one); a larger watchlist is polled in slices (`bot.flights.rotation`).
         destinations: the destination predictor's thresholds (its alert threshold
-            from the settings); it runs for watched aircraft in the air, outside the
-            detector (`bot.flights.destination_watch`).
+            from the settings), or None for no predictions; it runs for watched
+            aircraft in the air, outside the detector (`bot.flights.destination_watch`).
         link_window: a landing is linked to statements this far before or after it.
     """
 
@@ -153,7 +154,7 @@ class FlightWatch:
         fields: AirportLookup | None = None,
         keep: KeepRule | None = None,
         slice_size: int | None = None,
-        destinations: DestinationConfig | None = None,
+        destinations: DestinationConfig | None = DEFAULT_DESTINATIONS,
         link_window: timedelta = DEFAULT_WINDOW,
     ) -> None:
         self._sessions = sessions
