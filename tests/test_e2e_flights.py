@@ -3,15 +3,17 @@
 A Russian-language chat follows a person; the aircraft believed to carry them leaves
 Vnukovo at 01:54 Moscow time and lands in Baku at 05:30 Baku time. The chat gets the
 takeoff alert, where it is heading while in the air, and the landing alert with the
-map (which says the prediction was right), each in local time and UTC. Time is
+map (which says the prediction was right), each in local time and UTC; in English,
+the prediction's ETA, likelihood and reasons, and /status showing it while in the air. Time is
 the fake provider's clock; the test runs the bot's own poll job at each instant instead
 of waiting for the scheduler (its interval is set long so it does not interfere).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -126,3 +128,55 @@ async def test_a_russian_chat_gets_takeoff_and_landing_in_local_time(
         kinds = [e.kind for e in (await session.exec(select(FlightEventRow))).all()]
     assert sorted(kinds) == ["destination", "landing", "takeoff"]
     assert len(telegram.sent_to(CHAT)) == subscribed + 3
+
+
+async def test_the_destination_is_named_while_airborne_and_the_landing_confirms_it(
+    telegram: FakeBotAPI, adsb: FakeADSB, app: SummitApp
+) -> None:
+    await _say(telegram, "/lang en")
+    assert "Demo Envoy" in await _say(telegram, "/subscribe person envoy")
+    subscribed = len(telegram.sent_to(CHAT))
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name("flight-poll")
+    status_in_air = ""
+    for instant in poll_instants(_flight()):
+        adsb.set_time(instant)
+        await job.run(app)
+        if not status_in_air and instant >= LANDING - timedelta(minutes=5):
+            status_in_air = await _say(telegram, "/status envoy")
+
+    sent = (await telegram.wait_for_messages(CHAT, subscribed + 5))[subscribed:]
+    texts = [m.plain_text or "" for m in sent if (m.plain_text or "")[:1] in "🛫🧭🛬"]
+    takeoff, heading, landing = texts
+    assert takeoff.startswith("🛫 Took off from Moscow")
+    first = heading.splitlines()[0]
+    match = re.fullmatch(
+        r"🧭 Heading for Baku \(GYD\), ETA about (\d\d):(\d\d) Baku time "
+        r"\((\d\d):(\d\d) UTC\), (very )?likely \((\d+) %\)",
+        first,
+    )
+    assert match is not None, first
+    local_h, local_m, utc_h, utc_m = (int(g) for g in match.groups()[:4])
+    # Baku is UTC+4; the estimate is within ten minutes of the 05:30 touchdown.
+    assert (local_h - utc_h) % 24 == 4 and local_m == utc_m
+    eta = LANDING.replace(hour=utc_h, minute=utc_m)
+    assert abs(eta - LANDING) <= timedelta(minutes=10)
+    assert int(match.group(6)) >= 60
+    assert "believed to carry Demo Envoy" in heading
+    assert "↗ From Moscow (VKO)" in heading
+    assert "💡 Why: on its track (0° off); descending on a path to it" in heading
+    # /status while in the air shows the prediction.
+    assert "🧭 Heading for Baku (GYD)" in status_in_air
+    assert landing.startswith("🛬 Landed at Baku")
+    assert "🧭 As predicted" in landing
+
+    # One prediction alert: later rounds (still GYD) and polling after the landing add none.
+    await job.run(app)
+    adsb.advance(600)
+    await job.run(app)
+    async with services_of(app).sessions() as session:
+        rows = (await session.exec(select(FlightEventRow))).all()
+    assert sorted(r.kind for r in rows) == ["destination", "landing", "takeoff"]
+    [predicted] = [r for r in rows if r.kind == "destination"]
+    assert predicted.airport_icao == "UBBB"
+    assert predicted.ts < LANDING
