@@ -183,3 +183,20 @@ async def test_the_field_report_links_landing_and_statement_and_shows_the_silenc
     assert "Нет заявлений источников (Азербайджан) уже 9 ч" in ru_status
     az_status = await _status(telegram, CHATS["az"], "/status Uitkoff", "az")
     assert "9 saatdır Azərbaycan mənbələrindən bəyanat yoxdur" in az_status
+
+    # The venue evidence counts the pair and reads the silence the same way.
+    before = len(telegram.sent_to(CHATS["en"]))
+    telegram.user_message(CHATS["en"], "/venue Baku", language_code="en")
+    await telegram.wait_until(
+        lambda: any(s.method == "sendVenue" for s in telegram.sent_to(CHATS["en"])[before:]),
+        timeout=30,
+    )
+    card = "\n".join(s.plain_text or "" for s in telegram.sent_to(CHATS["en"])[before:-1])
+    live = card.split("Live evidence")[1].split("\n\nScore")[0]
+    assert f"Linked: a landing at UBBB and kremlin-ru's statement 6.5 h apart: {TITLE}" in live
+    assert (
+        "+0.00 Not counted as silent: mfa-az-az, mfa-az-ru, president-az-az, president-az-en, "
+        "president-az-ru (failing, or not polled since 05:30 Baku time (01:30 UTC) on 14 Mar)"
+    ) in live
+    assert "The host's official sources (mfa-az-en (" in live
+    assert "have said nothing since 05:30 Baku time (01:30 UTC) on 14 Mar" in live

@@ -129,7 +129,8 @@ async def test_baku_ranks_first_after_the_landing_and_the_kremlin_statement(
     [alert] = [s.plain_text or "" for s in sent[before:]]
     lines = alert.split("\n")
     assert lines[0] == "🥇 Новый лидер — Баку; прежний лидер — Эр-Рияд"
-    assert lines[1] == "Оценка 9,01 (была 4,17), место 1 (было 3)"
+    # The pair (landing and statement linked) counts; the 404ing host sources are not silent.
+    assert lines[1] == "Оценка 9,30 (была 4,17), место 1 (было 3)"
     assert (
         "приземлился в Баку (UBBB): 05:30 по местному времени (Баку), 01:30 UTC, 14 мар." in alert
     )

@@ -85,15 +85,52 @@ class HostSource:
         latest_statement_ts: Its latest statement about the venue (the caller decides
             what counts; the bot uses statements that mention the venue or a watched
             person), or None if it has said nothing.
+        last_polled: When it was last polled successfully (None: not known).
+        healthy: False while it fails (or was never read): its silence says nothing.
     """
 
     country: str
     source_name: str
     latest_statement_ts: datetime | None
+    last_polled: datetime | None = None
+    healthy: bool = True
 
     def __post_init__(self) -> None:
         if self.latest_statement_ts is not None:
             _require_aware(self.latest_statement_ts, f"host source {self.source_name}")
+        if self.last_polled is not None:
+            _require_aware(self.last_polled, f"host source {self.source_name}")
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """A linked pair (`signal_links`): a landing at a venue's airport and a statement
+    naming the person or the venue near it in time.
+
+    Attributes:
+        venue_slug: The venue of the landing's airport.
+        airport_icao: The landing's airport.
+        ts: The later of the two (when the pair became known).
+        person: The person the aircraft is linked to.
+        source_name: Where the statement was published.
+        link_confidence: The pair's: "believed" when the aircraft link is believed.
+        hours_apart: How far apart the landing and the statement were.
+        title: The statement's headline, as published.
+        pair_id: The pair's id; the same id is counted once.
+    """
+
+    venue_slug: str
+    airport_icao: str
+    ts: datetime
+    person: str
+    source_name: str
+    link_confidence: LinkConfidence
+    hours_apart: float
+    title: str
+    pair_id: str
+
+    def __post_init__(self) -> None:
+        _require_aware(self.ts, f"pair {self.pair_id}")
 
 
 @dataclass(frozen=True)
@@ -104,8 +141,10 @@ class Evidence:
         landings: Landings at venues' airports.
         statements: Statements that name venues.
         host_sources: The official sources of host countries whose silence is read.
+        pairs: Landings and statements linked to each other.
     """
 
     landings: tuple[LandingEvidence, ...] = ()
     statements: tuple[StatementEvidence, ...] = ()
     host_sources: tuple[HostSource, ...] = ()
+    pairs: tuple[PairEvidence, ...] = ()

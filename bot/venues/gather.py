@@ -6,20 +6,29 @@
   slug); "meeting words" are the matcher's keywords for a meeting, talks or a summit.
 * For each host country, its enabled official sources and the time each last said
   something mentioning one of that country's venues or a watched person: before that
-  time is silence, which the score reads only once there is evidence.
+  time is silence, which the score reads only once there is evidence; with when each
+  was last polled successfully and whether it is failing (then its silence says nothing).
+* The linked pairs of a landing and a statement at a venue (`storage.signal_links`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.venues.evidence import Evidence, HostSource, LandingEvidence, StatementEvidence
+from bot.venues.evidence import (
+    Evidence,
+    HostSource,
+    LandingEvidence,
+    PairEvidence,
+    StatementEvidence,
+)
 from bot.venues.knowledge import Knowledge
 from bot.venues.weights import ScoringWeights
+from storage.signal_links import links_at_venues
 from storage.statements import Topic, last_said, recent_statements, sources_by_country
 from storage.venue_evidence import landings_at
 from storage.watchlist import all_people
@@ -89,8 +98,30 @@ async def gather_evidence(
                 )
             )
     hosts = await _host_sources(session, knowledge, since)
-    evidence = Evidence(tuple(landings), tuple(statements), tuple(hosts))
+    pairs = await _pairs(session, knowledge, since, until)
+    evidence = Evidence(tuple(landings), tuple(statements), tuple(hosts), tuple(pairs))
     return Gathered(evidence, people)
+
+
+async def _pairs(
+    session: AsyncSession, knowledge: Knowledge, since: datetime, until: datetime
+) -> list[PairEvidence]:
+    """The linked landing-and-statement pairs at the venues (`bot.links`)."""
+    slugs = [v.slug for v in knowledge.venues]
+    return [
+        PairEvidence(
+            venue_slug=link.venue_slug or "",
+            airport_icao=link.airport_icao,
+            ts=max(link.landing_ts, link.statement_ts),
+            person=link.person_slug,
+            source_name=link.statement_source,
+            link_confidence="confirmed" if link.confidence == "confirmed" else "believed",
+            hours_apart=abs(link.statement_ts - link.landing_ts) / timedelta(hours=1),
+            title=str(link.data.get("title") or ""),
+            pair_id=f"pair:{link.id}",
+        )
+        for link in await links_at_venues(session, slugs, since=since, until=until)
+    ]
 
 
 async def _host_sources(
@@ -102,5 +133,7 @@ async def _host_sources(
         topics = [("place", v.slug) for v in knowledge.venues if v.country == country]
         for source in await sources_by_country(session, country, official=True):
             latest = await last_said(session, source.name, topics + person_topics, since=since)
-            hosts.append(HostSource(country, source.name, latest))
+            # A source we cannot read is not silent: the score lists it apart.
+            healthy = source.last_success_at is not None and not source.consecutive_failures
+            hosts.append(HostSource(country, source.name, latest, source.last_success_at, healthy))
     return hosts

@@ -95,6 +95,10 @@ STATEMENT_MEDIA_MEETING = N_("{source} reports a meeting here: {title}")
 STATEMENT_MEDIA_MENTION = N_("{source} names the city: {title}")
 # {since}: datetime; {hours}: number; {sources}: source names joined with ", ".
 SILENCE = N_("The host's official sources ({sources}) have said nothing since {since}")
+# {sources}: "name (last polled YYYY-MM-DD HH:MM UTC)" joined with ", ".
+SILENCE_NOT_COUNTED = N_("Not counted as silent: {sources} (failing, or not polled since {since})")
+# {hours}: number; {source}, {title}: as given; {airport}: the landing's airport.
+PAIR = N_("Linked: a landing at {airport} and {source}'s statement {hours} h apart: {title}")
 
 # Ranking changes. {venue} and {previous}: the renderer fills in the venues' names in the
 # chat's language from `RankingChange.venue` / `.previous_leader`; {score} and
@@ -137,6 +141,8 @@ ALL = (
     STATEMENT_MEDIA_MEETING,
     STATEMENT_MEDIA_MENTION,
     SILENCE,
+    SILENCE_NOT_COUNTED,
+    PAIR,
     CHANGE_NEW_LEADER,
     CHANGE_SCORE_JUMP,
 )

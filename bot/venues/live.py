@@ -13,12 +13,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from bot.venues import labels
-from bot.venues.evidence import Evidence, LandingEvidence, StatementEvidence
+from bot.venues.evidence import (
+    Evidence,
+    HostSource,
+    LandingEvidence,
+    PairEvidence,
+    StatementEvidence,
+)
 from bot.venues.knowledge import Venue
 from bot.venues.results import Contribution, ParamValue
 from bot.venues.weights import ScoringWeights
 
-Item = TypeVar("Item", LandingEvidence, StatementEvidence)
+Item = TypeVar("Item", LandingEvidence, StatementEvidence, PairEvidence)
 
 
 def decay(age: timedelta, half_life: timedelta) -> float:
@@ -65,16 +71,25 @@ def live_contributions(
         now,
         weights,
     )
+    pairs = _weigh(
+        [e for e in evidence.pairs if e.venue_slug == venue.slug],
+        lambda e: e.pair_id,
+        lambda e: (
+            weights.pair
+            * (weights.confirmed if e.link_confidence == "confirmed" else weights.believed)
+        ),
+        now,
+        weights,
+    )
     out = [_landing(w, rank) for rank, w in enumerate(landings, start=1)]
     out += (_statement(w, rank) for rank, w in enumerate(statements, start=1))
+    out += (_pair(w, rank) for rank, w in enumerate(pairs, start=1))
     counted: list[_Weighed[LandingEvidence] | _Weighed[StatementEvidence]] = [
         *landings,
         *statements,
     ]
     freshest = max(counted, key=lambda w: (w.item.ts, w.ident), default=None)
-    silence = _silence(venue, landings, statements, evidence, now, weights, freshest)
-    if silence is not None:
-        out.append(silence)
+    out += _silence(venue, landings, statements, evidence, now, weights, freshest)
     return out, (freshest.item if freshest else None)
 
 
@@ -156,6 +171,31 @@ def _statement(w: _Weighed[StatementEvidence], rank: int) -> Contribution:
     return Contribution("statement", label, params, w.raw / rank, e.statement_id)
 
 
+def _pair(w: _Weighed[PairEvidence], rank: int) -> Contribution:
+    e = w.item
+    params: dict[str, ParamValue] = {
+        "airport": e.airport_icao,
+        "source": e.source_name,
+        "hours": round(e.hours_apart, 1),
+        "title": e.title,
+        "ts": e.ts.astimezone(UTC),
+        "age_hours": round(w.age / timedelta(hours=1), 2),
+        "decay": w.factor,
+        "rank": rank,
+    }
+    return Contribution("pair", labels.PAIR, params, w.raw / rank, e.pair_id)
+
+
+def _polled(hosts: Sequence[HostSource]) -> str:
+    """'mfa-az-en (2026-12-07 12:58 UTC)': each source and its last good poll, if known."""
+    return ", ".join(
+        f"{h.source_name} ({h.last_polled.astimezone(UTC):%Y-%m-%d %H:%M} UTC)"
+        if h.last_polled is not None
+        else h.source_name
+        for h in sorted(hosts, key=lambda h: h.source_name)
+    )
+
+
 def _silence(
     venue: Venue,
     landings: Sequence[_Weighed[LandingEvidence]],
@@ -164,33 +204,47 @@ def _silence(
     now: datetime,
     weights: ScoringWeights,
     freshest: _Weighed[LandingEvidence] | _Weighed[StatementEvidence] | None,
-) -> Contribution | None:
+) -> list[Contribution]:
     """Points for the host's official sources saying nothing since the evidence began.
 
     Silence needs something to be silent about (a counted landing, or a statement not
     from the host government) and at least one known official source of the host. It
     is broken by any statement of those sources since then. It grows linearly to full
-    points over `silence_full_after` and fades with the freshest evidence.
+    points over `silence_full_after` and fades with the freshest evidence. A source
+    failing, or not polled since the evidence began, is not counted as silent: it is
+    listed apart, with no points.
     """
     about = [w.item.ts for w in landings] + [
         w.item.ts for w in statements if not _host_official(w.item)
     ]
-    hosts = [h for h in evidence.host_sources if h.country == venue.country]
-    if not about or not hosts or freshest is None:
-        return None
+    known = [h for h in evidence.host_sources if h.country == venue.country]
+    if not about or not known or freshest is None:
+        return []
     began = min(about)
+    hosts = [h for h in known if h.healthy and (h.last_polled is None or h.last_polled >= began)]
+    out: list[Contribution] = []
+    unread = [h for h in known if h not in hosts]
+    if unread:
+        params_unread: dict[str, ParamValue] = {
+            "sources": _polled(unread),
+            "since": began.astimezone(UTC),
+        }
+        out.append(Contribution("silence", labels.SILENCE_NOT_COUNTED, params_unread, 0.0, None))
+    if not hosts:
+        return out
     spoke = [h.latest_statement_ts for h in hosts if h.latest_statement_ts is not None]
     spoke += [w.item.ts for w in statements if _host_official(w.item)]
     if any(ts >= began for ts in spoke):
-        return None
+        return out
     silent_for = max(now - began, timedelta(0))
     ramp = min(1.0, silent_for / weights.silence_full_after)
     points = weights.silence * ramp * freshest.factor
     params: dict[str, ParamValue] = {
-        "sources": ", ".join(sorted(h.source_name for h in hosts)),
+        "sources": _polled(hosts),
         "since": began.astimezone(UTC),
         "hours": round(silent_for / timedelta(hours=1), 1),
         "ramp": ramp,
         "decay": freshest.factor,
     }
-    return Contribution("silence", labels.SILENCE, params, points, None)
+    out.append(Contribution("silence", labels.SILENCE, params, points, None))
+    return out

@@ -24,8 +24,9 @@ ContributionKind = Literal[
     "landing",
     "statement",
     "silence",
+    "pair",
 ]
-LIVE_KINDS: frozenset[str] = frozenset({"landing", "statement", "silence"})
+LIVE_KINDS: frozenset[str] = frozenset({"landing", "statement", "silence", "pair"})
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,9 @@ class ScoringWeights:
         silence: Points for the host's official sources staying silent once there is
             evidence, at most. Analysts read "no comment" as not a denial; it stays
             small because silence is also what an unrelated landing produces.
+        pair: Points for a landing and a statement linked to each other (the statement
+            names the person or the city within the link window), times the aircraft
+            link's weight: two independent signals agreeing say more than each alone.
         silence_full_after: Silence grows linearly to its full points over this long: an
             hour of silence means nothing, half a day after a reported landing does.
         half_life: Live evidence loses half its points every half-life. A day: news of a
@@ -109,6 +112,7 @@ class ScoringWeights:
     statement_media_mention: float = 0.25
     host_official: float = 1.5
     silence: float = 0.75
+    pair: float = 1.0
     silence_full_after: timedelta = timedelta(hours=12)
     half_life: timedelta = timedelta(hours=24)
     window: timedelta = timedelta(days=7)
