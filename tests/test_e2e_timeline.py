@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
+from bot.alerts.linked import LinkedAlert
+from bot.alerts.parts import PersonPart, SourcePart, VenuePart
 from bot.exports.timeline_chart import SIZE_PX
 from bot.flights.store import record_flight_event
 from bot.runtime.app import SummitApp
 from storage.event_rows import insert_once
-from storage.models import VenueEvent
+from storage.models import FlightEventRow, SignalLink, VenueEvent
 from tests.alerting import BAKU, DEMO_HEX, VNUKOVO, landing_payload, subscribe_chats
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI, Sent
@@ -58,12 +60,13 @@ async def _history(app: SummitApp) -> None:
         await link_envoy(session, DEMO_HEX)
     # A subscriber, so the flight events keep their alert payloads (airports as alerted).
     await subscribe_chats(sessions, [(6999, "en")])
+    events: dict[str, int | None] = {}
     async with sessions.begin() as session:
         for key, kind, ts, airport in (
             ("t:takeoff", "takeoff", TAKEOFF, VNUKOVO),
             ("t:landing", "landing", LANDING, BAKU),
         ):
-            await record_flight_event(
+            events[kind] = await record_flight_event(
                 session,
                 values={
                     "dedup_key": key,
@@ -78,14 +81,29 @@ async def _history(app: SummitApp) -> None:
                 person_slugs=["envoy"],
                 now=ts,
             )
+        # The destination predicted while airborne, as the poller stores it.
+        await insert_once(
+            session,
+            FlightEventRow(
+                dedup_key="t:destination",
+                kind="destination",
+                hex=DEMO_HEX,
+                ts=TAKEOFF + timedelta(hours=2),
+                airport_icao="UBBB",
+                confidence="probable",
+                data={"probability": 0.82},
+                detected_at=TAKEOFF + timedelta(hours=2),
+            ),
+        )
         source = await add_source(session, "kremlin-en", "RU")
-        await add_statement(
+        statement_id = await add_statement(
             session,
             source,
             TITLE,
             STATEMENT,
             [("person", "envoy", "envoy"), ("place", "baku", "Baku")],
         )
+        await insert_once(session, _link(events["landing"] or 0, statement_id))
         await insert_once(
             session,
             VenueEvent(
@@ -96,6 +114,40 @@ async def _history(app: SummitApp) -> None:
                 detected_at=RANKING,
             ),
         )
+
+
+def _link(flight_event_id: int, statement_id: int) -> SignalLink:
+    """The pair the linker records (landing in Baku, the Kremlin statement), as stored."""
+    alert = LinkedAlert(
+        person=PersonPart("envoy", {"en": "Demo Envoy"}, "believed"),
+        confidence="believed",
+        matched="person",
+        hex=DEMO_HEX,
+        airport_icao="UBBB",
+        landing_ts=LANDING,
+        statement_id=statement_id,
+        source=SourcePart("kremlin-en", True, "RU", "Europe/Moscow"),
+        title=TITLE,
+        statement_ts=STATEMENT,
+        place=VenuePart("baku", {"en": "Baku", "ru": "Баку", "az": "Bakı"}, "AZ", "Asia/Baku"),
+    )
+    return SignalLink(
+        dedup_key=f"link:{flight_event_id}:{statement_id}:envoy",
+        person_slug="envoy",
+        flight_event_id=flight_event_id,
+        statement_id=statement_id,
+        airport_icao="UBBB",
+        venue_slug="baku",
+        landing_ts=LANDING,
+        statement_ts=STATEMENT,
+        matched="person",
+        flight_confidence="confirmed",
+        aircraft_confidence="believed",
+        statement_source="kremlin-en",
+        statement_official=True,
+        confidence="believed",
+        data=alert.to_json(),
+    )
 
 
 async def _ask(fake: FakeBotAPI, text: str, thread: int | None, n: int) -> list[Sent]:
@@ -124,8 +176,11 @@ async def test_timeline_interleaves_flights_statements_and_venues_with_a_chart(
         shown,
         "Timeline of Demo Envoy, last 3 days",
         "01:54 Moscow time (Dec 5, 22:54 UTC) — took off from Moscow (VKO), DEMO1 (confirmed)",
+        "🧭 03:54 Moscow time (00:54 UTC) — heading for Baku (GYD) (82% likely)",
         "05:30 Moscow time (02:30 UTC) — landed at Baku (GYD)",
         "kremlin-en ✓: " + TITLE,
+        "🔗 11:02 Moscow time (08:02 UTC) — Landing in Baku",
+        "believed pair",
         "Baku: moved into first place (score 9)",
     )
     # Uploaded once: a PNG of the chart's size.
@@ -143,7 +198,15 @@ async def test_timeline_interleaves_flights_statements_and_venues_with_a_chart(
 
     baku = await _ask(fake, "/timeline Баку 3", topic, 2)
     # The place's own events: the landing there, not the takeoff elsewhere.
-    _order(baku[0].plain_text or "", "Timeline of Baku", "landed at Baku", TITLE, "first place")
+    _order(
+        baku[0].plain_text or "",
+        "Timeline of Baku",
+        "heading for Baku",
+        "landed at Baku",
+        TITLE,
+        "🔗",
+        "first place",
+    )
     assert "took off" not in (baku[0].plain_text or "")
     assert baku[1].photo_size is not None  # another subject, another chart
 

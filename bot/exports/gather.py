@@ -76,7 +76,14 @@ def flight_airport(event: FlightEventRow, payload: dict[str, Any]) -> dict[str, 
     known = airports.get(event.airport_icao) if event.airport_icao else None
     if known is None:
         return {"icao": event.airport_icao} if event.airport_icao else {}
-    return {"icao": known.icao, "iata": known.iata, "name": known.name, "tz": known.tz}
+    return {
+        "icao": known.icao,
+        "iata": known.iata,
+        "name": known.name,
+        "city": known.city,
+        "country": known.country,
+        "tz": known.tz,
+    }
 
 
 def _flight(event: FlightEventRow, payload: dict[str, Any] | None, zone: str) -> Row:

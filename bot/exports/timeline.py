@@ -1,10 +1,12 @@
 """What /timeline shows: a subject's or a place's flights, statements and venue changes,
 read through the same store functions as /export, in one time order.
 
-A person or aircraft (`who`): its flight events, the statements mentioning the person,
-and the changes of the venues its aircraft took off from or landed at. A place (a venue,
+A person or aircraft (`who`): its flight events (a predicted destination among them),
+the statements mentioning the person, the changes of the venues its aircraft took off
+from or landed at, and the person's linked landing-and-statement pairs. A place (a venue,
 or an airport without one): the flight events at its airports, the statements mentioning
-it, its venue changes. Every list is bounded (`MAX_MOMENTS`, the newest kept).
+it, its venue changes and the pairs whose landing was there. Every list is bounded
+(`MAX_MOMENTS`, the newest kept).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.alerts.parts import AirportPart
 from bot.exports.gather import flight_airport
 from storage.exports import flight_rows, flight_rows_at, venue_rows
-from storage.models import FlightEventRow, Venue, VenueEvent, VenueFactor
+from storage.models import FlightEventRow, SignalLink, Venue, VenueEvent, VenueFactor
+from storage.signal_links import links_at_venues, links_of_person
 from storage.statements import Topic, recent_statements
 from storage.venues import all_venues, venues_by_slugs
 
@@ -28,8 +31,9 @@ MAX_MOMENTS = 200
 DEFAULT_DAYS = 7
 MAX_DAYS = 90
 
-Lane = Literal["flight", "statement", "venue"]
-LANES: tuple[Lane, ...] = ("flight", "statement", "venue")
+Lane = Literal["flight", "statement", "venue", "link"]
+# The order of moments at one time; a link comes after both of its parts.
+LANES: tuple[Lane, ...] = ("flight", "statement", "venue", "link")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +77,25 @@ class VenueMoment:
     lane: Lane = "venue"
 
 
-Moment = FlightMoment | StatementMoment | VenueMoment
+@dataclass(frozen=True, slots=True)
+class LinkMoment:
+    """A landing and a statement the bot linked (`signal_links`), at the later of the two."""
+
+    ts: datetime
+    landing_ts: datetime
+    statement_ts: datetime
+    alert: dict[str, Any]  # the linked alert's JSON, as recorded
+    confidence: str  # the pair's: believed | confirmed
+    lane: Lane = "link"
+
+
+Moment = FlightMoment | StatementMoment | VenueMoment | LinkMoment
 
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """The moments from `since` to `until`, oldest first; `total` counts those cut."""
+    """The moments from `since` to `until`, oldest first; `total`: how many there were
+    (more than `moments` when the newest `MAX_MOMENTS` were kept)."""
 
     since: datetime
     until: datetime
@@ -89,7 +106,8 @@ class Timeline:
 def _flight(event: FlightEventRow, payload: dict[str, Any] | None) -> FlightMoment:
     data = payload or {}
     airport = flight_airport(event, data)
-    probability = data.get("probability")
+    # A predicted destination keeps its probability on its own row.
+    probability = data.get("probability", (event.data or {}).get("probability"))
     return FlightMoment(
         ts=event.ts,
         kind=event.kind,
@@ -129,14 +147,14 @@ async def _venue_moments(
     session: AsyncSession, venues: Sequence[Venue], since: datetime
 ) -> tuple[list[Moment], int]:
     found: list[Moment] = []
-    total = 0
+    left_out = 0
     for venue in venues:
         factors, events, count = await venue_rows(
             session, venue.id or 0, venue.slug, since=since, limit=MAX_MOMENTS
         )
         found += [_factor(f, venue) for f in factors] + [_ranking(e, venue) for e in events]
-        total += count
-    return found, total
+        left_out += count - len(factors) - len(events)
+    return found, left_out
 
 
 async def _statements(
@@ -151,15 +169,26 @@ async def _statements(
     ]
 
 
+def _link(row: SignalLink) -> LinkMoment:
+    return LinkMoment(
+        ts=max(row.landing_ts, row.statement_ts),
+        landing_ts=row.landing_ts,
+        statement_ts=row.statement_ts,
+        alert=dict(row.data or {}),
+        confidence=row.confidence,
+    )
+
+
 def _timeline(
-    parts: Sequence[Sequence[Moment]], total: int, since: datetime, until: datetime
+    parts: Sequence[Sequence[Moment]], left_out: int, since: datetime, until: datetime
 ) -> Timeline:
+    """`left_out`: rows the store counted but did not return (beyond a read's limit)."""
     moments = sorted(
         (m for part in parts for m in part if since <= m.ts <= until),
         key=lambda m: (m.ts, LANES.index(m.lane)),
     )
     kept = moments[-MAX_MOMENTS:]
-    return Timeline(since, until, tuple(kept), max(total, len(moments)))
+    return Timeline(since, until, tuple(kept), len(moments) + left_out)
 
 
 async def subject_timeline(
@@ -176,11 +205,15 @@ async def subject_timeline(
     flights = [_flight(row, payload) for row, payload in rows]
     used = {f.airport.icao for f in flights if f.airport is not None}
     venues = await _venues_at(session, used)
-    venue_moments, venue_total = await _venue_moments(session, venues, since)
+    venue_moments, venue_left_out = await _venue_moments(session, venues, since)
     topics: list[Topic] = [("person", person_slug)] if person_slug else []
     statements = await _statements(session, topics, since)
-    total = flight_total + venue_total + len(statements)
-    return _timeline((flights, statements, venue_moments), total, since, until)
+    links: list[Moment] = []
+    if person_slug:
+        pairs = await links_of_person(session, person_slug, since=since, limit=MAX_MOMENTS)
+        links = [_link(pair) for pair in pairs]
+    left_out = flight_total - len(flights) + venue_left_out
+    return _timeline((flights, statements, venue_moments, links), left_out, since, until)
 
 
 async def _venues_at(session: AsyncSession, airports: set[str]) -> list[Venue]:
@@ -202,8 +235,12 @@ async def place_timeline(
     rows, flight_total = await flight_rows_at(session, airports, since=since, limit=MAX_MOMENTS)
     flights = [_flight(row, payload) for row, payload in rows]
     venues = await venues_by_slugs(session, [venue_slug]) if venue_slug else []
-    venue_moments, venue_total = await _venue_moments(session, venues, since)
+    venue_moments, venue_left_out = await _venue_moments(session, venues, since)
     topics: list[Topic] = [("place", venue_slug)] if venue_slug else []
     statements = await _statements(session, topics, since)
-    total = flight_total + venue_total + len(statements)
-    return _timeline((flights, statements, venue_moments), total, since, until)
+    pairs = (
+        await links_at_venues(session, [venue_slug], since=since, until=until) if venue_slug else []
+    )
+    links: list[Moment] = [_link(pair) for pair in pairs]
+    left_out = flight_total - len(flights) + venue_left_out
+    return _timeline((flights, statements, venue_moments, links), left_out, since, until)

@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
 
-from bot.exports.timeline import FlightMoment, Moment, StatementMoment, Timeline, VenueMoment
+from bot.exports.timeline import (
+    FlightMoment,
+    LinkMoment,
+    Moment,
+    StatementMoment,
+    Timeline,
+    VenueMoment,
+)
 from bot.exports.timeline_text import venue_label
 from bot.flights.maps import MapUnavailable, worker
 from bot.kernel.i18n import Translator
@@ -53,6 +60,8 @@ class ChartSpec:
     points: tuple[ChartPoint, ...]
     footer: str
     empty: str
+    # Linked pairs: (landing, statement) as seconds since the epoch, drawn as a connector.
+    links: tuple[tuple[float, float], ...] = ()
     size_px: tuple[int, int] = SIZE_PX
 
     def key(self) -> str:
@@ -104,7 +113,12 @@ def _ticks(since: datetime, until: datetime, zone: str, locale: str) -> list[tup
 
 def chart_spec(timeline: Timeline, label: str, zone: str, t: Translator) -> ChartSpec:
     """The chart of `timeline`, worded in `t`'s language, its dates in `zone`."""
-    points = tuple(_point(m, t.locale) for m in timeline.moments)
+    points = tuple(_point(m, t.locale) for m in timeline.moments if not isinstance(m, LinkMoment))
+    links = tuple(
+        (m.landing_ts.timestamp(), m.statement_ts.timestamp())
+        for m in timeline.moments
+        if isinstance(m, LinkMoment)
+    )
     if len(points) > MAX_LABELS:
         points = tuple(ChartPoint(p.lane, p.x, "", p.mark) for p in points)
     footer = (
@@ -125,6 +139,7 @@ def chart_spec(timeline: Timeline, label: str, zone: str, t: Translator) -> Char
         points=points,
         footer=footer,
         empty=t._("Nothing in this period"),
+        links=links,
     )
 
 

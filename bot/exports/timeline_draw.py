@@ -56,6 +56,16 @@ def draw(spec: ChartSpec) -> ChartPicture:
         ax.axhline(lanes - 1 - lane, color=_GRID, linewidth=0.8, zorder=1)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    for landing, said in spec.links:
+        # From the landing on the flights lane to the statement on the statements lane.
+        ax.plot(
+            [landing, said],
+            [lanes - 1, lanes - 2],
+            color="#ef6c00",
+            linestyle="--",
+            linewidth=1.2,
+            zorder=2,
+        )
     for index, point in enumerate(spec.points):
         y = lanes - 1 - point.lane
         marker, colour = _MARKS.get(point.mark, ("o", None))

@@ -9,8 +9,17 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.alerts.flight_text import short_place
+from bot.alerts.linked import LinkedAlert
+from bot.alerts.linked_text import headline
 from bot.alerts.text import dated_moment
-from bot.exports.timeline import FlightMoment, Moment, StatementMoment, Timeline, VenueMoment
+from bot.exports.timeline import (
+    FlightMoment,
+    LinkMoment,
+    Moment,
+    StatementMoment,
+    Timeline,
+    VenueMoment,
+)
 from bot.kernel.i18n import Translator
 
 _FLIGHT_MARK = {"takeoff": "🛫", "landing": "🛬", "destination": "🧭", "emergency": "🚨"}
@@ -55,6 +64,12 @@ def _statement(moment: StatementMoment, t: Translator) -> str:
     return f"{source}: {title}"
 
 
+def _link(moment: LinkMoment, t: Translator) -> str:
+    """The linked alert's headline (its parts, each at its place's time), and how sure."""
+    word = t._("confirmed pair") if moment.confidence == "confirmed" else t._("believed pair")
+    return f"{headline(LinkedAlert.from_json(moment.alert), t)} · {word}"
+
+
 def venue_change(moment: VenueMoment, t: Translator) -> str:
     """'Baku: moved into first place (score 9.0)' in the chat's language."""
     venue = escape(venue_label(moment, t.locale))
@@ -85,6 +100,8 @@ def moment_line(moment: Moment, zone: str, t: Translator) -> str:
         return f"{_FLIGHT_MARK.get(moment.kind, '✈️')} {when} — {_flight(moment, t)}"
     if isinstance(moment, StatementMoment):
         return f"📰 {when} — {_statement(moment, t)}"
+    if isinstance(moment, LinkMoment):
+        return f"🔗 {when} — {_link(moment, t)}"
     return f"🏛 {when} — {venue_change(moment, t)}"
 
 
