@@ -16,9 +16,11 @@ every other flight of the same folder as the "usual airports" (`route`), leave-o
 what a store holding the fleet's earlier landings in the area gives.
 
 Figures: per horizon, the share of flights whose actual landing airport was the most
-likely candidate; and the ETA error (|predicted touchdown − actual|) of the most likely
-candidate, median and 90th percentile. The aircraft's own history is never given:
-the recordings hold one or two flights per aircraft, so it would name the answer.
+likely candidate; the ETA error (|predicted touchdown − actual|) of that candidate when
+it was the right one; and the ETA error to the actual destination at every horizon (the
+ETA model alone, whatever was ranked first); medians and 90th percentiles. The
+aircraft's own history is never given: the recordings hold one or two flights per
+aircraft, so it would name the answer.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.flights import airports
-from bot.flights.destination import DestinationPredictor, Fix, counts
+from bot.flights.destination import DestinationPredictor, Fix, counts, eta_seconds
+from bot.flights.geo import haversine_km
 from bot.flights.replay import read_files
 from bot.flights.reports import ReplayReport
 
@@ -62,6 +65,8 @@ class Outcome:
     predicted: str | None
     probability: float
     eta_error_s: float | None
+    # The ETA to the actual destination, whichever came first: the ETA model alone.
+    truth_eta_error_s: float | None
 
 
 def _t(text: str) -> float:
@@ -112,6 +117,20 @@ def outcomes(
             if best is not None and best.eta is not None and best.icao == landing.airport
             else None
         )
+        last = seen[-1]
+        truth_error = (
+            abs(
+                last.t
+                + eta_seconds(
+                    haversine_km(last.lat, last.lon, arrival.lat, arrival.lon),
+                    last.gs_kt,
+                    predictor.config,
+                )
+                - landing.t
+            )
+            if arrival is not None and last.gs_kt is not None
+            else None
+        )
         out.append(
             Outcome(
                 landing,
@@ -119,22 +138,37 @@ def outcomes(
                 best.icao if best else None,
                 best.probability if best else 0.0,
                 error,
+                truth_error,
             )
         )
     return out
 
 
 def _table(results: list[Outcome]) -> None:
-    print("| before landing | flights | destination most likely | ETA error median | p90 |")
-    print("|---|---|---|---|---|")
+    print(
+        "| before landing | flights | destination most likely | ETA error when right,"
+        " median | p90 | ETA error to the actual destination, median | p90 |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for horizon in HORIZONS_MIN:
         at = [o for o in results if o.horizon == horizon]
         right = sum(1 for o in at if o.predicted == o.landing.airport)
         errors = sorted(o.eta_error_s / 60 for o in at if o.eta_error_s is not None)
-        median = f"{statistics.median(errors):.1f} min" if errors else "–"
-        p90 = f"{errors[min(len(errors) - 1, int(0.9 * len(errors)))]:.1f} min" if errors else "–"
+        median, p90 = _median(errors), _p90(errors)
         share = f"{right}/{len(at)} = {right / len(at):.2f}" if at else "–"
-        print(f"| {horizon} min | {len(at)} | {share} | {median} | {p90} |")
+        truth = sorted(o.truth_eta_error_s / 60 for o in at if o.truth_eta_error_s is not None)
+        print(
+            f"| {horizon} min | {len(at)} | {share} | {median} | {p90} | {_median(truth)}"
+            f" | {_p90(truth)} |"
+        )
+
+
+def _median(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f} min" if values else "–"
+
+
+def _p90(values: list[float]) -> str:
+    return f"{values[min(len(values) - 1, int(0.9 * len(values)))]:.1f} min" if values else "–"
 
 
 def main(argv: list[str] | None = None) -> int:
