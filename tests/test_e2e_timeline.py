@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
+from sqlmodel import select
 
 from bot.alerts.linked import LinkedAlert
 from bot.alerts.parts import PersonPart, SourcePart, VenuePart
@@ -21,7 +22,7 @@ from bot.exports.timeline_chart import SIZE_PX
 from bot.flights.store import record_flight_event
 from bot.runtime.app import SummitApp
 from storage.event_rows import insert_once
-from storage.models import FlightEventRow, SignalLink, VenueEvent
+from storage.models import FlightEventRow, PictureFile, SignalLink, VenueEvent
 from tests.alerting import BAKU, DEMO_HEX, VNUKOVO, landing_payload, subscribe_chats
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.telegram_api import FakeBotAPI, Sent
@@ -271,3 +272,40 @@ async def test_help_lists_timeline_in_the_chats_language(
     fake.user_message(OTHER, "/help", language_code=language)
     [reply] = await fake.wait_for_messages(OTHER, 1)
     assert line in (reply.plain_text or "").split("\n")
+
+
+async def test_a_chart_file_id_refused_by_telegram_is_uploaded_again_and_replaced(
+    sqlite_url: str,
+) -> None:
+    chat = 7177
+
+    async def timeline(server: FakeBotAPI) -> Sent:
+        server.limits_enabled = False
+        server.user_message(chat, "/timeline envoy 3")
+        # A chat's updates are handled in order: once /tz is answered, the timeline's
+        # handler has finished (and kept the chart's file id).
+        server.user_message(chat, "/tz")
+        return (await server.wait_for_messages(chat, 3, timeout=30))[1]
+
+    async with (
+        FakeBotAPI(token="123456:TEST-token-for-e2e") as first,
+        running_bot(bot_settings(first, sqlite_url), clock=lambda: NOW) as bot,
+    ):
+        await _history(bot)
+        uploaded = await timeline(first)
+    assert uploaded.photo_size is not None
+    # Another server does not know that id (a file id of another bot, or one Telegram
+    # dropped): the chart is drawn and uploaded again, and its new id kept.
+    async with (
+        FakeBotAPI(token="123456:TEST-token-for-e2e") as second,
+        running_bot(bot_settings(second, sqlite_url), clock=lambda: NOW) as bot,
+    ):
+        again = await timeline(second)
+        async with services_of(bot).sessions() as session:
+            [row] = (await session.exec(select(PictureFile))).all()
+    assert again.method == "sendPhoto" and again.photo_size is not None
+    refused = [r for r in second.requests if r.method == "sendPhoto" and r.status == 400]
+    assert [r.description for r in refused] == [
+        "Bad Request: wrong file identifier/HTTP URL specified"
+    ]
+    assert row.file_id == again.message["photo"][-1]["file_id"]
