@@ -14,6 +14,8 @@ from bot.alerts.parts import SourcePart
 from bot.alerts.render import render
 from bot.kernel.i18n import Translator
 from bot.links.linker import link_landing, link_statement
+from bot.statements.matcher import Matcher
+from bot.statements.terms import person, place
 from storage.chats import ensure_chat
 from storage.event_rows import insert_once
 from storage.models import (
@@ -182,4 +184,42 @@ async def test_the_landing_after_the_statement_links_them_and_the_window_bounds_
     assert [(x.confidence, x.aircraft_confidence) for x in links] == [
         ("confirmed", "confirmed"),
         ("confirmed", "confirmed"),
+    ]
+
+
+async def test_inflected_azerbaijani_and_russian_names_link_through_the_matcher(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # The statement watch's own matcher finds the case forms; the linker reads its mentions.
+    matcher = Matcher(
+        (
+            person(
+                "witkoff",
+                {"en": "Steve Witkoff", "ru": "Стив Уиткофф", "az": "Stiv Uitkoff"},
+                {"ru": ["Уиткофф"], "az": ["Uitkoff"]},
+            ),
+            place("baku", {"en": "Baku", "ru": "Баку", "az": "Bakı"}),
+        )
+    )
+    texts = {
+        "az": "Test data: Ceyhun Bayramov Stiv Uitkoffla görüşüb",
+        "ru": "Тестовые данные: переговоры с Уиткоффом",
+        "en": "Test data: talks held in Baku",  # the place, no person
+    }
+    async with sessions.begin() as session:
+        await _seed(session, LinkConfidence.BELIEVED)
+        landing_id = await _landing(session)
+        source = await add_source(session, "mfa-az-az", "AZ")
+        for number, (language, text) in enumerate(texts.items()):
+            found = matcher.match(text, language=language)
+            mentions = [(h.kind.value, h.key, h.matched_text) for h in found.hits]
+            at = LANDING + timedelta(hours=number + 1)
+            await add_statement(session, source, text, at, mentions)
+        assert await link_landing(session, event_id=landing_id, landed_at=LANDING, now=LANDING) == 3
+    async with sessions() as session:
+        links = (await session.exec(select(SignalLink).order_by(SignalLink.statement_ts))).all()  # type: ignore[arg-type]
+    assert [(x.matched, LinkedAlert.from_json(x.data).quote) for x in links] == [
+        ("meeting", "Stiv Uitkoffla"),
+        ("meeting", "Уиткоффом"),
+        ("place", "Baku"),
     ]
