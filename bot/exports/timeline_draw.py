@@ -66,7 +66,8 @@ def draw(spec: ChartSpec) -> ChartPicture:
             linewidth=1.2,
             zorder=2,
         )
-    for index, point in enumerate(spec.points):
+    in_lane = [0] * lanes
+    for point in spec.points:
         y = lanes - 1 - point.lane
         marker, colour = _MARKS.get(point.mark, ("o", None))
         ax.plot(
@@ -80,7 +81,8 @@ def draw(spec: ChartSpec) -> ChartPicture:
         )
         if point.label:
             # Alternate above and below the lane so neighbours overlap less.
-            offset = 10 if index % 2 == 0 else -16
+            offset = 10 if in_lane[point.lane] % 2 == 0 else -16
+            in_lane[point.lane] += 1
             ax.annotate(
                 point.label,
                 (point.x, y),
