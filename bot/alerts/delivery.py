@@ -80,7 +80,7 @@ from storage.types import utcnow
 
 log = logging.getLogger("summitwatch.delivery")
 # What quiet hours hold: alerts, never a digest (it is what they end with).
-QUIETED_TYPES = frozenset({"flight", "destination", "statement", "venue_change"})
+QUIETED_TYPES = frozenset({"flight", "destination", "statement", "venue_change", "linked"})
 NO_RETRY: RateLimitArgs = {"retries": 0}
 THREAD_WAIT_S = 0.5
 RENDER_CACHE_SIZE = 256

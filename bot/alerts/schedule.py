@@ -28,6 +28,7 @@ URGENT_CHOICES = (
     "signal_regained",
     "statement",
     "venue_change",
+    "linked",
 )
 ALWAYS_URGENT = frozenset({"emergency"})
 _CLOCK = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
