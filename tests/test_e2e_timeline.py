@@ -211,6 +211,11 @@ async def test_timeline_interleaves_flights_statements_and_venues_with_a_chart(
     assert "took off" not in (baku[0].plain_text or "")
     assert baku[1].photo_size is not None  # another subject, another chart
 
+    # An airport that is no venue, by its ICAO code: its flights alone.
+    vnukovo = (await _ask(fake, "/timeline uuww 3", topic, 2))[0].plain_text or ""
+    _order(vnukovo, "Timeline of Vnukovo", "(VKO), last 3 days", "took off from Moscow (VKO)")
+    assert "landed" not in vnukovo and TITLE not in vnukovo
+
 
 async def test_timeline_answers_in_russian_and_azerbaijani_and_refuses_bad_input(
     fake: FakeBotAPI, app: SummitApp
