@@ -31,6 +31,8 @@ _FIX_COLUMNS = (
     POSITIONS.c.alt_ft,
     POSITIONS.c.on_ground,
     POSITIONS.c.callsign,
+    POSITIONS.c.track_deg,
+    POSITIONS.c.provider,
 )
 
 
@@ -43,6 +45,8 @@ def _fix(position: Position) -> Fix:
         alt_ft=position.alt_ft,
         on_ground=position.on_ground,
         callsign=position.callsign,
+        track_deg=position.track_deg,
+        provider=position.provider,
     )
 
 

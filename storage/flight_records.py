@@ -21,6 +21,10 @@ class Fix:
     alt_ft: int | None
     on_ground: bool
     callsign: str | None = None
+    # Degrees from north over the ground, and the provider that reported it (the Mini App
+    # draws the heading and cites the source).
+    track_deg: float | None = None
+    provider: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

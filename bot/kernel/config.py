@@ -106,6 +106,25 @@ class Settings(BaseSettings):
     health_port: int = Field(
         default=8479, ge=0, le=65535, validation_alias="SUMMITWATCH_HEALTH_PORT"
     )
+    # The Telegram Mini App (bot/webapp): the public https URL Telegram opens (set, the
+    # bot serves the page and shows the menu button), where it listens (0: not served),
+    # how old Telegram's initData may be, and an optional tile server (off: no request
+    # leaves for a third party; the page draws its own offline coastlines).
+    webapp_url: str | None = Field(default=None, validation_alias="SUMMITWATCH_WEBAPP_URL")
+    webapp_listen: str = Field(default="127.0.0.1", validation_alias="SUMMITWATCH_WEBAPP_LISTEN")
+    webapp_port: int = Field(
+        default=8480, ge=0, le=65535, validation_alias="SUMMITWATCH_WEBAPP_PORT"
+    )
+    webapp_max_age_s: float = Field(
+        default=3600.0, gt=0, le=30 * 86_400, validation_alias="SUMMITWATCH_WEBAPP_MAX_AGE_S"
+    )
+    webapp_tile_url: str | None = Field(
+        default=None, validation_alias="SUMMITWATCH_WEBAPP_TILE_URL"
+    )
+    # How often the live stream looks for new positions and events in the store.
+    webapp_live_s: float = Field(
+        default=2.0, gt=0, le=300, validation_alias="SUMMITWATCH_WEBAPP_LIVE_S"
+    )
     # `run` waits this long for an unreachable Bot API or PostgreSQL, retrying with
     # backoff, before it exits (status 75); 0 tries once.
     startup_timeout_s: float = Field(
@@ -152,6 +171,14 @@ class Settings(BaseSettings):
     def _webhook_url_shape(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("https://"):
             raise ValueError("expected the public https:// URL Telegram posts updates to")
+        return value
+
+    @field_validator("webapp_url", "webapp_tile_url")
+    @classmethod
+    def _webapp_url_shape(cls, value: str | None) -> str | None:
+        # Telegram opens Mini Apps over https only; a tile server is fetched by the page.
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("expected an https:// URL")
         return value
 
     @field_validator("webhook_secret")

@@ -43,6 +43,8 @@ from bot.venues.seed import seed_venues
 from bot.watch.fleet_refresh import fleet_job
 from bot.watch.fleet_seed import seed_fleet
 from bot.watch.seed import seed_watchlist
+from bot.webapp.launch import start_webapp
+from bot.webapp.server import WebAppServer
 from handlers import (
     access,
     buttons,
@@ -208,6 +210,7 @@ class Runtime:
         self.tasks: list[asyncio.Task[None]] = []
         self.worker: DeliveryWorker | None = None
         self.health: HealthServer | None = None
+        self.webapp: WebAppServer | None = None
         # Run at shutdown, before the store closes (e.g. pollers' HTTP sessions).
         self.closers: list[Callable[[], Awaitable[None]]] = []
 
@@ -393,6 +396,7 @@ def build_application(
         # Before any background task: a busy port then leaves nothing running.
         runtime.health = await _start_health(services, worker)
         await publish_commands(application)
+        runtime.webapp = await start_webapp(application, services, runtime.stop, runtime.tasks)
         # One SQLite file serves one process: whatever is left `sending` was ours.
         await worker.release_orphans(all_claims=services.engine.dialect.name == "sqlite")
         runtime.worker = worker
@@ -408,6 +412,8 @@ def build_application(
         runtime.stop.set()
         if runtime.health is not None:
             await runtime.health.stop()
+        if runtime.webapp is not None:
+            await runtime.webapp.stop()
         if runtime.worker is not None:
             runtime.worker.wake()
         await asyncio.gather(*runtime.tasks, return_exceptions=True)

@@ -54,6 +54,8 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: Services | None = None
+        # The Mini App's port once it listens (tests and bench/webapp.py open it).
+        self.webapp_port: int | None = None
 
     @property
     def services(self) -> Services:

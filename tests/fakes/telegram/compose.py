@@ -145,6 +145,7 @@ class MessageComposer(TopicMethods):
         reply_to: JSON | None,
         thread_id: int | None = None,
     ) -> JSON:
+        _check_web_app_buttons(chat, markup)
         message: JSON = {"message_id": self._take_message_id(chat)}
         if thread_id is not None:
             message["message_thread_id"] = thread_id
@@ -198,3 +199,20 @@ class MessageComposer(TopicMethods):
             self._sent_by_chat[chat.id] = [record]
         else:
             per_chat.append(record)
+
+
+def _check_web_app_buttons(chat: ChatState, markup: JSON | None) -> None:
+    """Telegram allows web_app buttons only in private chats, and only to https pages."""
+    if markup is None:
+        return
+    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+    for row in rows:
+        for button in row:
+            web_app = button.get("web_app") if isinstance(button, dict) else None
+            if web_app is None:
+                continue
+            if chat.type != "private":
+                raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
+            url = web_app.get("url") if isinstance(web_app, dict) else None
+            if not isinstance(url, str) or not url.startswith("https://"):
+                raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")

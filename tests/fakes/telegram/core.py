@@ -91,6 +91,8 @@ class BotAPICore(LoopbackServer):
         self.answered_callbacks: list[AnsweredCallback] = []
         self.deleted: list[tuple[int, int]] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        # setChatMenuButton by chat id ("" for the default of private chats).
+        self.menu_buttons: dict[str, JSON] = {}
         self.webhook: JSON | None = None
         self.webhook_targets: list[str] = []
         self.webhook_posts: list[WebhookPost] = []

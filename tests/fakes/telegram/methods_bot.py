@@ -93,6 +93,32 @@ class BotMethods(BotAPICore):
     async def _get_my_commands(self, p: Params) -> list[dict[str, str]]:
         return list(self.commands.get(self._commands_key(p), ()))
 
+    async def _set_chat_menu_button(self, p: Params) -> bool:
+        button = p.json("menu_button", "Bad Request: can't parse menu button JSON object")
+        if button is None:
+            button = {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in (
+            "default",
+            "commands",
+            "web_app",
+        ):
+            raise ApiError(400, "Bad Request: can't parse menu button JSON object")
+        if button["type"] == "web_app":
+            web_app = button.get("web_app")
+            url = web_app.get("url") if isinstance(web_app, dict) else None
+            if not isinstance(button.get("text"), str) or not button["text"].strip():
+                raise ApiError(400, "Bad Request: menu button text is empty")
+            if not isinstance(url, str) or not url.startswith("https://"):
+                raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+        key = str(p.get("chat_id") or "")
+        if key:
+            self._chat_param(p)
+        self.menu_buttons[key] = button
+        return True
+
+    async def _get_chat_menu_button(self, p: Params) -> JSON:
+        return self.menu_buttons.get(str(p.get("chat_id") or ""), {"type": "default"})
+
     async def _delete_my_commands(self, p: Params) -> bool:
         self.commands.pop(self._commands_key(p), None)
         return True

@@ -1,0 +1,221 @@
+"""The Mini App's API through real HTTP: Telegram's initData checked, access as for commands,
+the fleet, an aircraft, statements, venues and live updates with their provenance."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.runtime.app import SummitApp
+from tests.fakes.telegram_api import FakeBotAPI
+from tests.webapp_fixtures import (
+    AIRBORNE_HEX,
+    NOW,
+    USER_ID,
+    WEBAPP_URL,
+    add_airborne,
+    airborne_fixes,
+    init_data,
+    webapp_bot,
+)
+
+TOKEN = "123456:TEST-token-for-e2e"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI(token=TOKEN) as server:
+        server.limits_enabled = False
+        yield server
+
+
+@pytest.fixture
+async def served(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[tuple[SummitApp, str]]:
+    async with webapp_bot(fake, sqlite_url) as running:
+        yield running
+
+
+async def _get(base: str, path: str, init: str | None) -> tuple[int, dict[str, str], bytes]:
+    headers = {"Authorization": f"tma {init}"} if init is not None else {}
+    async with aiohttp.ClientSession() as client, client.get(base + path, headers=headers) as r:
+        return r.status, dict(r.headers), await r.read()
+
+
+async def test_valid_init_data_gets_the_fleet_with_provenance(
+    served: tuple[SummitApp, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    _app, base = served
+    caplog.set_level(logging.DEBUG)
+    init = init_data(TOKEN)
+    status, headers, body = await _get(base, "/api/fleet", init)
+    assert status == 200
+    fleet = json.loads(body)
+    by_hex = {a["hex"]: a for a in fleet["aircraft"]}
+    landed, flying = by_hex["ffa001"], by_hex[AIRBORNE_HEX]
+    assert landed["state"] == "on_ground"
+    assert landed["airport"]["icao"] == "UBBB"
+    assert landed["people"][0]["person"] == "witkoff"
+    assert landed["people"][0]["confidence"] == "believed"
+    assert flying["state"] == "airborne"
+    assert flying["position"]["heading"] == 135.0
+    assert flying["position"]["alt_ft"] == 37000
+    assert flying["position"]["callsign"] == "AZAL01"
+    assert flying["position"]["source"] == "adsb-fake"
+    assert flying["operator"] == "Gov of Azerbaijan"
+    assert flying["people"][0] | {"name": "?"} == flying["people"][0] | {"name": "?"}
+    assert flying["people"][0]["confidence"] == "confirmed"
+    assert fleet["as_of"] is not None
+    # Neither the token nor the initData is in the answer or the log.
+    for secret in (TOKEN, init):
+        assert secret not in body.decode()
+        assert secret not in caplog.text
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("case", ["changed byte", "stale", "no hash", "other bot", "no header"])
+async def test_forged_missing_or_stale_init_data_is_401(
+    served: tuple[SummitApp, str], case: str
+) -> None:
+    _app, base = served
+    init: str | None = init_data(TOKEN)
+    if case == "changed byte":
+        assert init is not None
+        init = init.replace("Ana", "Anb")
+    elif case == "stale":
+        init = init_data(TOKEN, auth_date=NOW - timedelta(seconds=3601))
+    elif case == "no hash":
+        assert init is not None
+        init = "&".join(p for p in init.split("&") if not p.startswith("hash="))
+    elif case == "other bot":
+        init = init_data("654321:ANOTHER-bots-token")
+    else:
+        init = None
+    for path in ("/api/fleet", "/api/session", "/api/venues", "/api/live"):
+        status, _headers, body = await _get(base, path, init)
+        assert status == 401, (case, path)
+        assert json.loads(body) == {"error": "unauthorized"}
+
+
+async def test_a_user_outside_allowed_chats_sees_nothing(fake: FakeBotAPI, sqlite_url: str) -> None:
+    group = -1001234
+    fake.set_member_status(group, 999, "left")
+    fake.set_member_status(group, 555, "member")
+    async with webapp_bot(fake, sqlite_url, SUMMITWATCH_ALLOWED_CHATS=f"{USER_ID},{group}") as (
+        _app,
+        base,
+    ):
+        outsider = init_data(TOKEN, user_id=999)
+        for path in ("/api/fleet", "/api/statements", "/api/aircraft/ffa001"):
+            status, _h, body = await _get(base, path, outsider)
+            assert status == 403
+            assert json.loads(body) == {"error": "forbidden"}
+        assert (await _get(base, "/api/fleet", init_data(TOKEN)))[0] == 200
+        # A member of an allowed group, as Telegram's getChatMember says.
+        assert (await _get(base, "/api/fleet", init_data(TOKEN, user_id=555)))[0] == 200
+
+
+async def test_aircraft_track_and_flights_in_local_time_and_utc(
+    served: tuple[SummitApp, str],
+) -> None:
+    _app, base = served
+    status, _h, body = await _get(base, "/api/aircraft/ffa001", init_data(TOKEN, language="ru"))
+    assert status == 200
+    detail = json.loads(body)
+    assert len(detail["track"]) == 25
+    assert detail["track_source"] == "test"
+    flight = detail["flights"][0]
+    assert flight["from"] == "UUWW" and flight["to"] == "UBBB"
+    assert "01:54" in flight["text"] and "22:54 UTC" in flight["text"]
+    assert "Баку" in flight["text"]
+    assert detail["state_text"].startswith("🅿️ На земле")
+    missing = await _get(base, "/api/aircraft/abcdef", init_data(TOKEN))
+    assert missing[0] == 404
+    assert (await _get(base, "/api/aircraft/..%2Fx", init_data(TOKEN)))[0] == 404
+
+
+async def test_session_strings_venues_and_statements(served: tuple[SummitApp, str]) -> None:
+    _app, base = served
+    for language, word in (("en", "Venues"), ("ru", "Места встреч"), ("az", "Məkanlar")):
+        status, _h, body = await _get(base, "/api/session", init_data(TOKEN, language=language))
+        assert status == 200
+        session = json.loads(body)
+        assert session["locale"] == language
+        assert session["strings"]["venues"] == word
+        assert session["tile_url"] is None
+    status, _h, body = await _get(base, "/api/venues", init_data(TOKEN))
+    venues = json.loads(body)["venues"]
+    assert venues and venues[0]["rank"] == 1
+    assert all(r["text"] and "<" not in r["text"] for v in venues for r in v["reasons"])
+    status, _h, body = await _get(base, "/api/statements", init_data(TOKEN))
+    assert status == 200 and json.loads(body)["statements"] == []
+
+
+async def _next_event(response: aiohttp.ClientResponse) -> dict[str, Any]:
+    """The next `update` event's data (comments and heartbeats skipped)."""
+    name = b""
+    while True:
+        line = await response.content.readline()
+        if line.startswith(b"event: "):
+            name = line.removeprefix(b"event: ").strip()
+        elif line.startswith(b"data: ") and name == b"update":
+            data: dict[str, Any] = json.loads(line.removeprefix(b"data: "))
+            return data
+
+
+async def test_live_update_arrives_as_a_server_sent_event(served: tuple[SummitApp, str]) -> None:
+    app, base = served
+    headers = {"Authorization": f"tma {init_data(TOKEN)}"}
+    async with (
+        aiohttp.ClientSession() as client,
+        client.get(base + "/api/live", headers=headers) as response,
+    ):
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        assert await response.content.readline() == b": connected\n"
+        fix = airborne_fixes(NOW - timedelta(minutes=1), 1, first=55)
+        await add_airborne(app, fix)
+        update: dict[str, Any] = {}
+        # Batches already under way (the store's first rows) may come first.
+        while not any(p["ts"] == fix[0].ts.isoformat() for p in update.get("positions", [])):
+            update = await _next_event(response)
+    mine = [p for p in update["positions"] if p["hex"] == AIRBORNE_HEX]
+    assert mine == [
+        {
+            "hex": AIRBORNE_HEX,
+            "lat": round(fix[0].lat, 5),
+            "lon": round(fix[0].lon, 5),
+            "alt_ft": 37000,
+            "heading": 135.0,
+            "on_ground": False,
+            "callsign": "AZAL01",
+            "ts": fix[0].ts.isoformat(),
+            "source": "adsb-fake",
+        }
+    ]
+    assert update["as_of"] == fix[0].ts.isoformat()
+
+
+async def test_page_and_assets_are_served_with_a_strict_policy(
+    served: tuple[SummitApp, str], fake: FakeBotAPI
+) -> None:
+    _app, base = served
+    status, headers, body = await _get(base, "/", None)
+    assert status == 200
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "'unsafe-inline'" not in csp
+    assert b'<script src="static/app.js"' in body and b"<script>" not in body
+    assert (await _get(base, "/static/app.js", None))[0] == 200
+    assert (await _get(base, "/static/..%2F__init__.py", None))[0] == 404
+    status, headers, body = await _get(base, "/basemap.json", None)
+    assert status == 200 and "GSHHG" in json.loads(body)["attribution"]
+    assert fake.menu_buttons[""] == {
+        "type": "web_app",
+        "text": "Map",
+        "web_app": {"url": WEBAPP_URL},
+    }
