@@ -155,3 +155,11 @@ def test_a_crowded_chart_draws_its_points_without_labels() -> None:
     spec: ChartSpec = chart_spec(_timeline(*many), "Demo Envoy", "UTC", translator("en"))
     assert len(spec.points) == MAX_LABELS + 5
     assert all(point.label == "" for point in spec.points)
+
+
+def test_a_cut_timeline_says_how_many_moments_it_left_out() -> None:
+    cut = Timeline(FIELD_REPORT.since, FIELD_REPORT.until, FIELD_REPORT.moments, 250)
+    heading = timeline_blocks(cut, "Demo Envoy", 7, "UTC", translator("ru"))[0]
+    assert "Показаны только последние 4 из 250" in heading
+    whole = timeline_blocks(FIELD_REPORT, "Demo Envoy", 7, "UTC", translator("ru"))[0]
+    assert "Показаны только" not in whole
