@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -19,11 +19,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.alerts.events import FlightAlert
 from bot.alerts.render_flight import render_flight
 from bot.flights.airports import default_index, get
+from bot.flights.geo import bearing_deg, haversine_km
 from bot.flights.polling import FlightWatch, PollResult
 from bot.flights.providers import FlightFetcher, Limits, build_providers
 from bot.flights.reports import PositionReport
 from bot.flights.scenario import poll_instants
-from bot.flights.synthetic import flight
+from bot.flights.synthetic import flight, great_circle_point, taxi
+from bot.flights.thresholds import DestinationConfig
 from bot.flights.track import Track
 from bot.kernel.config import load_settings
 from bot.kernel.i18n import translator
@@ -31,6 +33,7 @@ from bot.net.http import new_session
 from storage.flight_state import AircraftState, save_state
 from storage.models import (
     Aircraft,
+    AlertPayload,
     FlightEventRow,
     FlightTrackState,
     FlightWatchState,
@@ -137,6 +140,7 @@ class Rig:
         wake: Callable[[], None] = lambda: None,
         names: Sequence[str] = ("adsb.lol", "airplanes.live"),
         slice_size: int | None = None,
+        destinations: DestinationConfig | None = None,
     ) -> FlightWatch:
         """A poller over the first `providers` fakes, in order (a new process each time)."""
         chosen = names[:providers]
@@ -155,9 +159,9 @@ class Rig:
             wake=wake,
             airports=default_index(),
             slice_size=slice_size,
-            # These tests count the detector's events; predictions in the air have theirs
-            # (test_flights_destination.py, test_e2e_destination.py).
-            destinations=None,
+            # Most of these tests count the detector's events: no predictions in the air
+            # unless asked (test_a_diversion_...; test_e2e_flights.py has them on).
+            destinations=destinations,
         )
 
     async def follow(self, watch: FlightWatch, instants: Iterable[datetime]) -> list[PollResult]:
@@ -554,3 +558,65 @@ async def test_a_foreign_save_is_restored_not_overwritten(rig: Rig) -> None:
     assert refused is None
     assert _track((await _tracks(rig))[HEX]) == ours
     assert [e.kind for e in await rig.rows(FlightEventRow)] == ["takeoff"]
+
+
+def _diverted() -> list[PositionReport]:
+    """Vnukovo for Baku; eight minutes out, descending through 16,000 ft, the jet turns
+    for Nakhchivan instead (weather, say): level at 16,000 ft at 400 kt, then down at
+    1500 fpm to land there, and taxi in."""
+    vko, gyd, naj = get("UUWW"), get("UBBB"), get("UBBN")
+    assert vko is not None and gyd is not None and naj is not None
+    turn = LANDING - timedelta(minutes=8)
+    first = [r for r in flight(HEX, vko, gyd, TAKEOFF, LANDING, step_s=60.0) if r.ts <= turn]
+    start = first[-1]
+    assert start.alt_ft is not None
+    km = haversine_km(start.lat, start.lon, naj.lat, naj.lon)
+    speed_km_s = 400 * 1.852 / 3600
+    flying_s = km / speed_km_s
+    descent_s = (start.alt_ft - naj.elevation_ft) / 1500 * 60
+    reports = list(first)
+    elapsed = 60.0
+    while elapsed < flying_s:
+        lat, lon = great_circle_point(start.lat, start.lon, naj.lat, naj.lon, elapsed / flying_s)
+        left = flying_s - elapsed
+        down = left < descent_s
+        alt = naj.elevation_ft + 1500 * left / 60 if down else start.alt_ft
+        reports.append(
+            replace(
+                start,
+                ts=turn + timedelta(seconds=elapsed),
+                lat=lat,
+                lon=lon,
+                alt_ft=round(alt),
+                gs_kt=400.0,
+                track_deg=round(bearing_deg(lat, lon, naj.lat, naj.lon), 1),
+                vrate_fpm=-1500.0 if down else 0.0,
+            )
+        )
+        elapsed += 60.0
+    landed = turn + timedelta(seconds=elapsed)
+    return reports + taxi(HEX, naj, landed, 600, 60.0)
+
+
+async def test_a_diversion_alerts_the_new_destination_once_and_the_landing_says_so(
+    rig: Rig,
+) -> None:
+    rig.fakes[0].clear()
+    rig.fakes[0].load_reports(_diverted())
+    watch = rig.watch(destinations=DestinationConfig())
+    await rig.follow(watch, poll_instants(_diverted()))
+
+    events = sorted(await rig.rows(FlightEventRow), key=lambda e: e.ts)
+    kinds = [(e.kind, e.airport_icao) for e in events]
+    assert kinds == [
+        ("takeoff", "UUWW"),
+        ("destination", "UBBB"),
+        ("destination", "UBBN"),
+        ("landing", "UBBN"),
+    ]
+    payloads = {p.event_id: p.payload for p in await rig.rows(AlertPayload)}
+    [baku, nakhchivan] = [payloads[e.id] for e in events if e.kind == "destination"]
+    assert baku["probability"] >= 0.6 and nakhchivan["probability"] >= 0.6
+    assert nakhchivan["previous"]["icao"] == "UBBB"
+    landing = FlightAlert.from_json(payloads[events[-1].id])
+    assert "🧭 As predicted" in render_flight(landing, translator("en")).text
