@@ -11,10 +11,28 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import SignalLink, StatementEvent
+
+# "SWLINK": serialises linking between the flight and the statement pollers on PostgreSQL.
+LINK_LOCK_KEY = 0x5357_4C49_4E4B
+
+
+async def lock_for_linking(session: AsyncSession) -> None:
+    """On PostgreSQL, wait for any other transaction linking signals (until this commit).
+
+    A landing and a statement stored at the same moment in two transactions would each
+    look for the other before it is committed, and the pair would never be made. Under
+    this lock the second to link sees the first one's committed row. SQLite needs none:
+    both sides write before they link, and its one write lock already orders them.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        lock = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=LINK_LOCK_KEY)
+        # A plain Core statement; sqlmodel's `exec` overloads do not cover it.
+        await session.exec(lock)  # type: ignore[call-overload]
 
 
 async def links_of_person(
@@ -59,4 +77,4 @@ async def alerted_sources(session: AsyncSession, statement_ids: Sequence[int]) -
     return {int(sid): (data or {}).get("source") for sid, data in result.all()}
 
 
-__all__ = ["alerted_sources", "links_at_venues", "links_of_person"]
+__all__ = ["alerted_sources", "links_at_venues", "links_of_person", "lock_for_linking"]

@@ -3,8 +3,11 @@ make one pair and one linked alert, whichever arrives second; outside the window
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -223,3 +226,49 @@ async def test_inflected_azerbaijani_and_russian_names_link_through_the_matcher(
         ("meeting", "Уиткоффом"),
         ("place", "Baku"),
     ]
+
+
+async def test_a_landing_and_a_statement_linked_at_the_same_moment_make_one_pair(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            # SQLite's one write lock orders the two writers before either links.
+            pytest.skip("two concurrent writers: PostgreSQL only")
+        await _seed(session, LinkConfidence.BELIEVED)
+    said = LANDING + timedelta(hours=2)
+    stored = asyncio.Barrier(2)
+    linked: list[int] = []
+    both_linked = asyncio.Event()
+
+    async def before_commit(made: int) -> int:
+        # Without the lock both sides have looked for the other by now and neither
+        # commits until both did (the race, every time); with it the second waits in
+        # its link for the first's commit, so this wait times out.
+        linked.append(made)
+        if len(linked) == 2:
+            both_linked.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(both_linked.wait(), 1.0)
+        return made
+
+    async def landing_side() -> int:
+        async with sessions.begin() as session:
+            event_id = await _landing(session)
+            await stored.wait()  # neither has committed yet
+            return await before_commit(
+                await link_landing(session, event_id=event_id, landed_at=LANDING, now=said)
+            )
+
+    async def statement_side() -> int:
+        async with sessions.begin() as session:
+            statement_id = await _statement(session, said)
+            await stored.wait()
+            return await before_commit(
+                await link_statement(session, statement_id=statement_id, source=KREMLIN, now=said)
+            )
+
+    made = await asyncio.gather(landing_side(), statement_side())
+    assert sorted(made) == [0, 1]
+    async with sessions() as session:
+        assert len((await session.exec(select(SignalLink))).all()) == 1

@@ -22,7 +22,7 @@ from bot.alerts.parts import PersonPart, SourcePart, VenuePart
 from bot.alerts.record import record_event
 from bot.kernel.zones import source_zone
 from storage.models import Aircraft, SignalLink, Venue
-from storage.signal_links import alerted_sources
+from storage.signal_links import alerted_sources, lock_for_linking
 from storage.statements import StatementView, recent_statements, statement_views
 from storage.venue_evidence import LandingRecord, landings_at
 from storage.venues import all_venues
@@ -137,6 +137,7 @@ async def link_landing(
     window: timedelta = DEFAULT_WINDOW,
 ) -> int:
     """Link a just-recorded landing to the statements near it; how many pairs were new."""
+    await lock_for_linking(session)
     landings = await landings_at(
         session, (), event_ids=[event_id], since=landed_at, until=landed_at
     )
@@ -172,6 +173,7 @@ async def link_statement(
     window: timedelta = DEFAULT_WINDOW,
 ) -> int:
     """Link a just-stored statement to the landings near it; how many pairs were new."""
+    await lock_for_linking(session)
     found = await statement_views(session, [statement_id])
     if not found:
         return 0
