@@ -48,6 +48,7 @@ DEFAULT_DIRS = (
 HORIZONS_MIN = (60, 30, 15)
 FRESH_S = 300.0
 MIN_AGL_FT = 300
+TIMINGS: list[float] = []  # seconds per prediction
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,9 @@ def outcomes(
         if not seen or moment - seen[-1].t > FRESH_S:
             continue
         window = [Fix.of(r) for r in seen if r.t >= seen[-1].t - predictor.config.window_s]
+        started = time.perf_counter()
         prediction = predictor.predict_from(window, visits={}, route=route)
+        TIMINGS.append(time.perf_counter() - started)
         best = prediction.best if prediction is not None else None
         error = (
             abs(best.eta.timestamp() - landing.t)
@@ -163,6 +166,10 @@ def _table(results: list[Outcome]) -> None:
         )
 
 
+def _ms(values: list[float], share: float) -> str:
+    return f"{values[min(len(values) - 1, int(share * len(values)))]:.2f} ms"
+
+
 def _median(values: list[float]) -> str:
     return f"{statistics.median(values):.1f} min" if values else "–"
 
@@ -197,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     results = runs["track alone"]
     flights = {(o.landing.file, o.landing.hex, o.landing.t) for o in results}
     print(f"{len(flights)} landings with airborne data before them, {elapsed:.1f} s")
+    ms = sorted(t * 1000 for t in TIMINGS)
+    print(
+        f"{len(ms)} predictions over {predictor.candidates} airports: median {_ms(ms, 0.5)},"
+        f" p90 {_ms(ms, 0.9)}, max {ms[-1]:.2f} ms"
+    )
     for name, run in runs.items():
         print(f"\n{name}\n")
         _table(run)

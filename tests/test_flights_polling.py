@@ -621,3 +621,21 @@ async def test_a_diversion_alerts_the_new_destination_once_and_the_landing_says_
     assert nakhchivan["previous"]["icao"] == "UBBB"
     landing = FlightAlert.from_json(payloads[ids[-1]])
     assert "🧭 As predicted" in render_flight(landing, translator("en")).text
+
+
+async def test_a_restart_in_the_air_does_not_alert_the_same_destination_again(
+    rig: Rig,
+) -> None:
+    instants = poll_instants(_flight())
+    # Past the descent's start: Baku has been alerted; then a new process continues.
+    turn = next(i for i, t in enumerate(instants) if t >= LANDING - timedelta(minutes=10))
+    await rig.follow(rig.watch(destinations=DestinationConfig()), instants[:turn])
+    assert [e.kind for e in await rig.rows(FlightEventRow)].count("destination") == 1
+    await rig.follow(rig.watch(destinations=DestinationConfig()), instants[turn:])
+
+    rows = await rig.rows(FlightEventRow)
+    assert sorted((e.kind, e.airport_icao) for e in rows) == [
+        ("destination", "UBBB"),
+        ("landing", "UBBB"),
+        ("takeoff", "UUWW"),
+    ]

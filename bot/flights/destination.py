@@ -148,6 +148,11 @@ class DestinationPredictor:
         """The thresholds in use."""
         return self._config
 
+    @property
+    def candidates(self) -> int:
+        """How many airports can be destinations."""
+        return len(self._airports)
+
     def observe(self, hex_: str, fix: Fix) -> None:
         """Take one fix of an airborne aircraft (older than the last one: ignored)."""
         fixes = self._fixes.get(hex_)
