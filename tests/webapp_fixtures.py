@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 
 from bot.runtime.app import SummitApp
 from bot.webapp.auth import sign
-from storage.models import Aircraft, LinkConfidence, PersonAircraft, Position
+from storage.models import Aircraft, LinkConfidence, PersonAircraft, Position, Source, SourceKind
 from storage.positions import add_positions
+from storage.statements import ItemValues, replace_mentions, store_item
 from storage.watchlist import person_by_slug
 from tests.alerting import LANDING_TS
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
@@ -22,6 +23,7 @@ from tests.fakes.telegram_api import FakeBotAPI
 from tests.test_e2e_status import _store_flight
 
 AIRBORNE_HEX = "ffa002"
+TOKEN = "123456:TEST-token-for-e2e"
 # The bot's clock: a quarter of an hour after the landing, the second jet in the air.
 NOW = LANDING_TS + timedelta(minutes=15)
 USER_ID = 4242
@@ -109,6 +111,46 @@ async def _store_airborne(app: SummitApp) -> None:
     await add_airborne(app, airborne_fixes(NOW - timedelta(minutes=10), 55))
 
 
+# A feed title that would run script if the page ever parsed it as HTML.
+HOSTILE_TITLE = 'Aliyev meets envoy in Baku <img src=x onerror="document.body.dataset.pwned=1">'
+
+
+async def _store_statement(app: SummitApp) -> None:
+    """A Kremlin item naming Aliyev and Baku, with a hostile title."""
+    async with services_of(app).sessions.begin() as session:
+        source = Source(
+            name="kremlin-en",
+            kind=SourceKind.RSS,
+            url="https://feeds.example.org/kremlin.rss",
+            language="en",
+            country="RU",
+            official=True,
+        )
+        session.add(source)
+        await session.flush()
+        assert source.id is not None
+        stored = await store_item(
+            session,
+            source.id,
+            ItemValues(
+                guid="kremlin-1",
+                url="https://feeds.example.org/kremlin/1",
+                title=HOSTILE_TITLE,
+                summary="Talks in Baku on Friday.",
+                published_at=NOW - timedelta(hours=3),
+                language="en",
+                content_hash="kremlin-1-v1",
+            ),
+            now=NOW - timedelta(hours=2),
+        )
+        assert stored.statement.id is not None
+        await replace_mentions(
+            session,
+            stored.statement.id,
+            [("person", "aliyev", "Aliyev"), ("place", "baku", "Baku")],
+        )
+
+
 @asynccontextmanager
 async def webapp_bot(
     fake: FakeBotAPI, database_url: str, **overrides: Any
@@ -125,6 +167,7 @@ async def webapp_bot(
     async with running_bot(settings, clock=lambda: NOW) as application:
         await _store_flight(application)
         await _store_airborne(application)
+        await _store_statement(application)
         port = application.bot_data.webapp_port
         assert port is not None
         yield application, f"http://127.0.0.1:{port}"

@@ -34,7 +34,7 @@ from bot.webapp.access import AccessRule
 from bot.webapp.auth import AuthError, WebAppUser, validate
 from bot.webapp.basemap import basemap_json
 from bot.webapp.live import LiveHub
-from bot.webapp.strings import page_strings
+from bot.webapp.strings import STRINGS, page_strings
 from storage.chats import get_chat
 
 log = logging.getLogger("summitwatch.webapp")
@@ -172,7 +172,8 @@ class WebAppServer:
                 return _error(401, "unauthorized")
             if not await self.access.may_see(user):
                 log.info("Mini App user %s is not in SUMMITWATCH_ALLOWED_CHATS", user.id)
-                return _error(403, "forbidden")
+                t = translator(await self._locale(user))
+                return _error(403, "forbidden", t._(STRINGS["forbidden"]))
             return await handler(request, user)
 
         return checked
@@ -266,10 +267,11 @@ def _json(body: Any) -> web.Response:
     return response
 
 
-def _error(status: int, reason: str) -> web.Response:
+def _error(status: int, reason: str, message: str | None = None) -> web.Response:
+    body = {"error": reason} | ({"message": message} if message else {})
     return web.Response(
         status=status,
-        text=json.dumps({"error": reason}),
+        text=json.dumps(body, ensure_ascii=False),
         content_type="application/json",
         headers={"Cache-Control": "no-store"},
     )

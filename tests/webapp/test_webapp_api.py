@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +15,9 @@ from bot.runtime.app import SummitApp
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.webapp_fixtures import (
     AIRBORNE_HEX,
+    HOSTILE_TITLE,
     NOW,
+    TOKEN,
     USER_ID,
     WEBAPP_URL,
     add_airborne,
@@ -24,21 +25,6 @@ from tests.webapp_fixtures import (
     init_data,
     webapp_bot,
 )
-
-TOKEN = "123456:TEST-token-for-e2e"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI(token=TOKEN) as server:
-        server.limits_enabled = False
-        yield server
-
-
-@pytest.fixture
-async def served(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[tuple[SummitApp, str]]:
-    async with webapp_bot(fake, sqlite_url) as running:
-        yield running
 
 
 async def _get(base: str, path: str, init: str | None) -> tuple[int, dict[str, str], bytes]:
@@ -110,11 +96,15 @@ async def test_a_user_outside_allowed_chats_sees_nothing(fake: FakeBotAPI, sqlit
         _app,
         base,
     ):
-        outsider = init_data(TOKEN, user_id=999)
-        for path in ("/api/fleet", "/api/statements", "/api/aircraft/ffa001"):
+        outsider = init_data(TOKEN, user_id=999, language="ru")
+        for path in ("/api/fleet", "/api/statements", "/api/aircraft/ffa001", "/api/live"):
             status, _h, body = await _get(base, path, outsider)
             assert status == 403
-            assert json.loads(body) == {"error": "forbidden"}
+            assert json.loads(body) == {
+                "error": "forbidden",
+                "message": "Извините, этот бот работает только для своей команды "
+                "и недоступен в этом чате.",
+            }
         assert (await _get(base, "/api/fleet", init_data(TOKEN)))[0] == 200
         # A member of an allowed group, as Telegram's getChatMember says.
         assert (await _get(base, "/api/fleet", init_data(TOKEN, user_id=555)))[0] == 200
@@ -151,9 +141,17 @@ async def test_session_strings_venues_and_statements(served: tuple[SummitApp, st
     status, _h, body = await _get(base, "/api/venues", init_data(TOKEN))
     venues = json.loads(body)["venues"]
     assert venues and venues[0]["rank"] == 1
-    assert all(r["text"] and "<" not in r["text"] for v in venues for r in v["reasons"])
+    reasons = [r["text"] for v in venues for r in v["reasons"]]
+    # Plain text, as the renderers word it: no markup, no entity left to decode.
+    assert all(text and "<b>" not in text and "&lt;" not in text for text in reasons)
     status, _h, body = await _get(base, "/api/statements", init_data(TOKEN))
-    assert status == 200 and json.loads(body)["statements"] == []
+    (statement,) = json.loads(body)["statements"]
+    # Sent as the source wrote it: the page sets it as text, never as HTML.
+    assert statement["title"] == HOSTILE_TITLE
+    assert statement["url"] == "https://feeds.example.org/kremlin/1"
+    assert statement["source"] == "kremlin-en" and statement["official"] is True
+    assert statement["time"] == (NOW - timedelta(hours=3)).isoformat()
+    assert statement["mentions"] == ["aliyev", "baku"]
 
 
 async def _next_event(response: aiohttp.ClientResponse) -> dict[str, Any]:
