@@ -217,7 +217,7 @@ class FlightWatch:
             # Reading airportsdata takes a few hundred ms: not on the loop.
             self._airports = await asyncio.to_thread(default_index)
         if self._fields is None:
-            # Reading every field's row (~0.1 s, kept as ~4.6 MB of text): not on the loop.
+            # Sorting every field's row into cells (~0.1 s): not on the loop.
             self._fields = CellIndex(every_field, await asyncio.to_thread(catalogue))
         if self._detector is None:
             self._detector = Detector(self._config, self._airports, self._fields)
