@@ -29,6 +29,7 @@ from bot.watch.watchlist_text import link_provenance, pages
 from handlers.context import BotContext
 from handlers.fleet import DETAIL_UP_TO, Member, fleet_messages, split_page
 from handlers.locale import chat_translator
+from handlers.webapp_button import app_button
 from storage.flight_records import Fix
 from storage.models import Aircraft, FlightEventRow, PersonAircraft
 from storage.types import utcnow
@@ -211,8 +212,10 @@ async def status_command(update: Update, context: BotContext) -> None:
     lines.extend(_aircraft_block(subject, o, t, predicted.get(o.hex)) for o in overviews)
     lines.extend(s for s in extra if s)
     # Many linked aircraft can outgrow one message: split between blocks, never inside one.
-    for page in pages(lines, separator="\n\n"):
-        await message.reply_text(page, link_preview_options=_NO_PREVIEW)
+    texts = pages(lines, separator="\n\n")
+    for number, page in enumerate(texts, start=1):
+        markup = app_button(update, context, t) if number == len(texts) else None
+        await message.reply_text(page, link_preview_options=_NO_PREVIEW, reply_markup=markup)
     if newest is None:
         return
     # The track (up to thousands of fixes) is read once the text is out: it is only
@@ -321,7 +324,7 @@ async def flights_command(update: Update, context: BotContext) -> None:
     for flight in found:
         ident = labels.get(flight.hex, flight.hex) if several else None
         lines.append("• " + flight_line(flight, t, ident=ident))
-    await message.reply_text("\n".join(lines))
+    await message.reply_text("\n".join(lines), reply_markup=app_button(update, context, t))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.alerts.text import split_message
@@ -19,6 +19,7 @@ from bot.venues.views import ranking_list, value_text, venue_data, venue_detail
 from handlers.context import BotContext
 from handlers.locale import chat_translator
 from handlers.rights import bot_admin_or_refuse
+from handlers.webapp_button import app_button
 from storage.models import VenueFactor
 from storage.types import utcnow
 from storage.venues import factor_history, venue_by_slug
@@ -45,9 +46,14 @@ _PROBLEMS = {
 }
 
 
-async def _reply(message: Message, text: str) -> None:
-    for part in split_message(text):
-        await message.reply_text(part, disable_web_page_preview=True)
+async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    parts = split_message(text)
+    for number, part in enumerate(parts, start=1):
+        await message.reply_text(
+            part,
+            disable_web_page_preview=True,
+            reply_markup=markup if number == len(parts) else None,
+        )
 
 
 async def _ranking(context: BotContext) -> Ranking:
@@ -68,7 +74,7 @@ async def venues_command(update: Update, context: BotContext) -> None:
     heading = t._("Candidate venues, best first:") if show_all else t._("Top candidate venues:")
     body = ranking_list(ranking.scores, ranking.people, t, limit=None if show_all else TOP)
     footer = escape(t._("Details: /venue <name> · all venues: /venues all"))
-    await _reply(message, f"<b>{heading}</b>\n\n{body}\n\n{footer}")
+    await _reply(message, f"<b>{heading}</b>\n\n{body}\n\n{footer}", app_button(update, context, t))
 
 
 def _refusal_text(refusal: Refusal, t: Translator) -> str:

@@ -46,8 +46,8 @@ import random
 import socket
 import warnings
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -179,6 +179,9 @@ class DeliveryWorker:
     # returns how many. Set by the composition root.
     schedule: Callable[[datetime], Awaitable[int]] | None = None
     _scheduled_at: datetime | None = None
+    # (event type, payload, chat type, locale) -> reply_markup under the alert, or None;
+    # set by the composition root (the Mini App's button under landings).
+    buttons: Callable[[str, Mapping[str, Any], str, str], dict[str, Any] | None] | None = None
 
     def __post_init__(self) -> None:
         self._leases = Leases(
@@ -432,6 +435,10 @@ class DeliveryWorker:
         except (UnknownEventType, KeyError, ValueError, TypeError) as exc:
             await self._dead(row, f"cannot render {row.event_type}: {type(exc).__name__}: {exc}")
             return
+        if self.buttons is not None:
+            markup = self.buttons(row.event_type, payload, chat.type, locale)
+            if markup is not None:
+                alert = replace(alert, markup=markup)
         if not await self._still_ours(row):
             return
         try:
@@ -545,7 +552,7 @@ class DeliveryWorker:
         if row.thread_key and thread_id == row.thread_id:
             previous = await self._thread_message(row)
             if previous is not None:
-                edited = await self._edit(row.chat_id, previous, alert.text)
+                edited = await self._edit(row.chat_id, previous, alert.text, alert.markup)
                 if edited:
                     self.stats.edited += 1
                     return previous
@@ -556,18 +563,25 @@ class DeliveryWorker:
             first = await self._call(
                 row.chat_id,
                 lambda parse_mode, text: self._send_picture(
-                    row, photo, text, parse_mode, thread_id
+                    row, photo, text, parse_mode, thread_id, alert.markup if text else None
                 ),
                 caption,
             )
             if caption is not None:
                 self.stats.sent += 1
                 return first
-        for part in split_message(alert.text):
+        parts = split_message(alert.text)
+        for number, part in enumerate(parts, start=1):
+            markup = alert.markup if number == len(parts) else None
             message_id = await self._call(
                 row.chat_id,
                 lambda parse_mode, text: self._send_text(
-                    row.chat_id, text or "", parse_mode, thread_id
+                    # Awaited within this turn of the loop: `markup` is this part's.
+                    row.chat_id,
+                    text or "",
+                    parse_mode,
+                    thread_id,
+                    markup,  # noqa: B023
                 ),
                 part,
             )
@@ -576,13 +590,20 @@ class DeliveryWorker:
         return first
 
     async def _send_text(
-        self, chat_id: int, text: str, parse_mode: str | None, thread_id: int
+        self,
+        chat_id: int,
+        text: str,
+        parse_mode: str | None,
+        thread_id: int,
+        markup: dict[str, Any] | None = None,
     ) -> int:
         api_kwargs: dict[str, Any] = {
             "chat_id": chat_id,
             "text": text,
             "link_preview_options": {"is_disabled": True},
         }
+        if markup is not None:
+            api_kwargs["reply_markup"] = markup
         if thread_id:
             api_kwargs["message_thread_id"] = thread_id
         if parse_mode is not None:
@@ -603,6 +624,7 @@ class DeliveryWorker:
         caption: str | None,
         parse_mode: str | None,
         thread_id: int,
+        markup: dict[str, Any] | None = None,
     ) -> int:
         """Send the event's picture by Telegram's file id, uploading it only if none works."""
         key = (row.event_type, row.event_id)
@@ -614,13 +636,15 @@ class DeliveryWorker:
                 file_id = await self._known_file_id(key)
                 if file_id is None or file_id in refused:
                     message = await self._send_photo(
-                        row.chat_id, photo, caption, parse_mode, thread_id
+                        row.chat_id, photo, caption, parse_mode, thread_id, markup
                     )
                     if message.photo:
                         await self._remember_file_id(row, message.photo[-1].file_id)
                     return message.message_id
             try:
-                sent = await self._send_photo(row.chat_id, file_id, caption, parse_mode, thread_id)
+                sent = await self._send_photo(
+                    row.chat_id, file_id, caption, parse_mode, thread_id, markup
+                )
             except BadRequest as exc:
                 if WRONG_FILE_ID not in exc.message.lower():
                     raise
@@ -676,14 +700,18 @@ class DeliveryWorker:
         caption: str | None,
         parse_mode: str | None,
         thread_id: int,
+        markup: dict[str, Any] | None = None,
     ) -> Message:
+        extra = self._extra()
+        if markup is not None:
+            extra["api_kwargs"] = {"reply_markup": markup}
         return await self.bot.send_photo(
             chat_id,
             photo,
             caption=caption,
             parse_mode=parse_mode,
             message_thread_id=thread_id or None,
-            **self._extra(),
+            **extra,
         )
 
     def _extra(self) -> dict[str, Any]:
@@ -709,7 +737,11 @@ class DeliveryWorker:
             log.warning("chat %s: HTML refused (%s); sending plain text", chat_id, exc.message)
             return await send(None, html_to_plain(text))
 
-    async def _edit(self, chat_id: int, message_id: int, text: str) -> bool:
+    async def _edit(
+        self, chat_id: int, message_id: int, text: str, markup: dict[str, Any] | None = None
+    ) -> bool:
+        # An edit without the keyboard would take the alert's button away.
+        api_kwargs = {"reply_markup": markup} if markup is not None else None
         try:
             await self.bot.edit_message_text(
                 split_message(text)[0],
@@ -718,6 +750,7 @@ class DeliveryWorker:
                 parse_mode=ParseMode.HTML,
                 disable_web_page_preview=True,
                 rate_limit_args=NO_RETRY,
+                api_kwargs=api_kwargs,
             )
         except BadRequest as exc:
             description = exc.message.lower()

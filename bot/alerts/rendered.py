@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -11,6 +12,8 @@ class RenderedAlert:
 
     text: str
     photo: bytes | None = None
+    # Bot API reply_markup under the alert (the Mini App's button), by the chat's type.
+    markup: dict[str, Any] | None = None
 
 
 class UnknownEventType(LookupError):

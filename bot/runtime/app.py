@@ -43,6 +43,7 @@ from bot.venues.seed import seed_venues
 from bot.watch.fleet_refresh import fleet_job
 from bot.watch.fleet_seed import seed_fleet
 from bot.watch.seed import seed_watchlist
+from bot.webapp.buttons import landing_buttons
 from bot.webapp.launch import start_webapp
 from bot.webapp.server import WebAppServer
 from handlers import (
@@ -188,6 +189,10 @@ def delivery_worker(
         schedule=lambda now: queue_due_digests(
             store.sessions, now=now, default_locale=settings.default_locale
         ),
+        # The Mini App's button under landings (none while SUMMITWATCH_WEBAPP_URL is unset).
+        buttons=landing_buttons(settings.webapp_url, lambda: application.bot.username)
+        if settings.webapp_url
+        else None,
     )
 
 

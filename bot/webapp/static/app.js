@@ -442,6 +442,7 @@
     document.body.dataset.updates = String(state.updates);
     document.body.dataset.lastUpdateBytes = String(JSON.stringify(update).length);
     document.body.dataset.lastUpdateSentAt = update.sent_at;
+    document.body.dataset.lastUpdateAt = String(Date.now());
     map.drawMarkers();
     showFreshness();
     if (reload) loadFleet(false);
