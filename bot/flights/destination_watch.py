@@ -4,8 +4,9 @@
 says are flying to `observe`; inside the round's transaction `alert` predicts, at most
 once a minute per aircraft, and records a `DestinationAlert` when one destination
 becomes likely (`Announcements`: again only when another does). Nothing here runs in
-the detector's `feed`: a round costs one prediction (~3 ms) per watched aircraft in the
-air and due, and one or two bounded reads per flight for its priors.
+the detector's `feed`: a round costs one prediction (a few ms, see
+docs/benchmarks-flights.md) per watched aircraft in the air and due, and one or two
+bounded reads per flight for its priors.
 
 A flight is keyed by its takeoff time (or, when the takeoff was not seen, by when this
 process first saw it flying); after a restart the last alerted destination of the
