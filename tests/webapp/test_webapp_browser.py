@@ -100,6 +100,7 @@ async def test_markers_track_timeline_and_venues(
     # Filters: by state.
     await page.select_option("#filter-state", "airborne")
     assert await page.locator("#markers .marker").count() == 1
+    await page.select_option("#filter-state", "")
     # The timeline: the hostile title shown as text, its link kept, no script run.
     await page.click("#tab-timeline")
     title = page.locator("#statements li.statement .title")

@@ -160,7 +160,8 @@
         minX = Math.min(minX, x); maxX = Math.max(maxX, x);
         minY = Math.min(minY, y); maxY = Math.max(maxY, y);
       }
-      const pad = Math.max(maxX - minX, maxY - minY, 4) * 0.25;
+      // At least a region's width (about 20° of longitude): a lone jet with its coasts.
+      const pad = Math.max(maxX - minX, maxY - minY, 14) * 0.25;
       this.setView([minX - pad, minY - pad, maxX - minX + 2 * pad, maxY - minY + 2 * pad]);
     },
 
