@@ -7,20 +7,22 @@ import json
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.flights import airports
+from bot.flights.scenario import poll_instants
+from bot.flights.synthetic import flight
 from bot.runtime.app import SummitApp
 from bot.webapp.auth import sign
-from storage.models import Aircraft, LinkConfidence, PersonAircraft, Position, Source, SourceKind
-from storage.positions import add_positions
+from storage.models import Aircraft, LinkConfidence, PersonAircraft, Source, SourceKind
 from storage.statements import ItemValues, replace_mentions, store_item
 from storage.watchlist import person_by_slug
-from tests.alerting import LANDING_TS
+from tests.alerting import DEMO_HEX, LANDING_TS, TAKEOFF_TS
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
+from tests.fakes.adsb import FakeADSB
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.test_e2e_status import _store_flight
 
 AIRBORNE_HEX = "ffa002"
 TOKEN = "123456:TEST-token-for-e2e"
@@ -59,33 +61,36 @@ def init_data(
     return urlencode(fields)
 
 
-def airborne_fixes(start: datetime, count: int, *, first: int = 0) -> list[Position]:
-    """A jet cruising south-east over the Caspian at FL370, a fix every 10 s."""
+def cruise(start: datetime, count: int, *, first: int = 0) -> list[tuple[Any, ...]]:
+    """The airborne jet's reports: south-east over the Caspian at FL370, one a minute
+    (the fake ADS-B provider's track tuples: ts, lat, lon, alt, gs, track, rate)."""
     return [
-        Position(
-            hex=AIRBORNE_HEX,
-            ts=start + timedelta(seconds=10 * i),
-            lat=42.0 - 0.016 * i,
-            lon=49.0 + 0.016 * i,
-            alt_ft=37000,
-            on_ground=False,
-            ground_speed_kt=450.0,
-            track_deg=135.0,
-            callsign="AZAL01",
-            provider="adsb-fake",
+        (
+            (start + timedelta(minutes=i)).timestamp(),
+            42.0 - 0.09 * i,
+            49.0 + 0.09 * i,
+            37000,
+            450.0,
+            135.0,
+            0.0,
         )
         for i in range(first, first + count)
     ]
 
 
-async def add_airborne(app: SummitApp, fixes: list[Position]) -> None:
-    """Store positions of the airborne jet, as the poller does."""
-    async with services_of(app).sessions.begin() as session:
-        await add_positions(session, fixes)
+async def poll_at(app: SummitApp, adsb: FakeADSB, instants: list[datetime]) -> None:
+    """Run the bot's own flight poll at each instant of the provider's clock."""
+    assert app.job_queue is not None
+    [job] = app.job_queue.get_jobs_by_name("flight-poll")
+    for instant in instants:
+        adsb.set_time(instant)
+        await job.run(app)
 
 
-async def _store_airborne(app: SummitApp) -> None:
+async def _watch(app: SummitApp) -> None:
+    """The two watched jets and who is linked to them."""
     async with services_of(app).sessions.begin() as session:
+        session.add(Aircraft(hex=DEMO_HEX, registration="DEMO1", source="test data"))
         session.add(
             Aircraft(
                 hex=AIRBORNE_HEX,
@@ -96,8 +101,19 @@ async def _store_airborne(app: SummitApp) -> None:
             )
         )
         await session.flush()
+        witkoff = await person_by_slug(session, "witkoff")
         aliyev = await person_by_slug(session, "aliyev")
+        assert witkoff is not None and witkoff.id is not None
         assert aliyev is not None and aliyev.id is not None
+        session.add(
+            PersonAircraft(
+                person_id=witkoff.id,
+                aircraft_hex=DEMO_HEX,
+                note="test link",
+                set_by=ADMIN_ID,
+                since=TAKEOFF_TS - timedelta(days=1),
+            )
+        )
         session.add(
             PersonAircraft(
                 person_id=aliyev.id,
@@ -108,7 +124,18 @@ async def _store_airborne(app: SummitApp) -> None:
                 since=LANDING_TS - timedelta(days=2),
             )
         )
-    await add_airborne(app, airborne_fixes(NOW - timedelta(minutes=10), 55))
+
+
+async def _fly(app: SummitApp, adsb: FakeADSB) -> None:
+    """Vnukovo → Baku for DEMO1, then the second jet cruising, polled as the bot does."""
+    vko, gyd = airports.get("UUWW"), airports.get("UBBB")
+    assert vko is not None and gyd is not None
+    reports = flight(DEMO_HEX, vko, gyd, TAKEOFF_TS, LANDING_TS, step_s=60.0)
+    adsb.load_reports(reports)
+    adsb.load_track(AIRBORNE_HEX, cruise(NOW - timedelta(minutes=10), 10), callsign="AZAL01")
+    instants = poll_instants(reports)
+    instants += [NOW - timedelta(minutes=10 - i) for i in range(11)]
+    await poll_at(app, adsb, instants)
 
 
 # A feed title that would run script if the page ever parsed it as HTML.
@@ -153,20 +180,27 @@ async def _store_statement(app: SummitApp) -> None:
 
 @asynccontextmanager
 async def webapp_bot(
-    fake: FakeBotAPI, database_url: str, **overrides: Any
+    fake: FakeBotAPI, adsb: FakeADSB, database_url: str, **overrides: Any
 ) -> AsyncIterator[tuple[SummitApp, str]]:
-    """The bot with its Mini App on a free port and the flights stored: (app, base URL)."""
+    """The bot with its Mini App on a free port, its store filled by its own flight poll
+    from the fake ADS-B provider, and a statement: (app, base URL)."""
     settings = bot_settings(
         fake,
         database_url,
         SUMMITWATCH_WEBAPP_URL=WEBAPP_URL,
         SUMMITWATCH_WEBAPP_PORT=str(free_port()),
         SUMMITWATCH_WEBAPP_LIVE_S="0.1",
+        SUMMITWATCH_FLIGHT_PROVIDERS=f"adsb.lol={adsb.base_url('adsb.lol')}",
+        SUMMITWATCH_FLIGHT_PROVIDER_RATE="1000",
+        # The tests run the poll job at the provider's instants themselves.
+        SUMMITWATCH_FLIGHT_POLL_SECONDS="3600",
         **overrides,
     )
-    async with running_bot(settings, clock=lambda: NOW) as application:
-        await _store_flight(application)
-        await _store_airborne(application)
+    adsb.set_time(TAKEOFF_TS - timedelta(hours=1))
+    clock = lambda: datetime.fromtimestamp(adsb.clock(), UTC)  # noqa: E731
+    async with running_bot(settings, clock=clock) as application:
+        await _watch(application)
+        await _fly(application, adsb)
         await _store_statement(application)
         port = application.bot_data.webapp_port
         assert port is not None

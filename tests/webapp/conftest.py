@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.runtime.app import SummitApp
+from tests.fakes.adsb import FakeADSB
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.webapp_fixtures import TOKEN, webapp_bot
 
@@ -20,7 +21,16 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
-async def served(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[tuple[SummitApp, str]]:
+async def adsb() -> AsyncIterator[FakeADSB]:
+    """The fake ADS-B provider the bot polls."""
+    async with FakeADSB() as provider:
+        yield provider
+
+
+@pytest.fixture
+async def served(
+    fake: FakeBotAPI, adsb: FakeADSB, sqlite_url: str
+) -> AsyncIterator[tuple[SummitApp, str]]:
     """The bot serving the Mini App: (app, base URL)."""
-    async with webapp_bot(fake, sqlite_url) as running:
+    async with webapp_bot(fake, adsb, sqlite_url) as running:
         yield running
