@@ -24,8 +24,9 @@ WORKDIR /home/summitwatch
 VOLUME ["/data"]
 # 8443: PTB's webhook server (SUMMITWATCH_WEBHOOK_PORT); 8479: /healthz /readyz /metrics
 # (SUMMITWATCH_HEALTH_PORT; outside a container the bot listens on loopback only, here on
-# every address of the container so that Docker and Prometheus can reach it).
-EXPOSE 8443 8479
+# every address of the container so that Docker and Prometheus can reach it); 8480: the
+# Mini App when SUMMITWATCH_WEBAPP_URL is set (SUMMITWATCH_WEBAPP_PORT).
+EXPOSE 8443 8479 8480
 # /healthz on the health port; Python's urllib, so the slim image needs no curl.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('SUMMITWATCH_HEALTH_PORT', '8479'), timeout=4)"]

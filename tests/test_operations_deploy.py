@@ -87,6 +87,7 @@ def test_runtime_is_slim_non_root_and_exposes_the_configured_ports() -> None:
     assert set(expose) == {
         str(defaults["webhook_port"].default),
         str(defaults["health_port"].default),
+        str(defaults["webapp_port"].default),
     }
     env_line = next(line for line in runtime if line.startswith("ENV "))
     assert f"SUMMITWATCH_HEALTH_PORT={defaults['health_port'].default}" in env_line
@@ -147,10 +148,16 @@ def test_compose_runs_postgres_a_migration_two_webhook_replicas_and_a_proxy() ->
         assert bot["environment"]["SUMMITWATCH_HEALTH_LISTEN"] == "0.0.0.0"  # noqa: S104
         assert f":{bot['environment']['SUMMITWATCH_HEALTH_PORT']}/healthz" in health
     proxy = services["proxy"]
-    targets = [proxy["command"][i + 1] for i, arg in enumerate(proxy["command"]) if arg == "--to"]
-    assert targets == [
-        f"{name}:{services[name]['environment']['SUMMITWATCH_WEBHOOK_PORT']}" for name in BOTS
-    ]
+    assert proxy["command"][:2] == ["caddy", "run"]
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    # The webhook and the Mini App, each spread over every replica at its own port.
+    upstreams = re.findall(r"reverse_proxy ([^{]+) \{", caddyfile)
+    for port_variable in ("SUMMITWATCH_WEBHOOK_PORT", "SUMMITWATCH_WEBAPP_PORT"):
+        wanted = " ".join(f"{name}:{services[name]['environment'][port_variable]}" for name in BOTS)
+        assert wanted in [u.strip() for u in upstreams]
+    assert "handle_path /app/*" in caddyfile
+    assert services["bot-1"]["environment"]["SUMMITWATCH_WEBAPP_URL"].endswith("/app/")
     assert {d: c["condition"] for d, c in proxy["depends_on"].items()} == dict.fromkeys(
         BOTS, "service_healthy"
     )
