@@ -14,9 +14,11 @@ Figures per tree, as resident set size (VmRSS) of fresh processes:
   (`maps.start_worker()` and its warm-up where the tree has a map worker, else
   `maps.warm_up()` in-process), with the memory that process then holds.
 
-The store is migrated by `summitwatch db upgrade` before the bot starts, as for any
-restart (a bot started on a new store runs the migrations itself, with Alembic, once:
-`--fresh-store` measures that start instead).
+The store is migrated by `summitwatch db upgrade` before the bot starts (a bot started
+on a new store runs the migrations itself, with Alembic, once: `--fresh-store` measures
+that start instead). The measured start seeds the shipped people, fleet and venues, as a
+bot's first start does; `--restart` starts the bot once before and measures the second
+start, which finds them seeded, as any later restart does.
 
 Whether numpy and matplotlib are loaded is read from /proc/PID/maps. Children are
 found by their parent pid in /proc (the spawned map worker; multiprocessing's
@@ -190,12 +192,21 @@ async def _migrate(tree: Path, fake: FakeBotAPI, folder: Path) -> None:
         raise RuntimeError(f"db upgrade failed on {tree}")
 
 
-async def sample(tree: Path, idle_s: float, *, fresh_store: bool) -> Sample:
+async def sample(tree: Path, idle_s: float, *, fresh_store: bool, restart: bool) -> Sample:
     imported = await _import_rss(tree)
     async with FakeBotAPI(token=TOKEN) as fake:
         with tempfile.TemporaryDirectory(prefix="bench-rss-") as folder:
             if not fresh_store:
                 await _migrate(tree, fake, Path(folder))
+            if restart:
+                # A first run seeds the shipped people, fleet and venues; the next one
+                # finds them seeded, as a restarted bot does. A fake of its own, so the
+                # measured run is ready at its own first getUpdates.
+                async with (
+                    FakeBotAPI(token=TOKEN) as first,
+                    bot_process(first, Path(folder), tree=tree),
+                ):
+                    pass
             async with bot_process(fake, Path(folder), tree=tree) as process:
                 started = time.monotonic()
                 await asyncio.sleep(1.0)
@@ -224,13 +235,21 @@ async def sample(tree: Path, idle_s: float, *, fresh_store: bool) -> Sample:
 
 
 async def run(
-    before: str | None, after: str | None, runs: int, idle_s: float, *, fresh_store: bool
+    before: str | None,
+    after: str | None,
+    runs: int,
+    idle_s: float,
+    *,
+    fresh_store: bool,
+    restart: bool,
 ) -> None:
     with trees(before, after) as sides:
         results: dict[str, list[Sample]] = {label: [] for label, _ in sides}
         for _ in range(runs):
             for label, tree in sides:
-                results[label].append(await sample(tree, idle_s, fresh_store=fresh_store))
+                results[label].append(
+                    await sample(tree, idle_s, fresh_store=fresh_store, restart=restart)
+                )
     for label, samples in results.items():
         print(f"## {label} ({len(samples)} runs, medians)")
         print(f"import bot.runtime.app: {statistics.median(s.imported for s in samples):.0f} MB")
@@ -271,8 +290,14 @@ def main() -> None:
     parser.add_argument(
         "--fresh-store", action="store_true", help="let the bot migrate a new store itself"
     )
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="measure the second start on the store (the first seeded the shipped data)",
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.before, args.after, args.runs, args.idle_s, fresh_store=args.fresh_store))
+    parser_args = (args.before, args.after, args.runs, args.idle_s)
+    asyncio.run(run(*parser_args, fresh_store=args.fresh_store, restart=args.restart))
 
 
 if __name__ == "__main__":
