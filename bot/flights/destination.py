@@ -30,9 +30,6 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import numpy as np
 
 from bot.flights.airports import Airport
 from bot.flights.geo import EARTH_RADIUS_KM, bearing_deg, haversine_km
@@ -135,12 +132,12 @@ class DestinationPredictor:
         # Codes starting with "_" are airportsdata's placeholders, not airports one
         # files a flight plan to (one sits on another airport's coordinates).
         self._airports = tuple(a for a in airports if a.icao[:1] != "_")
-        # Unit vectors: distances and bearings of every airport are a few products.
-        self._xyz = np.array([_unit(a.lat, a.lon) for a in self._airports]).reshape(-1, 3)
-        self._elevation = np.array([a.elevation_ft for a in self._airports], dtype=float)
-        self._international = np.array(
-            ["international" in a.name.casefold() for a in self._airports], dtype=bool
-        )
+        # Unit vectors: distances and bearings of every airport are a few products. Plain
+        # floats, not numpy: the bot itself never loads numpy (its idle memory, issue 13),
+        # and one pass over the airports once a minute per airborne aircraft is cheap.
+        self._xyz = tuple(_unit(a.lat, a.lon) for a in self._airports)
+        self._elevation = tuple(float(a.elevation_ft) for a in self._airports)
+        self._international = tuple("international" in a.name.casefold() for a in self._airports)
         self._fixes: dict[str, deque[Fix]] = {}
 
     @property
@@ -200,99 +197,135 @@ class DestinationPredictor:
         courses = _courses(fixes)
         if not courses:
             return None
-        where = _unit(now.lat, now.lon)
-        cos_d = self._xyz @ np.array(where)
-        d = EARTH_RADIUS_KM * np.arccos(np.clip(cos_d, -1.0, 1.0))
-        near = d <= config.near_km
-        off = np.full(d.shape, np.inf)
-        for along_axis, normal in (_axes(now.lat, now.lon, course) for course in courses):
-            along = self._xyz @ np.array(along_axis)
-            side = np.abs(self._xyz @ np.array(normal))
-            off = np.minimum(off, np.degrees(np.arctan2(side, along)))
-        keep = (d <= config.max_range_km) & (near | (off <= config.cone_deg))
-        index = np.flatnonzero(keep)
-        if index.size == 0:
+        wx, wy, wz = _unit(now.lat, now.lon)
+        axes = [_axes(now.lat, now.lon, course) for course in courses]
+        index: list[int] = []
+        d: list[float] = []
+        off: list[float] = []
+        near: list[bool] = []
+        # The cosine of the range, a little wide so float rounding never drops an airport
+        # the exact distance below would keep: most airports end at one product.
+        in_reach = math.cos(min(math.pi, config.max_range_km / EARTH_RADIUS_KM)) - 1e-9
+        for i, (x, y, z) in enumerate(self._xyz):
+            if x * wx + y * wy + z * wz < in_reach:
+                continue
+            distance = EARTH_RADIUS_KM * math.acos(min(1.0, max(-1.0, x * wx + y * wy + z * wz)))
+            if distance > config.max_range_km:
+                continue
+            is_near = distance <= config.near_km
+            smallest = math.inf
+            for (ax, ay, az), (nx, ny, nz) in axes:
+                along = x * ax + y * ay + z * az
+                side = abs(x * nx + y * ny + z * nz)
+                smallest = min(smallest, math.degrees(math.atan2(side, along)))
+            if is_near or smallest <= config.cone_deg:
+                index.append(i)
+                d.append(distance)
+                off.append(smallest)
+                near.append(is_near)
+        if not index:
             return None
-        d, off, near = d[index], off[index], near[index]
         terms = self._terms(now, index, d, off, near, visits, route)
-        score = np.sum([weight for _, _, weight in terms.values()], axis=0)
-        weights = np.exp(score - score.max())
-        probability = weights / weights.sum()
-        order = np.argsort(-score, kind="stable")[: config.top]
+        score = [sum(column) for column in zip(*(w for _, _, w in terms.values()), strict=True)]
+        top = max(score)
+        weights = [math.exp(value - top) for value in score]
+        total = math.fsum(weights)
+        # Python's sort is stable: ties keep the airports' order, as before.
+        order = sorted(range(len(score)), key=lambda k: -score[k])[: config.top]
         when = datetime.fromtimestamp(now.t, UTC)
         candidates = tuple(
             Candidate(
-                icao=self._airports[index[i]].icao,
-                probability=float(probability[i]),
-                distance_km=float(d[i]),
-                eta=when + timedelta(seconds=eta_seconds(float(d[i]), now.gs_kt, config))
+                icao=self._airports[index[k]].icao,
+                probability=weights[k] / total,
+                distance_km=d[k],
+                eta=when + timedelta(seconds=eta_seconds(d[k], now.gs_kt, config))
                 if now.gs_kt is not None
                 else None,
                 reasons=tuple(
-                    Reason(code, round(float(value[i]), 2), float(weight[i]))
+                    Reason(code, round(value[k], 2), weight[k])
                     for code, (applies, value, weight) in terms.items()
-                    if applies[i]
+                    if applies[k]
                 ),
             )
-            for i in order
+            for k in order
         )
         return Prediction(ts=when, candidates=candidates)
 
     def _terms(
         self,
         now: Fix,
-        index: Any,
-        d: Any,
-        off: Any,
-        near: Any,
+        index: Sequence[int],
+        d: Sequence[float],
+        off: Sequence[float],
+        near: Sequence[bool],
         visits: Mapping[str, int],
         route: Mapping[str, int],
-    ) -> dict[str, tuple[Any, Any, Any]]:
+    ) -> dict[str, _Term]:
         """Each reason's code -> (where it applies, its measure, its log-weight), per candidate."""
         config = self._config
-        terms: dict[str, tuple[Any, Any, Any]] = {}
+        terms: dict[str, _Term] = {}
         # Close in, aircraft turn onto the approach: the bearing says less there.
-        sigma = np.maximum(
-            config.bearing_sigma_deg, np.degrees(np.arctan2(config.turn_km, np.maximum(d, 1.0)))
+        sigma = [
+            max(config.bearing_sigma_deg, math.degrees(math.atan2(config.turn_km, max(x, 1.0))))
+            for x in d
+        ]
+        ahead = [not x for x in near]
+        terms["bearing"] = (
+            ahead,
+            list(off),
+            [-0.5 * (o / s) ** 2 if a else 0.0 for a, o, s in zip(ahead, off, sigma, strict=True)],
         )
-        ahead = ~near
-        terms["bearing"] = (ahead, off, np.where(ahead, -0.5 * (off / sigma) ** 2, 0.0))
         if now.alt_ft is not None:
-            height = np.maximum(0.0, now.alt_ft - self._elevation[index])
-            needed = height / 1000.0 * config.descent_nm_per_1000ft * KM_PER_NM
-            known = needed >= 1.0
-            ratio = np.maximum(d, 0.5) / np.maximum(needed, 1.0)
-            misfit = -0.5 * (np.log(ratio) / config.profile_sigma) ** 2
+            alt_ft = now.alt_ft
+            height = [max(0.0, alt_ft - self._elevation[i]) for i in index]
+            needed = [h / 1000.0 * config.descent_nm_per_1000ft * KM_PER_NM for h in height]
+            known = [n >= 1.0 for n in needed]
+            ratio = [max(x, 0.5) / max(n, 1.0) for x, n in zip(d, needed, strict=True)]
+            misfit = [-0.5 * (math.log(r) / config.profile_sigma) ** 2 for r in ratio]
             descending = now.vrate_fpm is not None and now.vrate_fpm <= -config.descent_min_fpm
             if descending:
-                terms["descent"] = (known, ratio, np.where(known, misfit, 0.0))
+                terms["descent"] = (known, ratio, _where(known, misfit))
             else:
                 # Not descending yet, so not this close to where it lands (a level
                 # segment of an approach stays within a factor of the profile).
-                close = known & (ratio < 1.0)
-                terms["too_close"] = (close, ratio, np.where(close, misfit, 0.0))
+                close = [k and r < 1.0 for k, r in zip(known, ratio, strict=True)]
+                terms["too_close"] = (close, ratio, _where(close, misfit))
             climbing = now.vrate_fpm is not None and now.vrate_fpm >= config.descent_min_fpm
-            if not climbing and now.alt_ft < config.cruise_min_ft:
+            if not climbing and alt_ft < config.cruise_min_ft:
                 # Below cruise and not climbing: on a short hop or already coming down,
                 # not bound for an airport many descents away.
-                stretch = ratio / config.low_reach
-                far = known & (stretch > 1.0)
-                weight = -0.5 * (np.log(np.maximum(stretch, 1.0)) / config.profile_sigma) ** 2
-                terms["too_far"] = (far, ratio, np.where(far, weight, 0.0))
-        terms["distance"] = (d > config.near_km, d, -d / config.range_scale_km)
-        international = self._international[index]
+                stretch = [r / config.low_reach for r in ratio]
+                far = [k and t > 1.0 for k, t in zip(known, stretch, strict=True)]
+                weight = [
+                    -0.5 * (math.log(max(t, 1.0)) / config.profile_sigma) ** 2 for t in stretch
+                ]
+                terms["too_far"] = (far, ratio, _where(far, weight))
+        terms["distance"] = (
+            [x > config.near_km for x in d],
+            list(d),
+            [-x / config.range_scale_km for x in d],
+        )
+        international = [self._international[i] for i in index]
         terms["international"] = (
             international,
-            international.astype(float),
-            np.where(international, config.international_weight, 0.0),
+            [float(x) for x in international],
+            [config.international_weight if x else 0.0 for x in international],
         )
         for code, counted, factor in (
             ("visits", visits, config.history_weight),
             ("route", route, config.route_weight),
         ):
-            seen = np.array([counted.get(self._airports[i].icao, 0) for i in index], dtype=float)
-            terms[code] = (seen > 0, seen, factor * np.log1p(seen))
+            seen = [float(counted.get(self._airports[i].icao, 0)) for i in index]
+            terms[code] = ([x > 0 for x in seen], seen, [factor * math.log1p(x) for x in seen])
         return terms
+
+
+# A term per candidate: where it applies, its measure, its log-weight.
+_Term = tuple[list[bool], list[float], list[float]]
+
+
+def _where(applies: Sequence[bool], values: Sequence[float]) -> list[float]:
+    return [v if a else 0.0 for a, v in zip(applies, values, strict=True)]
 
 
 def _unit(lat: float, lon: float) -> tuple[float, float, float]:
