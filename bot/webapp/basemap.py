@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import functools
 import json
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from bot.flights.maps_data import ATTRIBUTION, Shapes, geography
+if TYPE_CHECKING:
+    from bot.flights.maps_data import Shapes
 
 # Points closer than this (degrees) are merged: invisible at the page's zoom levels.
 _STEP_DEG = 0.25
 
 
 def _lines(shapes: Shapes, levels: set[int] | None) -> list[list[float]]:
+    import numpy as np
+
     out: list[list[float]] = []
     for index in range(len(shapes)):
         if levels is not None and int(shapes.level[index]) not in levels:
@@ -32,6 +34,9 @@ def _lines(shapes: Shapes, levels: set[int] | None) -> list[list[float]]:
 @functools.cache
 def basemap_json() -> bytes:
     """{"land": [[lon, lat, lon, lat, ...], ...], "borders": [...], "attribution": ...}."""
+    # Here, not at import: the bot starts without numpy (tests/test_lazy_imports.py).
+    from bot.flights.maps_data import ATTRIBUTION, geography
+
     world = geography("c")
     document = {
         "land": _lines(world.polygons, {1, 5, 6}),
