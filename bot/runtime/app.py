@@ -29,6 +29,7 @@ from bot.flights.live import LiveFlights
 from bot.kernel.config import SUPPORTED_LOCALES, Settings
 from bot.kernel.i18n import translator
 from bot.net.ssrf import AddressPolicy
+from bot.runtime import heap
 from bot.runtime.health import HealthServer
 from bot.runtime.leader import Leadership, gate_jobs, startup_lock
 from bot.runtime.observed import ObservedApplication
@@ -295,9 +296,14 @@ def _schedule_flights(
         wake=services.wake_delivery,
     )
     interval = services.settings.flight_poll_seconds
-    job_queue.run_repeating(
-        lambda _c: flights.poll(), interval=interval, first=interval, name="flight-poll"
-    )
+
+    async def poll(_context: object) -> None:
+        await flights.poll()
+        # A round allocates and frees a lot (the providers' JSON, the fixes): give the
+        # freed pages back instead of holding the round's peak between rounds.
+        heap.trim()
+
+    job_queue.run_repeating(poll, interval=interval, first=interval, name="flight-poll")
     return flights.close
 
 
@@ -411,6 +417,8 @@ def build_application(
         if application.job_queue is not None:
             schedule_jobs(application.job_queue, services, runtime.closers)
         log.info("started as @%s", application.bot.username)
+        # The seeding and the imports' garbage are freed by now; their pages go back.
+        heap.trim()
         runtime.tasks.append(asyncio.create_task(_warm_maps(settings), name="warm-maps"))
 
     async def post_stop(application: SummitApp) -> None:
