@@ -96,7 +96,11 @@ async def test_a_user_outside_allowed_chats_sees_nothing(
     fake.set_member_status(group, 999, "left")
     fake.set_member_status(group, 555, "member")
     async with webapp_bot(
-        fake, adsb, sqlite_url, SUMMITWATCH_ALLOWED_CHATS=f"{USER_ID},{group}"
+        fake,
+        adsb,
+        sqlite_url,
+        SUMMITWATCH_ALLOWED_CHATS=f"{USER_ID},{group}",
+        SUMMITWATCH_WEBAPP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png",
     ) as (
         _app,
         base,
@@ -111,6 +115,12 @@ async def test_a_user_outside_allowed_chats_sees_nothing(
                 "и недоступен в этом чате.",
             }
         assert (await _get(base, "/api/fleet", init_data(TOKEN)))[0] == 200
+        # A deployment's tile server: the page is told, and the policy lets images come from it.
+        status, headers, body = await _get(base, "/api/session", init_data(TOKEN))
+        assert json.loads(body)["tile_url"] == "https://tiles.example.org/{z}/{x}/{y}.png"
+        assert (
+            "img-src 'self' data: https://tiles.example.org;" in headers["Content-Security-Policy"]
+        )
         # A member of an allowed group, as Telegram's getChatMember says.
         assert (await _get(base, "/api/fleet", init_data(TOKEN, user_id=555)))[0] == 200
 

@@ -103,6 +103,14 @@ async def test_markers_track_timeline_and_venues(
     await page.select_option("#filter-state", "airborne")
     assert await page.locator("#markers .marker").count() == 1
     await page.select_option("#filter-state", "")
+    # By person, then by operator.
+    await page.select_option("#filter-person", "aliyev")
+    assert await page.locator("#markers .marker").count() == 1
+    await page.select_option("#filter-person", "")
+    await page.select_option("#filter-operator", "Gov of Azerbaijan")
+    assert await page.locator(f'#markers .marker[data-hex="{AIRBORNE_HEX}"]').count() == 1
+    assert await page.locator("#markers .marker").count() == 1
+    await page.select_option("#filter-operator", "")
     # The timeline: the hostile title shown as text, its link kept, no script run.
     await page.click("#tab-timeline")
     title = page.locator("#statements li.statement .title")
