@@ -8,7 +8,6 @@ Elsewhere (musl, macOS) there is no such call and `trim` does nothing.
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable
 from functools import cache
 
@@ -16,6 +15,8 @@ from functools import cache
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's `malloc_trim`, or None where the C library has none."""
+    import ctypes  # here, not at import: the first trim is after start-up
+
     try:
         # The interpreter's own symbols, libc's among them (`find_library` would run
         # ldconfig in a subprocess).
