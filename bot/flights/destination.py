@@ -26,6 +26,7 @@ poller asks once per round for the watched aircraft in the air.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -131,13 +132,17 @@ class DestinationPredictor:
         self._config = config or DestinationConfig()
         # Codes starting with "_" are airportsdata's placeholders, not airports one
         # files a flight plan to (one sits on another airport's coordinates).
-        self._airports = tuple(a for a in airports if a.icao[:1] != "_")
+        kept = [a for a in airports if a.icao[:1] != "_"]
+        self._icao = tuple(a.icao for a in kept)
         # Unit vectors: distances and bearings of every airport are a few products. Plain
         # floats, not numpy: the bot itself never loads numpy (its idle memory, issue 13),
         # and one pass over the airports once a minute per airborne aircraft is cheap.
-        self._xyz = tuple(_unit(a.lat, a.lon) for a in self._airports)
-        self._elevation = tuple(float(a.elevation_ft) for a in self._airports)
-        self._international = tuple("international" in a.name.casefold() for a in self._airports)
+        # Kept in flat arrays, not as the `Airport`s and a tuple per airport: 0.8 MB
+        # instead of 4.6 MB for the default 8,115 airports (tracemalloc).
+        units = [_unit(a.lat, a.lon) for a in kept]
+        self._x, self._y, self._z = (array("d", (u[k] for u in units)) for k in range(3))
+        self._elevation = array("d", (a.elevation_ft for a in kept))
+        self._international = bytes("international" in a.name.casefold() for a in kept)
         self._fixes: dict[str, deque[Fix]] = {}
 
     @property
@@ -148,7 +153,7 @@ class DestinationPredictor:
     @property
     def candidates(self) -> int:
         """How many airports can be destinations."""
-        return len(self._airports)
+        return len(self._icao)
 
     def observe(self, hex_: str, fix: Fix) -> None:
         """Take one fix of an airborne aircraft (older than the last one: ignored)."""
@@ -206,7 +211,7 @@ class DestinationPredictor:
         # The cosine of the range, a little wide so float rounding never drops an airport
         # the exact distance below would keep: most airports end at one product.
         in_reach = math.cos(min(math.pi, config.max_range_km / EARTH_RADIUS_KM)) - 1e-9
-        for i, (x, y, z) in enumerate(self._xyz):
+        for i, (x, y, z) in enumerate(zip(self._x, self._y, self._z, strict=True)):
             if x * wx + y * wy + z * wz < in_reach:
                 continue
             distance = EARTH_RADIUS_KM * math.acos(min(1.0, max(-1.0, x * wx + y * wy + z * wz)))
@@ -235,7 +240,7 @@ class DestinationPredictor:
         when = datetime.fromtimestamp(now.t, UTC)
         candidates = tuple(
             Candidate(
-                icao=self._airports[index[k]].icao,
+                icao=self._icao[index[k]],
                 probability=weights[k] / total,
                 distance_km=d[k],
                 eta=when + timedelta(seconds=eta_seconds(d[k], now.gs_kt, config))
@@ -305,7 +310,7 @@ class DestinationPredictor:
             list(d),
             [-x / config.range_scale_km for x in d],
         )
-        international = [self._international[i] for i in index]
+        international = [self._international[i] == 1 for i in index]
         terms["international"] = (
             international,
             [float(x) for x in international],
@@ -315,7 +320,7 @@ class DestinationPredictor:
             ("visits", visits, config.history_weight),
             ("route", route, config.route_weight),
         ):
-            seen = [float(counted.get(self._airports[i].icao, 0)) for i in index]
+            seen = [float(counted.get(self._icao[i], 0)) for i in index]
             terms[code] = ([x > 0 for x in seen], seen, [factor * math.log1p(x) for x in seen])
         return terms
 
