@@ -150,6 +150,10 @@ class AirportIndex:
         """The indexed airport with this ICAO code (case-insensitive), or None."""
         return self._by_icao.get(icao.upper())
 
+    def airports(self) -> Iterator[Airport]:
+        """The indexed airports in ICAO order, as `load_airports` lists them."""
+        return (self._by_icao[icao] for icao in sorted(self._by_icao))
+
     def _row(self, lat: float) -> int:
         return min(self._nlat - 1, max(0, int((lat + 90.0) // self._cell)))
 

@@ -95,6 +95,11 @@ class PackedIndex(AirportIndex):
             tz=sys.intern(tz),
         )
 
+    def airports(self) -> Iterator[Airport]:
+        """The indexed airports in ICAO order, made one at a time."""
+        places: Sequence[int] = range(len(self)) if self._by_code is None else self._by_code
+        return (self._airport(at) for at in places)
+
     def get(self, icao: str) -> Airport | None:
         """The indexed airport with this ICAO code (case-insensitive), or None."""
         code = icao.upper()

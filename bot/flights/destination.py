@@ -132,17 +132,26 @@ class DestinationPredictor:
         self._config = config or DestinationConfig()
         # Codes starting with "_" are airportsdata's placeholders, not airports one
         # files a flight plan to (one sits on another airport's coordinates).
-        kept = [a for a in airports if a.icao[:1] != "_"]
-        self._icao = tuple(a.icao for a in kept)
         # Unit vectors: distances and bearings of every airport are a few products. Plain
         # floats, not numpy: the bot itself never loads numpy (its idle memory, issue 13),
         # and one pass over the airports once a minute per airborne aircraft is cheap.
-        # Kept in flat arrays, not as the `Airport`s and a tuple per airport: 0.8 MB
-        # instead of 4.6 MB for the default 8,115 airports (tracemalloc).
-        units = [_unit(a.lat, a.lon) for a in kept]
-        self._x, self._y, self._z = (array("d", (u[k] for u in units)) for k in range(3))
-        self._elevation = array("d", (a.elevation_ft for a in kept))
-        self._international = bytes("international" in a.name.casefold() for a in kept)
+        # Read one airport at a time into flat arrays, not kept as `Airport`s and a tuple
+        # per airport: 1.2 MB instead of 5.0 MB for the default 8,102 (tracemalloc).
+        codes: list[str] = []
+        self._x, self._y, self._z, self._elevation = (array("d") for _ in range(4))
+        international = bytearray()
+        for airport in airports:
+            if airport.icao[:1] == "_":
+                continue
+            codes.append(airport.icao)
+            x, y, z = _unit(airport.lat, airport.lon)
+            self._x.append(x)
+            self._y.append(y)
+            self._z.append(z)
+            self._elevation.append(airport.elevation_ft)
+            international.append("international" in airport.name.casefold())
+        self._icao = tuple(codes)
+        self._international = bytes(international)
         self._fixes: dict[str, deque[Fix]] = {}
 
     @property

@@ -74,9 +74,16 @@ class DestinationWatch:
         """Build the predictor (reading the airports takes ~0.2 s: not on the loop)."""
         if self._predictor is None and self._enabled:
             found = self._airports
-            if found is None:
-                found = await asyncio.to_thread(airport_data.load_airports)
-            self._predictor = DestinationPredictor(found, self._config)
+            if found is not None:
+                self._predictor = DestinationPredictor(found, self._config)
+            else:
+                # The poller's default index has these airports already: no second read
+                # of airportsdata's 28,000 rows (a peak of several MB the heap keeps).
+                self._predictor = await asyncio.to_thread(
+                    lambda: DestinationPredictor(
+                        airport_data.default_index().airports(), self._config
+                    )
+                )
 
     def observe(self, detector: Detector, reports: Sequence[PositionReport]) -> set[str]:
         """Keep the fixes of aircraft in the air; the hexes observed."""
