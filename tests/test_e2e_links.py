@@ -7,7 +7,9 @@ store both; the linked alert reaches the en and ru chats following Witkoff and t
 chat following Baku once each. Azerbaijan's MFA listing (the fake, polled and healthy)
 says nothing about it, the other Azerbaijani official sources are not served (failing):
 `/status Witkoff` shows the pair, and the MFA's silence with the sources checked and the
-ones not counted. Flight time is the fake ADS-B provider's clock.
+ones not counted. While the jet is in the air the chat is told it is heading for GYD, and
+the landing says so held; `/timeline` puts it all in order, as text and as a chart.
+Flight time is the fake ADS-B provider's clock.
 """
 
 from __future__ import annotations
@@ -157,6 +159,12 @@ async def test_the_field_report_links_landing_and_statement_and_shows_the_silenc
     assert "На борту (предположительно): Стив Уиткофф" in ru
     assert "Связь предположительная" in ru
     assert "Believed on board: Steve Witkoff" in (first["en"].plain_text or "")
+    # While the jet was in the air, the chat was told where it was heading; the landing
+    # says the prediction held.
+    en_texts = [s.plain_text or "" for s in telegram.sent_to(CHATS["en"])]
+    [heading] = [text for text in en_texts if text.startswith("🧭 Heading for Baku (GYD)")]
+    assert "Baku time" in heading and "UTC" in heading
+    assert any("🧭 As predicted" in text for text in en_texts)
 
     # Another round of each poller, and the landing seen again: still one pair.
     await _run(app, "statement-poll")
@@ -183,6 +191,21 @@ async def test_the_field_report_links_landing_and_statement_and_shows_the_silenc
     assert "Нет заявлений источников (Азербайджан) уже 9 ч" in ru_status
     az_status = await _status(telegram, CHATS["az"], "/status Uitkoff", "az")
     assert "9 saatdır Azərbaycan mənbələrindən bəyanat yoxdur" in az_status
+
+    # The timeline puts the flight, the prediction, the statement and the pair in order,
+    # as text and as a chart.
+    before = len(telegram.sent_to(CHATS["en"]))
+    telegram.user_message(CHATS["en"], "/timeline Witkoff 2", language_code="en")
+    await telegram.wait_until(
+        lambda: any(s.method == "sendPhoto" for s in telegram.sent_to(CHATS["en"])[before:]),
+        timeout=30,
+    )
+    timeline = "\n".join(s.plain_text or "" for s in telegram.sent_to(CHATS["en"])[before:])
+    places = [
+        timeline.index(part)
+        for part in ("took off from Moscow (VKO)", "heading for Baku (GYD)", "landed", TITLE)
+    ]
+    assert places == sorted(places), timeline
 
     # The venue evidence counts the pair and reads the silence the same way.
     before = len(telegram.sent_to(CHATS["en"]))
