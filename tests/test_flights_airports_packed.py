@@ -32,12 +32,15 @@ def _same_answers(packed: AirportIndex, whole: AirportIndex, airports: list[Airp
     codes = {a.icao for a in airports} | {"ZZZZ", "00AK", ""}
     assert all(packed.get(code.lower()) == whole.get(code) for code in codes)
     assert len(packed) == len(whole)
+    # What the destination predictor reads: each code's airport once, in ICAO order.
+    assert list(packed.airports()) == list(whole.airports())
 
 
 def test_the_default_index_is_packed_with_the_default_airports() -> None:
     index = default_index()
     assert isinstance(index, PackedIndex) and index.codes_ascending
     assert [index.get(a.icao) for a in JETS] == JETS
+    assert list(index.airports()) == JETS
     _same_answers(index, AirportIndex(JETS), JETS)
 
 
