@@ -44,6 +44,7 @@ _HEX = re.compile(r"^[0-9a-f]{6}$")
 # A comment line now and then keeps proxies from closing an idle stream.
 HEARTBEAT_S = 15.0
 _USER = web.AppKey("user", WebAppUser)
+_CSP = web.AppKey("csp", str)
 
 
 def content_security_policy(tile_url: str | None) -> str:
@@ -68,7 +69,7 @@ async def _security_headers(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     response = await handler(request)
-    response.headers["Content-Security-Policy"] = request.app["csp"]
+    response.headers["Content-Security-Policy"] = request.app[_CSP]
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -88,7 +89,7 @@ class WebAppServer:
     def app(self) -> web.Application:
         """The aiohttp application."""
         app = web.Application(middlewares=[_security_headers])
-        app["csp"] = content_security_policy(self.settings.webapp_tile_url)
+        app[_CSP] = content_security_policy(self.settings.webapp_tile_url)
         app.router.add_get("/", self.page)
         app.router.add_get("/static/{name}", self.static)
         app.router.add_get("/basemap.json", self.basemap)
@@ -237,7 +238,7 @@ class WebAppServer:
                 "X-Accel-Buffering": "no",
             }
         )
-        response.headers["Content-Security-Policy"] = request.app["csp"]
+        response.headers["Content-Security-Policy"] = request.app[_CSP]
         await response.prepare(request)
         queue = self.hub.subscribe()
         try:
