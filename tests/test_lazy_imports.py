@@ -103,8 +103,9 @@ async def _modules_of_a_running_bot(tmp_path: Path, *args: str) -> set[str]:
             "SUMMITWATCH_WEBHOOK_URL": "https://summitwatch.test/telegram/updates",
             "SUMMITWATCH_WEBHOOK_SECRET": "lazy-imports-secret",
             "SUMMITWATCH_WEBHOOK_LISTEN": "127.0.0.1",
-            "SUMMITWATCH_WEBHOOK_PORT": str(free_port()),
+            "SUMMITWATCH_WEBHOOK_PORT": str(webhook_port := free_port()),
         }
+        fake.webhook_targets = [f"http://127.0.0.1:{webhook_port}/telegram/updates"]
         if "--webhook" not in args:
             del env["SUMMITWATCH_WEBHOOK_URL"]
         # A restart: the store was migrated before (a new store loads Alembic once, above).
@@ -135,6 +136,11 @@ async def _modules_of_a_running_bot(tmp_path: Path, *args: str) -> set[str]:
                 {serving, asyncio.ensure_future(bot.wait())}, return_when="FIRST_COMPLETED"
             )
             started = fake.count(method) > 0
+            if started and "--webhook" in args:
+                # setWebhook comes while PTB is still starting; a stop signal then cuts
+                # its start-up short. Stop a bot that has answered an update instead.
+                fake.user_message(7301, "/start")
+                await fake.wait_until(lambda: fake.count("sendMessage") > 0, timeout=120)
         finally:
             serving.cancel()
             if bot.returncode is None:
