@@ -39,7 +39,7 @@ CHATS: Sequence[tuple[int, str, str]] = (
     (2, "ru", "Русский"),
     (3, "az", "Azərbaycanca"),
 )
-ALERTS_PER_CHAT = 2  # takeoff, landing
+ALERTS_PER_CHAT = 3  # takeoff, the destination while airborne, landing
 _REPLY_TIMEOUT_S = 20.0
 
 
