@@ -21,6 +21,7 @@ from bot.alerts.schedule import (
 from bot.kernel.i18n import Translator, resolve_locale
 from handlers.context import BotContext
 from handlers.locale import chat_translator
+from handlers.replies import reply
 from handlers.rights import chat_manager_or_refuse
 from storage.chats import get_chat, set_chat_zone, set_daily_digest, set_quiet_hours
 from storage.models import Chat
@@ -54,11 +55,6 @@ def _zone_line(t: Translator, zone: str, now: datetime) -> str:
     return t._("{zone}, local time now {time}", zone=zone, time=t.date_time(now, zone))
 
 
-async def _reply(update: Update, text: str) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-
-
 async def tz_command(update: Update, context: BotContext) -> None:
     """Show or set the chat's time zone."""
     t = await chat_translator(update, context)
@@ -72,7 +68,7 @@ async def tz_command(update: Update, context: BotContext) -> None:
         text = t._(
             "This chat's time zone: {zone}.", zone=_zone_line(t, _zone(context, stored), now)
         )
-        await _reply(update, text + "\n" + t._("Change it with /tz Europe/Berlin (any IANA name)."))
+        await reply(update, text + "\n" + t._("Change it with /tz Europe/Berlin (any IANA name)."))
         return
     wanted = " ".join(args)
     if wanted.strip().lower() in _OFF:
@@ -80,7 +76,7 @@ async def tz_command(update: Update, context: BotContext) -> None:
     else:
         zone = find_zone(wanted)
         if zone is None:
-            await _reply(
+            await reply(
                 update,
                 t._(
                     "I do not know a time zone called “{name}”. Use an IANA name such as "
@@ -96,9 +92,9 @@ async def tz_command(update: Update, context: BotContext) -> None:
         updated = await get_chat(session, chat.id)
     shown = _zone_line(t, _zone(context, updated), now)
     if zone is None:
-        await _reply(update, t._("Time zone reset to the language's: {zone}.", zone=shown))
+        await reply(update, t._("Time zone reset to the language's: {zone}.", zone=shown))
     else:
-        await _reply(update, t._("Time zone set: {zone}.", zone=shown))
+        await reply(update, t._("Time zone set: {zone}.", zone=shown))
 
 
 def _quiet_refusal(t: Translator, reason: str) -> str:
@@ -144,7 +140,7 @@ async def quiet_command(update: Update, context: BotContext) -> None:
     stored = await _chat(context, chat.id)
     if not args:
         if stored is not None:
-            await _reply(update, _quiet_text(t, stored, _zone(context, stored)))
+            await reply(update, _quiet_text(t, stored, _zone(context, stored)))
         return
     off = len(args) == 1 and args[0].strip().lower() in _OFF
     start = end = None
@@ -153,7 +149,7 @@ async def quiet_command(update: Update, context: BotContext) -> None:
         try:
             start, end, kinds = parse_quiet(args)
         except QuietError as error:
-            await _reply(update, _quiet_refusal(t, error.reason))
+            await reply(update, _quiet_refusal(t, error.reason))
             return
         urgent = ",".join(kinds) or None
     if not await chat_manager_or_refuse(update, context, t):
@@ -165,10 +161,10 @@ async def quiet_command(update: Update, context: BotContext) -> None:
         return
     if off:
         # Whatever they held goes out as their digest at the worker's next look.
-        await _reply(update, t._("Quiet hours are off; anything they held follows as a digest."))
+        await reply(update, t._("Quiet hours are off; anything they held follows as a digest."))
         context.services.wake_delivery()
         return
-    await _reply(update, _quiet_text(t, updated, _zone(context, updated)))
+    await reply(update, _quiet_text(t, updated, _zone(context, updated)))
 
 
 async def digest_command(update: Update, context: BotContext) -> None:
@@ -188,12 +184,12 @@ async def digest_command(update: Update, context: BotContext) -> None:
             )
         else:
             text = _digest_set(t, stored.digest_at, _zone(context, stored), now)
-        await _reply(update, text)
+        await reply(update, text)
         return
     wanted = " ".join(args).strip().lower()
     at = None if wanted in _OFF else parse_clock(wanted)
     if wanted not in _OFF and at is None:
-        await _reply(
+        await reply(
             update,
             t._("Send /digest with a local time, for example /digest 08:00, or /digest off."),
         )
@@ -204,10 +200,10 @@ async def digest_command(update: Update, context: BotContext) -> None:
         await set_daily_digest(session, chat.id, at, now=now)
         updated = await get_chat(session, chat.id)
     if at is None or updated is None:
-        await _reply(update, t._("The daily digest is off."))
+        await reply(update, t._("The daily digest is off."))
         return
     context.services.wake_delivery()
-    await _reply(update, _digest_set(t, at, _zone(context, updated), now))
+    await reply(update, _digest_set(t, at, _zone(context, updated), now))
 
 
 def _digest_set(t: Translator, at: int, zone: str, now: datetime) -> str:

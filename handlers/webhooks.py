@@ -14,6 +14,7 @@ from bot.kernel.numbers import parse_int
 from bot.net.ssrf import AddressPolicy
 from handlers.context import BotContext
 from handlers.locale import chat_translator
+from handlers.replies import reply
 from handlers.rights import chat_manager_or_refuse
 from storage.models import Webhook
 from storage.webhooks import MAX_PER_CHAT, add_webhook, chat_webhooks, deliveries, remove_webhook
@@ -32,11 +33,6 @@ def _usage(t: Translator) -> str:
             kinds=", ".join(KINDS),
         )
     )
-
-
-async def _reply(update: Update, text: str) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(text)
 
 
 def _line(number: int, hook: Webhook, counts: dict[str, int], t: Translator) -> str:
@@ -59,7 +55,7 @@ async def webhook_command(update: Update, context: BotContext) -> None:
     args = list(context.args or [])
     action = args.pop(0).lower() if args else "list"
     if chat is None or action not in ("add", "list", "remove"):
-        await _reply(update, _usage(t))
+        await reply(update, _usage(t))
         return
     if not await chat_manager_or_refuse(update, context, t):
         return
@@ -76,25 +72,25 @@ async def _list(update: Update, context: BotContext, chat_id: int, t: Translator
         hooks = await chat_webhooks(session, chat_id)
         counts = [await deliveries(session, hook.id or 0) for hook in hooks]
     if not hooks:
-        await _reply(update, t._("This chat has no webhooks.") + "\n" + _usage(t))
+        await reply(update, t._("This chat has no webhooks.") + "\n" + _usage(t))
         return
     lines = [t._("Webhooks of this chat:")]
     lines += [
         _line(n, hook, c, t) for n, (hook, c) in enumerate(zip(hooks, counts, strict=True), 1)
     ]
-    await _reply(update, "\n".join(lines))
+    await reply(update, "\n".join(lines))
 
 
 async def _add(
     update: Update, context: BotContext, chat_id: int, args: list[str], t: Translator
 ) -> None:
     if not args or len(args[0]) > MAX_URL:
-        await _reply(update, _usage(t))
+        await reply(update, _usage(t))
         return
     url, wanted = args[0], [k.lower().strip(",") for k in args[1:]]
     unknown = [k for k in wanted if k not in KINDS]
     if unknown:
-        await _reply(
+        await reply(
             update,
             t._(
                 "Unknown kind “{kind}”. Kinds: {kinds}.",
@@ -106,7 +102,7 @@ async def _add(
     policy = AddressPolicy.build(allow=context.services.settings.feeds_allow_list())
     refusal = await policy.check_url(url)
     if refusal is not None:
-        await _reply(
+        await reply(
             update,
             t._(
                 "I cannot send to {url}: {reason}. A webhook must be a public http(s) address.",
@@ -120,7 +116,7 @@ async def _add(
     async with context.services.sessions.begin() as session:
         hooks = await chat_webhooks(session, chat_id)
         if len(hooks) >= MAX_PER_CHAT:
-            await _reply(
+            await reply(
                 update, t._("A chat has at most {n} webhooks; remove one first.", n=MAX_PER_CHAT)
             )
             return
@@ -133,7 +129,7 @@ async def _add(
             created_by=user.id if user else None,
             now=context.services.delivery_clock(),
         )
-    await _reply(
+    await reply(
         update,
         t._(
             "Webhook {n} added: {url}. Every alert of this chat is POSTed to it as JSON with "
@@ -153,14 +149,14 @@ async def _remove(
     async with context.services.sessions.begin() as session:
         hooks = await chat_webhooks(session, chat_id)
         if number is None or number > len(hooks):
-            await _reply(
+            await reply(
                 update,
                 t._("Send /webhook remove with a number from /webhook list.") + "\n" + _usage(t),
             )
             return
         hook = hooks[number - 1]
         await remove_webhook(session, hook.id or 0)
-    await _reply(update, t._("Webhook {n} removed: {url}.", n=number, url=escape(hook.url)))
+    await reply(update, t._("Webhook {n} removed: {url}.", n=number, url=escape(hook.url)))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
