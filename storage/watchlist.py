@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import case, delete, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Aircraft, AircraftDismissal, LinkConfidence, Person, PersonAircraft
@@ -20,6 +20,7 @@ from storage.types import utcnow
 from storage.upsert import conflict_insert
 
 DISMISSALS = AircraftDismissal.__table__  # type: ignore[attr-defined]
+AIRCRAFT = Aircraft.__table__  # type: ignore[attr-defined]
 WHOLE_AIRCRAFT = ""  # AircraftDismissal.person_slug when the aircraft itself was dropped
 
 
@@ -60,10 +61,12 @@ async def aircraft_by_ident(session: AsyncSession, ident: str) -> Aircraft | Non
     """An aircraft by ICAO hex or registration, case-insensitively (the hex first)."""
     text = ident.strip()
     by_hex = col(Aircraft.hex) == text.lower()
-    # One statement for both: /status asks this before every person lookup.
+    # One statement for both: /status asks this before every person lookup. Each side
+    # of the OR is one index seek: the primary key, and registration_key (upper-cased
+    # by the database, ix_aircraft_registration_key, migration 0017), not every aircraft.
     result = await session.exec(
         select(Aircraft)
-        .where(or_(by_hex, func.upper(Aircraft.registration) == text.upper()))
+        .where(or_(by_hex, AIRCRAFT.c.registration_key == text.upper()))
         .order_by(case((by_hex, 0), else_=1), col(Aircraft.hex))
         .limit(1)
     )

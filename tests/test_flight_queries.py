@@ -13,9 +13,10 @@ from bot.flights.history import State
 from bot.flights.overview import aircraft_overview, aircraft_overviews, recent_flights, recent_track
 from bot.flights.store import record_flight_event
 from storage.flight_queries import flight_events, hexes_by_callsign, last_event, last_fix, track
-from storage.models import Position
+from storage.models import Aircraft, Position
 from storage.positions import add_positions
 from storage.types import utcnow
+from storage.watchlist import aircraft_by_ident
 
 T0 = datetime(2025, 3, 13, 22, 54, tzinfo=UTC)  # 01:54 in Moscow
 HEX, OTHER = "ffa001", "abc123"
@@ -190,6 +191,45 @@ async def test_callsign_lookup_reads_the_callsign_index(
         plan = "\n".join(str(row[-1]) for row in rows.all())
     assert "ix_positions_callsign_key" in plan, plan
     assert "SCAN positions\n" not in plan + "\n" and "Seq Scan" not in plan, plan
+
+
+async def _plan(engine: AsyncEngine, statement: str, parameters: Any) -> str:
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            rows = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        else:
+            # A few rows make any table cheap to scan: ask whether the index can serve.
+            await connection.exec_driver_sql("SET enable_seqscan = off")
+            rows = await connection.exec_driver_sql("EXPLAIN " + statement, parameters)
+        return "\n".join(str(row[-1]) for row in rows.all())
+
+
+async def test_registration_lookup_reads_the_registration_index(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """`/status <word>` asks for a registration first: an index seek, not every aircraft."""
+    async with sessions.begin() as session:
+        for n in range(20):
+            session.add(Aircraft(hex=f"aaa{n:03x}", registration=f"ZZ-B{n:03}"))
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with sessions() as session:
+            found = await aircraft_by_ident(session, " zz-b007 ")
+            by_hex = await aircraft_by_ident(session, "AAA001")
+            assert await aircraft_by_ident(session, "zz-b999") is None
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert found is not None and found.hex == "aaa007"
+    assert by_hex is not None and by_hex.hex == "aaa001"
+    statement, parameters = seen[0]
+    plan = await _plan(engine, statement, parameters)
+    assert "ix_aircraft_registration_key" in plan, plan
+    assert "SCAN aircraft\n" not in plan + "\n" and "Seq Scan" not in plan, plan
 
 
 async def test_overviews_of_several_aircraft_in_two_statements(

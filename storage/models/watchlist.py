@@ -4,7 +4,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Computed,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -45,6 +55,20 @@ class Aircraft(SQLModel, table=True):
     """An aircraft identified by its ICAO 24-bit address (six lowercase hex digits)."""
 
     __tablename__ = "aircraft"
+    __table_args__ = (
+        # The registration as `/status <registration>` matches it, computed by the
+        # database (migration 0017) and indexed, so a lookup reads the index instead of
+        # every aircraft. A table column only, not a model field: nothing writes it and
+        # the ORM never tries to.
+        Column(
+            "registration_key",
+            String(16),
+            Computed("upper(registration)", persisted=True),
+            nullable=True,
+        ),
+        Index("ix_aircraft_registration_key", "registration_key"),
+    )
+    __mapper_args__ = {"exclude_properties": ["registration_key"]}
 
     hex: str = Field(primary_key=True, max_length=6)
     registration: str | None = Field(default=None, max_length=16, index=True)
