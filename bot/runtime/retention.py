@@ -29,10 +29,14 @@ async def run_retention(
 ) -> RetentionResult:
     """Prune and downsample positions once; idempotent, safe in several processes at once."""
     result = await apply_retention(engine, policy(settings), now=now or utcnow())
+    # What it locked: on SQLite each write transaction holds the one write lock.
     log.info(
-        "retention: pruned %d positions, downsampled away %d, thinned up to %s",
+        "retention: pruned %d positions, downsampled away %d, thinned up to %s; "
+        "%d write transactions, the longest %.0f ms",
         result.pruned,
         result.downsampled,
         result.done_until.isoformat() if result.done_until else "-",
+        result.transactions,
+        result.longest_write_s * 1000,
     )
     return result
