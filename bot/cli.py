@@ -22,7 +22,9 @@ log = logging.getLogger("summitwatch")
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the bot until interrupted: long polling, or webhooks (--webhook or a webhook URL)."""
+    """Run the bot until stopped (SIGINT, SIGTERM): long polling, or webhooks (--webhook
+    or a webhook URL). A stop signal at any point, start-up included, stops it in order
+    (`bot.runtime.lifecycle`) with status 0."""
     import asyncio
 
     from bot.runtime.optional_imports import skipping, unused_by_run
@@ -31,42 +33,63 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     webhook = webhook_wanted(settings, flag=args.webhook)
     # The libraries' optional parts this mode does not use stay out of the process.
     with skipping(unused_by_run(webhook=webhook)):
+        from bot.runtime.lifecycle import Stop, stop_signals, until_stopped
+        from bot.runtime.lifecycle import log as run_log
         from bot.runtime.startup import StartupError, classify, preflight
         from bot.runtime.startup import log as startup_log
 
-    try:
-        asyncio.run(preflight(settings))
-    except StartupError as exc:
-        startup_log.error("%s", exc.message)
-        return exc.status
-    # Imported after the preflight: a failing start-up need not wait for the whole bot.
-    with skipping(unused_by_run(webhook=webhook)):
-        from telegram import Update
+    async def run() -> int:
+        stop = Stop()
+        with stop_signals(stop):
+            try:
+                if not await until_stopped(preflight(settings), stop):
+                    run_log.info("%s received during start-up: stopping", stop.signal_name)
+                    run_log.info("stopped")
+                    return 0
+            except StartupError as exc:
+                startup_log.error("%s", exc.message)
+                return exc.status
+            return await _serve(stop)
 
-        from bot.runtime.app import build_application
-        from bot.runtime.webhook import webhook_options
+    async def _serve(stop: Stop) -> int:
+        # Imported after the preflight: a failing start-up need not wait for the whole bot.
+        with skipping(unused_by_run(webhook=webhook)):
+            from telegram import Update
+            from telegram.ext import Updater
 
-    application = build_application(settings)
-    try:
-        if webhook:
-            application.run_webhook(**webhook_options(settings), close_loop=False)
-        else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    except Exception as exc:
-        # What went wrong after the preflight (the Bot API or the store gone in between,
-        # a busy health port, a schema newer than the code): still one line.
-        failure = classify(exc, settings)
-        if failure is None:
-            raise
-        startup_log.error("%s", failure.message)
-        return failure.status
-    finally:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-        # PTB skips the bot's shutdown when its own start-up failed; closing the HTTP
-        # sessions here keeps "Unclosed client session" out of the output.
-        loop.run_until_complete(application.bot.shutdown())
-        loop.close()
-    return 0
+            from bot.runtime.app import build_application
+            from bot.runtime.lifecycle import serve
+            from bot.runtime.webhook import webhook_options
+
+        async def start_updates(updater: Updater) -> object:
+            if webhook:
+                return await updater.start_webhook(**webhook_options(settings))
+            return await updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, error_callback=polling_error
+            )
+
+        def polling_error(exc: Exception) -> None:
+            # As run_polling does: a failed getUpdates goes to the error handlers.
+            application.create_task(application.process_error(update=None, error=exc))
+
+        application = build_application(settings)
+        try:
+            await serve(application, start_updates, stop)
+        except Exception as exc:
+            # What went wrong after the preflight (the Bot API or the store gone in between,
+            # a busy health port, a schema newer than the code): still one line.
+            failure = classify(exc, settings)
+            if failure is None:
+                raise
+            startup_log.error("%s", failure.message)
+            return failure.status
+        finally:
+            # PTB skips the bot's shutdown when its own start-up failed; closing the HTTP
+            # sessions here keeps "Unclosed client session" out of the output.
+            await application.bot.shutdown()
+        return 0
+
+    return asyncio.run(run())
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

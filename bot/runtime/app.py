@@ -142,14 +142,19 @@ async def open_store(settings: Settings) -> Store:
     """Connect to the store, bring its schema up to date and seed the watched people."""
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    # Replicas starting together take turns here (PostgreSQL); see bot/runtime/leader.py.
-    async with startup_lock(engine):
-        await upgrade(engine)
-        await seed_watchlist(sessions)
-        if settings.fleet_seed:
-            # After the people: the fleet's believed links name them.
-            await seed_fleet(sessions)
-        await seed_venues(sessions)
+    try:
+        # Replicas starting together take turns here (PostgreSQL); see bot/runtime/leader.py.
+        async with startup_lock(engine):
+            await upgrade(engine)
+            await seed_watchlist(sessions)
+            if settings.fleet_seed:
+                # After the people: the fleet's believed links name them.
+                await seed_fleet(sessions)
+            await seed_venues(sessions)
+    except BaseException:
+        # A failed or cancelled (stopped) start-up: nothing else will close this engine.
+        await engine.dispose()
+        raise
     return Store(engine=engine, sessions=sessions)
 
 
