@@ -177,7 +177,8 @@ async def _subject(
 
 async def status_command(update: Update, context: BotContext) -> None:
     """`/status <person|hex|registration|callsign>`: state, last flight, map."""
-    t = await chat_translator(update, context)
+    # Reads only: the reply does not wait for a first contact's record.
+    t = await chat_translator(update, context, reads_only=True)
     message = update.effective_message
     usage = t._(
         "Send /status and a person, ICAO hex, registration or callsign, "
@@ -290,7 +291,8 @@ async def _send_map(
 
 async def flights_command(update: Update, context: BotContext) -> None:
     """`/flights <who> [n]`: the newest flights, takeoff to landing."""
-    t = await chat_translator(update, context)
+    # Reads only: the reply does not wait for a first contact's record.
+    t = await chat_translator(update, context, reads_only=True)
     message = update.effective_message
     args = list(context.args or [])
     count: int | None = DEFAULT_FLIGHTS

@@ -10,11 +10,14 @@ from storage.chats import Contact
 
 
 async def chat_translator(
-    update: Update, context: BotContext, *, reactivate: bool = False
+    update: Update, context: BotContext, *, reactivate: bool = False, reads_only: bool = False
 ) -> Translator:
     """Record the chat (first contact creates it) and pick its language.
 
     Order: the chat's /lang setting, the user's Telegram language, the default.
+    `reads_only`: the handler writes nothing that needs the chat's row, so its reply
+    does not wait for the chat's record (`ContactBook.reply_locale`), which on SQLite
+    may queue behind another writer's lock; the record is written right after.
     """
     chat = update.effective_chat
     user = update.effective_user
@@ -23,7 +26,9 @@ async def chat_translator(
     if chat is None:
         return translator(resolve_locale(None, user.language_code if user else None, default))
     title = chat.title or chat.full_name
-    chat_locale = await services.contacts.locale(
-        Contact(chat.id, chat.type, title, reactivate=reactivate)
-    )
+    contact = Contact(chat.id, chat.type, title, reactivate=reactivate)
+    if reads_only:
+        chat_locale = await services.contacts.reply_locale(contact)
+    else:
+        chat_locale = await services.contacts.locale(contact)
     return translator(resolve_locale(chat_locale, user.language_code if user else None, default))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Table, bindparam, update
 from sqlmodel import col, select
@@ -75,9 +76,7 @@ async def record_contacts(
         row = known.get(contact.chat_id)
         if row is None:
             new[contact.chat_id] = _new_chat_row(contact, now)
-        elif (row.type, row.title) != (contact.type, contact.title) or (
-            contact.reactivate and not row.active
-        ):
+        elif needs_record(row, contact):
             changed[contact.chat_id] = {
                 "b_id": contact.chat_id,
                 "type": contact.type,
@@ -94,6 +93,34 @@ async def record_contacts(
     if changed:
         await connection.execute(_UPDATE, list(changed.values()))
     return {chat_id: (known[chat_id].locale if chat_id in known else None) for chat_id in ids}
+
+
+class KnownChat(Protocol):
+    """What `read_contacts` finds of a known chat."""
+
+    type: str
+    title: str | None
+    active: bool
+    locale: str | None
+
+
+def needs_record(row: KnownChat | None, contact: Contact) -> bool:
+    """Whether recording this contact writes: a new chat, a changed one, or a /start after
+    a block; a known unchanged chat (the common case) is only read."""
+    if row is None:
+        return True
+    return (row.type, row.title) != (contact.type, contact.title) or (
+        contact.reactivate and not row.active
+    )
+
+
+async def read_contacts(session: AsyncSession, ids: Sequence[int]) -> dict[int, KnownChat]:
+    """The known chats among these ids, as `record_contacts` reads them: writes nothing."""
+    if not ids:
+        return {}
+    connection = await session.connection()
+    found = await connection.execute(_KNOWN, {"ids": sorted(set(ids))})
+    return {row.id: row for row in found.all()}
 
 
 def _new_chat_row(contact: Contact, now: datetime) -> dict[str, object]:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import event
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.chats import Contact, ensure_chat, record_contacts, set_chat_locale
 from storage.contacts import ContactBook
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
 from storage.models import Chat
 
 
@@ -135,3 +141,113 @@ async def test_a_cancelled_update_does_not_stop_the_others(
         await waiting
     # A cancelled update may still have been recorded: first contact is idempotent.
     assert {1, 3} <= set(await _chats(sessions))
+
+
+@pytest.fixture
+async def sqlite_store(sqlite_url: str) -> AsyncIterator[tuple[str, AsyncEngine]]:
+    """A migrated SQLite file and its engine: the tests below hold its write lock."""
+    engine = create_engine(sqlite_url)
+    await upgrade(engine)
+    try:
+        path = make_url(sqlite_url).database
+        assert path is not None
+        yield path, engine
+    finally:
+        await engine.dispose()
+
+
+def _hold_write_lock(path: str) -> sqlite3.Connection:
+    """Another writer (retention, another process) holding SQLite's one write lock."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+async def test_a_reply_reads_its_language_while_another_writer_holds_the_lock(
+    sqlite_store: tuple[str, AsyncEngine],
+) -> None:
+    path, engine = sqlite_store
+    sessions = session_factory(engine)
+    async with sessions.begin() as session:
+        await ensure_chat(session, 7, "private", "Known")
+        await set_chat_locale(session, 7, "az")
+    book = ContactBook(sessions)
+    holder = _hold_write_lock(path)
+    try:
+        # Recording would wait for the lock (SQLite's busy timeout, 5 s): the reply does not.
+        async with asyncio.timeout(2):
+            new, known = await asyncio.gather(
+                book.reply_locale(Contact(1, "private", "New")),
+                book.reply_locale(Contact(7, "private", "Known")),
+            )
+        assert (new, known) == (None, "az")
+        assert book.reads == 1  # asked together: one shared read
+        assert 1 not in await _chats(sessions)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    await book.drain()
+    chats = await _chats(sessions)
+    assert (chats[1].type, chats[1].title, chats[1].active) == ("private", "New", True)
+    # The known, unchanged chat was only read.
+    assert book.batches == 1
+    # A /lang saved meanwhile is what the next reply reads.
+    async with sessions.begin() as session:
+        await set_chat_locale(session, 1, "ru")
+    assert await book.reply_locale(Contact(1, "private", "New")) == "ru"
+    assert book.batches == 1
+
+
+async def test_a_record_that_fails_is_tried_again_until_it_is_written(
+    sqlite_store: tuple[str, AsyncEngine],
+) -> None:
+    path, engine = sqlite_store
+
+    def impatient(dbapi_connection: Any, _record: Any) -> None:
+        # After the store's own pragmas: give up on the lock at once, not after 5 s.
+        dbapi_connection.cursor().execute("PRAGMA busy_timeout=0")
+
+    event.listen(engine.sync_engine, "connect", impatient)
+    await engine.dispose()  # the pool's connections are opened again, impatient
+    holder = _hold_write_lock(path)
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        """The retry's wait, on a virtual clock: the other writer is done by the second."""
+        waits.append(seconds)
+        if len(waits) == 2:
+            holder.execute("COMMIT")
+
+    sessions = session_factory(engine)
+    book = ContactBook(sessions, sleep=sleep)
+    try:
+        assert await book.reply_locale(Contact(3, "group", "Ops")) is None
+        async with asyncio.timeout(5):
+            await book.drain()
+    finally:
+        if holder.in_transaction:
+            holder.execute("COMMIT")
+        holder.close()
+    assert waits == [0.5, 1.0]  # failed twice, waited longer the second time
+    assert book.batches == 3
+    assert (await _chats(sessions))[3].title == "Ops"
+
+
+async def test_a_reactivating_or_renamed_contact_is_recorded_after_the_reply(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        chat = await ensure_chat(session, 5, "private", "Ann")
+        chat.active = False
+        await ensure_chat(session, 6, "group", "Desk")
+    book = ContactBook(sessions)
+    await asyncio.gather(
+        book.reply_locale(Contact(5, "private", "Ann")),
+        book.reply_locale(Contact(5, "private", "Ann", reactivate=True)),
+        book.reply_locale(Contact(6, "group", "Desk")),
+    )
+    await book.drain()
+    chats = await _chats(sessions)
+    assert chats[5].active is True
+    assert chats[6].title == "Desk"
+    assert book.batches == 1  # only chat 5 needed a write

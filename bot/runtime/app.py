@@ -443,6 +443,8 @@ def build_application(
             services = application.bot_data.services
         except RuntimeError:
             return
+        # First contacts answered before their record (`ContactBook.reply_locale`).
+        await services.contacts.drain()
         for close in runtime.closers:
             await close()
         await services.engine.dispose()
