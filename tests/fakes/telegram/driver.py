@@ -9,8 +9,9 @@ that are neither commands for this bot nor replies to it.
 
 from __future__ import annotations
 
+import inspect
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from .faults import FaultKind
@@ -21,6 +22,7 @@ from .objects import (
     ChatState,
     ChatType,
     MemberStatus,
+    Params,
     callback_buttons,
     chat_member,
     infer_chat_type,
@@ -389,6 +391,34 @@ class Driver(TopicMethods):
             chat_id, chat.first_name or f"User {chat_id}", None, None, None
         )
         return self._my_chat_member(chat, user, "member", "kicked")
+
+    # ------------------------------------------------------------------ call hooks
+
+    def on_call(self, method: str, hook: Callable[[], Awaitable[None] | None]) -> None:
+        """Runs ``hook`` whenever ``method`` is called, before the fake answers it.
+
+        The bot is then waiting for the answer: a test can act at that exact moment of
+        its start-up or work (send it a stop signal at ``setWebhook``, say). An async
+        hook is awaited first, so it can also hold the answer back. Planned faults come
+        before the hook; a second hook on the same method runs after the first.
+
+        Args:
+            method: Method name (case-insensitive), e.g. ``"setWebhook"``.
+            hook: Called with no arguments on each call of ``method`` from now on.
+
+        Raises:
+            KeyError: The fake has no such method.
+        """
+        key = method.lower()
+        name, answer = self._methods[key]
+
+        async def hooked(params: Params) -> Any:
+            outcome = hook()
+            if inspect.isawaitable(outcome):
+                await outcome
+            return await answer(params)
+
+        self._methods[key] = (name, hooked)
 
     # ------------------------------------------------------------------ faults
 
