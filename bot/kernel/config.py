@@ -217,7 +217,8 @@ class Settings(BaseSettings):
     retention_interval_s: float = Field(
         default=3600.0, ge=10, le=86_400, validation_alias="SUMMITWATCH_RETENTION_INTERVAL_S"
     )
-    # Rows deleted per transaction: small enough that no lock is held for long.
+    # Rows found per read, and the most deleted per transaction (their number follows a
+    # time budget, storage/retention.WRITE_BUDGET): bounds the ids held in memory.
     retention_batch: int = Field(
         default=5_000, ge=1, le=1_000_000, validation_alias="SUMMITWATCH_RETENTION_BATCH"
     )
