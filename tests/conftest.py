@@ -37,6 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.hookimpl(optionalhook=True)  # `-p no:xdist` does not know the hook
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """How many workers `-n auto` (pyproject's addopts) starts: none for a few named files."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):

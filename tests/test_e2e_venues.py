@@ -11,6 +11,7 @@ clock; the flight and venue jobs are run by the test at chosen instants.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +20,7 @@ from sqlmodel import func, select
 
 from bot.flights.scenario import poll_instants
 from bot.runtime.app import SummitApp
-from storage.models import Mention, VenueFactor
+from storage.models import Mention, OutboxRow, OutboxStatus, VenueFactor
 from tests import test_e2e_flights as flights
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
 from tests.fakes.adsb import FakeADSB
@@ -103,6 +104,22 @@ async def _run(app: SummitApp, name: str) -> None:
 async def _statement_stored(app: SummitApp) -> None:
     # The statement poll's first round runs a second after start-up.
     await _run(app, "statement-poll")
+
+
+async def _outbox_settled(app: SummitApp) -> None:
+    """Wait (60 s at most) until no alert is still on its way to a chat.
+
+    The landing's and the linked pair's alerts are paced per chat (one message a second),
+    so on a loaded machine they can still be in flight after the jobs that recorded them.
+    """
+    settled = (OutboxStatus.SENT, OutboxStatus.DEAD, OutboxStatus.HELD)
+    async with asyncio.timeout(60):
+        while True:
+            async with services_of(app).sessions() as session:
+                statuses = (await session.exec(select(OutboxRow.status))).all()
+            if all(status in settled for status in statuses):
+                return
+            await asyncio.sleep(0.05)
     async with services_of(app).sessions() as session:
         places = (await session.exec(select(Mention.key).where(Mention.kind == "place"))).all()
     assert list(places) == ["baku"]
@@ -123,6 +140,7 @@ async def test_baku_ranks_first_after_the_landing_and_the_kremlin_statement(
         await _run(app, "flight-poll")
     await _statement_stored(app)
     adsb.set_time(NOW.timestamp())
+    await _outbox_settled(app)  # the alerts before the ranking's are all sent
     before = len(telegram.sent_to(follower))
     await _run(app, "venue-ranking")
     sent = await telegram.wait_for_messages(follower, before + 1, timeout=20)
