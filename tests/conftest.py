@@ -134,6 +134,16 @@ async def migrated_pg_database() -> str:
     return await create_pg_database(template=_MIGRATED["postgres"])
 
 
+@pytest.fixture
+async def migrated_pg_url() -> AsyncIterator[str]:
+    """A PostgreSQL database at the newest schema (tests about PostgreSQL, not migrating)."""
+    url = await migrated_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database_later(url)
+
+
 def copy_migrated_sqlite(path: Path) -> None:
     """Make `path` a new SQLite store at the newest schema (a copy of this process's template)."""
     if "sqlite" not in _MIGRATED:

@@ -28,7 +28,6 @@ from storage.models import LinkConfidence, OutboxRow, SubscriptionKind, VenueEve
 from storage.types import utcnow
 from storage.venues import factor_history, last_ranking, venue_by_slug
 from tests.alerting import LANDING_TS, store_landing, subscribe_chats
-from tests.conftest import create_pg_database, drop_pg_database
 from tests.venue_store import (
     KREMLIN_TITLE,
     add_kremlin_meeting,
@@ -262,8 +261,8 @@ async def test_a_retracted_probable_landing_is_not_evidence(
     assert gathered.evidence.landings == ()
 
 
-async def test_processes_starting_together_seed_once_on_postgresql() -> None:
-    url = await create_pg_database()
+async def test_processes_starting_together_seed_once_on_postgresql(migrated_pg_url: str) -> None:
+    url = migrated_pg_url  # a copy of a migrated store: upgrade below finds nothing to do
     engines = [create_engine(url) for _ in range(3)]
     try:
         await upgrade(engines[0])
@@ -273,7 +272,6 @@ async def test_processes_starting_together_seed_once_on_postgresql() -> None:
     finally:
         for e in engines:
             await e.dispose()
-        await drop_pg_database(url)
 
 
 async def test_the_round_queues_its_alerts_by_the_delivery_clock(
