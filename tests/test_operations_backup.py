@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from storage.backup import BackupError, backup_sqlite
+from tests.conftest import copy_migrated_sqlite
 from tests.test_cli import run_cli
 
 
 def _store(tmp_path: Path) -> Path:
     path = tmp_path / "bot.db"
-    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{path}"}
-    assert run_cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    copy_migrated_sqlite(path)  # what `summitwatch db upgrade` makes, without a process a test
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute(
