@@ -49,17 +49,17 @@ def _alert(**changes: object) -> DestinationAlert:
     [
         (
             "en",
-            "🧭 Heading for Baku (GYD), ETA about 05:30 Baku time (01:30 UTC), likely (72 %)",
+            "🧭 Heading for Baku (GYD), ETA about 05:30 Baku time (01:30 UTC), likely (72%)",
         ),
         (
             "ru",
             "🧭 Направляется в Баку (GYD), прибытие около 05:30 по местному времени (Баку),"
-            " 01:30 UTC, вероятно (72 %)",
+            " 01:30 UTC, вероятно (72\u00a0%)",
         ),
         (
             "az",
             "🧭 Bakı (GYD) istiqamətində uçur, təxmini çatma vaxtı Bakı vaxtı ilə 05:30"
-            " (01:30 UTC), ehtimal olunur (72 %)",
+            " (01:30 UTC), ehtimal olunur (72%)",
         ),
     ],
 )
@@ -71,7 +71,7 @@ def test_the_alert_names_the_destination_eta_and_confidence(locale: str, first: 
 def test_the_alert_says_why_and_what_changed() -> None:
     changed = _alert(airport=_airport("UUWW"), previous=_airport("UBBB"), probability=0.9, eta=None)
     text = render(DestinationAlert.TYPE, changed.to_json(), translator("en")).text
-    assert text.splitlines()[0] == "<b>🧭 Heading for Moscow (VKO), very likely (90 %)</b>"
+    assert text.splitlines()[0] == "<b>🧭 Heading for Moscow (VKO), very likely (90%)</b>"
     assert "believed to carry Demo Envoy" in text
     assert "↗ From Moscow (VKO)" in text
     assert "↪ Earlier prediction: Baku (GYD)" in text

@@ -152,7 +152,7 @@ async def test_the_destination_is_named_while_airborne_and_the_landing_confirms_
     first = heading.splitlines()[0]
     match = re.fullmatch(
         r"🧭 Heading for Baku \(GYD\), ETA about (\d\d):(\d\d) Baku time "
-        r"\((\d\d):(\d\d) UTC\), (very )?likely \((\d+) %\)",
+        r"\((\d\d):(\d\d) UTC\), (very )?likely \((\d+)%\)",
         first,
     )
     assert match is not None, first

@@ -1,5 +1,5 @@
 """The words of a destination prediction, shared by its alert and the /status page:
-'🧭 Heading for Baku (GYD), ETA about 05:30 Baku time (01:30 UTC), likely (72 %)'.
+'🧭 Heading for Baku (GYD), ETA about 05:30 Baku time (01:30 UTC), likely (72%)'.
 
 In Russian the city takes the case the sentence needs ("в Баку (GYD)", "в Махачкалу").
 """
@@ -27,11 +27,14 @@ def airport_name(airport: AirportPart, t: Translator) -> Name:
 
 
 def likelihood(probability: float, t: Translator) -> str:
-    """'likely (72 %)' or 'very likely (91 %)'."""
-    percent = t.number(round(probability * 100))
+    """'likely (72%)' or 'very likely (91%)': the percentage as the locale writes it
+    (Russian "72\u00a0%")."""
+    percent = t.percent(round(probability * 100) / 100)
     if probability >= VERY_LIKELY:
-        return t._("very likely ({percent} %)", percent=percent)
-    return t._("likely ({percent} %)", percent=percent)
+        # Translators: {percent} is the whole percentage, its sign included ("91%").
+        return t._("very likely ({percent})", percent=percent)
+    # Translators: {percent} is the whole percentage, its sign included ("72%").
+    return t._("likely ({percent})", percent=percent)
 
 
 def heading_line(

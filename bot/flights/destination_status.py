@@ -37,7 +37,7 @@ async def open_predictions(
 
 
 def prediction_line(row: FlightEventRow, t: Translator) -> str:
-    """'🧭 Heading for Baku (GYD), ETA about 05:30 Baku time (01:30 UTC), likely (72 %)'."""
+    """'🧭 Heading for Baku (GYD), ETA about 05:30 Baku time (01:30 UTC), likely (72%)'."""
     data = row.data or {}
     eta = data.get("eta")
     return heading_line(

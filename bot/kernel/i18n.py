@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.dates import format_date, format_datetime, get_timezone_location
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from bot.kernel.config import SUPPORTED_LOCALES
@@ -75,6 +75,10 @@ class Translator:
     def number(self, value: float) -> str:
         """A number with the locale's separators."""
         return format_decimal(value, locale=self.locale)
+
+    def percent(self, fraction: float) -> str:
+        """A share as the locale writes it, by CLDR: "72%" (en, az), "72\u00a0%" (ru)."""
+        return format_percent(fraction, locale=self.locale)
 
     def city(self, zone: str) -> str:
         """The CLDR exemplar city of a time zone in this language ("Bakı", "Баку")."""
