@@ -5,7 +5,8 @@ Run: `.venv/bin/python bench/status_queries.py URL [TREE]` against a store built
 `summitwatch_bench_status_r<rev>_a200_p1000000_d30`, while no bench run copies it).
 TREE is a work tree whose code is measured (default: this one), so two trees compare
 on the same store. Each read runs for 200 aircraft in one session after 20 warm-ups;
-reported per call: this process's CPU time and the wall time.
+reported per call: this process's CPU time and the wall time. Last, the overviews of all
+200 at once (a fleet's /fleet or Mini App page), per call of 200.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ sys.path.insert(
 )
 
 import storage.flight_queries as queries
-from bot.flights.overview import aircraft_overview
+from bot.flights.overview import aircraft_overview, aircraft_overviews
 from storage.engine import create_engine, session_factory
 
 AIRCRAFT = [f"{0xFF1000 + n:06x}" for n in range(200)]
+FLEET_CALLS = 10
 Read = Callable[[Any, str], Awaitable[Any]]
 
 
@@ -59,6 +61,14 @@ async def main(url: str) -> None:
     try:
         for label, read in reads.items():
             await timed(label, read)
+        async with sessions() as session:
+            await aircraft_overviews(session, AIRCRAFT, now)
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(FLEET_CALLS):
+                await aircraft_overviews(session, AIRCRAFT, now)
+            cpu_ms = (time.process_time() - cpu) / FLEET_CALLS * 1000
+            wall_ms = (time.perf_counter() - wall) / FLEET_CALLS * 1000
+            print(f"{'aircraft_overviews(200)':28} cpu {cpu_ms:5.2f} ms  wall {wall_ms:5.2f} ms")
     finally:
         await engine.dispose()
 

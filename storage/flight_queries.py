@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import String, column, func, values
+from sqlalchemy import ARRAY, JSON, String, any_, bindparam, cast, column, func
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -150,45 +152,115 @@ async def hexes_by_callsign(session: AsyncSession, callsign: str, *, limit: int 
 
 # ---------------------------------------------------------------- fleets (many aircraft)
 
-# Hexes per IN list: well under SQLite's and asyncpg's parameter limits.
-_IN_CHUNK = 500
+EVENTS = FlightEventRow.__table__  # type: ignore[attr-defined]
+# In the order of EventRecord's fields.
+_EVENT_COLUMNS = (
+    EVENTS.c.id,
+    EVENTS.c.kind,
+    EVENTS.c.hex,
+    EVENTS.c.ts,
+    EVENTS.c.airport_icao,
+    EVENTS.c.confidence,
+    EVENTS.c.dedup_key,
+    EVENTS.c.thread_key,
+    EVENTS.c.data,
+)
 
 
-def _chunked(hexes: Sequence[str]) -> list[list[str]]:
-    unique = sorted(set(hexes))
-    return [unique[i : i + _IN_CHUNK] for i in range(0, len(unique), _IN_CHUNK)]
+def _wanted(dialect: str) -> Any:
+    """The aircraft asked for, as a table (column `value`) of one JSON array parameter.
+
+    One parameter whatever their number, so each statement below is built once per
+    dialect and its SQL compiled once (SQLAlchemy's cache, asyncpg's prepared
+    statements): a `VALUES` list got no cache key and was compiled on every call, and
+    an IN list is a new SQL string for every count.
+    """
+    hexes = bindparam("hexes", type_=String)
+    if dialect == "postgresql":
+        rows = func.json_array_elements_text(cast(hexes, JSON))
+    else:
+        rows = func.json_each(hexes)
+    return rows.table_valued(column("value", String)).alias("wanted")
+
+
+@cache
+def _last_fixes_statement(dialect: str) -> Any:
+    wanted = _wanted(dialect)
+    newest_ts = (
+        core_select(func.max(POSITIONS.c.ts)).where(POSITIONS.c.hex == wanted.c.value)
+    ).scalar_subquery()
+    newest = core_select(wanted.c.value.label("hex"), newest_ts.label("ts")).subquery("newest")
+    return (
+        core_select(*_FIX_COLUMNS)
+        .join_from(
+            POSITIONS,
+            newest,
+            (POSITIONS.c.hex == newest.c.hex) & (POSITIONS.c.ts == newest.c.ts),
+        )
+        .order_by(POSITIONS.c.id)
+    )
+
+
+def _asked(dialect: str) -> Any:
+    """flight_events.hex is one of the list parameter `hexes`: on PostgreSQL `= ANY` of
+    one array, on SQLite an IN list (its SQL string made for each count, its statement
+    compiled once). Either way the planner sees the values and seeks ix_flight_events_hex;
+    a JSON table here made PostgreSQL guess 100 aircraft and scan the whole table, and
+    SQLite read every takeoff and landing through the kind index."""
+    if dialect == "postgresql":
+        return EVENTS.c.hex == any_(bindparam("hexes", type_=ARRAY(String)))
+    return EVENTS.c.hex.in_(bindparam("hexes", expanding=True))
+
+
+@cache
+def _events_statement(dialect: str) -> Any:
+    asked = _asked(dialect)
+    rank = (
+        func.row_number()
+        .over(partition_by=EVENTS.c.hex, order_by=(EVENTS.c.ts.desc(), EVENTS.c.id.desc()))
+        .label("rank")
+    )
+    flights_ranked = (
+        core_select(EVENTS.c.id, rank)
+        .where(asked, EVENTS.c.kind.in_(FLIGHT_KINDS))
+        .subquery("flights_ranked")
+    )
+    # A destination prediction is no evidence of where the aircraft is.
+    any_ranked = (
+        core_select(EVENTS.c.id, rank)
+        .where(asked, EVENTS.c.kind != DESTINATION)
+        .subquery("any_ranked")
+    )
+    wanted = (
+        core_select(flights_ranked.c.id)
+        .where(flights_ranked.c.rank <= bindparam("per_aircraft"))
+        .union(core_select(any_ranked.c.id).where(any_ranked.c.rank == 1))
+    )
+    return (
+        core_select(*_EVENT_COLUMNS)
+        .where(EVENTS.c.id.in_(wanted))
+        .order_by(EVENTS.c.ts, EVENTS.c.id)
+    )
 
 
 async def last_fixes(session: AsyncSession, hexes: Sequence[str]) -> dict[str, Fix]:
     """The newest kept position of each of these aircraft (those with none are absent).
 
-    One statement per few hundred aircraft. Each aircraft's newest time is its own
-    max() on the (hex, ts) index, one seek, where a GROUP BY over the aircraft read
-    every position they have (thousands each); then those rows are read.
+    One statement. Each aircraft's newest time is its own max() on the (hex, ts) index,
+    one seek, where a GROUP BY over the aircraft read every position they have
+    (thousands each); then those rows are read.
     """
-    found: dict[str, Fix] = {}
+    if not hexes:
+        return {}
     connection = await session.connection()
-    for chunk in _chunked(hexes):
-        wanted = values(column("hex", String), name="wanted").data([(h,) for h in chunk])
-        asked = wanted.cte("wanted")
-        newest_ts = (
-            core_select(func.max(POSITIONS.c.ts))
-            .where(POSITIONS.c.hex == asked.c.hex)
-            .scalar_subquery()
-        )
-        newest = core_select(asked.c.hex, newest_ts.label("ts")).subquery("newest")
-        result = await connection.execute(
-            core_select(*_FIX_COLUMNS)
-            .join_from(
-                POSITIONS,
-                newest,
-                (POSITIONS.c.hex == newest.c.hex) & (POSITIONS.c.ts == newest.c.ts),
-            )
-            .order_by(POSITIONS.c.id)
-        )
-        for row in result.all():
-            fix = Fix(*row)
-            found[fix.hex] = fix  # on a tie of times, the last stored wins
+    result = await connection.execute(
+        _last_fixes_statement(connection.dialect.name),
+        {"hexes": json.dumps(sorted(set(hexes)))},
+    )
+    found: dict[str, Fix] = {}
+    for row in result.all():
+        fix = Fix(*row)
+        found[fix.hex] = fix  # on a tie of times, the last stored wins
     return found
 
 
@@ -199,40 +271,30 @@ async def events_by_aircraft(
     event of any kind on top when that is not one of them (a signal lost, an emergency).
 
     Ranked per aircraft in SQL (a window function, on SQLite and PostgreSQL alike), so a
-    fleet of hundreds costs one statement per few hundred aircraft, not one per aircraft.
+    fleet of hundreds costs one statement, not one per aircraft. Read as plain rows.
     """
+    if not hexes:
+        return {}
+    connection = await session.connection()
+    result = await connection.execute(
+        _events_statement(connection.dialect.name),
+        {"hexes": sorted(set(hexes)), "per_aircraft": per_aircraft},
+    )
     found: dict[str, list[EventRecord]] = {}
-    for chunk in _chunked(hexes):
-        rank = (
-            func.row_number()
-            .over(
-                partition_by=col(FlightEventRow.hex),
-                order_by=(col(FlightEventRow.ts).desc(), col(FlightEventRow.id).desc()),
-            )
-            .label("rank")
+    for row in result.all():
+        event_id, kind, hex_code, ts, airport, confidence, dedup_key, thread_key, data = row
+        record = EventRecord(
+            id=event_id,
+            kind=kind,
+            hex=hex_code,
+            ts=ts,
+            airport_icao=airport,
+            confidence=confidence,
+            dedup_key=dedup_key,
+            thread_key=thread_key,
+            data=dict(data or {}),
         )
-        kinds = col(FlightEventRow.kind).in_(FLIGHT_KINDS)
-        flights_ranked = (
-            select(col(FlightEventRow.id), rank).where(col(FlightEventRow.hex).in_(chunk), kinds)
-        ).subquery()
-        # A destination prediction is no evidence of where the aircraft is.
-        any_ranked = (
-            select(col(FlightEventRow.id), rank).where(
-                col(FlightEventRow.hex).in_(chunk), FlightEventRow.kind != DESTINATION
-            )
-        ).subquery()
-        wanted = (
-            select(flights_ranked.c.id)
-            .where(flights_ranked.c.rank <= per_aircraft)
-            .union(select(any_ranked.c.id).where(any_ranked.c.rank == 1))
-        )
-        result = await session.exec(
-            select(FlightEventRow)
-            .where(col(FlightEventRow.id).in_(wanted))
-            .order_by(col(FlightEventRow.ts), col(FlightEventRow.id))
-        )
-        for event in result.all():
-            found.setdefault(event.hex, []).append(_record(event))
+        found.setdefault(record.hex, []).append(record)
     return found
 
 

@@ -266,6 +266,35 @@ async def test_overviews_of_several_aircraft_in_two_statements(
     assert landed.last_fix is not None and landed.last_fix.ts == T0 + timedelta(minutes=215)
 
 
+async def test_overviews_are_compiled_once_whatever_the_number_of_aircraft(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Both statements come from SQLAlchemy's compiled cache after the first call, for any
+    number of aircraft (a VALUES list of hexes had no cache key: compiled every time)."""
+    await _positions(sessions, [215])
+    await _event(sessions, "t1", "takeoff", 0, "UUWW")
+    hits: list[str] = []
+
+    def record(
+        _conn: Any, _cursor: Any, _statement: Any, _parameters: Any, context: Any, *_rest: Any
+    ) -> None:
+        hits.append(context.cache_hit.name)
+
+    async with sessions() as session:
+        await aircraft_overviews(session, [HEX], T0)
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with sessions() as session:
+            found = await aircraft_overviews(
+                session, [OTHER, HEX, "ffffff"], T0 + timedelta(minutes=220)
+            )
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert hits == ["CACHE_HIT", "CACHE_HIT"], hits
+    assert [o.last_fix is not None for o in found] == [False, True, False]
+    assert found[1].where.state == State.AIRBORNE
+
+
 async def test_callsign_flown_by_several_aircraft_newest_first_up_to_the_limit(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
