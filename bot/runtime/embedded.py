@@ -1,9 +1,9 @@
 """Run the bot inside an existing event loop (the demo, tests, benchmarks).
 
-`summitwatch run` uses PTB's `run_polling` or `run_webhook`, which own the loop and
-call the post-init/stop/shutdown hooks themselves; here the same steps are taken by
-hand. A configured SUMMITWATCH_WEBHOOK_URL starts the webhook server instead of
-long polling.
+`summitwatch run` takes the same steps in `bot.runtime.lifecycle`, which also owns
+the loop's stop signals and stops in order from any step of start-up; here they are
+taken around the caller's block. A configured SUMMITWATCH_WEBHOOK_URL starts the
+webhook server instead of long polling.
 """
 
 from __future__ import annotations
