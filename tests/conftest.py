@@ -37,6 +37,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Accept pyproject's `--numprocesses=auto --dist=loadgroup` without pytest-xdist.
+
+    With `-p no:xdist` (or a venv without the dev extra) pytest would refuse the options
+    in addopts; here they are accepted and the suite runs in this process.
+    """
+    if pluginmanager.hasplugin("xdist"):
+        return
+    group = parser.getgroup("xdist-absent", "pytest-xdist not loaded: these are ignored")
+    group.addoption("--numprocesses", dest="numprocesses", default=None)
+    group.addoption("--dist", dest="dist", default="no")
+
+
 @pytest.hookimpl(optionalhook=True)  # `-p no:xdist` does not know the hook
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """How many workers `-n auto` (pyproject's addopts) starts: none for a few named files."""
