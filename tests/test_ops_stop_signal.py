@@ -85,6 +85,7 @@ def _assert_stopped_in_order(status: int, log_path: Path, database_url: str) -> 
 @pytest.mark.parametrize(
     "method",
     [
+        "getMe",  # the preflight: nothing of the bot has started yet
         "setMyCommands",  # the bot's post-init: the store is open, the health port listens
         "setWebhook",  # PTB's updater start: the post-init's background work runs
     ],

@@ -263,15 +263,20 @@ async def get_me(settings: Settings) -> User:
             pool_timeout=timeout,
         )
 
-    # `async with` closes the HTTP sessions also when getMe fails.
-    async with Bot(
+    bot = Bot(
         settings.token(),
         base_url=settings.bot_api_base_url,
         base_file_url=settings.bot_file_base_url,
         request=request(),
         get_updates_request=request(),
-    ) as bot:
+    )
+    # Closes the HTTP sessions also when getMe fails or a stop signal cancels it
+    # (`async with Bot` closes them only on an Exception).
+    try:
+        await bot.initialize()
         return bot.bot
+    finally:
+        await bot.shutdown()
 
 
 async def _ready(call: Awaitable[object]) -> None:
