@@ -85,6 +85,16 @@ def test_the_text_in_russian_and_azerbaijani() -> None:
     )
 
 
+def test_a_destinations_likelihood_is_a_percentage_as_each_language_writes_it() -> None:
+    heading = _timeline(
+        FlightMoment(TAKEOFF + timedelta(hours=1), "destination", "DEMO1", GYD, "probable", 0.82)
+    )
+    assert "heading for Baku (GYD) (82% likely)" in _text("en", "UTC", heading)
+    # CLDR: Russian puts a no-break space before the sign, Azerbaijani none.
+    assert "(вероятность 82\xa0%)" in _text("ru", "UTC", heading)
+    assert "(ehtimal 82%)" in _text("az", "UTC", heading)
+
+
 def test_moments_at_one_time_go_flights_then_statements_then_venues() -> None:
     at = NOW - timedelta(hours=1)
     timeline = _timeline(

@@ -44,7 +44,7 @@ def _flight(moment: FlightMoment, t: Translator) -> str:
     elif moment.kind == "destination":
         what = t._("heading for {place}", place=place or t._("an unknown place"))
         if moment.probability is not None:
-            what += " " + t._("({percent}% likely)", percent=round(moment.probability * 100))
+            what += " " + t._("({percent} likely)", percent=t.percent(moment.probability))
     elif moment.kind == "signal_lost":
         what = t._("signal lost")
     elif moment.kind == "signal_regained":
