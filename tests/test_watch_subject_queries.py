@@ -56,3 +56,33 @@ async def test_a_person_costs_three_statements_and_a_callsign_four(
     count, found = await _statements(engine, sessions, "demo1")
     assert found.subject is not None and found.subject.label == "DEMO1 (ffa001)"
     assert count == 2
+
+
+async def test_an_unknown_word_reads_the_registrations_again_only_once_they_changed(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """Suggestions keep their index of registrations while the fleet's registrations stay
+    the same (one statement checks), and see an added or edited registration at once."""
+    async with sessions.begin() as session:
+        session.add_all([Aircraft(hex="ffa001", registration="DEMO1", source="test")])
+    count, found = await _statements(engine, sessions, "demo2")
+    assert found.suggestions == ("DEMO1",)
+    count, found = await _statements(engine, sessions, "demo2")
+    assert found.suggestions == ("DEMO1",)
+    # aircraft by ident, people, callsign, the registrations' version; not the 2,000 rows
+    assert count == 4
+    async with sessions.begin() as session:
+        session.add(Aircraft(hex="ffa002", registration="DEMO3", source="test"))
+        edited = await session.get(Aircraft, "ffa001")
+        assert edited is not None
+        edited.registration = "DEMO7"
+    count, found = await _statements(engine, sessions, "demo2")
+    assert found.suggestions == ("DEMO7", "DEMO3")  # by hex
+    assert count == 5
+    async with sessions.begin() as session:
+        edited = await session.get(Aircraft, "ffa001")
+        assert edited is not None
+        edited.operator = "Not a registration"
+        edited.registration = "DEMO8"
+    count, found = await _statements(engine, sessions, "demo2")
+    assert found.suggestions == ("DEMO8", "DEMO3")

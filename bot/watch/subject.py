@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.watch.fuzzy import Candidate, find
+from bot.watch.fuzzy import Candidate, NameIndex
 from bot.watch.lookup import HEX_RE, Choice, match_people, person_candidate
 from bot.watch.person_text import person_label
 from bot.watch.watchlist_text import aircraft_label
@@ -26,6 +26,7 @@ from storage.watchlist import (
     all_people,
     links_of_person,
     registrations,
+    registrations_version,
 )
 
 # Suggestions may be looser than matches: they are only offered, never acted on.
@@ -119,12 +120,39 @@ async def suggestions(
     """Close spellings among people and registrations, labelled in the chat's language."""
     if people is None:
         people = await all_people(session)
+    known = await _suggestion_index(session, tuple(person_candidate(p) for p in people))
+    match = known.index.find(query, cutoff=SUGGESTION_CUTOFF)
+    by_slug = {p.slug: p for p in people}
+    return tuple(
+        person_label(by_slug[key[2:]], locale) if key.startswith("p:") else known.fleet[key[2:]]
+        for key in match.keys[:MAX_SUGGESTIONS]
+    )
+
+
+@dataclass(frozen=True)
+class _SuggestionIndex:
+    people: tuple[Candidate, ...]
+    fleet_version: str  # storage.watchlist.registrations_version
+    fleet: dict[str, str]  # registration by hex
+    index: NameIndex
+
+
+# The last index built. Reading, folding and indexing every registration (about 2,000
+# with the shipped fleet) took most of an unknown word's 40 ms; people and the fleet
+# change rarely, so it is built again only when they did.
+_last_index: list[_SuggestionIndex] = []
+
+
+async def _suggestion_index(
+    session: AsyncSession, people: tuple[Candidate, ...]
+) -> _SuggestionIndex:
+    version = await registrations_version(session)
+    if _last_index and (_last_index[0].people, _last_index[0].fleet_version) == (people, version):
+        return _last_index[0]
     fleet = await registrations(session)
-    candidates = [person_candidate(p) for p in people]
-    candidates = [Candidate(f"p:{c.key}", c.names) for c in candidates] + [
+    candidates = [Candidate(f"p:{c.key}", c.names) for c in people] + [
         Candidate(f"a:{hex_code}", (registration,)) for hex_code, registration in fleet
     ]
-    labels = {f"p:{p.slug}": person_label(p, locale) for p in people}
-    labels.update({f"a:{hex_code}": registration for hex_code, registration in fleet})
-    match = find(query, candidates, cutoff=SUGGESTION_CUTOFF)
-    return tuple(labels[key] for key in match.keys[:MAX_SUGGESTIONS])
+    built = _SuggestionIndex(people, version, dict(fleet), NameIndex(candidates))
+    _last_index[:] = [built]
+    return built
