@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
-from babel.numbers import format_percent
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import Application, CommandHandler
@@ -245,7 +244,7 @@ def freshness_text(freshness: Freshness | None, now: datetime, t: Translator) ->
     """'1,998 of 2,000 watched aircraft (99.9%) asked within 60 s; oldest 75 s ago.'"""
     if freshness is None or not freshness.watched:
         return t._("No poll round has been stored yet.")
-    share = format_percent(freshness.share, "#,##0.0%", locale=t.locale)
+    share = t.percent(freshness.share, decimals=1)
     text = t._(
         "{fresh} of {watched} watched aircraft ({share}) were asked of a provider "
         "within {window} s of the last round ({age}).",

@@ -182,7 +182,7 @@ async def test_a_flown_fleet_aircraft_alerts_putins_subscribers_and_tops_the_lis
     providers = await _ask(telegram, "/providers", "ru")
     assert "adsb.fi · ✓" in providers
     plain = providers.replace("\xa0", " ")
-    assert re.search(r"([\d ]+) из \1 отслеживаемых самолётов \(100,0%\)", plain), plain
+    assert re.search(r"([\d ]+) из \1 отслеживаемых самолётов \(100,0 %\)", plain), plain
 
 
 async def test_a_stale_link_is_shown_with_its_date_and_why(

@@ -80,3 +80,10 @@ def test_cities_and_countries_come_from_cldr() -> None:
 
 def test_unknown_locale_falls_back_to_english() -> None:
     assert translator("de").locale == "en"
+
+
+def test_a_share_with_decimals_keeps_each_languages_percent_pattern() -> None:
+    assert translator("en").percent(0.999, decimals=1) == "99.9%"
+    assert translator("ru").percent(0.999, decimals=1) == "99,9\u00a0%"
+    assert translator("az").percent(0.999, decimals=1) == "99,9%"
+    assert translator("ru").percent(0.72) == "72\u00a0%"

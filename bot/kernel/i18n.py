@@ -76,9 +76,18 @@ class Translator:
         """A number with the locale's separators."""
         return format_decimal(value, locale=self.locale)
 
-    def percent(self, fraction: float) -> str:
-        """A share as the locale writes it, by CLDR: "72%" (en, az), "72\u00a0%" (ru)."""
-        return format_percent(fraction, locale=self.locale)
+    def percent(self, fraction: float, decimals: int = 0) -> str:
+        """A share as the locale writes it, by CLDR: "72%" (en, az), "72\u00a0%" (ru).
+
+        `decimals` keeps that many fraction digits ("99.9%", "99,9\u00a0%") in the
+        locale's own pattern, sign and spacing included.
+        """
+        if not decimals:
+            return format_percent(fraction, locale=self.locale)
+        pattern = BabelLocale.parse(self.locale).percent_formats[None].pattern
+        return format_percent(
+            fraction, pattern.replace("0", "0." + "0" * decimals, 1), locale=self.locale
+        )
 
     def city(self, zone: str) -> str:
         """The CLDR exemplar city of a time zone in this language ("Bakı", "Баку")."""
