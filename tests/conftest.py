@@ -62,6 +62,38 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return None  # xdist's default: one worker per core
 
 
+# Spread over workers, the suite ends when its longest tests do: these (real processes,
+# the demo, hypothesis) go first, the many short ones fill in around them. Longest first.
+SLOW_FIRST = (
+    "test_demo_pictures",
+    "test_e2e_crash",
+    "test_demo",
+    "test_ops_dead_replica",
+    "test_ops_multiprocess",
+    "test_lazy_imports",
+    "test_ops_webhook_crash",
+    "test_e2e_run_command",
+    "test_ops_stop_signal",
+    "test_flights_properties",
+    "test_retention_locks",
+    "test_fuzz_commands",
+    "test_startup",
+    "test_cli",
+    "test_lazy_maps",
+    "test_watch_fleet_refresh",
+    "test_watch_import_cli",
+    "test_flights_polling",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On xdist's workers, the tests of SLOW_FIRST before the others (same order on each)."""
+    if not hasattr(config, "workerinput"):
+        return  # in one process: file order
+    rank = {name: n for n, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(SLOW_FIRST)))
+
+
 PG_URL = os.environ.get(
     "SUMMITWATCH_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
