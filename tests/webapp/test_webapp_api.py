@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
+import pytest_asyncio
 
 from bot.runtime.app import SummitApp
 from tests.fakes.adsb import FakeADSB
@@ -27,6 +29,23 @@ from tests.webapp_fixtures import (
     webapp_bot,
 )
 
+# The tests that only read share one bot (its start and flight polls are most of a test's
+# CPU): one store, one event loop for the module, all on one xdist worker.
+SHARED_LOOP = pytest.mark.asyncio(loop_scope="module")
+SHARED_WORKER = pytest.mark.xdist_group("webapp-reads")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def served_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[tuple[SummitApp, str, FakeBotAPI]]:
+    """The bot serving the Mini App for the tests that change nothing: (app, URL, fake)."""
+    store = tmp_path_factory.mktemp("webapp-reads") / "bot.db"
+    async with FakeBotAPI(token=TOKEN) as fake, FakeADSB() as adsb:
+        fake.limits_enabled = False  # as the `fake` fixture: these tests are about the app
+        async with webapp_bot(fake, adsb, f"sqlite+aiosqlite:///{store}") as (app, base):
+            yield app, base, fake
+
 
 async def _get(base: str, path: str, init: str | None) -> tuple[int, dict[str, str], bytes]:
     headers = {"Authorization": f"tma {init}"} if init is not None else {}
@@ -34,10 +53,12 @@ async def _get(base: str, path: str, init: str | None) -> tuple[int, dict[str, s
         return r.status, dict(r.headers), await r.read()
 
 
+@SHARED_LOOP
+@SHARED_WORKER
 async def test_valid_init_data_gets_the_fleet_with_provenance(
-    served: tuple[SummitApp, str], caplog: pytest.LogCaptureFixture
+    served_once: tuple[SummitApp, str, FakeBotAPI], caplog: pytest.LogCaptureFixture
 ) -> None:
-    _app, base = served
+    _app, base, _fake = served_once
     caplog.set_level(logging.DEBUG)
     init = init_data(TOKEN)
     status, headers, body = await _get(base, "/api/fleet", init)
@@ -66,10 +87,12 @@ async def test_valid_init_data_gets_the_fleet_with_provenance(
 
 
 @pytest.mark.parametrize("case", ["changed byte", "stale", "no hash", "other bot", "no header"])
+@SHARED_LOOP
+@SHARED_WORKER
 async def test_forged_missing_or_stale_init_data_is_401(
-    served: tuple[SummitApp, str], case: str
+    served_once: tuple[SummitApp, str, FakeBotAPI], case: str
 ) -> None:
-    _app, base = served
+    _app, base, _fake = served_once
     init: str | None = init_data(TOKEN)
     if case == "changed byte":
         assert init is not None
@@ -125,10 +148,12 @@ async def test_a_user_outside_allowed_chats_sees_nothing(
         assert (await _get(base, "/api/fleet", init_data(TOKEN, user_id=555)))[0] == 200
 
 
+@SHARED_LOOP
+@SHARED_WORKER
 async def test_aircraft_track_and_flights_in_local_time_and_utc(
-    served: tuple[SummitApp, str],
+    served_once: tuple[SummitApp, str, FakeBotAPI],
 ) -> None:
-    _app, base = served
+    _app, base, _fake = served_once
     status, _h, body = await _get(base, "/api/aircraft/ffa001", init_data(TOKEN, language="ru"))
     assert status == 200
     detail = json.loads(body)
@@ -147,8 +172,12 @@ async def test_aircraft_track_and_flights_in_local_time_and_utc(
     assert (await _get(base, "/api/aircraft/..%2Fx", init_data(TOKEN)))[0] == 404
 
 
-async def test_session_strings_venues_and_statements(served: tuple[SummitApp, str]) -> None:
-    _app, base = served
+@SHARED_LOOP
+@SHARED_WORKER
+async def test_session_strings_venues_and_statements(
+    served_once: tuple[SummitApp, str, FakeBotAPI],
+) -> None:
+    _app, base, _fake = served_once
     for language, word in (("en", "Venues"), ("ru", "Места встреч"), ("az", "Məkanlar")):
         status, _h, body = await _get(base, "/api/session", init_data(TOKEN, language=language))
         assert status == 200
@@ -222,10 +251,12 @@ async def test_live_update_arrives_as_a_server_sent_event(
     assert update["as_of"] == stamp
 
 
+@SHARED_LOOP
+@SHARED_WORKER
 async def test_page_and_assets_are_served_with_a_strict_policy(
-    served: tuple[SummitApp, str], fake: FakeBotAPI
+    served_once: tuple[SummitApp, str, FakeBotAPI],
 ) -> None:
-    _app, base = served
+    _app, base, fake = served_once
     status, headers, body = await _get(base, "/", None)
     assert status == 200
     csp = headers["Content-Security-Policy"]
