@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bot.alerts.pacing import Sleep
 from bot.kernel.config import Settings, load_settings
 from bot.runtime.app import Clock, SummitApp
 from bot.runtime.embedded import running
@@ -41,7 +42,11 @@ def bot_settings(fake: FakeBotAPI, database_url: str, **overrides: Any) -> Setti
 
 @asynccontextmanager
 async def running_bot(
-    settings: Settings, *, clock: Clock = utcnow, delivery_clock: Clock = utcnow
+    settings: Settings,
+    *,
+    clock: Clock = utcnow,
+    delivery_clock: Clock = utcnow,
+    delivery_sleep: Sleep | None = None,
 ) -> AsyncIterator[SummitApp]:
     """The bot `running`; a SQLite file that does not exist yet starts migrated.
 
@@ -49,7 +54,9 @@ async def running_bot(
     machine); a copy of a store migrated once per test process is the same schema.
     """
     migrate_if_new(settings.database_url)
-    async with running(settings, clock=clock, delivery_clock=delivery_clock) as application:
+    async with running(
+        settings, clock=clock, delivery_clock=delivery_clock, delivery_sleep=delivery_sleep
+    ) as application:
         yield application
 
 

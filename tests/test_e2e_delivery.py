@@ -1,4 +1,9 @@
-"""Alert delivery end to end: real bot, real HTTP, the fake Bot API and its failures."""
+"""Alert delivery end to end: real bot, real HTTP, the fake Bot API and its failures.
+
+Delivery and the fake run on a virtual clock (`tests.fakes.clock`): pacing, Telegram's
+retry_after, retry backoff and the fake's held requests pass in virtual time, which
+jumps whenever everything waits for it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from storage.chats import get_chat
 from storage.models import OutboxRow, OutboxStatus, Subscription
 from tests.alerting import BAKU, store_landing, subscribe_chats
 from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
+from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram_api import FakeBotAPI
 
 FAST = {
@@ -24,16 +30,25 @@ FAST = {
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
+async def clock() -> AsyncIterator[VirtualClock]:
+    async with VirtualClock().running() as virtual:
+        yield virtual
+
+
+@pytest.fixture
+async def fake(clock: VirtualClock) -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI(token="123456:TEST-token-for-e2e") as server:
         server.fault_timeout = 1.5
+        server.clock = clock.seconds  # flood control and the `at` of every record
+        server.sleep = clock.sleep  # how long an injected timeout holds a request
         yield server
 
 
 @pytest.fixture
-async def app(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
-    async with running_bot(bot_settings(fake, sqlite_url, **FAST)) as application:
-        yield application
+async def app(fake: FakeBotAPI, sqlite_url: str, clock: VirtualClock) -> AsyncIterator[SummitApp]:
+    settings = bot_settings(fake, sqlite_url, **FAST)
+    async with running_bot(settings, delivery_clock=clock, delivery_sleep=clock.sleep) as bot:
+        yield bot
 
 
 async def _outbox(app: SummitApp) -> list[OutboxRow]:
@@ -200,10 +215,10 @@ async def test_confirmation_edits_the_probable_landing_message(
 
 
 async def test_gives_up_to_dead_letters_then_admin_retries(
-    fake: FakeBotAPI, sqlite_url: str
+    fake: FakeBotAPI, sqlite_url: str, clock: VirtualClock
 ) -> None:
     settings = bot_settings(fake, sqlite_url, **{**FAST, "SUMMITWATCH_DELIVERY_MAX_ATTEMPTS": "2"})
-    async with running_bot(settings) as app:
+    async with running_bot(settings, delivery_clock=clock, delivery_sleep=clock.sleep) as app:
         await subscribe_chats(services_of(app).sessions, [(191, "en")])
         fake.fail_next("sendMessage", 500, count=2)
         await _alert(app)

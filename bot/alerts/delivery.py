@@ -68,6 +68,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.alerts.claims import Leases
 from bot.alerts.destinations import rights_lost, to_general, topic_refused, warn_managers
+from bot.alerts.pacing import Sleep
 from bot.alerts.ratelimiter import RateLimitArgs
 from bot.alerts.render import AlertRenderers, RenderedAlert, UnknownEventType
 from bot.alerts.schedule import alert_kind, chat_zone, in_quiet, urgent_kinds
@@ -155,6 +156,8 @@ class DeliveryWorker:
     config: DeliveryConfig = field(default_factory=DeliveryConfig)
     name: str = field(default_factory=worker_name)
     clock: Callable[[], datetime] = utcnow
+    # How the heartbeat and the idle poll wait (a test's virtual clock moves `clock` too).
+    sleep: Sleep = asyncio.sleep
     # Event type -> renderer and picture; the composition root's carries the landing map.
     renderers: AlertRenderers = field(default_factory=AlertRenderers)
     stats: DeliveryStats = field(default_factory=DeliveryStats)
@@ -228,7 +231,7 @@ class DeliveryWorker:
         A task of its own, so a slow send or a busy claim loop never delays it.
         """
         while True:
-            await asyncio.sleep(self.config.heartbeat_s)
+            await self.sleep(self.config.heartbeat_s)
             try:
                 if self._leases or self._sent:  # an idle worker holds nothing to renew
                     await self.renew()
@@ -255,13 +258,12 @@ class DeliveryWorker:
                 waiters = [
                     asyncio.ensure_future(self._wakeup.wait()),
                     asyncio.ensure_future(stop.wait()),
+                    # The idle poll, on the worker's clock: retries fall due by it.
+                    asyncio.ensure_future(self.sleep(self.config.idle_poll_s)),
                 ]
-                done_wait = asyncio.wait(
-                    [*waiters, *self._in_flight],
-                    timeout=self.config.idle_poll_s,
-                    return_when=asyncio.FIRST_COMPLETED,
+                await asyncio.wait(
+                    [*waiters, *self._in_flight], return_when=asyncio.FIRST_COMPLETED
                 )
-                await done_wait
                 for waiter in waiters:
                     waiter.cancel()
         await self.drain_in_flight()

@@ -20,8 +20,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+
+#: How a component waits out time (`asyncio.sleep`, or a test's virtual clock's).
+Sleep = Callable[[float], Awaitable[None]]
 
 # Per-chat state is dropped once it can no longer delay anything, every so many sends.
 FORGET_EVERY = 10_000
@@ -79,10 +82,16 @@ class Permit:
 
 @dataclass
 class SendPacer:
-    """Awaitable permission to send one message to one chat."""
+    """Awaitable permission to send one message to one chat.
+
+    `clock` (seconds) is what the windows and pauses are measured on and `sleep` how a
+    wait for them passes: the monotonic clock and asyncio's sleep (None), or a test's
+    virtual clock, which then moves both.
+    """
 
     limits: PaceLimits = field(default_factory=PaceLimits)
     clock: Callable[[], float] = time.monotonic
+    sleep: Sleep | None = None
     _overall: _Window = field(default_factory=_Window)
     _chats: dict[int, _Window] = field(default_factory=dict)
     _groups: dict[int, _Window] = field(default_factory=dict)
@@ -146,7 +155,7 @@ class SendPacer:
                 await self._changed_event().wait()
             else:
                 # A completion never shortens a time-based wait, so a plain sleep will do.
-                await asyncio.sleep(wait)
+                await self.delay(wait)
         if started is not None:
             self.held += 1
             self.held_s += self.clock() - started
@@ -156,6 +165,10 @@ class SendPacer:
         if is_group(chat_id):
             self._groups.setdefault(chat_id, _Window()).in_flight += 1
         return permit
+
+    async def delay(self, seconds: float) -> None:
+        """Wait `seconds` on the pacer's time."""
+        await (self.sleep or asyncio.sleep)(seconds)
 
     def _changed_event(self) -> asyncio.Event:
         if self._changed is None:

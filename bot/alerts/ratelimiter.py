@@ -12,7 +12,6 @@ tolerates short bursts in a chat, and the user is waiting for the answer.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
@@ -99,7 +98,7 @@ class PacedRateLimiter(BaseRateLimiter[RateLimitArgs]):
                     raise
                 log.info("%s to chat %s: flood wait %.0fs, retrying", endpoint, chat_id, wait)
                 if not paced:
-                    await asyncio.sleep(wait)
+                    await self.pacer.delay(wait)
             finally:
                 if permit is not None:
                     permit.release()

@@ -19,7 +19,7 @@ from telegram.ext import Application, ContextTypes, Defaults, JobQueue
 from bot.alerts.delivery import DeliveryConfig, DeliveryWorker
 from bot.alerts.digests import queue_due_digests
 from bot.alerts.mute import end_expired_mutes
-from bot.alerts.pacing import PaceLimits, SendPacer
+from bot.alerts.pacing import PaceLimits, SendPacer, Sleep
 from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.alerts.render import alert_renderers
 from bot.alerts.webhooks import WebhookConfig, WebhookWorker
@@ -173,7 +173,11 @@ def webhook_worker(settings: Settings, store: Store, clock: Clock) -> WebhookWor
 
 
 def delivery_worker(
-    application: SummitApp, settings: Settings, store: Store, clock: Clock
+    application: SummitApp,
+    settings: Settings,
+    store: Store,
+    clock: Clock,
+    sleep: Sleep = asyncio.sleep,
 ) -> DeliveryWorker:
     """The outbox worker; it sends through the application's paced bot, by `clock`."""
     return DeliveryWorker(
@@ -188,6 +192,7 @@ def delivery_worker(
             paid_broadcast=settings.paid_broadcast,
         ),
         clock=clock,
+        sleep=sleep,
         # The one table of renderers; pictures come from the features that draw them.
         renderers=alert_renderers(flight_photo=landing_map),
         # Quiet-hours and daily digests, due by this worker's clock (every process looks;
@@ -374,7 +379,11 @@ async def _warm_maps(settings: Settings) -> None:
 
 
 def build_application(
-    settings: Settings, *, clock: Clock = utcnow, delivery_clock: Clock = utcnow
+    settings: Settings,
+    *,
+    clock: Clock = utcnow,
+    delivery_clock: Clock = utcnow,
+    delivery_sleep: Sleep | None = None,
 ) -> SummitApp:
     """Build the bot. Services are opened in post_init, inside PTB's event loop.
 
@@ -382,15 +391,30 @@ def build_application(
         settings: the configuration.
         clock: the pollers' and views' time (the demo and tests pass a fake provider's).
         delivery_clock: the delivery worker's time, which the outbox is queued and due by.
+        delivery_sleep: how time passes on `delivery_clock` (a test's virtual clock): the
+            send pacer (Telegram's retry_after included), the worker's heartbeat and idle
+            poll then wait on it, and the pacer measures on it. None: real time, the
+            pacer on the monotonic clock.
     """
     runtime = Runtime()
+    pacer = (
+        SendPacer(PaceLimits(overall=settings.delivery_rate))
+        if delivery_sleep is None
+        else SendPacer(
+            PaceLimits(overall=settings.delivery_rate),
+            clock=lambda: delivery_clock().timestamp(),
+            sleep=delivery_sleep,
+        )
+    )
 
     async def post_init(application: SummitApp) -> None:
         store = await open_store(settings)
         leadership = Leadership(settings.database_url, retry_s=settings.leader_retry_s)
         # Built, not started: Services names its wake-up, and nothing runs before the
         # health port is ours.
-        worker = delivery_worker(application, settings, store, delivery_clock)
+        worker = delivery_worker(
+            application, settings, store, delivery_clock, delivery_sleep or asyncio.sleep
+        )
         hooks = webhook_worker(settings, store, delivery_clock)
 
         def wake_delivery() -> None:
@@ -463,7 +487,7 @@ def build_application(
         .token(settings.token())
         .base_url(settings.bot_api_base_url)
         .base_file_url(settings.bot_file_base_url)
-        .rate_limiter(PacedRateLimiter(SendPacer(PaceLimits(overall=settings.delivery_rate))))
+        .rate_limiter(PacedRateLimiter(pacer))
         .request(_request(settings, connections=settings.delivery_concurrency + 8))
         .get_updates_request(_request(settings, connections=2))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=UTC))

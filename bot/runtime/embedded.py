@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.alerts.pacing import Sleep
 from bot.kernel.config import Settings
 from bot.runtime.app import Clock, SummitApp, build_application
 from bot.runtime.webhook import webhook_options
@@ -19,14 +20,20 @@ from storage.types import utcnow
 
 @asynccontextmanager
 async def running(
-    settings: Settings, *, clock: Clock = utcnow, delivery_clock: Clock = utcnow
+    settings: Settings,
+    *,
+    clock: Clock = utcnow,
+    delivery_clock: Clock = utcnow,
+    delivery_sleep: Sleep | None = None,
 ) -> AsyncIterator[SummitApp]:
     """Start the bot with long polling (or its webhook) and background work; stop on exit.
 
-    `clock` and `delivery_clock` as in `build_application` (the demo and tests run the
-    pollers on a fake provider's clock).
+    `clock`, `delivery_clock` and `delivery_sleep` as in `build_application` (the demo
+    and tests run the pollers on a fake provider's clock, tests delivery on a virtual one).
     """
-    application = build_application(settings, clock=clock, delivery_clock=delivery_clock)
+    application = build_application(
+        settings, clock=clock, delivery_clock=delivery_clock, delivery_sleep=delivery_sleep
+    )
     async with application:
         if application.post_init:
             await application.post_init(application)

@@ -183,6 +183,8 @@ class FakeBotAPI(
         keep_uploads: Keep uploaded photo bytes (for :meth:`file_bytes` and downloads); switch
             off in benchmarks that upload a lot.
         fault_timeout: Seconds an injected timeout holds a request before dropping it.
+        sleep: How that hold waits (``asyncio.sleep``; a test on a virtual clock gives its
+            clock's sleep, and its seconds as ``clock``).
         sent: Every successful send or edit, in order.
         requests: Every call, in order, including failures.
         uploads: Files received in ``multipart/form-data`` requests (photos and documents

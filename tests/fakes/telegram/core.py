@@ -84,6 +84,7 @@ class BotAPICore(LoopbackServer):
         self.auto_create_chats = True
         self.keep_uploads = True
         self.fault_timeout = 6.0
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
         self.sent: list[Sent] = []
         self.requests: list[RequestRecord] = []

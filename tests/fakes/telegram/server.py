@@ -9,6 +9,7 @@ Files are downloaded from ``/file/bot<token>/<file_path>``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Mapping
@@ -111,6 +112,21 @@ class BotAPITransport(BotAPICore):
         # Recorded up front so tests can count timeouts while the client is still waiting.
         self._record_request(name, None, "timeout (injected)", params.values, injected=True)
         return await self._hold_and_drop(request, self.fault_timeout)
+
+    async def _hold_and_drop(self, request: web.Request, seconds: float) -> web.StreamResponse:
+        """Hold the request for `seconds` on the fake's ``sleep`` (or until it stops), then
+        close the connection without an answer."""
+        held = asyncio.ensure_future(self.sleep(seconds))
+        closing = asyncio.ensure_future(self._closing.wait())
+        try:
+            await asyncio.wait([held, closing], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            held.cancel()
+            closing.cancel()
+        # Closing the transport makes aiohttp drop the response below instead of sending it.
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=504)
 
     def _answer_error(
         self,
