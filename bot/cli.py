@@ -310,6 +310,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; configuration errors exit with status 2 and one line naming the variable."""
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+    if handler is cmd_run:
+        from bot.runtime import heap
+
+        # Before any thread starts (SQLite's, the executor's): they share one malloc
+        # arena instead of a heap each (issue 13, idle memory).
+        heap.limit_arenas()
     settings: Settings | None = None
     try:
         if args.needs_settings:
