@@ -1,6 +1,11 @@
 """The delivery heartbeat on SQLite and PostgreSQL: a live worker's claims are renewed and
 never handed to another, a dead one's come back after the lease, and a worker that lost a
-claim (its heartbeat too late) neither sends the row nor overwrites what the new holder wrote."""
+claim (its heartbeat too late) neither sends the row nor overwrites what the new holder wrote.
+
+The workers, their pacers and the fake run on a virtual clock (`tests.fakes.clock`): a
+hanging send, leases and heartbeats, pacing and backoff pass in virtual time, which the
+tests stop and let run where the order of events matters.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +26,8 @@ from bot.alerts.ratelimiter import PacedRateLimiter, RateLimitArgs
 from bot.runtime.telegram_request import AiohttpRequest
 from storage import outbox
 from storage.models import OutboxRow, OutboxStatus
-from storage.types import utcnow
 from tests.alerting import subscribe_chats
+from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.test_storage_alert_payloads import route_landings
 
@@ -122,14 +127,24 @@ async def test_renewed_claims_are_kept_and_unrenewed_ones_handed_back(
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
+async def clock() -> AsyncIterator[VirtualClock]:
+    async with VirtualClock().running() as virtual:
+        yield virtual
+
+
+@pytest.fixture
+async def fake(clock: VirtualClock) -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI(token="515151:HEARTBEAT-test-token") as server:
         server.fault_timeout = 3.0
+        server.clock = clock.seconds
+        server.sleep = clock.sleep
         yield server
 
 
 @pytest.fixture
-async def bots(fake: FakeBotAPI) -> AsyncIterator[tuple[ExtBot[RateLimitArgs], ...]]:
+async def bots(
+    fake: FakeBotAPI, clock: VirtualClock
+) -> AsyncIterator[tuple[ExtBot[RateLimitArgs], ...]]:
     """Two bots, as two processes have: each its own connections and pacing."""
     made: list[ExtBot[RateLimitArgs]] = [
         ExtBot(
@@ -137,7 +152,9 @@ async def bots(fake: FakeBotAPI) -> AsyncIterator[tuple[ExtBot[RateLimitArgs], .
             base_url=fake.base_url,
             base_file_url=fake.base_file_url,
             request=AiohttpRequest(read_timeout=10.0),
-            rate_limiter=PacedRateLimiter(SendPacer(PaceLimits(overall=1000))),
+            rate_limiter=PacedRateLimiter(
+                SendPacer(PaceLimits(overall=1000), clock=clock.seconds, sleep=clock.sleep)
+            ),
         )
         for _ in range(2)
     ]
@@ -155,15 +172,21 @@ def _worker(
     sessions: async_sessionmaker[AsyncSession],
     name: str,
     lease_s: float,
-    clock: Callable[[], datetime] = utcnow,
+    virtual: VirtualClock,
+    clock: Callable[[], datetime] | None = None,
 ) -> DeliveryWorker:
+    """A worker waiting on `virtual`, by `clock` (default: `virtual` itself)."""
     config = DeliveryConfig(concurrency=4, lease_s=lease_s, backoff_base_s=0.05, idle_poll_s=0.1)
-    return DeliveryWorker(bot, sessions, "en", config=config, name=name, clock=clock)
+    return DeliveryWorker(
+        bot, sessions, "en", config=config, name=name, clock=clock or virtual, sleep=virtual.sleep
+    )
 
 
-async def _landings(sessions: async_sessionmaker[AsyncSession], count: int) -> None:
+async def _landings(
+    sessions: async_sessionmaker[AsyncSession], count: int, clock: VirtualClock
+) -> None:
     await subscribe_chats(sessions, [(CHAT, "en")])
-    await route_landings(sessions, count, now=utcnow())
+    await route_landings(sessions, count, now=clock())
 
 
 def _registrations(fake: FakeBotAPI) -> list[str]:
@@ -176,24 +199,31 @@ async def test_a_worker_that_lost_its_claim_does_not_send_the_row_again(
     fake: FakeBotAPI,
     bots: tuple[ExtBot[RateLimitArgs], ...],
     sessions: async_sessionmaker[AsyncSession],
+    clock: VirtualClock,
 ) -> None:
     """A's heartbeat is too late (it does not run here): B takes both rows after the lease
     and sends them while A's first send hangs; A then neither sends the second row nor
     puts the first back in the queue when its send times out."""
-    await _landings(sessions, 2)
+    clock.autojump = False  # time stands still until B has the rows
+    await _landings(sessions, 2, clock)
     skew = timedelta()
-    a = _worker(bots[0], sessions, "A", lease_s=10, clock=lambda: utcnow() + skew)
-    b = _worker(bots[1], sessions, "B", lease_s=10, clock=lambda: utcnow() + timedelta(seconds=20))
+    a = _worker(bots[0], sessions, "A", 10, clock, lambda: clock() + skew)
+    b = _worker(bots[1], sessions, "B", 10, clock, lambda: clock() + timedelta(seconds=20))
     fake.fail_next("sendMessage", "timeout")  # A's first send hangs for 3 s, then drops
     assert await a.fill() == 2  # landing 2 waits behind landing 1 (same chat)
     await fake.wait_until(lambda: fake.count("sendMessage") > 0, timeout=5)
     skew = timedelta(seconds=20)  # 20 s later for A too, without a renewal
     assert await b.release_orphans() == 2
-    await b.deliver_due()
+    delivering = asyncio.create_task(b.deliver_due())
+    # B's pacer holds its second send for the chat's second: time moves to then, still
+    # before A's held send drops (3 s).
+    await clock.step(before=3.0)
+    await delivering
     await b.record_sent()
     assert _registrations(fake) == ["DEMO1", "DEMO2"]
+    clock.autojump = True
     await a.drain_in_flight()  # its first send times out; the second is not sent
-    await asyncio.sleep(0.2)  # past A's backoff, had it put the row back
+    await clock.sleep(0.2)  # past A's backoff, had it put the row back
     await b.deliver_due()  # nothing was put back for another try
     assert _registrations(fake) == ["DEMO1", "DEMO2"]
     assert (a.stats.sent, b.stats.sent) == (0, 2)
@@ -206,21 +236,24 @@ async def test_a_live_workers_slow_send_keeps_its_claim(
     fake: FakeBotAPI,
     bots: tuple[ExtBot[RateLimitArgs], ...],
     sessions: async_sessionmaker[AsyncSession],
+    clock: VirtualClock,
 ) -> None:
     """A send hangs for three leases; the heartbeat keeps its rows from the other worker,
     which sends nothing of them meanwhile."""
-    await _landings(sessions, 2)
-    a, b = (_worker(bot, sessions, name, lease_s=1.0) for bot, name in zip(bots, "AB", strict=True))
+    clock.autojump = False  # time stands still until the send hangs and B runs
+    await _landings(sessions, 2, clock)
+    a, b = (_worker(bot, sessions, name, 1.0, clock) for bot, name in zip(bots, "AB", strict=True))
     fake.fail_next("sendMessage", "timeout")
     stop = asyncio.Event()
     running = asyncio.create_task(a.run(stop))
     await fake.wait_until(lambda: fake.count("sendMessage") > 0, timeout=5)
     other = asyncio.create_task(b.run(stop))
-    await asyncio.sleep(2.5)  # 2.5 leases into the hanging send
+    await clock.run_for(2.5)  # 2.5 leases into the hanging send
     async with sessions() as session:
         rows = (await session.exec(select(OutboxRow))).all()
     assert [(r.status, r.claimed_by) for r in rows] == [(OutboxStatus.SENDING, "A")] * 2
     assert b.stats.sent == 0 and fake.sent_to(CHAT) == []
+    clock.autojump = True
     await fake.wait_until(lambda: len(fake.sent_to(CHAT)) == 2, timeout=15)
     stop.set()
     await asyncio.gather(running, other)

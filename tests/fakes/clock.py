@@ -27,12 +27,13 @@ from datetime import UTC, datetime, timedelta
 TICKS_PER_S = 64
 _REAL_SLEEP = asyncio.sleep  # this module's own real waits, whatever a test patches
 _GAP_S = 0.002  # real time between two jumps: lets work that needs no time interleave
+_STEP_WAIT_S = 5.0  # real time `step` waits for the sleep to move to
 
 
 class VirtualClock:
     """Virtual time from `start` (default: the real time now), moved by `advance` or autojump."""
 
-    def __init__(self, start: datetime | None = None, *, settle_s: float = 0.25) -> None:
+    def __init__(self, start: datetime | None = None, *, settle_s: float = 0.5) -> None:
         self.start = start if start is not None else datetime.now(UTC)
         self.settle_s = settle_s
         self.autojump = True
@@ -107,6 +108,15 @@ class VirtualClock:
             due = self._next_due()
             if due is not None:
                 self._jump_to(due)
+
+    async def step(self, *, before: float) -> None:
+        """Wait (real time, 5 s at most) until a sleep due before `before` (virtual seconds
+        since `start`) is pending, then move time to its deadline."""
+        limit = math.ceil(before * TICKS_PER_S - 1e-9)
+        async with asyncio.timeout(_STEP_WAIT_S):
+            while (due := self._next_due()) is None or due >= limit:
+                await _REAL_SLEEP(_GAP_S)
+        self._jump_to(due)
 
     async def run_for(self, seconds: float) -> None:
         """Let time run (autojump) for `seconds` of virtual time, then stop it again."""
