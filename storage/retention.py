@@ -132,9 +132,13 @@ Finish = Callable[[AsyncConnection], Awaitable[None]]
 
 
 async def _read_ids(engine: AsyncEngine, query: Any) -> list[int]:
-    """The ids a read finds: no write lock, a reader beside the writers (WAL)."""
+    """The ids a read finds, in order: no write lock, a reader beside the writers (WAL).
+
+    In id order, so two processes deleting the same rows (PostgreSQL) lock them in the
+    same order, and each transaction's rows lie together in the primary key.
+    """
     async with engine.connect() as connection:
-        return [int(row[0]) for row in (await connection.execute(query)).all()]
+        return sorted(int(row[0]) for row in (await connection.execute(query)).all())
 
 
 @dataclass
