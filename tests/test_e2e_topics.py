@@ -4,6 +4,9 @@ A forum supergroup follows different things in different topics; every answer la
 in the topic it was asked in (text, split pages, photos, button edits); alerts go to
 the topic that subscribed; a deleted or closed topic's alert goes to General once,
 with a note, and the topic is listed as broken.
+
+Delivery runs on a virtual clock (`tests.fakes.clock`): the alerts to one forum wait
+out its one message a second in virtual time.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from bot.runtime.app import SummitApp
 from storage.models import Aircraft, ForumTopic, OutboxRow, OutboxStatus, Subscription
 from tests.alerting import store_landing
 from tests.e2e import bot_settings, running_bot, services_of
+from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram_api import FakeBotAPI, Sent
 from tests.test_e2e_export import _flights as recent_flights
 from tests.test_e2e_status import _store_flight
@@ -27,8 +31,16 @@ NOTE = "This alert was meant for the topic “Flights”, which is closed or del
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
+async def clock() -> AsyncIterator[VirtualClock]:
+    async with VirtualClock().running() as virtual:
+        yield virtual
+
+
+@pytest.fixture
+async def fake(clock: VirtualClock) -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI(token="123456:TEST-token-for-e2e") as server:
+        server.clock = clock.seconds
+        server.sleep = clock.sleep
         server.limits_enabled = False  # about where messages land, not pacing
         server.make_forum(FORUM, title="Analyst desk")
         server.set_member_status(FORUM, ADMIN, "administrator")
@@ -36,10 +48,10 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
-async def app(fake: FakeBotAPI, sqlite_url: str) -> AsyncIterator[SummitApp]:
+async def app(fake: FakeBotAPI, sqlite_url: str, clock: VirtualClock) -> AsyncIterator[SummitApp]:
     settings = bot_settings(fake, sqlite_url, SUMMITWATCH_DELIVERY_RATE="1000")
-    async with running_bot(settings) as application:
-        yield application
+    async with running_bot(settings, delivery_clock=clock, delivery_sleep=clock.sleep) as bot:
+        yield bot
 
 
 def _in_topic(sent: Sent) -> int | None:
