@@ -7,6 +7,8 @@ map (which says the prediction was right), each in local time and UTC; in Englis
 the prediction's ETA, likelihood and reasons, and /status showing it while in the air. Time is
 the fake provider's clock; the test runs the bot's own poll job at each instant instead
 of waiting for the scheduler (its interval is set long so it does not interfere).
+Delivery runs on a virtual clock (`tests.fakes.clock`): the chat's alerts wait out its
+one message a second in virtual time.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.runtime.app import SummitApp
 from storage.models import Aircraft, FlightEventRow, Person, PersonAircraft
 from tests.e2e import bot_settings, running_bot, services_of
 from tests.fakes.adsb import FakeADSB
+from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram_api import FakeBotAPI
 
 HEX = "ffa0e1"
@@ -49,14 +52,24 @@ async def adsb() -> AsyncIterator[FakeADSB]:
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeBotAPI]:
+async def clock() -> AsyncIterator[VirtualClock]:
+    async with VirtualClock().running() as virtual:
+        yield virtual
+
+
+@pytest.fixture
+async def telegram(clock: VirtualClock) -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI(token="123456:TEST-token-for-e2e") as server:
+        server.clock = clock.seconds
+        server.sleep = clock.sleep
         server.limits_enabled = False
         yield server
 
 
 @pytest.fixture
-async def app(telegram: FakeBotAPI, adsb: FakeADSB, sqlite_url: str) -> AsyncIterator[SummitApp]:
+async def app(
+    telegram: FakeBotAPI, adsb: FakeADSB, sqlite_url: str, clock: VirtualClock
+) -> AsyncIterator[SummitApp]:
     settings = bot_settings(
         telegram,
         sqlite_url,
@@ -67,7 +80,10 @@ async def app(telegram: FakeBotAPI, adsb: FakeADSB, sqlite_url: str) -> AsyncIte
         SUMMITWATCH_DELIVERY_RATE="1000",
     )
     async with running_bot(
-        settings, clock=lambda: datetime.fromtimestamp(adsb.clock(), UTC)
+        settings,
+        clock=lambda: datetime.fromtimestamp(adsb.clock(), UTC),
+        delivery_clock=clock,
+        delivery_sleep=clock.sleep,
     ) as application:
         services = services_of(application)
         async with services.sessions.begin() as session:
