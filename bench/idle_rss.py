@@ -252,9 +252,9 @@ async def run(
                 )
     for label, samples in results.items():
         print(f"## {label} ({len(samples)} runs, medians)")
-        print(f"import bot.runtime.app: {statistics.median(s.imported for s in samples):.0f} MB")
+        print(f"import bot.runtime.app: {statistics.median(s.imported for s in samples):.1f} MB")
         print(
-            f"summitwatch run, ready: {statistics.median(s.ready for s in samples):.0f} MB"
+            f"summitwatch run, ready: {statistics.median(s.ready for s in samples):.1f} MB"
             f" (loaded: {samples[-1].ready_loads})"
         )
         print(
@@ -264,7 +264,8 @@ async def run(
             f" map worker {_median(samples, 'worker'):.0f} MB"
         )
         print(
-            f"summitwatch run, idle {idle_s:.0f} s after ready: {_median(samples, 'idle'):.0f} MB;"
+            f"summitwatch run, idle {idle_s:.0f} s after ready: {_median(samples, 'idle'):.1f} MB"
+            f" (runs: {', '.join(f'{s.idle:.1f}' for s in samples)});"
             f" map worker {_median(samples, 'idle_worker'):.0f} MB"
         )
         print(
