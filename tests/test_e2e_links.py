@@ -40,7 +40,7 @@ from tests.fakes.feeds import FakeFeeds
 from tests.fakes.telegram_api import FakeBotAPI, Sent
 
 HEX, LANDING, _flight = flights.HEX, flights.LANDING, flights._flight
-adsb, telegram = flights.adsb, flights.telegram
+adsb, telegram, clock = flights.adsb, flights.telegram, flights.clock
 
 KREMLIN_PATH = "/kremlin.ru/events/president/news/feed"
 MFA_PATH = "/www.mfa.gov.az/en/news"

@@ -30,7 +30,7 @@ from tests.venue_store import link_envoy
 
 # The flights end-to-end test's flight (Vnukovo 01:54 → Baku 05:30) and its fakes.
 HEX, LANDING, _flight = flights.HEX, flights.LANDING, flights._flight
-adsb, telegram = flights.adsb, flights.telegram
+adsb, telegram, clock = flights.adsb, flights.telegram, flights.clock
 
 STATEMENT_AT = LANDING + timedelta(hours=1)
 NOW = LANDING + timedelta(hours=3)
