@@ -26,6 +26,12 @@ TRACK = [(55.59, 37.26, 0.0), (48.0, 46.0, 39000.0), (40.47, 50.05, 0.0)]
 
 
 def _alive(pid: int) -> bool:
+    try:
+        # Our child (the bot runs in this process): exited once its last thread has; a
+        # killed process's leader shows as a zombie while its other threads still exit.
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+    except ChildProcessError:
+        pass  # reaped already, or not our child
     # A zombie (exited, not yet reaped) counts as gone: its memory is freed.
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().split(")")[-1].split()[0] != "Z"
