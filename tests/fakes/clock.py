@@ -33,7 +33,10 @@ _STEP_WAIT_S = 5.0  # real time `step` waits for the sleep to move to
 class VirtualClock:
     """Virtual time from `start` (default: the real time now), moved by `advance` or autojump."""
 
-    def __init__(self, start: datetime | None = None, *, settle_s: float = 0.5) -> None:
+    # settle_s bounds how long a woken task's real work (a store write, an HTTP answer) holds
+    # time still. At 0.5 s a delivery heartbeat's renewal, slow in a loaded parallel run,
+    # saw time jump past its leases, and alerts of one chat went out of order.
+    def __init__(self, start: datetime | None = None, *, settle_s: float = 2.0) -> None:
         self.start = start if start is not None else datetime.now(UTC)
         self.settle_s = settle_s
         self.autojump = True
