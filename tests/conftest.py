@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +23,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import storage.models  # noqa: F401  (registers the tables)
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
+
+# Bytecode is cached for the suite's own processes (xdist workers, the bots it starts),
+# as an installed package's is: where the environment sets PYTHONDONTWRITEBYTECODE, each
+# of them compiled the whole project anew at start (20-30 s of the suite's CPU here).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 # `pytest tests/x.py` (up to this many files or test ids) runs in-process: starting the
 # workers would cost more than it saves, and a debugger or `-s` output stays readable.
