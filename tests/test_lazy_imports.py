@@ -126,18 +126,18 @@ async def _modules_of_a_running_bot(tmp_path: Path, *args: str) -> set[str]:
                 stderr=log,
             )
         method = "setWebhook" if "--webhook" in args else "getUpdates"
-        serving = asyncio.ensure_future(
-            fake.wait_until(lambda: fake.count(method) > 0, timeout=120)
-        )
+        # When the call arrives (a long poll is answered only 10 s later).
+        asked = asyncio.Event()
+        fake.on_call(method, asked.set)
+        serving = asyncio.ensure_future(asyncio.wait_for(asked.wait(), timeout=120))
         try:
             # Whichever comes first: the bot serves, or it exits (its log says why).
             await asyncio.wait(
                 {serving, asyncio.ensure_future(bot.wait())}, return_when="FIRST_COMPLETED"
             )
-            started = fake.count(method) > 0
-            if started and "--webhook" in args:
-                # setWebhook comes while PTB is still starting; a stop signal then cuts
-                # its start-up short. Stop a bot that has answered an update instead.
+            started = asked.is_set()
+            if started:
+                # Stopped once it has answered a command, so a command's own imports count.
                 fake.user_message(7301, "/start")
                 await fake.wait_until(lambda: fake.count("sendMessage") > 0, timeout=120)
         finally:
