@@ -352,9 +352,14 @@ async def run(args: argparse.Namespace) -> None:
             # The bot's own pass starts a minute after start-up: make it a no-op, the
             # bench starts the pass itself when it is measured.
             overrides.update(NO_RETENTION)
-            # As in production (the tests' settings turn both off): maps drawn in the
-            # map worker process, and the shipped fleet seeded beside the bench's aircraft.
-            overrides.update(SUMMITWATCH_MAP_WORKER="true", SUMMITWATCH_FLEET_SEED="true")
+            # As in production (the tests' settings turn these off): maps drawn in the
+            # map worker process, the shipped fleet seeded beside the bench's aircraft,
+            # start-up's survivors frozen out of full garbage collections.
+            overrides.update(
+                SUMMITWATCH_MAP_WORKER="true",
+                SUMMITWATCH_FLEET_SEED="true",
+                SUMMITWATCH_GC_FREEZE="true",
+            )
             async with running_bot(bot_settings(fake, url, **overrides)) as application:
                 services = services_of(application)
                 # Warm-up: first use of the fuzzy index, the caches, and the map worker,

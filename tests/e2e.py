@@ -35,6 +35,8 @@ def bot_settings(fake: FakeBotAPI, database_url: str, **overrides: Any) -> Setti
         # Maps drawn in the test's own threads: a worker process per bot would spawn
         # (and import matplotlib) for every test; tests/test_map_worker.py runs the real one.
         "SUMMITWATCH_MAP_WORKER": "false",
+        # Frozen objects are never collected: one test process starts hundreds of bots.
+        "SUMMITWATCH_GC_FREEZE": "false",
     }
     values.update(overrides)
     return load_settings(**values)

@@ -277,6 +277,11 @@ class Settings(BaseSettings):
     # Seed the shipped plane-alert-db fleet (bot/data/fleet.csv) at start; off keeps what
     # is stored and adds nothing.
     fleet_seed: bool = Field(default=True, validation_alias="SUMMITWATCH_FLEET_SEED")
+    # After start-up and the first flight poll, exempt the objects alive then (imports,
+    # airport data, caches) from full garbage collections (gc.freeze): each one walked
+    # them all, 55-100 ms on the event loop, and a /status during one waited for it.
+    # Off for the tests, which start many bots in one process.
+    gc_freeze: bool = Field(default=True, validation_alias="SUMMITWATCH_GC_FREEZE")
     # Draw maps in a separate process (matplotlib's memory stays out of the bot); off
     # draws them in the bot's own threads (the tests, which start many bots).
     map_worker: bool = Field(default=True, validation_alias="SUMMITWATCH_MAP_WORKER")

@@ -307,8 +307,15 @@ def _schedule_flights(
     )
     interval = services.settings.flight_poll_seconds
 
+    first_round = True
+
     async def poll(_context: object) -> None:
+        nonlocal first_round
         await flights.poll()
+        if first_round and services.settings.gc_freeze:
+            # The first round loads the airport index and the destination predictor.
+            heap.freeze_survivors()
+        first_round = False
         # A round allocates and frees a lot (the providers' JSON, the fixes): give the
         # freed pages back instead of holding the round's peak between rounds.
         heap.trim()
@@ -446,6 +453,8 @@ def build_application(
         if application.job_queue is not None:
             schedule_jobs(application.job_queue, services, runtime.closers)
         log.info("started as @%s", application.bot.username)
+        if settings.gc_freeze:
+            heap.freeze_survivors()
         # The seeding and the imports' garbage are freed by now; their pages go back.
         heap.trim()
         runtime.tasks.append(asyncio.create_task(_warm_maps(settings), name="warm-maps"))

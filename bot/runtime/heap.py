@@ -14,6 +14,7 @@ them all share one.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from functools import cache
@@ -63,3 +64,18 @@ def trim() -> bool:
     if malloc_trim is None:
         return False
     return bool(malloc_trim(0))
+
+
+def freeze_survivors() -> int:
+    """Collect the garbage, then move every object still alive out of the collector's
+    reach (`gc.freeze`); how many were frozen.
+
+    A full collection walks every tracked object. After start-up that is mostly the
+    long-lived kind (modules, the airport index, caches), several hundred thousand of
+    them, and each full collection paused the event loop for 55-100 ms. Frozen, they are
+    never walked again; what they refer to stays alive as it would have anyway. The
+    collection first keeps start-up's own garbage cycles from being frozen with them.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
