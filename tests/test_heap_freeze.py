@@ -13,6 +13,7 @@ import pytest
 
 from bot.kernel.config import load_settings
 from tests.e2e import bot_settings, running_bot
+from tests.fakes.adsb import FakeADSB
 from tests.fakes.telegram_api import FakeBotAPI
 
 
@@ -49,6 +50,29 @@ async def test_a_started_bot_has_frozen_what_it_keeps_and_still_collects_new_gar
             # A cycle made after the freeze is still garbage the collector finds.
             assert gc.collect() >= 2
             assert gc.get_freeze_count() == frozen
+
+
+async def test_the_first_flight_poll_freezes_what_it_loaded(sqlite_url: str, thawed: None) -> None:
+    async with (
+        FakeBotAPI(token="123456:TEST-token-for-e2e") as fake,
+        FakeADSB() as adsb,
+    ):
+        settings = bot_settings(
+            fake,
+            sqlite_url,
+            SUMMITWATCH_GC_FREEZE="true",
+            SUMMITWATCH_FLIGHT_PROVIDERS=f"adsb.lol={adsb.base_url('adsb.lol')}",
+        )
+        async with running_bot(settings) as app:
+            assert app.job_queue is not None
+            [job] = app.job_queue.get_jobs_by_name("flight-poll")
+            at_start = gc.get_freeze_count()
+            await job.run(app)
+            after_first = gc.get_freeze_count()
+            # The airport index and the destination predictor, loaded by the round.
+            assert after_first > at_start
+            await job.run(app)
+            assert gc.get_freeze_count() <= after_first  # later rounds freeze nothing more
 
 
 async def test_the_tests_bots_freeze_nothing(sqlite_url: str, thawed: None) -> None:

@@ -313,8 +313,9 @@ def _schedule_flights(
         nonlocal first_round
         await flights.poll()
         if first_round and services.settings.gc_freeze:
-            # The first round loads the airport index and the destination predictor.
-            heap.freeze_survivors()
+            # The first round loads the airport index and the destination predictor;
+            # the bot is serving by now, so no full collection first.
+            heap.freeze_survivors(collect=False)
         first_round = False
         # A round allocates and frees a lot (the providers' JSON, the fixes): give the
         # freed pages back instead of holding the round's peak between rounds.

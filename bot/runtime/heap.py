@@ -66,7 +66,7 @@ def trim() -> bool:
     return bool(malloc_trim(0))
 
 
-def freeze_survivors() -> int:
+def freeze_survivors(*, collect: bool = True) -> int:
     """Collect the garbage, then move every object still alive out of the collector's
     reach (`gc.freeze`); how many were frozen.
 
@@ -74,8 +74,11 @@ def freeze_survivors() -> int:
     long-lived kind (modules, the airport index, caches), several hundred thousand of
     them, and each full collection paused the event loop for 55-100 ms. Frozen, they are
     never walked again; what they refer to stays alive as it would have anyway. The
-    collection first keeps start-up's own garbage cycles from being frozen with them.
+    collection first keeps start-up's own garbage cycles from being frozen with them;
+    `collect=False` skips it where the bot is serving (the collection is the very pause
+    this avoids) and freezes the few cycles alive then with the rest.
     """
-    gc.collect()
+    if collect:
+        gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
