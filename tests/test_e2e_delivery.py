@@ -18,7 +18,7 @@ from bot.runtime.app import SummitApp
 from storage.chats import get_chat
 from storage.models import OutboxRow, OutboxStatus, Subscription
 from tests.alerting import BAKU, store_landing, subscribe_chats
-from tests.e2e import ADMIN_ID, bot_settings, running_bot, services_of
+from tests.e2e import ADMIN_ID, VIRTUAL_TIME, bot_settings, running_bot, services_of
 from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram_api import FakeBotAPI
 
@@ -26,6 +26,7 @@ FAST = {
     "SUMMITWATCH_DELIVERY_BACKOFF_S": "0.05",
     "SUMMITWATCH_TELEGRAM_TIMEOUT_S": "1.0",
     "SUMMITWATCH_DELIVERY_MAX_ATTEMPTS": "12",
+    **VIRTUAL_TIME,
 }
 
 

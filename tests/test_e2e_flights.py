@@ -26,7 +26,7 @@ from bot.flights.scenario import poll_instants
 from bot.flights.synthetic import flight
 from bot.runtime.app import SummitApp
 from storage.models import Aircraft, FlightEventRow, Person, PersonAircraft
-from tests.e2e import bot_settings, running_bot, services_of
+from tests.e2e import VIRTUAL_TIME, bot_settings, running_bot, services_of
 from tests.fakes.adsb import FakeADSB
 from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram_api import FakeBotAPI
@@ -78,6 +78,7 @@ async def app(
         SUMMITWATCH_FLIGHT_POLL_SECONDS="3600",
         SUMMITWATCH_STATEMENTS_ENABLED="false",
         SUMMITWATCH_DELIVERY_RATE="1000",
+        **VIRTUAL_TIME,
     )
     async with running_bot(
         settings,

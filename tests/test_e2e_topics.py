@@ -19,7 +19,7 @@ from sqlmodel import select
 from bot.runtime.app import SummitApp
 from storage.models import Aircraft, ForumTopic, OutboxRow, OutboxStatus, Subscription
 from tests.alerting import store_landing
-from tests.e2e import bot_settings, running_bot, services_of
+from tests.e2e import VIRTUAL_TIME, bot_settings, running_bot, services_of
 from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram_api import FakeBotAPI, Sent
 from tests.test_e2e_export import _flights as recent_flights
@@ -49,7 +49,7 @@ async def fake(clock: VirtualClock) -> AsyncIterator[FakeBotAPI]:
 
 @pytest.fixture
 async def app(fake: FakeBotAPI, sqlite_url: str, clock: VirtualClock) -> AsyncIterator[SummitApp]:
-    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_DELIVERY_RATE="1000")
+    settings = bot_settings(fake, sqlite_url, SUMMITWATCH_DELIVERY_RATE="1000", **VIRTUAL_TIME)
     async with running_bot(settings, delivery_clock=clock, delivery_sleep=clock.sleep) as bot:
         yield bot
 
