@@ -6,6 +6,7 @@ production heap (bench/status.py); frozen at start-up, they are not walked again
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Iterator
 
@@ -81,3 +82,20 @@ async def test_the_tests_bots_freeze_nothing(sqlite_url: str, thawed: None) -> N
         running_bot(bot_settings(fake, sqlite_url)),
     ):
         assert gc.get_freeze_count() == 0
+
+
+async def test_the_airport_index_is_loaded_in_a_thread_at_start_not_at_the_first_poll(
+    sqlite_url: str,
+) -> None:
+    from bot.flights import airports
+
+    airports.default_index.cache_clear()
+    async with (
+        FakeBotAPI(token="123456:TEST-token-for-e2e") as fake,
+        running_bot(bot_settings(fake, sqlite_url)),
+    ):
+        for _ in range(200):  # no poll round, no command: start-up's own warm-up
+            if airports.default_index.cache_info().currsize:
+                break
+            await asyncio.sleep(0.05)
+        assert airports.default_index.cache_info().currsize == 1

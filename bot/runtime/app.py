@@ -23,7 +23,7 @@ from bot.alerts.pacing import PaceLimits, SendPacer, Sleep
 from bot.alerts.ratelimiter import PacedRateLimiter
 from bot.alerts.render import alert_renderers
 from bot.alerts.webhooks import WebhookConfig, WebhookWorker
-from bot.flights import maps
+from bot.flights import airports, maps
 from bot.flights.alert_map import landing_map
 from bot.flights.live import LiveFlights
 from bot.kernel.config import SUPPORTED_LOCALES, Settings
@@ -369,6 +369,15 @@ async def _start_operations(runtime: Runtime, leadership: Leadership) -> None:
     runtime.tasks.append(asyncio.create_task(leadership.run(runtime.stop), name="leader"))
 
 
+async def _warm_airports() -> None:
+    """Load the airport index in a thread now: on the loop, at the first poll round or
+    /status, its ~100 ms held up whatever request came then."""
+    try:
+        await asyncio.to_thread(airports.default_index)
+    except Exception:
+        log.exception("could not load the airport index; the first lookup will try again")
+
+
 async def _warm_maps(settings: Settings) -> None:
     """Start the map worker process and warm it, so the first map is not the slow one.
 
@@ -459,6 +468,7 @@ def build_application(
         # The seeding and the imports' garbage are freed by now; their pages go back.
         heap.trim()
         runtime.tasks.append(asyncio.create_task(_warm_maps(settings), name="warm-maps"))
+        runtime.tasks.append(asyncio.create_task(_warm_airports(), name="warm-airports"))
 
     async def post_stop(application: SummitApp) -> None:
         runtime.stop.set()
