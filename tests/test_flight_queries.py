@@ -180,15 +180,7 @@ async def test_callsign_lookup_reads_the_callsign_index(
             assert await hexes_by_callsign(session, "dmo1") == [HEX]
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
-    statement, parameters = seen[-1]
-    async with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            rows = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-        else:
-            # A few rows make any table cheap to scan: ask whether the index can serve.
-            await connection.exec_driver_sql("SET enable_seqscan = off")
-            rows = await connection.exec_driver_sql("EXPLAIN " + statement, parameters)
-        plan = "\n".join(str(row[-1]) for row in rows.all())
+    plan = await _plan(engine, *seen[-1])
     assert "ix_positions_callsign_key" in plan, plan
     assert "SCAN positions\n" not in plan + "\n" and "Seq Scan" not in plan, plan
 
