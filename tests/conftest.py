@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import sys
@@ -99,6 +100,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return  # in one process: file order
     rank = {name: n for n, name in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.stem, len(SLOW_FIRST)))
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_left_as_found() -> Iterator[None]:
+    """Take back what an in-process `summitwatch` command puts on the root logger.
+
+    Its handler writes to the test's captured stderr, which is closed after the test;
+    later log lines in the same process (a worker runs hundreds of tests) then failed
+    with "Logging error ... I/O operation on closed file".
+    """
+    root = logging.getLogger()
+    before, level = set(root.handlers), root.level
+    yield
+    # Exactly StreamHandler: pytest's own capture handlers are subclasses, and its own.
+    added = [h for h in root.handlers if h not in before and type(h) is logging.StreamHandler]
+    for handler in added:
+        root.removeHandler(handler)
+    if added:
+        root.setLevel(level)
 
 
 PG_URL = os.environ.get(
