@@ -313,8 +313,9 @@ def _schedule_flights(
         nonlocal first_round
         await flights.poll()
         if first_round and services.settings.gc_freeze:
-            # The first round loads the airport index and the destination predictor;
-            # the bot is serving by now, so no full collection first.
+            # The first round loads the destination predictor (and the airport index,
+            # if its warm-up at start-up has not done so yet); the bot is serving by
+            # now, so no full collection first.
             heap.freeze_survivors(collect=False)
         first_round = False
         # A round allocates and frees a lot (the providers' JSON, the fixes): give the
@@ -414,14 +415,11 @@ def build_application(
             pacer on the monotonic clock.
     """
     runtime = Runtime()
+    limits = PaceLimits(overall=settings.delivery_rate)
     pacer = (
-        SendPacer(PaceLimits(overall=settings.delivery_rate))
+        SendPacer(limits)
         if delivery_sleep is None
-        else SendPacer(
-            PaceLimits(overall=settings.delivery_rate),
-            clock=lambda: delivery_clock().timestamp(),
-            sleep=delivery_sleep,
-        )
+        else SendPacer(limits, clock=lambda: delivery_clock().timestamp(), sleep=delivery_sleep)
     )
 
     async def post_init(application: SummitApp) -> None:
