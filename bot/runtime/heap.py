@@ -71,9 +71,10 @@ def freeze_survivors(*, collect: bool = True) -> int:
     reach (`gc.freeze`); how many were frozen.
 
     A full collection walks every tracked object. After start-up that is mostly the
-    long-lived kind (modules, the airport index, caches), several hundred thousand of
-    them, and each full collection paused the event loop for 55-100 ms. Frozen, they are
-    never walked again; what they refer to stays alive as it would have anyway. The
+    long-lived kind (modules, the seeded data, caches; after the first poll round the
+    airport index and the predictor too), several hundred thousand of them, and each
+    full collection paused the event loop for 55-100 ms. Frozen, they are never walked
+    again; what they refer to stays alive as it would have anyway. The
     collection first keeps start-up's own garbage cycles from being frozen with them;
     `collect=False` skips it where the bot is serving (the collection is the very pause
     this avoids) and freezes the few cycles alive then with the rest.
