@@ -18,7 +18,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     SUMMITWATCH_HEALTH_LISTEN=0.0.0.0 SUMMITWATCH_HEALTH_PORT=8479
 RUN useradd --create-home --uid 10001 summitwatch && mkdir /data && chown summitwatch /data
 COPY --from=build /dist/*.whl /tmp/
-RUN pip install --no-cache-dir /tmp/*.whl && rm /tmp/*.whl
+# pip compiles the bytecode `summitwatch` commands run; `summitwatch run` runs under -OO
+# (bot.runtime.optimized), whose bytecode is compiled here as well: the user cannot write
+# it into the installed packages, and compiling at every start would cost seconds.
+RUN pip install --no-cache-dir /tmp/*.whl && rm /tmp/*.whl \
+    && python -OO -m compileall -q "$(python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 USER summitwatch
 WORKDIR /home/summitwatch
 VOLUME ["/data"]

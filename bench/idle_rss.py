@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import statistics
 import sys
+import sysconfig
 import tempfile
 import time
 from dataclasses import dataclass
@@ -192,6 +194,19 @@ async def _migrate(tree: Path, fake: FakeBotAPI, folder: Path) -> None:
         raise RuntimeError(f"db upgrade failed on {tree}")
 
 
+def _compile_bytecode(tree: Path) -> None:
+    """Bytecode of the tree and of the venv's libraries at the levels the bot runs at
+    (0, and 2 for `summitwatch run`, bot.runtime.optimized), as an installed bot has it:
+    pip compiles at install, the Dockerfile at -OO too. Without it a start compiles from
+    source (at every start under PYTHONDONTWRITEBYTECODE), which leaves the compiler's
+    garbage in the heap of the process measured.
+    """
+    libraries = Path(sysconfig.get_paths()["purelib"])
+    for folder in (libraries, *(tree / p for p in ("bot", "handlers", "storage"))):
+        for level in (0, 2):
+            compileall.compile_dir(folder, quiet=1, optimize=level, workers=0)
+
+
 async def sample(tree: Path, idle_s: float, *, fresh_store: bool, restart: bool) -> Sample:
     imported = await _import_rss(tree)
     async with FakeBotAPI(token=TOKEN) as fake:
@@ -244,6 +259,8 @@ async def run(
     restart: bool,
 ) -> None:
     with trees(before, after) as sides:
+        for _, tree in sides:
+            _compile_bytecode(tree)
         results: dict[str, list[Sample]] = {label: [] for label, _ in sides}
         for _ in range(runs):
             for label, tree in sides:

@@ -307,11 +307,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; configuration errors exit with status 2 and one line naming the variable."""
+    """Entry point; configuration errors exit with status 2 and one line naming the variable.
+
+    Without `argv` it reads the process's own command line, and `run` then starts that
+    command again under Python's -OO first (`bot.runtime.optimized`); a caller passing
+    `argv` (a test, a script) runs in its own interpreter as it is.
+    """
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     if handler is cmd_run:
-        from bot.runtime import heap
+        from bot.runtime import heap, optimized
+
+        if argv is None:
+            optimized.restart_optimized()
 
         # Before any thread starts (SQLite's, the executor's): they share one malloc
         # arena instead of a heap each (issue 13, idle memory).

@@ -18,7 +18,11 @@ async def test_run_answers_start_and_stops_cleanly_without_leaking_the_token(
 ) -> None:
     async with FakeBotAPI(token=TOKEN) as fake:
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("SUMMITWATCH_")},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith("SUMMITWATCH_") and k != "PYTHONOPTIMIZE"
+            },
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": fake.base_url,
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
@@ -39,6 +43,11 @@ async def test_run_answers_start_and_stops_cleanly_without_leaking_the_token(
             [reply] = await fake.wait_for_messages(31337, 1, timeout=15)
             assert reply.plain_text is not None
             assert reply.plain_text.startswith("Salam")
+            # It answered after starting itself again under -OO, in the same process
+            # (bot.runtime.optimized: issue 13's idle memory).
+            environ_file = Path(f"/proc/{process.pid}/environ")
+            environ = (await asyncio.to_thread(environ_file.read_bytes)).split(b"\0")
+            assert b"PYTHONOPTIMIZE=2" in environ
         finally:
             process.send_signal(signal.SIGINT)
             stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
