@@ -38,11 +38,15 @@ import sys
 import sysconfig
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.bot_process import add_side_options, bot_process, rss_kb, trees
+from tests.fakes.feeds import FakeFeeds
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.webhook_bots import free_port
 
 TOKEN = "700702:BENCH-idle-rss-token"  # noqa: S105  (accepted only by the local fake)
 SETTLE_S = 2.0
@@ -207,9 +211,49 @@ def _compile_bytecode(tree: Path) -> None:
             compileall.compile_dir(folder, quiet=1, optimize=level, workers=0)
 
 
-async def sample(tree: Path, idle_s: float, *, fresh_store: bool, restart: bool) -> Sample:
+# What the fake sources publish with --statements: news items naming watched people and
+# places in each language, so that the matcher (and pymorphy3 for Russian) runs too.
+_ITEMS = {
+    "en": ("Steve Witkoff arrives in Baku", "Talks in Abu Dhabi"),
+    "ru": ("Встреча со Стивом Уиткоффом в Баку", "Переговоры в Абу-Даби"),
+    "az": ("Stiv Uitkoff Bakıya gəlib", "Əbu-Dabidə danışıqlar"),
+}
+
+
+def _publish_shipped_feeds(feeds: FakeFeeds) -> None:
+    """Every shipped RSS source on the fake feed server, two items each (the listing
+    pages, read with selectors of their own site, answer 404 and are retried as usual)."""
+    from bot.statements.sources import load_sources
+
+    for spec in load_sources():
+        url = urlsplit(spec.url)
+        if spec.kind != "rss" or url.query:
+            continue
+        path = f"/{url.netloc}{url.path}"
+        feeds.add_feed(path, "rss", language=spec.language, site=url.netloc)
+        for title in _ITEMS.get(spec.language, _ITEMS["en"]):
+            feeds.add_item(path, title, title)
+
+
+async def _deployed_options(stack: AsyncExitStack) -> dict[str, str]:
+    """The environment of a bot as deployed (--statements): statement polling on, from
+    the fake feed server, and the health endpoint listening."""
+    feeds = await stack.enter_async_context(FakeFeeds())
+    _publish_shipped_feeds(feeds)
+    return {
+        "SUMMITWATCH_STATEMENTS_ENABLED": "true",
+        "SUMMITWATCH_SOURCES_BASE_URL": feeds.root_url,
+        "SUMMITWATCH_FEEDS_ALLOW": "127.0.0.1",
+        "SUMMITWATCH_HEALTH_PORT": str(free_port()),
+    }
+
+
+async def sample(
+    tree: Path, idle_s: float, *, fresh_store: bool, restart: bool, statements: bool
+) -> Sample:
     imported = await _import_rss(tree)
-    async with FakeBotAPI(token=TOKEN) as fake:
+    async with AsyncExitStack() as stack, FakeBotAPI(token=TOKEN) as fake:
+        env = await _deployed_options(stack) if statements else {}
         with tempfile.TemporaryDirectory(prefix="bench-rss-") as folder:
             if not fresh_store:
                 await _migrate(tree, fake, Path(folder))
@@ -219,10 +263,10 @@ async def sample(tree: Path, idle_s: float, *, fresh_store: bool, restart: bool)
                 # measured run is ready at its own first getUpdates.
                 async with (
                     FakeBotAPI(token=TOKEN) as first,
-                    bot_process(first, Path(folder), tree=tree),
+                    bot_process(first, Path(folder), tree=tree, env=env),
                 ):
                     pass
-            async with bot_process(fake, Path(folder), tree=tree) as process:
+            async with bot_process(fake, Path(folder), tree=tree, env=env) as process:
                 started = time.monotonic()
                 await asyncio.sleep(1.0)
                 ready, loads = rss_kb(process.pid) / 1024, _loaded(process.pid)
@@ -257,6 +301,7 @@ async def run(
     *,
     fresh_store: bool,
     restart: bool,
+    statements: bool,
 ) -> None:
     with trees(before, after) as sides:
         for _, tree in sides:
@@ -265,7 +310,13 @@ async def run(
         for _ in range(runs):
             for label, tree in sides:
                 results[label].append(
-                    await sample(tree, idle_s, fresh_store=fresh_store, restart=restart)
+                    await sample(
+                        tree,
+                        idle_s,
+                        fresh_store=fresh_store,
+                        restart=restart,
+                        statements=statements,
+                    )
                 )
     for label, samples in results.items():
         print(f"## {label} ({len(samples)} runs, medians)")
@@ -313,9 +364,16 @@ def main() -> None:
         action="store_true",
         help="measure the second start on the store (the first seeded the shipped data)",
     )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="as deployed: statement polling on (the shipped RSS sources from a fake feed"
+        " server) and the health endpoint listening",
+    )
     args = parser.parse_args()
     parser_args = (args.before, args.after, args.runs, args.idle_s)
-    asyncio.run(run(*parser_args, fresh_store=args.fresh_store, restart=args.restart))
+    options = {"fresh_store": args.fresh_store, "restart": args.restart}
+    asyncio.run(run(*parser_args, **options, statements=args.statements))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any, Literal
 
+from bot.kernel import morphology
+
 Kind = Literal["person", "place", "fixed"]
 CASES = ("nom", "gen", "dat", "acc", "ins", "loc")
 _PYMORPHY_CASES = {
@@ -100,13 +102,6 @@ def _detector() -> Any:
     from pytrovich.detector import PetrovichGenderDetector
 
     return PetrovichGenderDetector()
-
-
-@functools.cache
-def _analyzer() -> Any:
-    import pymorphy3  # lazily: its dictionaries take ~0.1 s
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 def _gender(first: str | None, last: str) -> Any:
@@ -178,7 +173,7 @@ def _dictionary_place(word: str, case: str) -> str | None:
     """The dictionary's form of a place (or inanimate noun) in `case`, None if unknown."""
     parses = [
         p
-        for p in _analyzer().parse(word)
+        for p in morphology.russian().parse(word)
         if "nomn" in p.tag and "sing" in p.tag and "inan" in p.tag
     ]
     parses.sort(key=lambda p: "Geox" not in p.tag)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from bot.kernel import morphology
 from bot.kernel.textfold import fold
 
 _NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
@@ -56,14 +57,6 @@ _NAME_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("я", ("я", "и", "е", "ю", "ей"), "femn"),
 )
 _AFTER_VELAR = frozenset("гкхжшчщ")
-
-
-@functools.cache
-def analyzer() -> Any:
-    """The shared pymorphy3 analyzer (loading its dictionaries takes ~0.1 s)."""
-    import pymorphy3  # here: a bot that matches no Russian text never needs it (issue 13)
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 def _is_name(tag: Any) -> bool:
@@ -118,7 +111,7 @@ def _dictionary_parses(word: str, *, proper: bool) -> list[Any]:
     A common word given in another form falls back to its likeliest parse; a
     proper name does not (that parse is how "Байрамов" became "Байрам").
     """
-    parses = analyzer().parse(word)
+    parses = morphology.russian().parse(word)
     chosen = [
         p
         for p in parses
@@ -189,4 +182,5 @@ def lemma_keys(word: str) -> frozenset[str]:
     Returns:
         Keys such as "уиткофф" or "захаров|femn".
     """
-    return frozenset(key for key in (_key(p) for p in analyzer().parse(word)) if key is not None)
+    parses = morphology.russian().parse(word)
+    return frozenset(key for key in map(_key, parses) if key is not None)
