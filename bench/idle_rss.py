@@ -20,6 +20,14 @@ that start instead). The measured start seeds the shipped people, fleet and venu
 bot's first start does; `--restart` starts the bot once before and measures the second
 start, which finds them seeded, as any later restart does.
 
+`--statements` measures the bot as deployed: statement polling on, every shipped RSS
+source served by a fake feed server with items naming watched people and places (so
+the matcher, and pymorphy3's Russian dictionary, are loaded), and the health endpoint
+listening; without it both are off, as in every figure before that option.
+
+Before measuring, the tree and the venv's libraries are compiled to bytecode at levels 0
+and 2 (`summitwatch run` restarts itself under -OO), as an installed bot has them.
+
 Whether numpy and matplotlib are loaded is read from /proc/PID/maps. Children are
 found by their parent pid in /proc (the spawned map worker; multiprocessing's
 resource tracker). With `--before REV` the same runs go first against a work tree of
