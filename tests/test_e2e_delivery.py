@@ -114,12 +114,14 @@ async def test_flood_wait_is_honoured_and_the_alert_arrives_once(
     fake: FakeBotAPI, app: SummitApp
 ) -> None:
     await subscribe_chats(services_of(app).sessions, [(121, "en")])
-    fake.fail_next("sendMessage", 429, parameters={"retry_after": 1})
+    # Longer than what else could time a retry (the worker's idle poll of 1 s, the
+    # backoff): only an honoured retry_after makes the alert wait this long.
+    fake.fail_next("sendMessage", 429, parameters={"retry_after": 7})
     await _alert(app)
-    [message] = await fake.wait_for_messages(121, 1, timeout=10)
+    [message] = await fake.wait_for_messages(121, 1, timeout=30)
     failures = [r for r in fake.requests if r.method == "sendMessage" and r.status == 429]
     assert len(failures) == 1
-    assert message.at - failures[0].at >= 1.0  # waited retry_after before trying again
+    assert 7.0 <= message.at - failures[0].at < 12.0  # retry_after, then an idle poll or two
     [row] = await _settled(app)
     assert (row.status, row.attempts) == (OutboxStatus.SENT, 0)  # a flood wait is no attempt
 

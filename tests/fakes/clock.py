@@ -7,6 +7,15 @@ no real seconds where it waits for time, and what is due in the same order is wo
 that order. A woken task that waits for something else (an HTTP answer, the store)
 holds the next jump back for at most `settle_s` real seconds.
 
+A sleep wrapped in a task of its own (the delivery worker's idle poll, raced by
+`asyncio.wait` against events and sends) is not the task that works once it ends:
+woken by the clock, the wrapper finishes at once while the worker begins its work;
+cancelled because an event or a send came first, it leaves a worker that is busy
+without having been woken by the clock at all. Either way such a finished task holds
+the next jump until some task sleeps again (the worker's next idle poll) or `settle_s`
+has passed; without that, time jumped to the next far deadline (an hour-long lease's
+heartbeat) in the middle of the worker's work.
+
 Deadlines are rounded up to a tick of 1/64 s (15.625 ms, a whole number of microseconds
 and an exact binary fraction), so the datetimes are exact and `seconds()`, the float
 clock of the fakes and of the pacer, subtracts exactly: a wait of one second measures
@@ -44,8 +53,10 @@ class VirtualClock:
         self._order = itertools.count()
         self._sleepers: list[tuple[int, int, asyncio.Future[None]]] = []
         self._tasks: dict[asyncio.Future[None], asyncio.Task[object] | None] = {}
-        # Tasks the last jump woke, and when (real time): the next jump waits for them.
-        self._woken: dict[asyncio.Task[object], float] = {}
+        # Tasks the clock woke (or whose sleep was cancelled): when (real time), and how
+        # many sleeps had begun then. The next jump waits for them.
+        self._woken: dict[asyncio.Task[object], tuple[float, int]] = {}
+        self._sleeps_begun = 0
 
     def __call__(self) -> datetime:
         """The current virtual time (the bot's `Clock`)."""
@@ -64,6 +75,7 @@ class VirtualClock:
         task = asyncio.current_task()
         if task is not None:
             self._woken.pop(task, None)  # waiting for time again: settled
+        self._sleeps_begun += 1
         if seconds <= 0:
             await _REAL_SLEEP(0)
             return
@@ -73,6 +85,10 @@ class VirtualClock:
         self._tasks[future] = task
         try:
             await future
+        except asyncio.CancelledError:
+            if task is not None:  # something else came first: its waiter is at work
+                self._woken[task] = (time.monotonic(), self._sleeps_begun)
+            raise
         finally:
             self._tasks.pop(future, None)
 
@@ -93,13 +109,14 @@ class VirtualClock:
             future.set_result(None)
             task = self._tasks.get(future)
             if task is not None:
-                self._woken[task] = woken_at
+                self._woken[task] = (woken_at, self._sleeps_begun)
         self._ticks = max(self._ticks, ticks)
 
     def _settled(self) -> bool:
         now = time.monotonic()
-        for task, woken_at in list(self._woken.items()):
-            if task.done() or now - woken_at > self.settle_s:
+        for task, (woken_at, sleeps_then) in list(self._woken.items()):
+            finished = task.done() and self._sleeps_begun > sleeps_then
+            if finished or now - woken_at > self.settle_s:
                 del self._woken[task]
         return not self._woken
 
