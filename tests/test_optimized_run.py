@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.runtime.optimized import restart_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +26,12 @@ def test_a_process_at_level_0_restarts_with_its_own_command_line() -> None:
 def test_an_operators_choice_of_level_is_left_as_it_is() -> None:
     assert restart_command({"PYTHONOPTIMIZE": "0"}) is None
     assert restart_command({"PYTHONOPTIMIZE": "1"}) is None
+
+
+def test_off_posix_there_is_no_restart(monkeypatch: pytest.MonkeyPatch) -> None:
+    # exec would end this process there and start another: a supervisor sees an exit.
+    monkeypatch.setattr(os, "name", "nt")
+    assert restart_command({}) is None
 
 
 def _run(*command: str, **env: str) -> str:

@@ -26,11 +26,13 @@ LEVEL = 2
 
 def restart_command(environ: Mapping[str, str] = os.environ) -> list[str] | None:
     """The command line that starts this process again at level 2; None when it runs
-    at that level already, when the operator chose a level, or when the interpreter
-    cannot tell how it was started."""
+    at that level already, when the operator chose a level, off POSIX, or when the
+    interpreter cannot tell how it was started."""
     if sys.flags.optimize >= LEVEL or VARIABLE in environ:
         return None
-    if not sys.executable or not sys.orig_argv:
+    # Elsewhere than POSIX, exec starts another process and this one exits at once, which
+    # a supervisor would take for the bot stopping.
+    if os.name != "posix" or not sys.executable or not sys.orig_argv:
         return None
     return list(sys.orig_argv)
 
