@@ -196,15 +196,21 @@ async def test_the_field_report_links_landing_and_statement_and_shows_the_silenc
     # as text and as a chart.
     before = len(telegram.sent_to(CHATS["en"]))
     telegram.user_message(CHATS["en"], "/timeline Witkoff 2", language_code="en")
+    parts = ("took off from Moscow (VKO)", "heading for Baku (GYD)", "landed", TITLE)
+
+    def since_asked() -> tuple[str, bool]:
+        sent = telegram.sent_to(CHATS["en"])[before:]
+        return "\n".join(s.plain_text or "" for s in sent), any(
+            s.method == "sendPhoto" for s in sent
+        )
+
+    # The text and its chart, not any picture: a late alert's map must not end the wait.
     await telegram.wait_until(
-        lambda: any(s.method == "sendPhoto" for s in telegram.sent_to(CHATS["en"])[before:]),
+        lambda: since_asked()[1] and all(part in since_asked()[0] for part in parts),
         timeout=30,
     )
-    timeline = "\n".join(s.plain_text or "" for s in telegram.sent_to(CHATS["en"])[before:])
-    places = [
-        timeline.index(part)
-        for part in ("took off from Moscow (VKO)", "heading for Baku (GYD)", "landed", TITLE)
-    ]
+    timeline = since_asked()[0]
+    places = [timeline.index(part) for part in parts]
     assert places == sorted(places), timeline
 
     # The venue evidence counts the pair and reads the silence the same way.
