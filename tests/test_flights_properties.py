@@ -50,7 +50,11 @@ def supports(report: PositionReport, event: FlightEvent) -> bool:
         return False
     field = airports.get(event.airport)
     assert field is not None
-    return report.alt_ft <= field.elevation_ft + CONFIG.low_agl_ft
+    # An aircraft first seen climbing counts as having left a field up to a higher band
+    # (coverage often starts a few thousand feet up: DetectorConfig.first_fix_agl_ft).
+    first_fix = event.kind is EventKind.TAKEOFF and event.data.get("how") == "first_fix"
+    band = CONFIG.first_fix_agl_ft if first_fix else CONFIG.low_agl_ft
+    return report.alt_ft <= field.elevation_ft + band
 
 
 def run_checked(
@@ -183,6 +187,24 @@ def test_chaotic_input_keeps_the_invariants(
     # The events do not depend on how often `tick` runs (only their order may).
     assert sorted(e.dedup_key for e in with_ticks) == sorted(e.dedup_key for e in without_ticks)
     assert run_checked(reports) == without_ticks  # deterministic
+
+
+def test_first_seen_climbing_above_the_low_band_is_a_supported_first_fix_takeoff() -> None:
+    # Found by the chaotic-input property in a CI run: first seen at 3,011 ft near GYD,
+    # climbing; a probable takeoff from GYD, inside the first-fix band, above the low one.
+    at = datetime(2025, 1, 1, 22, 0, tzinfo=UTC)
+    common = {"gs_kt": None, "track_deg": None, "callsign": None, "registration": None}
+    moscow = PositionReport(
+        hex="ff2001", ts=at, lat=55.5915, lon=37.2615, alt_ft=None, on_ground=True,
+        vrate_fpm=None, squawk="2000", type_code=None, provider="test", **common,
+    )  # fmt: skip
+    baku = PositionReport(
+        hex="ff2002", ts=at, lat=40.4675, lon=50.0467, alt_ft=3011, on_ground=False,
+        vrate_fpm=300.0, squawk="2000", type_code=None, provider="test", **common,
+    )  # fmt: skip
+    events = run_checked([moscow, baku])  # checks the invariants on the way
+    [takeoff] = [e for e in events if e.kind is EventKind.TAKEOFF]
+    assert (takeoff.hex, takeoff.airport, takeoff.data["how"]) == ("ff2002", "UBBB", "first_fix")
 
 
 @settings(max_examples=80, deadline=None)
