@@ -231,13 +231,14 @@ _ITEMS = {
 def _publish_shipped_feeds(feeds: FakeFeeds) -> None:
     """Every shipped RSS source on the fake feed server, two items each (the listing
     pages, read with selectors of their own site, answer 404 and are retried as usual)."""
-    from bot.statements.sources import load_sources
+    from bot.statements.sources import load_sources, rebase_url
 
     for spec in load_sources():
         url = urlsplit(spec.url)
         if spec.kind != "rss" or url.query:
             continue
-        path = f"/{url.netloc}{url.path}"
+        # Where SUMMITWATCH_SOURCES_BASE_URL makes the bot ask for it on the fake.
+        path = rebase_url(spec.url, "")
         feeds.add_feed(path, "rss", language=spec.language, site=url.netloc)
         for title in _ITEMS.get(spec.language, _ITEMS["en"]):
             feeds.add_item(path, title, title)

@@ -204,11 +204,12 @@ async def test_the_field_report_links_landing_and_statement_and_shows_the_silenc
             s.method == "sendPhoto" for s in sent
         )
 
-    # The text and its chart, not any picture: a late alert's map must not end the wait.
-    await telegram.wait_until(
-        lambda: since_asked()[1] and all(part in since_asked()[0] for part in parts),
-        timeout=30,
-    )
+    def timeline_arrived() -> bool:
+        # The text and its chart, not any picture: a late alert's map must not end the wait.
+        text, pictured = since_asked()
+        return pictured and all(part in text for part in parts)
+
+    await telegram.wait_until(timeline_arrived, timeout=30)
     timeline = since_asked()[0]
     places = [timeline.index(part) for part in parts]
     assert places == sorted(places), timeline
