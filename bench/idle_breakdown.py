@@ -9,7 +9,9 @@ objects and module dictionaries count as the import system's), and its RSS by ma
 (anonymous memory, the heap, each shared library). Tracemalloc itself makes the RSS
 larger; the groups are what to read.
 
-    python -m bench.idle_breakdown --idle-s 75
+`--statements` measures the bot as deployed, as `bench/idle_rss.py --statements` does.
+
+    python -m bench.idle_breakdown --idle-s 75 [--statements]
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ import json
 import signal
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 from bench.bot_process import HERE, bot_process
-from bench.idle_rss import IDLE_S, TOKEN, _migrate
+from bench.idle_rss import IDLE_S, TOKEN, _deployed_options, _migrate
 from tests.fakes.telegram_api import FakeBotAPI
 
 DUMP_S = 5.0
@@ -61,15 +64,17 @@ signal.signal(signal.SIGUSR1, _dump)
 """
 
 
-async def breakdown(idle_s: float, top: int) -> None:
+async def breakdown(idle_s: float, top: int, *, statements: bool) -> None:
     root = HERE
-    async with FakeBotAPI(token=TOKEN) as fake:
+    async with AsyncExitStack() as stack, FakeBotAPI(token=TOKEN) as fake:
+        deployed = await _deployed_options(stack) if statements else {}
         with tempfile.TemporaryDirectory(prefix="bench-breakdown-") as folder:
             hook, out = Path(folder) / "hook", Path(folder) / "breakdown.json"
             hook.mkdir()
             (hook / "sitecustomize.py").write_text(_HOOK)
             await _migrate(root, fake, Path(folder))
             env = {
+                **deployed,
                 "PYTHONPATH": f"{hook}:{root}",
                 "BREAKDOWN_ROOT": str(root),
                 "BREAKDOWN_OUT": str(out),
@@ -94,8 +99,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--idle-s", type=float, default=IDLE_S)
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument(
+        "--statements", action="store_true", help="as deployed: statement polling on"
+    )
     args = parser.parse_args()
-    asyncio.run(breakdown(args.idle_s, args.top))
+    asyncio.run(breakdown(args.idle_s, args.top, statements=args.statements))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.parts import SourcePart
 from bot.alerts.record import record_event
+from bot.kernel import morphology
 from bot.kernel.config import Settings
 from bot.links.linker import DEFAULT_WINDOW, link_statement
 from bot.net.guarded_http import new_guarded_session
@@ -186,6 +187,8 @@ class StatementPoller:
                     ),
                     return_exceptions=True,
                 )
+            # The round's Russian lookups are done; their dictionary pages stay cached.
+            morphology.release_pages()
             for target, outcome in zip(due, outcomes, strict=True):
                 # A store error in one source's transaction leaves the others alone.
                 if isinstance(outcome, Exception):
@@ -224,6 +227,8 @@ class StatementPoller:
         ):
             # Building expands every name through pymorphy3: a third of a second.
             self._matcher = await asyncio.to_thread(Matcher, watchlist.terms)
+            # Building touched the dictionary all over; matching needs a few pages.
+            morphology.release_pages()
         self._watchlist = watchlist
         return self._matcher
 
