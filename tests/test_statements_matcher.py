@@ -317,16 +317,16 @@ def test_lowercase_watch_phrases_match_any_case() -> None:
     assert keys(words.match("Продлить перемирие", "", "ru").keywords) == ["ceasefire"]
 
 
-def test_forms_outside_the_paradigm_fall_back_to_lemmas() -> None:
-    # "Гаджиевом" is not in the generated paradigm (surnames in -ев take -ым),
-    # but pymorphy3 lemmatises it to the watched surname.
+def test_colloquial_instrumental_of_surnames_in_ev_matches() -> None:
+    # "Гаджиевом" is not in the dictionary's paradigm (surnames in -ев take -ым) but
+    # is written; the surname rules add it (text words are not lemmatised).
     watched = Matcher([person("g", {"ru": "Гаджиев"})], keywords=())
     assert keys(watched.match("Встреча с Гаджиевым", "", "ru").people) == ["g"]
     assert keys(watched.match("Встреча с Гаджиевом", "", "ru").people) == ["g"]
 
 
-def test_lemma_fallback_keeps_the_gender_of_names() -> None:
-    # The lemma of "Захаровой" is "захаров" too, but feminine: not this man.
+def test_names_keep_their_gender() -> None:
+    # "Захаровой" is a form of "Захарова", a woman: not this man.
     watched = Matcher([person("z", {"ru": "Захаров"})], keywords=())
     assert keys(watched.match("Заявление Захарова", "", "ru").people) == ["z"]
     assert not watched.match("Заявление Захаровой", "", "ru").people

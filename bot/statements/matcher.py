@@ -6,11 +6,15 @@ lookups, so its cost per item does not grow with the number of terms:
 1. Every word of every phrase is expanded, when the matcher is built, into the
    forms it can take: Russian paradigms from pymorphy3 (`russian`), Azerbaijani
    endings by vowel harmony (`azerbaijani`), English plurals (`english`). Each
-   form maps to the ids of the phrase words it can stand for.
+   form maps to the ids of the phrase words it can stand for. The Russian forms
+   can be computed elsewhere and handed in (`russian_forms`): the poller has
+   them computed in a child process (`forms_apart`), so pymorphy3's dictionary
+   never loads in the bot's own memory.
 2. A text is tokenised (`tokens`); each token (and each part of a hyphenated
    token, so "Трамп-Путин" gives both names) is folded in the text's language
-   and looked up. A Russian word the forms missed is lemmatised (cached) and
-   looked up by lemma; "Name'ending" and "Name's" are looked up by their stem.
+   and looked up among the forms; "Name'ending" and "Name's" are looked up by
+   their stem. Nothing is analysed while matching: a Russian form outside the
+   generated ones is not found (decision below).
 3. Phrases are found from their first word: a multi-word name ("Стив Уиткофф",
    "İlham Əliyevlə") matches when the next tokens, separated only by spaces or
    a hyphen, carry the next words in any of their forms.
@@ -36,6 +40,14 @@ What can and cannot be told apart (decisions):
   "Байрамов" matches "Байрамовым" but the holiday "Байрам" stays apart.
 - Headlines set entirely in lowercase lose proper-name matches; official
   sources do not do that.
+- Text words are not lemmatised. Until December 2026 a Russian word the forms
+  missed, sharing its first three letters with a watched word, went through
+  pymorphy3 and was looked up by lemma. Over the test suite and the benchmark's
+  4,022 inflected names that found one thing the forms did not: "Гаджиевом", the
+  colloquial instrumental of a surname in -ев, now among the rule forms (-ов/-ев
+  surnames take -ом too). It kept the dictionary (about 6 MB after it was
+  memory-mapped, more before) in every polling bot for that; a form neither the
+  dictionary's paradigms nor the surname rules produce is not matched.
 """
 
 from __future__ import annotations
@@ -43,7 +55,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from bot.kernel.textfold import TURKIC_LANGUAGES, fold
 from bot.statements import azerbaijani, english, russian
@@ -66,9 +78,6 @@ _EMPTY: frozenset[int] = frozenset()
 _ENGLISH_SUFFIXES = frozenset({"s"})
 _HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 _HYPHEN_RE = re.compile("[-\u2010\u2011]")
-# Russian words the generated forms missed are lemmatised only when they could
-# belong to a watched word: inflection keeps the first letters.
-_PREFIX_LENGTH = 3
 _CACHE_LIMIT = 200_000
 
 
@@ -123,19 +132,35 @@ class _Phrase:
     language: str | None  # set when the phrase matches only in its own language
 
 
+class RussianForms(Protocol):
+    """Every folded form of a watched Russian word (`russian.word_forms`)."""
+
+    def __call__(self, word: str, *, proper: bool, person: bool) -> frozenset[str]: ...
+
+
 @dataclass(slots=True)
 class _Index:
     """Folded form → ids of the phrase words it can stand for."""
 
+    russian_forms: RussianForms
     exact: dict[str, set[int]] = field(default_factory=dict)
     azerbaijani: dict[str, set[int]] = field(default_factory=dict)
-    lemmas: dict[str, set[int]] = field(default_factory=dict)
-    prefixes: set[str] = field(default_factory=set)
 
     @staticmethod
     def add(table: dict[str, set[int]], forms: Iterable[str], word_id: int) -> None:
         for form in forms:
             table.setdefault(form, set()).add(word_id)
+
+
+def _frozen(table: dict[str, set[int]]) -> dict[str, frozenset[int]]:
+    """The table with one frozenset per distinct set of ids (the forms of a word share
+    theirs: one set a word, not one a form)."""
+    shared: dict[frozenset[int], frozenset[int]] = {}
+    out = {}
+    for form, ids in table.items():
+        frozen = frozenset(ids)
+        out[form] = shared.setdefault(frozen, frozen)
+    return out
 
 
 class Matcher:
@@ -144,6 +169,8 @@ class Matcher:
     Args:
         terms: people and places (and any extra keywords) to find.
         keywords: meeting words; the built-in `MEETING_WORDS` by default.
+        russian_forms: the forms of a Russian word (`russian.word_forms` and its
+            arguments); pymorphy3 in this process by default.
     """
 
     def __init__(
@@ -151,18 +178,17 @@ class Matcher:
         terms: Iterable[WatchTerm],
         *,
         keywords: Iterable[WatchTerm] = MEETING_WORDS,
+        russian_forms: RussianForms = russian.word_forms,
     ) -> None:
         self._word_ids: dict[str, int] = {}
         self._first: dict[int, list[_Phrase]] = {}
         self._scoped_languages: set[str] = set()
-        index = _Index()
+        index = _Index(russian_forms)
         for term in (*terms, *keywords):
             for language, phrase in term.phrases:
                 self._add_phrase(index, term, language, phrase)
-        self._exact = {form: frozenset(ids) for form, ids in index.exact.items()}
-        self._azerbaijani = {form: frozenset(ids) for form, ids in index.azerbaijani.items()}
-        self._lemmas = {key: frozenset(ids) for key, ids in index.lemmas.items()}
-        self._prefixes = frozenset(index.prefixes)
+        self._exact = _frozen(index.exact)
+        self._azerbaijani = _frozen(index.azerbaijani)
         self._cache: dict[str | None, dict[str, frozenset[int]]] = {}
 
     # Building
@@ -210,10 +236,7 @@ class Matcher:
         index.add(index.exact, (folded,), word_id)
         if is_cyrillic(folded):
             flags = {"proper": is_capitalised(surface), "person": term.kind is TermKind.PERSON}
-            forms = russian.word_forms(folded, **flags)
-            index.add(index.exact, forms, word_id)
-            index.add(index.lemmas, russian.term_lemma_keys(folded, **flags), word_id)
-            index.prefixes.update(form[:_PREFIX_LENGTH] for form in forms)
+            index.add(index.exact, index.russian_forms(folded, **flags), word_id)
         else:
             index.add(index.exact, english.word_forms(folded), word_id)
             # Azerbaijani text puts its endings on foreign names too ("Witkoffun"),
@@ -378,14 +401,6 @@ class Matcher:
             stem, suffix = split
             if suffix in _ENGLISH_SUFFIXES or suffix in azerbaijani.APOSTROPHE_SUFFIXES:
                 ids |= self._exact.get(stem, _EMPTY)
-        if (
-            not ids
-            and len(folded) >= _PREFIX_LENGTH
-            and folded[:_PREFIX_LENGTH] in self._prefixes
-            and is_cyrillic(folded)
-        ):
-            for key in russian.lemma_keys(folded):
-                ids |= self._lemmas.get(key, _EMPTY)
         return ids
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -34,19 +34,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.alerts.parts import SourcePart
 from bot.alerts.record import record_event
-from bot.kernel import morphology
 from bot.kernel.config import Settings
 from bot.links.linker import DEFAULT_WINDOW, link_statement
 from bot.net.guarded_http import new_guarded_session
 from bot.net.http import DEFAULT_MAX_BODY
 from bot.net.ssrf import AddressPolicy
-from bot.statements import statement_event
+from bot.statements import forms_apart, statement_event
 from bot.statements.configured import configured_sources, feed_addresses
 from bot.statements.fetch import FeedFetcher, FetchResult, FetchStatus
 from bot.statements.items import FeedItem
 from bot.statements.matcher import Matcher
 from bot.statements.source_store import load_health, load_targets, record_fetch, seed_sources
 from bot.statements.sources import FeedTarget, SourceSpec
+from bot.statements.terms import WatchTerm
 from bot.statements.watchlist import Watchlist, load_watchlist
 from storage.models import Source, StatementEvent
 from storage.statements import (
@@ -121,6 +121,8 @@ class StatementPoller:
         rng: randomness for backoff jitter.
         resolver: DNS resolver for the HTTP session (tests); aiohttp's by default.
         link_window: a statement is linked to landings this far before or after it.
+        build_matcher: builds the matcher of the watch list's terms (pymorphy3 in a
+            child process by default, `forms_apart`).
     """
 
     def __init__(
@@ -136,7 +138,11 @@ class StatementPoller:
         rng: random.Random | None = None,
         resolver: AbstractResolver | None = None,
         link_window: timedelta = DEFAULT_WINDOW,
+        build_matcher: Callable[
+            [tuple[WatchTerm, ...]], Awaitable[Matcher]
+        ] = forms_apart.build_matcher,
     ) -> None:
+        self._build_matcher = build_matcher
         self._sessions = sessions
         self._link_window = link_window
         self._specs = specs
@@ -187,8 +193,6 @@ class StatementPoller:
                     ),
                     return_exceptions=True,
                 )
-            # The round's Russian lookups are done; their dictionary pages stay cached.
-            morphology.release_pages()
             for target, outcome in zip(due, outcomes, strict=True):
                 # A store error in one source's transaction leaves the others alone.
                 if isinstance(outcome, Exception):
@@ -225,10 +229,8 @@ class StatementPoller:
         if self._matcher is None or watchlist.terms != (
             self._watchlist.terms if self._watchlist else None
         ):
-            # Building expands every name through pymorphy3: a third of a second.
-            self._matcher = await asyncio.to_thread(Matcher, watchlist.terms)
-            # Building touched the dictionary all over; matching needs a few pages.
-            morphology.release_pages()
+            # Every name through pymorphy3, in a child process: about a second.
+            self._matcher = await self._build_matcher(watchlist.terms)
         self._watchlist = watchlist
         return self._matcher
 

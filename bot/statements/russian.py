@@ -1,18 +1,13 @@
-"""Russian inflection through pymorphy3: the forms of a watched word, and lemmas.
+"""Russian inflection through pymorphy3: every form of a watched word.
 
-Two complementary uses:
-- `word_forms` expands a watched word ("Уиткофф", "Путин", "встреча") into every
-  form of its paradigm once, when the matcher is built, so matching a text is a
-  dictionary lookup (fast, and exact: "Баку" is indeclinable, so "бака" and
-  "баку" from "бак" never meet it through a form list);
-- `lemma_keys` lemmatises a text word the generated forms missed (an unusual
-  spelling, a form outside the paradigm such as "Гаджиевом"), cached with
-  `functools.lru_cache` because the same names recur in every feed.
+`word_forms` expands a watched word ("Уиткофф", "Путин", "встреча") into every form
+of its paradigm once, when the matcher is built, so matching a text is a dictionary
+lookup (fast, and exact: "Баку" is indeclinable, so "бака" and "баку" from "бак"
+never meet it through a form list).
 
 Names are gendered: the lexeme pymorphy3 gives for "Захарова" also holds the
 masculine "Захаров", a different person. For parses tagged as a first name,
-surname or patronymic we keep the singular forms of the parse's own gender,
-and lemma keys of such parses carry the gender ("захаров|femn").
+surname or patronymic we keep the singular forms of the parse's own gender.
 
 Surnames pymorphy3 does not know are where it errs: "Байрамов", "Мамедъяров"
 and "Амирбеков" come out as genitive plurals of "Байрам" and so on, "Пашинян"
@@ -21,10 +16,11 @@ only read in the nominative (never "the genitive plural of another name"), and
 gets the paradigm of its ending by rule as well (`name_forms`; so does a place
 name with no nominative reading, such as an unknown town in a consonant,
 which the predictor takes for a genitive plural): -ов/-ев/-ин take
--а/-у/-ым/-е, -ова/-ева/-ина take -ой/-у, -ский takes -ого/-ому/-им/-ом,
-another consonant takes -а/-у/-ом/-е, a vowel other than -а/-я none. The rule
-cannot know a woman's foreign surname ending in a consonant is indeclinable
-("Хиллари Клинтон"), so such a name also matches the masculine forms.
+-а/-у/-ым/-е (-ов/-ев also the colloquial -ом: "Гаджиевом"), -ова/-ева/-ина take
+-ой/-у, -ский takes -ого/-ому/-им/-ом, another consonant takes -а/-у/-ом/-е, a vowel
+other than -а/-я none. The rule cannot know a woman's foreign surname ending in a
+consonant is indeclinable ("Хиллари Клинтон"), so such a name also matches the
+masculine forms.
 """
 
 from __future__ import annotations
@@ -48,8 +44,8 @@ _NAME_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("ева", ("ева", "евой", "еву"), "femn"),
     ("ина", ("ина", "иной", "ину"), "femn"),
     ("ына", ("ына", "ыной", "ыну"), "femn"),
-    ("ов", ("ов", "ова", "ову", "овым", "ове"), "masc"),
-    ("ев", ("ев", "ева", "еву", "евым", "еве"), "masc"),
+    ("ов", ("ов", "ова", "ову", "овым", "ове", "овом"), "masc"),
+    ("ев", ("ев", "ева", "еву", "евым", "еве", "евом"), "masc"),
     ("ин", ("ин", "ина", "ину", "иным", "ине", "ином"), "masc"),
     ("ын", ("ын", "ына", "ыну", "ыным", "ыне", "ыном"), "masc"),
     ("й", ("й", "я", "ю", "ем", "е"), "masc"),
@@ -70,16 +66,6 @@ def _gender(tag: Any) -> str:
 
 def _singular(tag: Any) -> bool:
     return "sing" in tag.grammemes
-
-
-def _key(parse: Any) -> str | None:
-    """Lemma key of one parse; None for plural readings of personal names."""
-    normal = fold(parse.normal_form, "ru")
-    if not _is_name(parse.tag):
-        return normal
-    if not _singular(parse.tag):
-        return None
-    return f"{normal}|{_gender(parse.tag)}"
 
 
 def name_forms(word: str) -> tuple[frozenset[str], str]:
@@ -152,35 +138,3 @@ def word_forms(word: str, *, proper: bool = False, person: bool = False) -> froz
                 continue
             forms.add(fold(form.word, "ru"))
     return frozenset(forms)
-
-
-@functools.lru_cache(maxsize=4096)
-def term_lemma_keys(word: str, *, proper: bool = False, person: bool = False) -> frozenset[str]:
-    """Lemma keys of a watched word (its dictionary-form readings only).
-
-    Args:
-        word: a folded Cyrillic word in its dictionary form.
-        proper: the watch list writes it with a capital.
-        person: it is part of a person's name.
-
-    Returns:
-        Keys comparable with `lemma_keys` of text words.
-    """
-    keys = {key for key in map(_key, _dictionary_parses(word, proper=proper)) if key is not None}
-    if person and proper:
-        keys.add(f"{word}|{name_forms(word)[1]}")
-    return frozenset(keys)
-
-
-@functools.lru_cache(maxsize=65536)
-def lemma_keys(word: str) -> frozenset[str]:
-    """Lemma keys of a text word, over all of pymorphy3's readings of it.
-
-    Args:
-        word: a folded Cyrillic word from a text ("уиткоффом").
-
-    Returns:
-        Keys such as "уиткофф" or "захаров|femn".
-    """
-    parses = morphology.russian().parse(word)
-    return frozenset(key for key in map(_key, parses) if key is not None)
