@@ -1,8 +1,9 @@
 """The one pymorphy3 analyzer of the process, for Russian, its dictionary memory-mapped.
 
-pymorphy3 shares nothing between analyzers: the statement matcher (bot.statements.russian)
-and the grammar of replies (bot.kernel.inflection) each had one, so a bot that polls
-Russian sources held the dictionary twice once someone asked for `/status` in Russian.
+Its users: the grammar of replies (bot.kernel.inflection, a Russian place in `/status`)
+and the Russian forms of the statement matcher (bot.statements.russian), which the bot
+has computed in a child process (bot.statements.forms_apart). pymorphy3 shares nothing
+between analyzers, hence one per process.
 
 The dictionary's word graphs (DAWGs: its words, the suffixes it predicts unknown words
 by, the probability of each reading; 14.5 MB of the 21.5 MB an analyzer held) are read by
@@ -11,9 +12,6 @@ lookup reads a few dozen entries. Here they are memory-mapped from the installed
 instead, read-only: the same bytes, read through the page cache as a database reads its
 files, so a process holds only the pages it touched, every process on the host shares
 them, and the kernel can drop them under memory pressure and read them again.
-`release_pages` lets the process give back what a burst of lookups (building the
-matcher: every form of every watched word) touched; the next lookup maps what it needs
-again, from the page cache.
 
 DAWG-Python reads each graph from an open file as a size and then the units
 (`Dictionary.read`, `Guide.read`); while the analyzer loads, those two readers are
@@ -48,20 +46,6 @@ def russian() -> Any:
             return pymorphy3.MorphAnalyzer(lang="ru")
         with _mapped_dawgs():
             return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-def mapped_bytes() -> int:
-    """Bytes of dictionary files mapped by this process (0 before the first `russian()`,
-    or with the C extension)."""
-    return sum(len(m) for m in _maps.values())
-
-
-def release_pages() -> None:
-    """Unmap the dictionary pages this process touched: they stay in the page cache, and
-    the next lookup maps the ones it reads again (a minor fault each, no disk read while
-    the cache holds them)."""
-    for mapped in _maps.values():
-        mapped.madvise(mmap.MADV_DONTNEED)
 
 
 @contextmanager
