@@ -22,7 +22,8 @@ start, which finds them seeded, as any later restart does.
 
 `--statements` measures the bot as deployed: statement polling on, every shipped RSS
 source served by a fake feed server with items naming watched people and places (so
-the matcher, and pymorphy3's Russian dictionary, are loaded), and the health endpoint
+the matcher is built, its Russian forms by pymorphy3 in a child process, and runs), and
+the health endpoint
 listening; without it both are off, as in every figure before that option.
 
 Before measuring, the tree and the venv's libraries are compiled to bytecode at levels 0
@@ -220,7 +221,7 @@ def _compile_bytecode(tree: Path) -> None:
 
 
 # What the fake sources publish with --statements: news items naming watched people and
-# places in each language, so that the matcher (and pymorphy3 for Russian) runs too.
+# places in each language, so that the matcher runs too.
 _ITEMS = {
     "en": ("Steve Witkoff arrives in Baku", "Talks in Abu Dhabi"),
     "ru": ("Встреча со Стивом Уиткоффом в Баку", "Переговоры в Абу-Даби"),

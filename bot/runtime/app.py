@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -45,8 +45,6 @@ from bot.watch.fleet_refresh import fleet_job
 from bot.watch.fleet_seed import seed_fleet
 from bot.watch.seed import seed_watchlist
 from bot.webapp.buttons import landing_buttons
-from bot.webapp.launch import start_webapp
-from bot.webapp.server import WebAppServer
 from handlers import (
     access,
     buttons,
@@ -73,6 +71,9 @@ from storage.contacts import ContactBook
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from bot.webapp.server import WebAppServer
 
 log = logging.getLogger("summitwatch.app")
 
@@ -370,6 +371,20 @@ async def _start_operations(runtime: Runtime, leadership: Leadership) -> None:
     runtime.tasks.append(asyncio.create_task(leadership.run(runtime.stop), name="leader"))
 
 
+async def _start_webapp(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    services: Services,
+    runtime: Runtime,
+) -> WebAppServer | None:
+    """The Mini App when it is configured (SUMMITWATCH_WEBAPP_URL). Its server's code
+    (routes, page data, the venue ranking it serves, about 1.5 MB) loads only then."""
+    if not services.settings.webapp_url or not services.settings.webapp_port:
+        return None
+    from bot.webapp.launch import start_webapp
+
+    return await start_webapp(application, services, runtime.stop, runtime.tasks)
+
+
 async def _warm_airports() -> None:
     """Load the airport index in a thread now: on the loop, at the first poll round or
     /status, its ~100 ms held up whatever request came then."""
@@ -451,7 +466,7 @@ def build_application(
         # Before any background task: a busy port then leaves nothing running.
         runtime.health = await _start_health(services, worker)
         await publish_commands(application)
-        runtime.webapp = await start_webapp(application, services, runtime.stop, runtime.tasks)
+        runtime.webapp = await _start_webapp(application, services, runtime)
         # One SQLite file serves one process: whatever is left `sending` was ours.
         await worker.release_orphans(all_claims=services.engine.dialect.name == "sqlite")
         runtime.worker = worker
