@@ -229,7 +229,7 @@ class StatementPoller:
         if self._matcher is None or watchlist.terms != (
             self._watchlist.terms if self._watchlist else None
         ):
-            # Every name through pymorphy3, in a child process: about a second.
+            # Every name through pymorphy3, in a child process: about 0.2 s.
             self._matcher = await self._build_matcher(watchlist.terms)
         self._watchlist = watchlist
         return self._matcher
