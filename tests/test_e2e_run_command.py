@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.run_process import start_run
 
 TOKEN = "424242:RUN-command-secret-token"
 
@@ -27,16 +27,7 @@ async def test_run_answers_start_and_stops_cleanly_without_leaking_the_token(
             "TELEGRAM_API_BASE_URL": fake.base_url,
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
         }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_run(env, tmp_path)
         try:
             await fake.wait_until(lambda: fake.count("deleteWebhook") > 0, timeout=30)
             fake.user_message(31337, "/start", language_code="az")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tests.fakes.feeds import FakeFeeds
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.run_process import start_run
 from tests.test_e2e_statements import AZ_CHAT, KREMLIN_PATH, TITLE, prepare_store
 
 TOKEN = "515151:RUN-statements-secret-token"
@@ -58,16 +59,7 @@ async def test_the_deployed_bot_matches_russian_forms_without_the_dictionary(
             "SUMMITWATCH_FEEDS_ALLOW": "127.0.0.1/32",
             "SUMMITWATCH_HEALTH_PORT": "0",
         }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_run(env, tmp_path)
         try:
             [alert] = await fake.wait_for_messages(AZ_CHAT, 1, timeout=60)
         finally:
