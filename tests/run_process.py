@@ -1,11 +1,29 @@
-"""`summitwatch run` as a real process, for the end-to-end tests that need one."""
+"""`summitwatch run` as a real process, for the end-to-end tests that need one, and what
+its processes had imported when they exited."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+# One report per process (the bot, and children started with its environment: the
+# statement forms' child, the migrations' child, the map worker), written as it exits.
+# Nothing of it is shipped; it is imported again after `run` restarts itself under -OO.
+_HOOK = """
+import atexit, json, os, sys
+
+def _report():
+    names = os.environ["MODULES_WATCHED"].split(",")
+    path = os.path.join(os.environ["MODULES_REPORT"], f"{os.getpid()}.json")
+    with open(path, "w") as out:
+        json.dump({name: name in sys.modules for name in names}, out)
+
+atexit.register(_report)
+"""
 
 
 async def start_run(env: Mapping[str, str], cwd: Path) -> asyncio.subprocess.Process:
@@ -21,3 +39,25 @@ async def start_run(env: Mapping[str, str], cwd: Path) -> asyncio.subprocess.Pro
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+def reporting_modules(folder: Path, names: Sequence[str]) -> dict[str, str]:
+    """Environment for processes that report, as they exit, which of `names` they had
+    imported (`modules_reported`); `folder` holds the hook and the reports."""
+    hook, reports = folder / "hook", folder / "reports"
+    hook.mkdir()
+    reports.mkdir()
+    (hook / "sitecustomize.py").write_text(_HOOK)
+    return {
+        "PYTHONPATH": os.pathsep.join([str(hook), *sys.path]),
+        "MODULES_REPORT": str(reports),
+        "MODULES_WATCHED": ",".join(names),
+    }
+
+
+def modules_reported(folder: Path) -> dict[int, dict[str, bool]]:
+    """Per process id, which of the watched modules it had imported when it exited."""
+    return {
+        int(report.stem): json.loads(report.read_text())
+        for report in (folder / "reports").glob("*.json")
+    }

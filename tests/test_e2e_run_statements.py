@@ -6,31 +6,16 @@ never loads pymorphy3 (its matcher's forms come from a child: bot.statements.for
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
-import sys
 from pathlib import Path
 
 from tests.fakes.feeds import FakeFeeds
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.run_process import start_run
+from tests.run_process import modules_reported, reporting_modules, start_run
 from tests.test_e2e_statements import AZ_CHAT, KREMLIN_PATH, TITLE, prepare_store
 
 TOKEN = "515151:RUN-statements-secret-token"
-
-# Whether a process had imported pymorphy3 when it exited, one file per process (the
-# bot, and its children: the forms child, the map worker). Nothing of it is shipped;
-# it is imported again after `run` restarts itself under -OO.
-_HOOK = """
-import atexit, json, os, sys
-
-def _report():
-    with open(os.path.join(os.environ["MODULES_REPORT"], f"{os.getpid()}.json"), "w") as out:
-        json.dump("pymorphy3" in sys.modules, out)
-
-atexit.register(_report)
-"""
 
 
 async def test_the_deployed_bot_matches_russian_forms_without_the_dictionary(
@@ -38,18 +23,13 @@ async def test_the_deployed_bot_matches_russian_forms_without_the_dictionary(
 ) -> None:
     database = f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"
     await prepare_store(database)
-    hook, reports = tmp_path / "hook", tmp_path / "modules"
-    hook.mkdir()
-    reports.mkdir()
-    (hook / "sitecustomize.py").write_text(_HOOK)
     async with FakeBotAPI(token=TOKEN) as fake, FakeFeeds() as feeds:
         fake.limits_enabled = False
         feeds.add_feed(KREMLIN_PATH, "atom", title="Новости", language="ru", site="kremlin.ru")
         feeds.add_item(KREMLIN_PATH, TITLE, "Глава государства принял Уиткоффа в Кремле.")
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("SUMMITWATCH_")},
-            "PYTHONPATH": os.pathsep.join([str(hook), *sys.path]),
-            "MODULES_REPORT": str(reports),
+            **reporting_modules(tmp_path, ["pymorphy3"]),
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE_URL": fake.base_url,
             "DATABASE_URL": database,
@@ -70,6 +50,6 @@ async def test_the_deployed_bot_matches_russian_forms_without_the_dictionary(
     # "со Стивом Уиткоффом": the instrumental of both words, found through the forms.
     assert "🔎 Şəxslər: Stiv Uitkoff («Стивом Уиткоффом»)" in (alert.plain_text or "")
     assert "could not compute the Russian word forms" not in output
-    loaded = {int(f.stem): json.loads(f.read_text()) for f in reports.glob("*.json")}
-    assert loaded[process.pid] is False  # the bot
-    assert True in loaded.values()  # the child that computed the forms
+    loaded = modules_reported(tmp_path)
+    assert loaded[process.pid] == {"pymorphy3": False}  # the bot
+    assert {"pymorphy3": True} in loaded.values()  # the child that computed the forms

@@ -2,11 +2,13 @@
 
 Each module here is loaded elsewhere or later: the map machinery only in the map
 worker process (`bot.flights.map_worker`), Alembic only when a migration runs
-(`storage.migrate`), the feed and HTML parsers and pymorphy3 only when the statement
-poller or a Russian word needs them, SQLAlchemy's PostgreSQL dialect only on
-PostgreSQL. `summitwatch run` in polling mode also leaves out PTB's webhook server
-(tornado) and httpx's command-line client (rich, click, pygments;
-`bot.runtime.optional_imports`). A change that imports one at start-up again fails here.
+(`storage.migrate`; at start-up in a child, `storage.migrate_apart`), the feed and HTML
+parsers only when the statement poller needs them, pymorphy3 only for a Russian place
+in a reply (the matcher's forms come from a child, `bot.statements.forms_apart`),
+SQLAlchemy's PostgreSQL dialect only on PostgreSQL. `summitwatch run` in polling mode
+also leaves out PTB's webhook server (tornado) and httpx's command-line client (rich,
+click, pygments; `bot.runtime.optional_imports`). A change that imports one at start-up
+again fails here.
 """
 
 from __future__ import annotations

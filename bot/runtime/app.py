@@ -69,7 +69,7 @@ from handlers.catalog import COMMANDS
 from handlers.context import BotContext
 from storage.contacts import ContactBook
 from storage.engine import create_engine, session_factory
-from storage.migrate import upgrade
+from storage.migrate_apart import upgrade_apart
 from storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ async def open_store(settings: Settings) -> Store:
     try:
         # Replicas starting together take turns here (PostgreSQL); see bot/runtime/leader.py.
         async with startup_lock(engine):
-            await upgrade(engine)
+            await upgrade_apart(engine)
             await seed_watchlist(sessions)
             if settings.fleet_seed:
                 # After the people: the fleet's believed links name them.

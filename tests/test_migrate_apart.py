@@ -1,0 +1,108 @@
+"""Start-up migrations in a child process (storage.migrate_apart): the store reaches the
+newest revision, the bot never imports Alembic, failures read as they did, and a child
+that dies leaves the migration to the bot."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sqlite3
+from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import pytest
+from alembic.util import CommandError
+
+from bot.kernel.config import load_settings
+from bot.runtime.startup import classify
+from storage.engine import create_engine
+from storage.migrate import current_revision, head_revision
+from storage.migrate_apart import upgrade_apart
+from tests.fakes.telegram_api import FakeBotAPI
+from tests.run_process import modules_reported, reporting_modules, start_run
+
+TOKEN = "616161:MIGRATE-apart-secret-token"
+
+
+async def _revision_after_upgrade_apart(url: str, **options: object) -> str | None:
+    engine = create_engine(url)
+    try:
+        await upgrade_apart(engine, **options)  # type: ignore[arg-type]
+        return await current_revision(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_new_sqlite_store_reaches_the_head(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    assert await _revision_after_upgrade_apart(url) == head_revision()
+
+
+async def test_a_new_postgresql_store_reaches_the_head(pg_url: str) -> None:
+    assert await _revision_after_upgrade_apart(pg_url) == head_revision()
+
+
+async def test_a_store_from_a_newer_summitwatch_fails_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        db.execute("INSERT INTO alembic_version VALUES ('ffffffffffff')")
+    url = f"sqlite+aiosqlite:///{path}"
+    with pytest.raises(CommandError) as raised:
+        await _revision_after_upgrade_apart(url)
+    settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=url)
+    failure = classify(raised.value, settings)
+    assert failure is not None
+    assert failure.message.startswith(
+        "migrations: Can't locate revision identified by 'ffffffffffff'"
+    )
+
+
+def _dying_child() -> Executor:
+    # The child exits while starting, as one killed for memory would.
+    return ProcessPoolExecutor(
+        max_workers=1, mp_context=get_context("spawn"), initializer=os._exit, initargs=(3,)
+    )
+
+
+async def test_a_child_that_dies_leaves_the_migration_to_the_bot(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    with caplog.at_level(logging.WARNING, logger="storage.migrate_apart"):
+        revision = await _revision_after_upgrade_apart(url, pool=_dying_child)
+    assert revision == head_revision()
+    assert "could not run the migrations in a child process" in caplog.text
+
+
+async def test_the_first_start_of_run_leaves_alembic_out_of_the_bot(tmp_path: Path) -> None:
+    database = tmp_path / "new.db"
+    async with FakeBotAPI(token=TOKEN) as fake:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("SUMMITWATCH_")},
+            **reporting_modules(tmp_path, ["alembic", "mako"]),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "SUMMITWATCH_HEALTH_PORT": "0",
+            "SUMMITWATCH_STATEMENTS_ENABLED": "false",
+        }
+        process = await start_run(env, tmp_path)
+        try:
+            fake.user_message(5150, "/start")
+            [reply] = await fake.wait_for_messages(5150, 1, timeout=60)
+        finally:
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = await process.communicate()
+    output = (stdout + stderr).decode()
+    assert process.returncode == 0, output
+    assert reply.plain_text
+    assert "could not run the migrations" not in output
+    with sqlite3.connect(database) as db:
+        [(revision,)] = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert revision == head_revision()
+    loaded = modules_reported(tmp_path)
+    assert loaded[process.pid] == {"alembic": False, "mako": False}  # the bot
+    assert {"alembic": True, "mako": True} in loaded.values()  # the child that migrated
