@@ -14,11 +14,11 @@ Figures per tree, as resident set size (VmRSS) of fresh processes:
   (`maps.start_worker()` and its warm-up where the tree has a map worker, else
   `maps.warm_up()` in-process), with the memory that process then holds.
 
-The store is migrated by `summitwatch db upgrade` before the bot starts (a bot started
-on a new store runs the migrations itself, with Alembic, once: `--fresh-store` measures
-that start instead). The measured start seeds the shipped people, fleet and venues, as a
-bot's first start does; `--restart` starts the bot once before and measures the second
-start, which finds them seeded, as any later restart does.
+The store is migrated by `summitwatch db upgrade` before the bot starts, and the measured
+start seeds the shipped people, fleet and venues; `--restart` starts the bot once before
+and measures the second start, which finds them seeded, as any later restart does.
+`--fresh-store` measures a bot started on a new store instead, which migrates and seeds
+it itself (in a child process since `bot/runtime/store_apart.py`).
 
 `--statements` measures the bot as deployed: statement polling on, every shipped RSS
 source served by a fake feed server with items naming watched people and places (so

@@ -2,7 +2,7 @@
 
 Alembic (about 10 MB once imported, which a process never gives back) is imported
 only when a migration runs; `summitwatch run` runs its start-up migrations in a child
-process (`storage.migrate_apart`), so the bot never imports it. Which revision the
+process (`bot.runtime.store_apart`), so the bot never imports it. Which revision the
 database is at, and which one the code expects, are read without it: the bot starting
 on an up-to-date schema, and its health check, never load it.
 """

@@ -2,7 +2,7 @@
 
 Each module here is loaded elsewhere or later: the map machinery only in the map
 worker process (`bot.flights.map_worker`), Alembic only when a migration runs
-(`storage.migrate`; at start-up in a child, `storage.migrate_apart`), the feed and HTML
+(`storage.migrate`; at start-up in a child, `bot.runtime.store_apart`), the feed and HTML
 parsers only when the statement poller needs them, pymorphy3 only for a Russian place
 in a reply (the matcher's forms come from a child, `bot.statements.forms_apart`),
 SQLAlchemy's PostgreSQL dialect only on PostgreSQL. `summitwatch run` in polling mode

@@ -36,14 +36,12 @@ from bot.runtime.observed import ObservedApplication
 from bot.runtime.retention import run_retention
 from bot.runtime.services import BotData, Services
 from bot.runtime.startup import EXIT_CONFIG, StartupError
+from bot.runtime.store_apart import prepare_apart, seed_shipped
 from bot.runtime.telegram_request import AiohttpRequest
 from bot.runtime.update_order import BacklogQueue, ChatOrderedProcessor
 from bot.statements.polling import statement_job
 from bot.venues.job import venue_job
-from bot.venues.seed import seed_venues
 from bot.watch.fleet_refresh import fleet_job
-from bot.watch.fleet_seed import seed_fleet
-from bot.watch.seed import seed_watchlist
 from bot.webapp.buttons import landing_buttons
 from handlers import (
     access,
@@ -69,7 +67,6 @@ from handlers.catalog import COMMANDS
 from handlers.context import BotContext
 from storage.contacts import ContactBook
 from storage.engine import create_engine, session_factory
-from storage.migrate_apart import upgrade_apart
 from storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -146,12 +143,8 @@ async def open_store(settings: Settings) -> Store:
     try:
         # Replicas starting together take turns here (PostgreSQL); see bot/runtime/leader.py.
         async with startup_lock(engine):
-            await upgrade_apart(engine)
-            await seed_watchlist(sessions)
-            if settings.fleet_seed:
-                # After the people: the fleet's believed links name them.
-                await seed_fleet(sessions)
-            await seed_venues(sessions)
+            await prepare_apart(engine, fleet=settings.fleet_seed)
+            await seed_shipped(sessions, fleet=settings.fleet_seed)
     except BaseException:
         # A failed or cancelled (stopped) start-up: nothing else will close this engine.
         await engine.dispose()

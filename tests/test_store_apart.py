@@ -1,6 +1,6 @@
-"""Start-up migrations in a child process (storage.migrate_apart): the store reaches the
-newest revision, the bot never imports Alembic, failures read as they did, and a child
-that dies leaves the migration to the bot."""
+"""A new store prepared by a child process (bot.runtime.store_apart): it reaches the
+newest revision with the shipped data, the bot never imports Alembic, failures read as
+they did, and a child that dies leaves the migrations to the bot."""
 
 from __future__ import annotations
 
@@ -17,31 +17,40 @@ from alembic.util import CommandError
 
 from bot.kernel.config import load_settings
 from bot.runtime.startup import classify
-from storage.engine import create_engine
+from bot.runtime.store_apart import prepare_apart
+from bot.watch.seed import load_people
+from storage.engine import create_engine, session_factory
 from storage.migrate import current_revision, head_revision
-from storage.migrate_apart import upgrade_apart
+from storage.watchlist import all_people
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.run_process import modules_reported, reporting_modules, start_run
 
 TOKEN = "616161:MIGRATE-apart-secret-token"
 
 
-async def _revision_after_upgrade_apart(url: str, **options: object) -> str | None:
+async def _prepared_apart(url: str, **options: object) -> tuple[str | None, int]:
+    """The revision and the number of people of the store after `prepare_apart`."""
     engine = create_engine(url)
     try:
-        await upgrade_apart(engine, **options)  # type: ignore[arg-type]
-        return await current_revision(engine)
+        await prepare_apart(engine, fleet=True, **options)  # type: ignore[arg-type]
+        async with session_factory(engine)() as session:
+            people = len(await all_people(session))
+        return await current_revision(engine), people
     finally:
         await engine.dispose()
 
 
-async def test_a_new_sqlite_store_reaches_the_head(tmp_path: Path) -> None:
+async def test_a_new_sqlite_store_reaches_the_head_with_the_shipped_people(
+    tmp_path: Path,
+) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    assert await _revision_after_upgrade_apart(url) == head_revision()
+    assert await _prepared_apart(url) == (head_revision(), len(load_people()))
 
 
-async def test_a_new_postgresql_store_reaches_the_head(pg_url: str) -> None:
-    assert await _revision_after_upgrade_apart(pg_url) == head_revision()
+async def test_a_new_postgresql_store_reaches_the_head_with_the_shipped_people(
+    pg_url: str,
+) -> None:
+    assert await _prepared_apart(pg_url) == (head_revision(), len(load_people()))
 
 
 async def test_a_store_from_a_newer_summitwatch_fails_as_before(tmp_path: Path) -> None:
@@ -51,7 +60,7 @@ async def test_a_store_from_a_newer_summitwatch_fails_as_before(tmp_path: Path) 
         db.execute("INSERT INTO alembic_version VALUES ('ffffffffffff')")
     url = f"sqlite+aiosqlite:///{path}"
     with pytest.raises(CommandError) as raised:
-        await _revision_after_upgrade_apart(url)
+        await _prepared_apart(url)
     settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=url)
     failure = classify(raised.value, settings)
     assert failure is not None
@@ -71,10 +80,10 @@ async def test_a_child_that_dies_leaves_the_migration_to_the_bot(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    with caplog.at_level(logging.WARNING, logger="storage.migrate_apart"):
-        revision = await _revision_after_upgrade_apart(url, pool=_dying_child)
-    assert revision == head_revision()
-    assert "could not run the migrations in a child process" in caplog.text
+    with caplog.at_level(logging.WARNING, logger="bot.runtime.store_apart"):
+        revision, _ = await _prepared_apart(url, pool=_dying_child)
+    assert revision == head_revision()  # the bot seeds next, as on any start
+    assert "could not prepare the store in a child process" in caplog.text
 
 
 async def test_the_first_start_of_run_leaves_alembic_out_of_the_bot(tmp_path: Path) -> None:
@@ -99,7 +108,7 @@ async def test_the_first_start_of_run_leaves_alembic_out_of_the_bot(tmp_path: Pa
     output = (stdout + stderr).decode()
     assert process.returncode == 0, output
     assert reply.plain_text
-    assert "could not run the migrations" not in output
+    assert "could not prepare the store" not in output
     with sqlite3.connect(database) as db:
         [(revision,)] = db.execute("SELECT version_num FROM alembic_version").fetchall()
     assert revision == head_revision()
