@@ -369,8 +369,8 @@ async def _start_webapp(
     services: Services,
     runtime: Runtime,
 ) -> WebAppServer | None:
-    """The Mini App when it is configured (SUMMITWATCH_WEBAPP_URL). Its server's code
-    (routes, page data, the venue ranking it serves, about 1.5 MB) loads only then."""
+    """The Mini App when it is configured (SUMMITWATCH_WEBAPP_URL); its server's modules
+    (routes, page data, the live hub) are imported only then."""
     if not services.settings.webapp_url or not services.settings.webapp_port:
         return None
     from bot.webapp.launch import start_webapp

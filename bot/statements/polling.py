@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -46,7 +46,6 @@ from bot.statements.items import FeedItem
 from bot.statements.matcher import Matcher
 from bot.statements.source_store import load_health, load_targets, record_fetch, seed_sources
 from bot.statements.sources import FeedTarget, SourceSpec
-from bot.statements.terms import WatchTerm
 from bot.statements.watchlist import Watchlist, load_watchlist
 from storage.models import Source, StatementEvent
 from storage.statements import (
@@ -121,8 +120,6 @@ class StatementPoller:
         rng: randomness for backoff jitter.
         resolver: DNS resolver for the HTTP session (tests); aiohttp's by default.
         link_window: a statement is linked to landings this far before or after it.
-        build_matcher: builds the matcher of the watch list's terms (pymorphy3 in a
-            child process by default, `forms_apart`).
     """
 
     def __init__(
@@ -138,11 +135,7 @@ class StatementPoller:
         rng: random.Random | None = None,
         resolver: AbstractResolver | None = None,
         link_window: timedelta = DEFAULT_WINDOW,
-        build_matcher: Callable[
-            [tuple[WatchTerm, ...]], Awaitable[Matcher]
-        ] = forms_apart.build_matcher,
     ) -> None:
-        self._build_matcher = build_matcher
         self._sessions = sessions
         self._link_window = link_window
         self._specs = specs
@@ -230,7 +223,7 @@ class StatementPoller:
             self._watchlist.terms if self._watchlist else None
         ):
             # Every name through pymorphy3, in a child process: about 0.2 s.
-            self._matcher = await self._build_matcher(watchlist.terms)
+            self._matcher = await forms_apart.build_matcher(watchlist.terms)
         self._watchlist = watchlist
         return self._matcher
 
