@@ -115,3 +115,18 @@ async def test_the_first_start_of_run_leaves_alembic_out_of_the_bot(tmp_path: Pa
     loaded = modules_reported(tmp_path)
     assert loaded[process.pid] == {"alembic": False, "mako": False}  # the bot
     assert {"alembic": True, "mako": True} in loaded.values()  # the child that migrated
+
+
+def _no_child() -> Executor:
+    # What a system without POSIX semaphores (no /dev/shm) answers to a process pool.
+    raise OSError(38, "Function not implemented")
+
+
+async def test_no_child_to_be_had_is_not_a_store_failure(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    with caplog.at_level(logging.WARNING, logger="bot.runtime.store_apart"):
+        revision, _ = await _prepared_apart(url, pool=_no_child)
+    assert revision == head_revision()
+    assert "cannot start a child process: [Errno 38] Function not implemented" in caplog.text

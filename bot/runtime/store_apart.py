@@ -79,8 +79,14 @@ async def prepare_apart(
 
 
 def _in_child(url: str, fleet: bool, pool: Callable[[], Executor]) -> None:
-    with pool() as executor:
-        executor.submit(prepare, url, fleet).result()
+    try:
+        executor = pool()
+        future = executor.submit(prepare, url, fleet)
+    except OSError as error:
+        # No child to be had (no semaphores, no processes left): not the store's failure.
+        raise BrokenProcessPool(f"cannot start a child process: {error}") from error
+    with executor:
+        future.result()
 
 
 def prepare(url: str, fleet: bool) -> None:
