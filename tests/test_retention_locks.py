@@ -110,7 +110,11 @@ async def test_no_retention_transaction_holds_the_write_lock_past_its_budget(
     held.sort()
     assert held[len(held) // 2] <= budget, held
     assert held[int(len(held) * 0.9)] <= 2 * budget, held
-    assert result.longest_write_s <= 10 * budget, held[-5:]
+    assert held[-1] <= 10 * budget, held[-5:]
+    # The run's own figure is timed from the event loop around each transaction (taking a
+    # connection, BEGIN, the loop's own delays), so it covers the longest hold; it is what
+    # the bot logs, not a lock hold (a fresh-clone CI run saw 0.32 s with holds <= 12 ms).
+    assert result.longest_write_s >= held[-1]
     # The other writer never waited for a whole ranking of the window.
     assert len(waits) > 10
     waits.sort()
