@@ -6,7 +6,7 @@ has computed in a child process (bot.statements.forms_apart). pymorphy3 shares n
 between analyzers, hence one per process.
 
 The dictionary's word graphs (DAWGs: its words, the suffixes it predicts unknown words
-by, the probability of each reading; 14.5 MB of the 21.5 MB an analyzer held) are read by
+by, the probability of each reading; 14.3 MB of the 21.5 MB an analyzer held) are read by
 DAWG-Python into arrays, private memory of each process, all of it kept although a
 lookup reads a few dozen entries. Here they are memory-mapped from the installed files
 instead, read-only: the same bytes, read through the page cache as a database reads its
