@@ -20,7 +20,6 @@ under `if __name__ == "__main__":`, or the worker runs the script too (and fails
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 import threading
@@ -29,6 +28,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from bot.kernel.children import one_child
 
 log = logging.getLogger(__name__)
 
@@ -138,12 +139,7 @@ class MapWorker:
             raise
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_watch_parent,
-            initargs=(os.getpid(),),
-        )
+        return one_child(_watch_parent, (os.getpid(),))
 
     def _replace(self, *, broken: ProcessPoolExecutor | None = None, kill: bool = False) -> None:
         """Drop the current pool (unless another thread replaced it already); warm a new one."""

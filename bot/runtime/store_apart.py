@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.kernel.children import one_child, run_apart
 from bot.venues.seed import seed_venues
 from bot.watch.fleet_seed import seed_fleet
 from bot.watch.seed import seed_watchlist
@@ -33,11 +33,6 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import current_revision, head_revision, upgrade
 
 log = logging.getLogger(__name__)
-
-
-def one_child() -> Executor:
-    """A pool of one spawned process (a fresh interpreter: no fork of a threaded bot)."""
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
 
 async def seed_shipped(sessions: async_sessionmaker[AsyncSession], *, fleet: bool) -> None:
@@ -68,7 +63,8 @@ async def prepare_apart(
         await upgrade(engine)
         return
     try:
-        await asyncio.to_thread(_in_child, url.render_as_string(hide_password=False), fleet, pool)
+        url_text = url.render_as_string(hide_password=False)
+        await asyncio.to_thread(run_apart, pool, prepare, url_text, fleet)
     except BrokenProcessPool as error:
         log.warning(
             "could not prepare the store in a child process (%s); migrating it here,"
@@ -76,17 +72,6 @@ async def prepare_apart(
             error,
         )
         await upgrade(engine)
-
-
-def _in_child(url: str, fleet: bool, pool: Callable[[], Executor]) -> None:
-    try:
-        executor = pool()
-        future = executor.submit(prepare, url, fleet)
-    except OSError as error:
-        # No child to be had (no semaphores, no processes left): not the store's failure.
-        raise BrokenProcessPool(f"cannot start a child process: {error}") from error
-    with executor:
-        future.result()
 
 
 def prepare(url: str, fleet: bool) -> None:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 
+from bot.kernel.children import one_child, run_apart
 from bot.statements import russian
 from bot.statements.matcher import Matcher
 from bot.statements.terms import WatchTerm
@@ -30,11 +30,6 @@ log = logging.getLogger(__name__)
 
 FormsKey = tuple[str, bool, bool]  # (folded word, proper, person)
 FormsTable = dict[FormsKey, frozenset[str]]
-
-
-def one_child() -> Executor:
-    """A pool of one spawned process (a fresh interpreter: no fork of a threaded bot)."""
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
 
 async def build_matcher(
@@ -51,8 +46,7 @@ async def build_matcher(
 
 def _build(terms: tuple[WatchTerm, ...], pool: Callable[[], Executor]) -> Matcher:
     try:
-        with pool() as executor:
-            table = executor.submit(russian_forms_of, terms).result()
+        table = run_apart(pool, russian_forms_of, terms)
     except Exception as error:  # a dead or unstartable child: do it here
         log.warning(
             "could not compute the Russian word forms in a child process (%s: %s);"
