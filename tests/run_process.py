@@ -1,5 +1,5 @@
 """`summitwatch run` as a real process, for the end-to-end tests that need one, and what
-its processes had imported when they exited."""
+its processes had imported when they exited; a child process that dies at start."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from bot.kernel.children import one_child
+from tests.fakes.telegram_api import FakeBotAPI
 
 # One report per process (the bot, and children started with its environment: the
 # statement forms' child, the migrations' child, the map worker), written as it exits.
@@ -24,6 +28,24 @@ def _report():
 
 atexit.register(_report)
 """
+
+
+def run_environment(fake: FakeBotAPI, database_url: str, **settings: str) -> dict[str, str]:
+    """This process's environment without its SUMMITWATCH_ settings, for a bot on `fake`
+    and `database_url` with `settings` (no health endpoint unless they ask for one)."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SUMMITWATCH_")},
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "DATABASE_URL": database_url,
+        "SUMMITWATCH_HEALTH_PORT": "0",
+        **settings,
+    }
+
+
+def dying_child() -> ProcessPoolExecutor:
+    """A pool whose process exits while starting, as one killed for memory would."""
+    return one_child(os._exit, (3,))
 
 
 async def start_run(env: Mapping[str, str], cwd: Path) -> asyncio.subprocess.Process:

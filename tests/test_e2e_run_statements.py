@@ -6,13 +6,17 @@ never loads pymorphy3 (its matcher's forms come from a child: bot.statements.for
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from pathlib import Path
 
 from tests.fakes.feeds import FakeFeeds
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.run_process import modules_reported, reporting_modules, start_run
+from tests.run_process import (
+    modules_reported,
+    reporting_modules,
+    run_environment,
+    start_run,
+)
 from tests.test_e2e_statements import AZ_CHAT, KREMLIN_PATH, TITLE, prepare_store
 
 TOKEN = "515151:RUN-statements-secret-token"
@@ -28,16 +32,15 @@ async def test_the_deployed_bot_matches_russian_forms_without_the_dictionary(
         feeds.add_feed(KREMLIN_PATH, "atom", title="Новости", language="ru", site="kremlin.ru")
         feeds.add_item(KREMLIN_PATH, TITLE, "Глава государства принял Уиткоффа в Кремле.")
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("SUMMITWATCH_")},
+            **run_environment(
+                fake,
+                database,
+                SUMMITWATCH_STATEMENTS_ENABLED="true",
+                SUMMITWATCH_STATEMENTS_TICK_S="0.2",
+                SUMMITWATCH_SOURCES_BASE_URL=feeds.root_url,
+                SUMMITWATCH_FEEDS_ALLOW="127.0.0.1/32",
+            ),
             **reporting_modules(tmp_path, ["pymorphy3"]),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "DATABASE_URL": database,
-            "SUMMITWATCH_STATEMENTS_ENABLED": "true",
-            "SUMMITWATCH_STATEMENTS_TICK_S": "0.2",
-            "SUMMITWATCH_SOURCES_BASE_URL": feeds.root_url,
-            "SUMMITWATCH_FEEDS_ALLOW": "127.0.0.1/32",
-            "SUMMITWATCH_HEALTH_PORT": "0",
         }
         process = await start_run(env, tmp_path)
         try:

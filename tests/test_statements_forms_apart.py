@@ -10,8 +10,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from concurrent.futures import Executor, ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from bot.statements import forms_apart
 from bot.statements.matcher import Matcher
 from bot.statements.terms import WatchTerm, person, place
 from bot.watch.seed import load_people
+from tests.run_process import dying_child
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,16 +74,9 @@ def test_the_bot_process_never_loads_the_dictionary() -> None:
     assert "could not compute" not in out.stderr
 
 
-def _dying_child() -> Executor:
-    # The child exits while starting, as one killed for memory would.
-    return ProcessPoolExecutor(
-        max_workers=1, mp_context=get_context("spawn"), initializer=os._exit, initargs=(3,)
-    )
-
-
 def test_a_child_that_dies_leaves_the_forms_to_the_bot(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="bot.statements.forms_apart"):
-        matcher = asyncio.run(forms_apart.build_matcher(TERMS, pool=_dying_child))
+        matcher = asyncio.run(forms_apart.build_matcher(TERMS, pool=dying_child))
     assert "could not compute the Russian word forms in a child process" in caplog.text
     assert "BrokenProcessPool" in caplog.text
     assert matcher._exact == Matcher(TERMS)._exact

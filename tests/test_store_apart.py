@@ -5,12 +5,10 @@ they did, and a child that dies leaves the migrations to the bot."""
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from multiprocessing import get_context
+from concurrent.futures import Executor
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,13 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import current_revision, head_revision
 from storage.watchlist import all_people
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.run_process import modules_reported, reporting_modules, start_run
+from tests.run_process import (
+    dying_child,
+    modules_reported,
+    reporting_modules,
+    run_environment,
+    start_run,
+)
 
 TOKEN = "616161:MIGRATE-apart-secret-token"
 
@@ -70,24 +74,14 @@ async def test_a_store_from_a_newer_summitwatch_fails_as_before(tmp_path: Path) 
     )
 
 
-def _dying_child() -> Executor:
-    # The child exits while starting, as one killed for memory would.
-    return ProcessPoolExecutor(
-        max_workers=1, mp_context=get_context("spawn"), initializer=os._exit, initargs=(3,)
-    )
-
-
 async def test_the_first_start_of_run_leaves_alembic_out_of_the_bot(tmp_path: Path) -> None:
     database = tmp_path / "new.db"
     async with FakeBotAPI(token=TOKEN) as fake:
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("SUMMITWATCH_")},
+            **run_environment(
+                fake, f"sqlite+aiosqlite:///{database}", SUMMITWATCH_STATEMENTS_ENABLED="false"
+            ),
             **reporting_modules(tmp_path, ["alembic", "mako"]),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-            "SUMMITWATCH_HEALTH_PORT": "0",
-            "SUMMITWATCH_STATEMENTS_ENABLED": "false",
         }
         process = await start_run(env, tmp_path)
         try:
@@ -116,7 +110,7 @@ def _no_child() -> Executor:
 @pytest.mark.parametrize(
     ("pool", "said"),
     [
-        (_dying_child, "A process in the process pool was terminated abruptly"),
+        (dying_child, "A process in the process pool was terminated abruptly"),
         # Not read as the store's failure: there is no child to be had.
         (_no_child, "cannot start a child process: [Errno 38] Function not implemented"),
     ],
