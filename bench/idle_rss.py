@@ -18,13 +18,13 @@ The store is migrated by `summitwatch db upgrade` before the bot starts, and the
 start seeds the shipped people, fleet and venues; `--restart` starts the bot once before
 and measures the second start, which finds them seeded, as any later restart does.
 `--fresh-store` measures a bot started on a new store instead, which migrates and seeds
-it itself (in a child process since `bot/runtime/store_apart.py`).
+it itself (in a child process: `bot/runtime/store_apart.py`).
 
 `--statements` measures the bot as deployed: statement polling on, every shipped RSS
 source served by a fake feed server with items naming watched people and places (so
 the matcher is built, its Russian forms by pymorphy3 in a child process, and runs), and
-the health endpoint
-listening; without it both are off, as in every figure before that option.
+the health endpoint listening; without it both are off, as in every figure before that
+option.
 
 Before measuring, the tree and the venv's libraries are compiled to bytecode at levels 0
 and 2 (`summitwatch run` restarts itself under -OO), as an installed bot has them.
